@@ -1,0 +1,41 @@
+"""Official classification codes: what their pattern says about level and parent.
+
+>>> code_kind("2-02-38-01"), code_kind("2-02-38-00"), code_kind("2-02-00-00"), code_kind("2-00-00-00")
+('occupation', 'minor', 'medium', 'major')
+>>> ancestors("2-02-38-01")
+['2-02-38-00', '2-02-00-00', '2-00-00-00']
+>>> ancestors("1-01-00-01")
+['1-01-00-00', '1-00-00-00']
+"""
+
+from __future__ import annotations
+
+import re
+
+CODE_RE = re.compile(r"\d-\d\d-\d\d-\d\d")
+
+
+def code_kind(code: str) -> str:
+    """Level implied by the code pattern alone."""
+    _major, medium, minor, occ = code.split("-")
+    if medium == "00":
+        return "major"
+    if minor == "00" and occ == "00":
+        return "medium"
+    if occ == "00":
+        return "minor"
+    return "occupation"
+
+
+def ancestors(code: str) -> list[str]:
+    """Codes above this one, nearest first. A minor segment of 00 means the occupation sits
+    directly under its medium group (as in major group 1), so no minor-group code is implied."""
+    major, medium, minor, occ = code.split("-")
+    out = []
+    if occ != "00" and minor != "00":
+        out.append(f"{major}-{medium}-{minor}-00")
+    if (occ != "00" or minor != "00") and medium != "00":
+        out.append(f"{major}-{medium}-00-00")
+    if medium != "00":
+        out.append(f"{major}-00-00-00")
+    return out

@@ -119,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
             if live_name != name:
                 labels.add((code, live_name, "alt", "osta-live-name"))
                 fixes.append((code, "name-differs-online",
-                              f"online dictionary names it {live_row['name']!r}; csco22 name kept as prefLabel, online name added as altLabel"))
+                              f"online dictionary names it {live_row['name']!r}; csco22 name kept as prefLabel, "
+                              "online name added as altLabel"))
             if live_marker != marker:
                 fixes.append((code, "marker-differs-online",
                               f"csco22 marker {marker!r}, online dictionary {live_marker!r}; csco22 kept"))

@@ -1,0 +1,40 @@
+# The few targets people need. `make run` and `make test` each set everything up from a clean clone.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install build run test lint format bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+build: install                 ## build the graph: var/store + dist/ (dumps, QC report)
+	$(BIN)/occugraph build
+
+run: build                     ## build, then serve on http://$(HOST):$(PORT)
+	$(BIN)/occugraph serve --host $(HOST) --port $(PORT)
+
+test: install                  ## lint + the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+
+bench: build                   ## benchmarks (not part of the tests); results go to docs/benchmarks.md by hand
+	$(BIN)/python bench/bench_foundation.py
+
+clean:
+	rm -rf var dist .pytest_cache

@@ -1,0 +1,42 @@
+"""The Flask app: an app factory, one blueprint per area, the store opened once per process."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. ``test_config`` may carry STORE (a store object) or STORE_PATH."""
+    app = Flask(__name__)
+    app.config.from_mapping(STORE_PATH=None, STORE=None, JSON_AS_ASCII=False)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    if test_config:
+        app.config.update(test_config)
+
+    from server import resources
+
+    resources.init_app(app)
+
+    from server.blueprints import api, pages, sparql
+
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        return jsonify(error=exc.description, status=exc.code), exc.code
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+        # never a stack trace or an internal path in a response; the log keeps the details
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return jsonify(error="internal error; the server log has the details", status=500), 500
+
+    return app

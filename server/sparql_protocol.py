@@ -1,0 +1,249 @@
+"""SPARQL 1.1 Protocol (query operation), free of any web framework.
+
+``handle_query`` takes the parts of an HTTP request and returns status, headers and body; the
+Flask blueprint only adapts. Formats are chosen through the explicit tables below from the
+Accept header. The endpoint is read-only and never reaches outside the store (sparql_guard).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Protocol
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+
+from server.sparql_guard import dataset_iris, find_service
+
+MAX_QUERY_CHARS = 100_000
+
+# media type -> format, in order of preference when the client accepts anything
+RESULT_FORMATS: list[tuple[str, ox.QueryResultsFormat]] = [
+    ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+    ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+    ("text/csv", ox.QueryResultsFormat.CSV),
+    ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
+    ("application/json", ox.QueryResultsFormat.JSON),
+    ("application/xml", ox.QueryResultsFormat.XML),
+    ("text/xml", ox.QueryResultsFormat.XML),
+]
+GRAPH_FORMATS: list[tuple[str, ox.RdfFormat]] = [
+    ("text/turtle", ox.RdfFormat.TURTLE),
+    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ("application/ld+json", ox.RdfFormat.JSON_LD),
+    ("text/plain", ox.RdfFormat.N_TRIPLES),
+    ("application/xml", ox.RdfFormat.RDF_XML),
+]
+HTML = "text/html"
+
+
+class QueryStore(Protocol):
+    def graph_names(self) -> set[str]: ...
+
+    def query(
+        self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples: ...
+
+
+@dataclass
+class ProtocolRequest:
+    method: str
+    content_type: str = ""  # full header value, parameters included
+    args: list[tuple[str, str]] = field(default_factory=list)  # URL query string, in order
+    body: bytes = b""
+    accept: str = "*/*"
+
+
+@dataclass
+class ProtocolResponse:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    # for HTML rendering by the blueprint: the query and its result, when the client wants a page
+    html: dict[str, object] | None = None
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def error_response(status: int, message: str, accept: str = "*/*") -> ProtocolResponse:
+    """Errors as JSON for programs; plain text when the client prefers text (SPARQL clients)."""
+    if _best(accept, ["application/json", "text/plain"]) == "text/plain":
+        return ProtocolResponse(status, {"Content-Type": "text/plain; charset=utf-8"}, message.encode())
+    body = json.dumps({"error": message, "status": status}, ensure_ascii=False).encode()
+    return ProtocolResponse(status, {"Content-Type": "application/json; charset=utf-8"}, body)
+
+
+def parse_accept(accept: str) -> list[tuple[str, float]]:
+    """Media ranges with q-values, best first (ties keep header order, specific before wildcard).
+
+    >>> parse_accept("text/csv;q=0.5, application/sparql-results+json, */*;q=0.1")
+    [('application/sparql-results+json', 1.0), ('text/csv', 0.5), ('*/*', 0.1)]
+    """
+    ranges = []
+    for i, part in enumerate((accept or "*/*").split(",")):
+        pieces = [p.strip() for p in part.split(";")]
+        media = pieces[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for param in pieces[1:]:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        wildcard = media.count("*")
+        ranges.append((media, q, wildcard, i))
+    ranges.sort(key=lambda r: (-r[1], r[2], r[3]))
+    return [(m, q) for m, q, _, _ in ranges if q > 0]
+
+
+def _best(accept: str, offered: list[str]) -> str | None:
+    for media, _q in parse_accept(accept):
+        if media in ("*/*", "*"):
+            return offered[0]
+        if media.endswith("/*"):
+            major = media[:-1]
+            for o in offered:
+                if o.startswith(major):
+                    return o
+        elif media in offered:
+            return media
+    return None
+
+
+def _media_type(content_type: str) -> tuple[str, str | None]:
+    parts = [p.strip() for p in content_type.split(";")]
+    charset = None
+    for p in parts[1:]:
+        if p.lower().startswith("charset="):
+            charset = p[8:].strip('"').lower()
+    return parts[0].lower(), charset
+
+
+def _decode(raw: bytes, charset: str | None) -> str:
+    if charset and charset not in ("utf-8", "utf8"):
+        raise ProtocolError(415, f"charset {charset!r} is not supported; send UTF-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(400, f"the request is not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+
+
+def extract(req: ProtocolRequest) -> tuple[str | None, list[str], list[str]]:
+    """(query, default-graph-uri list, named-graph-uri list) from a request, per the protocol."""
+    params = list(req.args)
+    method = req.method.upper()
+    if method == "GET":
+        pass
+    elif method == "POST":
+        media, charset = _media_type(req.content_type)
+        if media == "application/x-www-form-urlencoded":
+            text = _decode(req.body, charset)
+            params += parse_qsl(text, keep_blank_values=True)
+        elif media == "application/sparql-query":
+            if any(k == "query" for k, _ in params):
+                raise ProtocolError(400, "a direct POST carries the query in the body, not also in the URL")
+            params.append(("query", _decode(req.body, charset)))
+        elif media == "application/sparql-update" or any(k == "update" for k, _ in params):
+            raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted at /sparql")
+        elif not media:
+            raise ProtocolError(400, "POST needs a Content-Type: application/x-www-form-urlencoded "
+                                     "or application/sparql-query")
+        else:
+            raise ProtocolError(415, f"unsupported Content-Type {media!r}; use "
+                                     "application/x-www-form-urlencoded or application/sparql-query")
+    else:
+        raise ProtocolError(405, f"method {method} is not allowed; use GET or POST")
+    if any(k == "update" for k, _ in params):
+        if method == "GET":
+            raise ProtocolError(400, "SPARQL Update cannot be sent by GET, and this endpoint is read-only")
+        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted at /sparql")
+    queries = [v for k, v in params if k == "query"]
+    if len(queries) > 1:
+        raise ProtocolError(400, f"exactly one 'query' parameter is allowed, got {len(queries)}")
+    defaults = [v for k, v in params if k == "default-graph-uri"]
+    named = [v for k, v in params if k == "named-graph-uri"]
+    return (queries[0] if queries else None), defaults, named
+
+
+def handle_query(req: ProtocolRequest, store: QueryStore) -> ProtocolResponse:
+    try:
+        return _handle(req, store)
+    except ProtocolError as exc:
+        return error_response(exc.status, exc.message, req.accept)
+
+
+def _handle(req: ProtocolRequest, store: QueryStore) -> ProtocolResponse:
+    query, defaults, named = extract(req)
+    wants_html = _best(req.accept, [HTML, "application/sparql-results+json"]) == HTML and "html" in (
+        req.accept or ""
+    )
+    if query is None:
+        if wants_html:
+            return ProtocolResponse(200, {"Content-Type": "text/html; charset=utf-8"}, b"", html={})
+        raise ProtocolError(400, "missing 'query' parameter")
+    if len(query) > MAX_QUERY_CHARS:
+        raise ProtocolError(400, f"query is {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
+    if find_service(query):
+        raise ProtocolError(400, "SERVICE is refused: this endpoint does not query other endpoints")
+    from_default, from_named = dataset_iris(query)
+    known = store.graph_names()
+    for iri in [*defaults, *named, *from_default, *from_named]:
+        if iri not in known:
+            raise ProtocolError(
+                400,
+                f"dataset graph <{iri}> is not a graph in this store; the endpoint never fetches "
+                f"data from the network or from files (graphs held: {', '.join(sorted(known))})",
+            )
+    try:
+        result = store.query(query, defaults or None, named or None)
+        if wants_html:
+            return ProtocolResponse(200, {"Content-Type": "text/html; charset=utf-8"}, b"",
+                                    html={"query": query, "result": _materialise(result)})
+        return serialise(result, req.accept)
+    except SyntaxError as exc:
+        raise ProtocolError(400, f"query syntax error: {exc}") from None
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise ProtocolError(400, f"query evaluation failed: {exc}") from None
+
+
+def _materialise(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> dict[str, object]:
+    """Plain values for the HTML page, tagged by query form."""
+    if isinstance(result, ox.QueryTriples):
+        return {"kind": "graph", "triples": [str(t) for t in result]}
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows = [[("" if s[n] is None else s[n].value) for n in names] for s in result]
+        return {"kind": "select", "variables": names, "rows": rows}
+    return {"kind": "ask", "value": bool(result)}
+
+
+def serialise(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, accept: str) -> ProtocolResponse:
+    """Serialise a live result in the format the Accept header asks for (406 if none fits)."""
+    headers = {"Vary": "Accept"}
+    if isinstance(result, ox.QueryTriples):
+        media = _best(accept, [m for m, _ in GRAPH_FORMATS])
+        if media is None:
+            raise ProtocolError(406, "no acceptable RDF format; offered: "
+                                + ", ".join(m for m, _ in GRAPH_FORMATS))
+        body = result.serialize(format=dict(GRAPH_FORMATS)[media]) or b""
+    else:
+        media = _best(accept, [m for m, _ in RESULT_FORMATS])
+        if media is None:
+            raise ProtocolError(406, "no acceptable results format; offered: "
+                                + ", ".join(m for m, _ in RESULT_FORMATS))
+        fmt = dict(RESULT_FORMATS)[media]
+        if isinstance(result, ox.QueryBoolean) and fmt in (ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV):
+            body = b"true" if bool(result) else b"false"  # CSV/TSV have no boolean form
+        else:
+            body = result.serialize(format=fmt) or b""
+    headers["Content-Type"] = f"{media}; charset=utf-8"
+    return ProtocolResponse(200, headers, body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from typing import Any
 
@@ -9,6 +10,13 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
+
+# one blueprint per area, each in its own module exposing ``bp``
+BLUEPRINT_MODULES = [
+    "server.blueprints.sparql",
+    "server.blueprints.api",
+    "server.blueprints.pages",
+]
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -23,11 +31,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     resources.init_app(app)
 
-    from server.blueprints import api, pages, sparql
-
-    app.register_blueprint(sparql.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(pages.bp)
+    for name in BLUEPRINT_MODULES:
+        app.register_blueprint(importlib.import_module(name).bp)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]

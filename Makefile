@@ -6,7 +6,10 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install build run test lint format bench clean
+VENDOR := server/static/vendor
+ASSETS := $(VENDOR)/node_modules/.installed-stamp
+
+.PHONY: install assets build run test lint format bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +19,22 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
+# browser code for the SPARQL editor (YASGUI) from the npm registry, served from /static (no CDN).
+# Without npm the editor falls back to a plain form, and its browser test says so when it skips.
+$(ASSETS): $(VENDOR)/package.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd $(VENDOR) && npm install --no-audit --no-fund --loglevel=error && touch node_modules/.installed-stamp; \
+	else echo "npm not found: the SPARQL editor will be a plain form (install nodejs + npm for YASGUI)"; fi
+
+assets: $(ASSETS)
+
 build: install                 ## build the graph: var/store + dist/ (dumps, QC report)
 	$(BIN)/occugraph build
 
-run: build                     ## build, then serve on http://$(HOST):$(PORT)
+run: build assets              ## build, then serve on http://$(HOST):$(PORT)
 	$(BIN)/occugraph serve --host $(HOST) --port $(PORT)
 
-test: install                  ## lint + the whole test suite
+test: install assets           ## lint + the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

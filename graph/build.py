@@ -1,14 +1,19 @@
 """The build: ontology/ + standards/ -> validated store in var/ and deterministic dumps in dist/.
 
 Order matters for safety: everything is read, validated (source checks, SHACL, QC rules at
-ERROR) and written to new files first; only then are the dumps moved into dist/ and the store
-symlink swapped. A failure or a kill at any earlier point leaves the previous build intact.
+ERROR) and written to new files first; only then are the dist/ and store symlinks swapped
+(dist/ points at var/dists/<build-id>/, so the dumps change together or not at all). A failure or
+a kill at any earlier point leaves the previous build intact.
+
+``compile_sources`` (read and check the sources) and ``shacl_results`` are also what
+``occugraph validate`` runs (graph/validate.py), so both report the same problems.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -19,11 +24,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.term import Node
 
 from graph.errors import BuildError, SourceError
+from graph.faults import checkpoint
+from graph.locations import LocatingGraph, SourceMap
 from graph.namespaces import BASE, DATA_GRAPH, ONTOLOGY_GRAPH
 from graph.qc import edition_counts, render_report, run_rules
-from graph.sources import BuildContext, readers
+from graph.sources import BuildContext, Reader, readers
 from graph.store import EmbeddedStore, load_new_store, project_root, swap_in
 from graph.tsv import SourceErrors
 
@@ -80,8 +88,80 @@ def turtle(ntriples: bytes) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
-def _shacl(data: Graph, shapes: Graph, tbox: Graph) -> tuple[list[str], list[str]]:
-    """(violations, warnings) as readable lines.
+@dataclass
+class Compiled:
+    """What the sources say, read and checked by the readers but not yet by SHACL or QC."""
+
+    root: Path
+    tbox: Graph
+    shapes: Graph
+    abox: Graph
+    ctx: BuildContext
+
+
+def compile_sources(
+    root: Path,
+    step: Callable[[str], Callable[[str], None]] | None = None,
+    reader_list: list[tuple[str, Reader]] | None = None,
+) -> Compiled:
+    """Read ontology/ and standards/ into graphs, remembering where each triple came from.
+
+    Raises BuildError with every located problem the readers found. ``reader_list`` replaces
+    the registered readers (tests use it to read a fixture project with fewer file sets).
+    """
+    step = step or _progress(True)
+    done = step("reading ontology")
+    tbox = Graph()
+    shapes = Graph()
+    for ttl in sorted((root / "ontology").glob("*.ttl")):
+        _parse(tbox, ttl)
+    for ttl in sorted((root / "ontology" / "shapes").glob("*.ttl")):
+        _parse(shapes, ttl)
+    done(f"{len(tbox)} TBox triples, {len(shapes)} shape triples")
+
+    ctx = BuildContext()
+    abox = LocatingGraph(ctx.locations)
+    problems: list[SourceError] = []
+    for folder, reader in readers() if reader_list is None else reader_list:
+        done = step(f"reading standards/{folder}")
+        before = len(abox)
+        try:
+            with ctx.locations.reading(os.path.relpath(root / "standards" / folder)):
+                reader(root / "standards" / folder, abox, ctx)
+        except SourceErrors as exc:
+            problems.extend(exc.errors)
+        except SourceError as exc:
+            problems.append(exc)
+        done(f"{len(abox) - before} triples")
+    if problems:
+        raise BuildError(f"{len(problems)} problem(s) in the sources", problems)
+    return Compiled(root, tbox, shapes, abox, ctx)
+
+
+@dataclass(frozen=True)
+class ShaclResult:
+    """One SHACL validation result, with the terms kept so it can be traced to a source row."""
+
+    focus: Node
+    path: Node | None
+    value: Node | None
+    message: str
+    severity: str  # Violation, Warning or Info
+
+    def line(self) -> str:
+        return f"{self.focus} {self.path or ''}: {self.message}"
+
+    def located(self, locations: SourceMap) -> SourceError:
+        """As a SourceError at the source row the offending triple (or entity) came from."""
+        loc = locations.locate(self.focus, self.path, self.value)
+        if loc is None:
+            return SourceError("ontology/shapes", 0, self.line())
+        value = f" (value {self.value})" if self.value is not None else ""
+        return SourceError(loc.path, loc.line, f"{self.focus} {self.path or ''}: {self.message}{value}")
+
+
+def shacl_results(data: Graph, shapes: Graph, tbox: Graph) -> list[ShaclResult]:
+    """All SHACL results, sorted.
 
     The TBox is added to the data graph for the run and removed after, rather than passed as
     pySHACL's ``ont_graph``: that option copies the whole data graph first, which took 3 of the
@@ -100,18 +180,18 @@ def _shacl(data: Graph, shapes: Graph, tbox: Graph) -> tuple[list[str], list[str
         for t in added:
             data.remove(t)
     if conforms:
-        return [], []
+        return []
     q = """
     PREFIX sh: <http://www.w3.org/ns/shacl#>
-    SELECT ?focus ?path ?msg ?sev WHERE {
+    SELECT ?focus ?path ?value ?msg ?sev WHERE {
       ?r a sh:ValidationResult ; sh:focusNode ?focus ; sh:resultSeverity ?sev .
-      OPTIONAL { ?r sh:resultPath ?path } OPTIONAL { ?r sh:resultMessage ?msg }
+      OPTIONAL { ?r sh:resultPath ?path } OPTIONAL { ?r sh:value ?value } OPTIONAL { ?r sh:resultMessage ?msg }
     }"""
-    violations, warnings = [], []
-    for focus, path, msg, sev in report_graph.query(q):
-        line = f"{focus} {path or ''}: {msg or 'shape violated'}"
-        (violations if str(sev).endswith("Violation") else warnings).append(line)
-    return sorted(violations), sorted(warnings)
+    results = {
+        ShaclResult(focus, path, value, str(msg or "shape violated"), str(sev).rsplit("#", 1)[-1])
+        for focus, path, value, msg, sev in report_graph.query(q)
+    }
+    return sorted(results, key=lambda r: (r.line(), str(r.value)))
 
 
 def build(
@@ -125,38 +205,18 @@ def build(
     dist = dist or root / "dist"
     step = _progress(quiet)
 
-    done = step("reading ontology")
-    tbox = Graph()
-    shapes = Graph()
-    for ttl in sorted((root / "ontology").glob("*.ttl")):
-        _parse(tbox, ttl)
-    for ttl in sorted((root / "ontology" / "shapes").glob("*.ttl")):
-        _parse(shapes, ttl)
-    done(f"{len(tbox)} TBox triples, {len(shapes)} shape triples")
-
-    ctx = BuildContext()
-    abox = Graph()
-    problems: list[SourceError] = []
-    for folder, reader in readers():
-        done = step(f"reading standards/{folder}")
-        before = len(abox)
-        try:
-            reader(root / "standards" / folder, abox, ctx)
-        except SourceErrors as exc:
-            problems.extend(exc.errors)
-        except SourceError as exc:
-            problems.append(exc)
-        done(f"{len(abox) - before} triples")
-    if problems:
-        raise BuildError(f"{len(problems)} problem(s) in the sources", problems)
+    compiled = compile_sources(root, step)
+    tbox, shapes, abox, ctx = compiled.tbox, compiled.shapes, compiled.abox, compiled.ctx
 
     done = step("validating with SHACL")
-    violations, warnings = _shacl(abox, shapes, tbox)
+    results = shacl_results(abox, shapes, tbox)
+    violations = [r for r in results if r.severity == "Violation"]
+    warnings = sorted(r.line() for r in results if r.severity != "Violation")
     done(f"{len(violations)} violations, {len(warnings)} warnings")
     if violations:
         raise BuildError(
             f"SHACL: {len(violations)} violation(s)",
-            [SourceError("ontology/shapes", 0, v) for v in violations[:200]],
+            [r.located(ctx.locations) for r in violations[:200]],
         )
     for w in warnings:
         ctx.note("SHACL warnings", w)
@@ -168,10 +228,13 @@ def build(
     n_triples = all_nt.count(b"\n")
     done(f"{n_triples} triples")
 
-    build_id = hashlib.sha256(all_nt).hexdigest()[:16] + f"-{os.getpid()}"
+    # unique per run: an id from the content alone (or content + pid, which gets reused) would
+    # name the live store when nothing changed, and loading would then overwrite it in place
+    build_id = f"{hashlib.sha256(all_nt).hexdigest()[:16]}-{os.getpid()}-{secrets.token_hex(4)}"
     done = step("loading the new store")
     new_store = load_new_store(var_dir, build_id, [(ONTOLOGY_GRAPH, tbox_nt), (DATA_GRAPH, abox_nt)])
     done(str(new_store.relative_to(var_dir)))
+    checkpoint("build:store-loaded")
 
     try:
         done = step("running QC rules")
@@ -190,37 +253,65 @@ def build(
             )
 
         done = step("writing dumps")
-        staging = Path(tempfile.mkdtemp(prefix=".dist-", dir=root))
-        try:
-            files = {
-                "occugraph.nt": all_nt,
-                "occugraph.ttl": turtle(all_nt),
-                "qc-report.md": render_report(results, counts, ctx.notes).encode("utf-8"),
-            }
-            for name, content in files.items():
-                (staging / name).write_bytes(content)
-            sums = "".join(f"{hashlib.sha256(c).hexdigest()}  {n}\n" for n, c in sorted(files.items()))
-            (staging / "SHA256SUMS").write_text(sums, encoding="utf-8")
-            dist.mkdir(parents=True, exist_ok=True)
-            for f in sorted(staging.iterdir()):
-                os.replace(f, dist / f.name)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        files = {
+            "occugraph.nt": all_nt,
+            "occugraph.ttl": turtle(all_nt),
+            "qc-report.md": render_report(results, counts, ctx.notes).encode("utf-8"),
+        }
+        new_dist = _stage_dist(var_dir, build_id, files)
         done(", ".join(sorted(files)))
+        checkpoint("build:dist-staged")
     except BaseException:
         shutil.rmtree(new_store, ignore_errors=True)
+        if "new_dist" in locals():
+            shutil.rmtree(new_dist, ignore_errors=True)
         raise
 
-    done = step("switching to the new store")
+    done = step("switching to the new dumps and store")
+    _swap_dist(dist, new_dist)
+    checkpoint("build:dist-swapped")
     swap_in(var_dir, new_store)
     done()
     return BuildResult(var_dir / "store", dist, n_triples, qc_counts,
                        sum(n for r in results if r.severity == "WARN" for n in [len(r.rows)]))
 
 
+def _stage_dist(var_dir: Path, build_id: str, files: dict[str, bytes]) -> Path:
+    """Write the dumps and their SHA256SUMS to a new folder var/dists/<build-id>/."""
+    target = var_dir / "dists" / build_id
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=target.parent))
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; the dumps are for everyone to read
+    for name, content in files.items():
+        (staging / name).write_bytes(content)
+    sums = "".join(f"{hashlib.sha256(c).hexdigest()}  {n}\n" for n, c in sorted(files.items()))
+    (staging / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    os.replace(staging, target)
+    return target
+
+
+def _swap_dist(dist: Path, new_dist: Path) -> None:
+    """Point the dist symlink at ``new_dist`` in one atomic step, then drop older dumps.
+
+    A dist/ that is still a plain folder (made by an older build) is moved aside once first.
+    """
+    dist.parent.mkdir(parents=True, exist_ok=True)
+    if dist.exists() and not dist.is_symlink():
+        os.replace(dist, new_dist.parent / f".old-dist-{os.getpid()}")
+    tmp = dist.parent / f".dist-link-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(os.path.relpath(new_dist, dist.parent), tmp)
+    os.replace(tmp, dist)
+    for old in new_dist.parent.iterdir():
+        if old.resolve() != new_dist.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def _parse(g: Graph, path: Path) -> None:
     try:
         g.parse(path, format="turtle")
     except Exception as exc:  # rdflib raises several parser exception types
-        line = getattr(exc, "lines", None) or 0
-        raise BuildError(f"cannot parse {path}", [SourceError(str(path), int(line), str(exc).strip())]) from None
+        lines = getattr(exc, "lines", None)  # rdflib's BadSyntax counts lines from 0
+        line = int(lines) + 1 if isinstance(lines, int) else 0
+        raise BuildError(f"cannot parse {path}", [SourceError(str(path), line, str(exc).strip())]) from None

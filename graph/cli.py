@@ -12,8 +12,10 @@ import json
 import sys
 from pathlib import Path
 
+from graph.cli_remote import add_endpoint_argument
+
 # modules with a ``register(subparsers)`` function; each adds its own subcommands
-COMMAND_MODULES = ["graph.cli"]
+COMMAND_MODULES = ["graph.cli", "graph.cli_remote", "graph.classify", "graph.cli_workflow"]
 
 
 def fail(message: str, code: int = 1) -> int:
@@ -31,11 +33,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", help="serve the API, pages and SPARQL endpoint",
-                       description="Serve OccuGraph over HTTP (waitress) from the embedded store.")
+                       description="Serve OccuGraph over HTTP (waitress) from the embedded store, or from a "
+                                   "SPARQL endpoint with --endpoint. --workers N runs N processes (gunicorn), "
+                                   "each opening the store read-only.")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--store", type=Path, help="store folder (default var/store)")
     p.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes (default 1: waitress; more: gunicorn, --threads each)")
+    add_endpoint_argument(p)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("query", help="run a SPARQL query against the store",
@@ -45,6 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", choices=["table", "json", "csv", "tsv", "xml", "turtle", "ntriples"],
                    default="table", help="output format (default: a table for SELECT, Turtle for graphs)")
     p.add_argument("--store", type=Path, help="store folder (default var/store)")
+    add_endpoint_argument(p)
     p.set_defaults(func=cmd_query)
 
 
@@ -65,13 +73,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_store(path: Path | None):  # type: ignore[no-untyped-def]
-    from graph.store import EmbeddedStore, StoreMissing
+def _open_store(path: Path | None, endpoint: str | None = None):  # type: ignore[no-untyped-def]
+    """The embedded store, or a RemoteStore for --endpoint / $OCCUGRAPH_ENDPOINT (graph.cli_remote)."""
+    from graph.cli_remote import open_store
 
-    try:
-        return EmbeddedStore(path)
-    except StoreMissing as exc:
-        raise SystemExit(fail(str(exc))) from None
+    return open_store(path, endpoint)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -79,8 +85,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from server import create_app
 
-    _open_store(args.store)  # fail early with a clear message
-    app = create_app({"STORE_PATH": str(args.store) if args.store else None})
+    _open_store(args.store, args.endpoint)  # fail early with a clear message
+    config = {"STORE_PATH": str(args.store) if args.store else None, "ENDPOINT": args.endpoint}
+    if args.workers > 1:
+        from graph.cli_remote import serve_workers
+
+        return serve_workers(config, args.host, args.port, args.workers, args.threads)
+    app = create_app(config)
     print(f"OccuGraph serving on http://{args.host}:{args.port}/ (SPARQL at /sparql)", file=sys.stderr)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="occugraph")
     return 0
@@ -108,7 +119,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             text = Path(text[1:]).read_text(encoding="utf-8")
         except OSError as exc:
             return fail(f"cannot read {text[1:]}: {exc.strerror}")
-    store = _open_store(args.store)
+    store = _open_store(args.store, args.endpoint)
     resp = handle_query(
         ProtocolRequest("GET", args=[("query", text)], accept=FORMAT_ACCEPT[args.format]), store
     )

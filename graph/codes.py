@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-CODE_RE = re.compile(r"\d-\d\d-\d\d-\d\d")
+CODE_RE = re.compile(r"\d-\d\d-\d\d-\d\d", re.ASCII)  # ASCII: "２" (fullwidth) is not a code digit
 
 
 def code_kind(code: str) -> str:

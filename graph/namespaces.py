@@ -16,6 +16,9 @@ BASE = "https://w3id.org/occugraph/"
 ONTOLOGY_IRI = BASE + "ontology"
 ID = BASE + "id/"
 
+# Releases: https://w3id.org/occugraph/releases/<version>/<file> (version IRIs, graph/release.py).
+RELEASES = BASE + "releases/"
+
 # Named graphs in the store: the TBox and the data are kept apart (queries see their union).
 ONTOLOGY_GRAPH = BASE + "graph/ontology"
 DATA_GRAPH = BASE + "graph/data"
@@ -58,9 +61,146 @@ class OG(DefinedNamespace):
     SkillLevelCertificate: URIRef
     SpecialAbilityCertificate: URIRef
     EligibilityRule: URIRef
+    # skill standards, levels, eligibility rules, work requirements (ontology/standards.ttl)
+    Level: URIRef
+    ProfessionalLevel: URIRef
+    levelRank: URIRef
+    officialLevelNumber: URIRef
+    nextHigherLevel: URIRef
+    titleCountsTowardLevel: URIRef
+    DiplomaKind: URIRef
+    diplomaRank: URIRef
+    educationTrack: URIRef
+    issueDate: URIRef
+    standardTitle: URIRef
+    occupationCodeAsPrinted: URIRef
+    workTypeName: URIRef
+    titleMarker: URIRef
+    issuer: URIRef
+    occupationResolution: URIRef
+    resolutionEvidence: URIRef
+    levelLadder: URIRef
+    levelCoverageProvenance: URIRef
+    levelCoverageEvidence: URIRef
+    eligibilityRuleSet: URIRef
+    ruleSetBasis: URIRef
+    EligibilityRuleSet: URIRef
+    appliesFrom: URIRef
+    appliesUntil: URIRef
+    inRuleSet: URIRef
+    forLevel: URIRef
+    ruleNumber: URIRef
+    ruleText: URIRef
+    ruleSummary: URIRef
+    requiredMaterials: URIRef
+    hasCondition: URIRef
+    EligibilityCondition: URIRef
+    AgeCondition: URIRef
+    DeclarationCondition: URIRef
+    WorkCondition: URIRef
+    CertificateCondition: URIRef
+    DiplomaCondition: URIRef
+    TitleCondition: URIRef
+    TrainingCondition: URIRef
+    ApprenticeshipCondition: URIRef
+    conditionNumber: URIRef
+    minimumAge: URIRef
+    minimumYears: URIRef
+    occupationScope: URIRef
+    countedFrom: URIRef
+    continuousWork: URIRef
+    requiresLevel: URIRef
+    acceptsCertificateType: URIRef
+    minimumYearsHeld: URIRef
+    acceptsDiplomaKind: URIRef
+    majorScope: URIRef
+    acceptsStudentStatus: URIRef
+    requiresAssessedProgramme: URIRef
+    requiresTitleCorrespondence: URIRef
+    relatedOccupation: URIRef
+    StandardLevel: URIRef
+    includesRequirementsOf: URIRef
+    ofStandard: URIRef
+    atLevel: URIRef
+    OccupationalFunction: URIRef
+    WorkContent: URIRef
+    WorkRequirement: URIRef
+    SkillRequirement: URIRef
+    KnowledgeRequirement: URIRef
+    partOfStandardLevel: URIRef
+    inFunction: URIRef
+    inWorkContent: URIRef
+    sectionNumber: URIRef
+    requirementText: URIRef
+    qualityFlag: URIRef
     SchoolMajor: URIRef
     CreditEquivalence: URIRef
     NewOccupationBatch: URIRef
+    batchNumber: URIRef
+    announcementDate: URIRef
+    dateAsReported: URIRef
+    announcedOccupationCount: URIRef
+    knownOccupationCount: URIRef
+    announcedWorkTypeCount: URIRef
+    knownWorkTypeCount: URIRef
+    announcedIn: URIRef
+    proposedIn: URIRef
+    nameAsAnnounced: URIRef
+    nameEvidence: URIRef
+    workTypeOf: URIRef
+    firstAppearedIn: URIRef
+    firstAppearedOn: URIRef
+    # schools: majors, 1+X certificates, credit equivalences (ontology/schools.ttl)
+    MajorCatalogue: URIRef
+    EducationTier: URIRef
+    MajorCategory: URIRef
+    MajorSubcategory: URIRef
+    majorCode: URIRef
+    tierOfCatalogue: URIRef
+    inTier: URIRef
+    expectedMajorCount: URIRef
+    expectedCountSource: URIRef
+    preparesFor: URIRef
+    OccupationalOrientation: URIRef
+    hasOrientation: URIRef
+    towardOccupation: URIRef
+    orientationBasis: URIRef
+    occupationNameAsGiven: URIRef
+    orientationEvidence: URIRef
+    OnexCertificate: URIRef
+    TrainingEvaluationOrganisation: URIRef
+    OnexLevel: URIRef
+    CertificateAtLevel: URIRef
+    awardedBy: URIRef
+    onexPilotBatch: URIRef
+    levelOfCertificate: URIRef
+    certificateLevel: URIRef
+    effectiveFrom: URIRef
+    orientationText: URIRef
+    facesOccupation: URIRef
+    CreditFramework: URIRef
+    Course: URIRef
+    LearningOutcome: URIRef
+    courseCode: URIRef
+    schoolName: URIRef
+    courseCredits: URIRef
+    outcomeOfCourse: URIRef
+    outcomeText: URIRef
+    equivalenceSubject: URIRef
+    countsForCreditsIn: URIRef
+    creditAmount: URIRef
+    exemptsFrom: URIRef
+    equivalenceCondition: URIRef
+    validFrom: URIRef
+    validUntil: URIRef
+    decidedBy: URIRef
+    decisionDate: URIRef
+    justification: URIRef
+    mappingJustification: URIRef
+    equivalenceStatus: URIRef
+    # editing workflow (ontology/workflow.ttl)
+    deprecationReason: URIRef
+    deprecationDate: URIRef
 
 
 KIND_CLASS = {

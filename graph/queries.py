@@ -161,11 +161,14 @@ class SearchIndex:
         self.fields: list[tuple[str, str, str]] = []  # (code, field, lowercased text)
         self.texts: list[str] = []
         self.entries: dict[str, tuple[str, list[str]]] = {}
+        # rows and GROUP_CONCAT members come in whatever order the backend likes (Virtuoso's is
+        # not pyoxigraph's); sorted, the same row and the same match win on every backend
+        rows = sorted(rows, key=lambda r: (r["code"], r["name"], r.get("definition", "")))
         for r in rows:
             self.entries[r["code"]] = (r["name"], _kinds(r["types"]))
         for r in rows:
             for fld, key in (("name", "name"), ("alt", "alt"), ("job-title", "hidden"), ("definition", "definition")):
-                for value in filter(None, r.get(key, "").split("\x1f")):
+                for value in sorted(filter(None, r.get(key, "").split("\x1f"))):
                     self.fields.append((r["code"], fld, value.lower()))
                     self.texts.append(value)
 

@@ -63,9 +63,13 @@ class EmbeddedStore:
         sparql: str,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a query. Without a dataset, the default graph is the union of all graphs."""
-        kwargs: dict[str, object] = {}
+        """Run a query. Without a dataset, the default graph is the union of all graphs.
+
+        ``base_iri`` resolves relative IRIs in a query that has no BASE of its own.
+        """
+        kwargs: dict[str, object] = {"base_iri": base_iri} if base_iri else {}
         if default_graphs or named_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []] or [ox.DefaultGraph()]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]

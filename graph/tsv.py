@@ -12,12 +12,17 @@ import io
 import os
 import re
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import SourceError
 
 DICTIONARY_FILE = "columns.tsv"
+
+# The row whose cells a reader read last. graph/locations.py attributes each triple a reader adds
+# to this row, so validation can point at file:line without every reader having to say where.
+CURRENT_ROW: ContextVar[Row | None] = ContextVar("CURRENT_ROW", default=None)
 DICTIONARY_HEADER = ["file", "column", "required", "pattern", "description"]
 
 
@@ -40,9 +45,11 @@ class Row:
     values: dict[str, str]
 
     def __getitem__(self, key: str) -> str:
+        CURRENT_ROW.set(self)
         return self.values[key]
 
     def get(self, key: str, default: str = "") -> str:
+        CURRENT_ROW.set(self)
         return self.values.get(key, default) or default
 
     def error(self, message: str) -> SourceError:

@@ -16,6 +16,13 @@ BLUEPRINT_MODULES = [
     "server.blueprints.sparql",
     "server.blueprints.api",
     "server.blueprints.pages",
+    "server.blueprints.ld",
+    "server.blueprints.update",
+    "server.blueprints.downloads",
+    "server.blueprints.browse",
+    "server.blueprints.new_occupations",
+    "server.blueprints.workflow",
+    "server.openapi",
 ]
 
 
@@ -26,6 +33,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     if test_config:
         app.config.update(test_config)
+
+    from server import limits
+
+    limits.init_app(app, test_config)  # time limit, caps, rate limits, update switch (server/limits.py)
 
     from server import resources
 

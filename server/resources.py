@@ -1,13 +1,16 @@
 """Per-process resources on the app: the store and the search index, opened once and shared.
 
 pyoxigraph stores are safe for concurrent reads, so one read-only handle serves all threads.
+The store is the embedded one (STORE_PATH, default var/store) or, when ENDPOINT (or the
+environment's OCCUGRAPH_ENDPOINT) names a SPARQL endpoint, a ``graph.remote.RemoteStore``.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, jsonify
 
 from graph.queries import SearchIndex, all_codes
 from graph.store import EmbeddedStore
@@ -18,9 +21,33 @@ KEY = "occugraph"
 def init_app(app: Flask) -> None:
     store = app.config.get("STORE")
     if store is None:
-        path = app.config.get("STORE_PATH")
-        store = EmbeddedStore(Path(path) if path else None)
+        endpoint = app.config.get("ENDPOINT") or os.environ.get("OCCUGRAPH_ENDPOINT")
+        if endpoint:
+            from graph.remote import RemoteStore
+
+            store = RemoteStore(endpoint, timeout=float(app.config.get("ENDPOINT_TIMEOUT") or 30))
+        else:
+            path = app.config.get("STORE_PATH")
+            store = EmbeddedStore(Path(path) if path else None)
     app.extensions[KEY] = {"store": store}
+    _register_backend_errors(app)
+
+
+def _register_backend_errors(app: Flask) -> None:
+    """A remote store that is down or fails is the server's problem, not the client's: 503/502."""
+    from graph.remote import RemoteQueryError, StoreUnavailable
+
+    @app.errorhandler(StoreUnavailable)
+    def unavailable(exc: StoreUnavailable):  # type: ignore[no-untyped-def]
+        app.logger.error("SPARQL backend unavailable: %s", exc)
+        resp = jsonify(error=f"the graph store is not available: {exc}", status=503)
+        resp.headers["Retry-After"] = "10"
+        return resp, 503
+
+    @app.errorhandler(RemoteQueryError)
+    def backend_failed(exc: RemoteQueryError):  # type: ignore[no-untyped-def]
+        app.logger.error("SPARQL backend failed a query: %s", exc)
+        return jsonify(error=f"the graph store could not answer: {exc}", status=502), 502
 
 
 def get_store() -> EmbeddedStore:

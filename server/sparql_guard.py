@@ -10,8 +10,12 @@ enough to see keywords outside strings, IRIs and comments, resolving prefixed na
 True
 >>> find_service('SELECT * WHERE { ?s ?p "SERVICE" } # SERVICE in a comment')
 False
+>>> find_service('SELECT ?service WHERE { ?s ?p ?service }')  # a variable, not the keyword
+False
 >>> dataset_iris('PREFIX ex: <http://ex/> SELECT * FROM ex:g FROM NAMED <http://ex/h> { ?s ?p ?o }')
 (['http://ex/g'], ['http://ex/h'])
+>>> dataset_iris('SELECT * WHERE { ?s ?from <http://ex/o> }')
+([], [])
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ _TOKEN = re.compile(
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
                |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$]\w+)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
   | (?P<pname>[A-Za-z][\w.-]*?:[\w.:%-]*|:[\w.:%-]*)
   | (?P<word>[A-Za-z_][\w-]*)
   | (?P<other>\S)

@@ -14,9 +14,13 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from server.sparql_guard import dataset_iris, find_service
+from graph.remote import StoreUnavailable
+from server.sparql_guard import dataset_iris, find_service, uses_load_or_update_keywords
 
 MAX_QUERY_CHARS = 100_000
+# The protocol lets the service define the BASE for queries without one ("which MAY be the
+# service endpoint"); the blueprint passes the endpoint's URL, other callers get this.
+DEFAULT_BASE_IRI = "https://w3id.org/occugraph/sparql"
 
 # media type -> format, in order of preference when the client accepts anything
 RESULT_FORMATS: list[tuple[str, ox.QueryResultsFormat]] = [
@@ -43,7 +47,11 @@ class QueryStore(Protocol):
     def graph_names(self) -> set[str]: ...
 
     def query(
-        self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+        self,
+        sparql: str,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples: ...
 
 
@@ -54,6 +62,7 @@ class ProtocolRequest:
     args: list[tuple[str, str]] = field(default_factory=list)  # URL query string, in order
     body: bytes = b""
     accept: str = "*/*"
+    base_iri: str = DEFAULT_BASE_IRI  # resolves relative IRIs in a query without BASE
 
 
 @dataclass
@@ -181,13 +190,20 @@ def handle_query(req: ProtocolRequest, store: QueryStore) -> ProtocolResponse:
         return error_response(exc.status, exc.message, req.accept)
 
 
+def wants_html(accept: str) -> bool:
+    """True when the client (a browser) prefers an HTML page to any results format.
+
+    >>> wants_html("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"), wants_html("*/*")
+    (True, False)
+    """
+    return _best(accept, [HTML, "application/sparql-results+json"]) == HTML and "html" in (accept or "")
+
+
 def _handle(req: ProtocolRequest, store: QueryStore) -> ProtocolResponse:
     query, defaults, named = extract(req)
-    wants_html = _best(req.accept, [HTML, "application/sparql-results+json"]) == HTML and "html" in (
-        req.accept or ""
-    )
+    wants_page = wants_html(req.accept)
     if query is None:
-        if wants_html:
+        if wants_page:
             return ProtocolResponse(200, {"Content-Type": "text/html; charset=utf-8"}, b"", html={})
         raise ProtocolError(400, "missing 'query' parameter")
     if len(query) > MAX_QUERY_CHARS:
@@ -203,13 +219,23 @@ def _handle(req: ProtocolRequest, store: QueryStore) -> ProtocolResponse:
                 f"dataset graph <{iri}> is not a graph in this store; the endpoint never fetches "
                 f"data from the network or from files (graphs held: {', '.join(sorted(known))})",
             )
+    if not defaults and not named and (from_default or from_named):
+        # The query's own FROM/FROM NAMED, passed on explicitly: without a dataset the store
+        # queries the union of its graphs, and that mode ignores the query's dataset clause.
+        defaults, named = from_default, from_named
     try:
-        result = store.query(query, defaults or None, named or None)
-        if wants_html:
+        result = store.query(query, defaults or None, named or None, base_iri=req.base_iri)
+        if wants_page:
             return ProtocolResponse(200, {"Content-Type": "text/html; charset=utf-8"}, b"",
                                     html={"query": query, "result": _materialise(result)})
         return serialise(result, req.accept)
+    except StoreUnavailable as exc:  # a remote store (graph.remote) that is down: not the client's fault
+        raise ProtocolError(503, f"the graph store is not available: {exc}") from None
     except SyntaxError as exc:
+        keyword = uses_load_or_update_keywords(query)
+        if keyword:  # an update sent as a query: say why it cannot work rather than what the parser expected
+            raise ProtocolError(400, f"{keyword} is SPARQL Update, and this endpoint is read-only; "
+                                     f"only queries are accepted (parser: {exc})") from None
         raise ProtocolError(400, f"query syntax error: {exc}") from None
     except (OSError, ValueError, RuntimeError) as exc:
         raise ProtocolError(400, f"query evaluation failed: {exc}") from None

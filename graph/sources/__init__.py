@@ -14,13 +14,17 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from graph.locations import SourceMap
+
 
 @dataclass
 class BuildContext:
-    """What readers share: the entries by code, and findings for the QC report."""
+    """What readers share: the entries by code, findings for the QC report, and where each triple
+    came from (``locations``, filled in by the build; see graph/locations.py)."""
 
     entries: dict[str, tuple[URIRef, frozenset[str]]] = field(default_factory=dict)
     notes: dict[str, list[str]] = field(default_factory=dict)
+    locations: SourceMap = field(default_factory=SourceMap)
 
     def note(self, section: str, text: str) -> None:
         self.notes.setdefault(section, []).append(text)
@@ -36,4 +40,14 @@ def readers() -> list[tuple[str, Reader]]:
     return [
         ("provenance", provenance.load),
         ("classification", classification.load),
+        ("new-occupations", __import__("graph.sources.new_occupations", fromlist=["load"]).load),
+        ("ladder", __import__("graph.sources.ladder", fromlist=["load"]).load),
+        ("eligibility", __import__("graph.sources.eligibility_rules", fromlist=["load"]).load),
+        ("skill-standards", __import__("graph.sources.skill_standards", fromlist=["load"]).load),
+        ("work-requirements", __import__("graph.sources.work_requirements", fromlist=["load"]).load),
+        ("majors", __import__("graph.sources.schools", fromlist=["_"]).load_majors),
+        ("onex", __import__("graph.sources.schools", fromlist=["_"]).load_onex),
+        ("credit-equivalences", __import__("graph.sources.schools", fromlist=["_"]).load_credit_equivalences),
+        # keep last: marks entities of any file set as deprecated
+        ("deprecations", __import__("graph.sources.deprecations", fromlist=["load"]).load),
     ]

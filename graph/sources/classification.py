@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import RDF, Graph, Literal
-from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from graph.codes import ancestors, code_kind
 from graph.errors import SourceError
@@ -30,7 +30,7 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         editions[row["id"]] = iri
         g.add((iri, RDF.type, OG.Edition))
         g.add((iri, SKOS.prefLabel, Literal(row["label"], lang="zh")))
-        g.add((iri, OG.editionYear, Literal(row["year"], datatype=XSD.gYear)))
+        g.add((iri, OG.editionYear, Literal(int(row["year"]))))  # xsd:integer: gYear is not OWL 2 DL
         if row.get("note"):
             g.add((iri, SKOS.note, Literal(row["note"], lang="en")))
 

@@ -16,12 +16,15 @@ def home() -> str:
     q = request.args.get("q", "").strip()
     hits = []
     message = None
+    converted = None
     if q:
+        from server.chinese import search_both  # Traditional input is also searched in Simplified
+
         try:
-            hits = get_search_index().search(q, limit=50)
+            hits, converted = search_both(get_search_index(), q, limit=50)
         except ValueError as exc:
             message = str(exc)
-    return render_template("home.html", q=q, hits=hits, message=message)
+    return render_template("home.html", q=q, hits=hits, message=message, converted=converted)
 
 
 @bp.get("/occupation/<code>")
@@ -32,4 +35,6 @@ def occupation_page(code: str) -> str:
     if found is None:
         near = queries.nearest_codes(code, get_codes())
         return render_template("not_found.html", code=code, near=near), 404  # type: ignore[return-value]
-    return render_template("occupation.html", o=found)
+    from server.linked_data import occupation_extras
+
+    return render_template("occupation.html", o=found, extra=occupation_extras(get_store(), str(found["iri"])))

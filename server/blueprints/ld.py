@@ -1,0 +1,155 @@
+"""Linked data: every https://w3id.org/occugraph/id/... IRI dereferences here under /id/...,
+the ontology under /ontology, the VoID description under /.well-known/void.
+
+Browsers get HTML; clients asking for Turtle, JSON-LD, N-Triples or RDF/XML get that (Accept,
+or ?format=ttl|jsonld|nt|rdf), always with ``Vary: Accept``. Classification entries redirect
+their HTML view (303) to the occupation page, which is the richer page for them.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+
+from graph.namespaces import BASE, ID, ONTOLOGY_IRI
+from server import linked_data as ld
+from server.limits import error_json
+from server.resources import get_store
+
+bp = Blueprint("ld", __name__)
+
+VARY = {"Vary": "Accept"}
+
+
+def public_base() -> str:
+    return (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
+
+
+def _negotiate() -> str | None:
+    return ld.negotiate(request.headers.get("Accept", "*/*"), fmt=request.args.get("format"))
+
+
+def not_acceptable() -> Response:
+    resp = error_json(406, "no acceptable format; offered: " + ", ".join(m for m, _ in ld.LD_FORMATS))
+    resp.headers.update(VARY)
+    return resp
+
+
+def rdf_response(triples: list, media: str) -> Response:  # type: ignore[type-arg]
+    body = ld.serialize(triples, media)
+    return Response(body, 200, {"Content-Type": f"{media}; charset=utf-8", **VARY})
+
+
+@bp.get("/id/")
+def id_index() -> Response:
+    return redirect("/browse", 303)  # type: ignore[return-value]
+
+
+@bp.get("/id/<path:rest>")
+def resource(rest: str) -> Response:
+    iri = ID + quote(rest)
+    if not ld.is_safe_iri(iri):
+        return error_json(400, "not a valid identifier")
+    media = _negotiate()
+    if media is None:
+        return not_acceptable()
+    store = get_store()
+    triples = ld.describe(store, iri)
+    if not triples:
+        if media == ld.HTML:
+            html = render_template("resource.html", view=None, iri=iri)
+            return Response(html, 404, {"Content-Type": "text/html; charset=utf-8", **VARY})
+        resp = error_json(404, f"<{iri}> is not described in this dataset")
+        resp.headers.update(VARY)
+        return resp
+    if media == ld.HTML:
+        notation = _notation(triples, iri)
+        kind, _, tail = rest.partition("/")
+        if notation and kind in ("occupation", "group") and "/" not in tail:
+            return Response("", 303, {"Location": f"/occupation/{quote(notation)}", **VARY})
+        view = ld.resource_view(store, iri, triples)
+        html = render_template("resource.html", view=view, iri=iri)
+        return Response(html, 200, {"Content-Type": "text/html; charset=utf-8", **VARY})
+    return rdf_response(triples, media)
+
+
+def _notation(triples: list, iri: str) -> str | None:  # type: ignore[type-arg]
+    for t in triples:
+        if t.subject.value == iri and t.predicate.value == ld.PREFIXES["skos"] + "notation":
+            return t.object.value
+    return None
+
+
+@bp.get("/ontology")
+def ontology() -> Response:
+    media = _negotiate()
+    if media is None:
+        return not_acceptable()
+    store = get_store()
+    if media == ld.HTML:
+        html = render_template("ontology.html", o=ld.ontology_view(store))
+        return Response(html, 200, {"Content-Type": "text/html; charset=utf-8", **VARY})
+    return rdf_response(ld.ontology_triples(store), media)
+
+
+@bp.get("/ontology/<term>")
+def ontology_term(term: str) -> Response:
+    iri = f"{ONTOLOGY_IRI}/{quote(term)}"
+    media = _negotiate()
+    if media is None:
+        return not_acceptable()
+    triples = ld.describe(get_store(), iri) if ld.is_safe_iri(iri) else []
+    if not triples:
+        resp = error_json(404, f"<{iri}> is not a term of the OccuGraph ontology")
+        resp.headers.update(VARY)
+        return resp
+    if media == ld.HTML:
+        return Response("", 303, {"Location": f"/ontology#{quote(term)}", **VARY})
+    return rdf_response(triples, media)
+
+
+def _stats() -> dict:  # type: ignore[type-arg]
+    store = get_store()
+    cache = current_app.extensions.setdefault("occugraph-ld-cache", {})
+    key = ("void-stats", id(store))
+    if key not in cache:
+        cache.clear()
+        cache[key] = ld.dataset_statistics(store)
+    return cache[key]
+
+
+def void_turtle() -> str:
+    from server.blueprints.downloads import available_downloads
+
+    base = public_base()
+    dumps = [f"{base}/downloads/{d['name']}" for d in available_downloads() if d["rdf"]]
+    return ld.void_description(_stats(), base, dumps)
+
+
+@bp.get("/.well-known/void")
+@bp.get("/void")
+def void() -> Response:
+    media = _negotiate()
+    if media is None:
+        return not_acceptable()
+    turtle = void_turtle()
+    if media == ld.HTML:
+        html = render_template("void.html", turtle=turtle, stats=_stats(), base=BASE)
+        return Response(html, 200, {"Content-Type": "text/html; charset=utf-8", **VARY})
+    return Response(ld.turtle_to(turtle, media), 200, {"Content-Type": f"{media}; charset=utf-8", **VARY})
+
+
+SD_MEDIA = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
+
+
+def service_description_response(accept: str) -> Response | None:
+    """For /sparql: the Service Description when RDF is asked for and no query is given."""
+    offered = [(m, f) for m, f in ld.LD_FORMATS if m in SD_MEDIA]
+    media = ld.negotiate(accept, offered)
+    if media is None or all(m in ("*/*", "*") or m.endswith("/*") for m, _q in ld.parse_accept(accept)):
+        return None  # only an explicit RDF media type gets the description
+    base = public_base()
+    update = f"{base}/sparql/update" if current_app.config.get("UPDATE_ENABLED") else None
+    turtle = ld.service_description(f"{base}/sparql", base, update)
+    return Response(ld.turtle_to(turtle, media), 200, {"Content-Type": f"{media}; charset=utf-8", **VARY})

@@ -1,0 +1,208 @@
+"""New occupations and job-title classification: JSON under /api, pages for people.
+
+- GET /api/new-occupations?since=YYYY-MM-DD&batch=N|YYYY-MM&flag=digital|green
+- GET /api/new-occupations/batches
+- GET /api/new-occupations/coverage[?as_of=YYYY-MM-DD]   (and /api/new-occupations/coverage.csv)
+- GET /api/classify?title=...[&top=N]
+- pages /new-occupations (filters, coverage chart, CSV link) and /classify (search box)
+
+Bad input gets 400 with a message; the classifier answers "no match" honestly rather than failing.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+from werkzeug.wrappers import Response
+
+from graph import new_occupations as nq
+from graph.classify import MAX_TITLE_CHARS, Classifier, TitleError
+from server.resources import get_store
+
+bp = Blueprint("new_occupations", __name__)
+
+EXTENSION_KEY = "occugraph.new_occupations"
+_build_lock = threading.Lock()
+
+
+def error(status: int, message: str, **extra: object) -> Response:
+    resp = jsonify(error=message, status=status, **extra)
+    resp.status_code = status
+    return resp
+
+
+def get_classifier() -> Classifier:
+    """The classifier of this app's store, built on first use (a few seconds) and then shared."""
+    ext = current_app.extensions.setdefault(EXTENSION_KEY, {})
+    if "classifier" not in ext:
+        with _build_lock:
+            if "classifier" not in ext:
+                ext["classifier"] = Classifier.from_store(get_store())
+    return ext["classifier"]  # type: ignore[no-any-return]
+
+
+def _filters(args: Any) -> dict[str, Any]:
+    """since/batch/flag from the query string; ValueError with a message for a bad value."""
+    out: dict[str, Any] = {"since": None, "batch": None, "flag": None}
+    if args.get("since"):
+        out["since"] = nq.parse_date(args["since"], "since")
+    if args.get("batch"):
+        out["batch"] = nq.parse_batch_filter(args["batch"])
+    if args.get("flag"):
+        if args["flag"] not in nq.FLAGS:
+            raise ValueError(f"flag must be one of {', '.join(sorted(nq.FLAGS))}; got {args['flag']!r}")
+        out["flag"] = args["flag"]
+    return out
+
+
+def _as_of(args: Any) -> date | None:
+    return nq.parse_date(args["as_of"], "as_of") if args.get("as_of") else None
+
+
+@bp.get("/api/new-occupations")
+def api_new_occupations() -> Response:
+    try:
+        f = _filters(request.args)
+    except ValueError as exc:
+        return error(400, str(exc))
+    found = nq.new_occupations(get_store(), **f)
+    shown = {
+        "since": f["since"].isoformat() if f["since"] else None,
+        "batch": f["batch"][1] if f["batch"] else None,
+        "flag": f["flag"],
+    }
+    return jsonify(filters=shown, count=len(found), results=found)
+
+
+@bp.get("/api/new-occupations/batches")
+def api_batches() -> Response:
+    store = get_store()
+    return jsonify(batches=nq.batches(store), work_types=nq.work_types(store))
+
+
+@bp.get("/api/new-occupations/coverage")
+def api_coverage() -> Response:
+    try:
+        as_of = _as_of(request.args)
+    except ValueError as exc:
+        return error(400, str(exc))
+    if request.args.get("format", "json") == "csv":
+        return _coverage_csv(as_of)
+    if request.args.get("format", "json") != "json":
+        return error(400, "format must be json or csv")
+    return jsonify(nq.coverage(get_store(), as_of).as_dict())
+
+
+@bp.get("/api/new-occupations/coverage.csv")
+def api_coverage_csv() -> Response:
+    try:
+        as_of = _as_of(request.args)
+    except ValueError as exc:
+        return error(400, str(exc))
+    return _coverage_csv(as_of)
+
+
+def _coverage_csv(as_of: date | None) -> Response:
+    cov = nq.coverage(get_store(), as_of)
+    body = "\ufeff" + nq.coverage_csv(cov)  # BOM: spreadsheet programs then read the Chinese as UTF-8
+    resp = Response(body, mimetype="text/csv")
+    resp.headers["Content-Type"] = "text/csv; charset=utf-8"
+    resp.headers["Content-Disposition"] = f'attachment; filename="new-occupations-coverage-{cov.as_of}.csv"'
+    return resp
+
+
+def _top(args: Any) -> int:
+    raw = args.get("top", "5")
+    if not raw.isdigit() or not 1 <= int(raw) <= 20:
+        raise ValueError(f"top must be a whole number from 1 to 20; got {raw!r}")
+    return int(raw)
+
+
+@bp.get("/api/classify")
+def api_classify() -> Response:
+    if "title" not in request.args:
+        return error(400, "give the job title as ?title=, e.g. /api/classify?title=SLAM算法工程师")
+    try:
+        top = _top(request.args)
+        return jsonify(get_classifier().classify(request.args["title"], top_k=top))
+    except TitleError as exc:
+        return error(400, str(exc), limit_chars=MAX_TITLE_CHARS)
+    except ValueError as exc:
+        return error(400, str(exc))
+
+
+# ---------------------------------------------------------------- pages
+
+CHART = {"width": 760, "label_width": 170, "bar_height": 26, "gap": 10, "top": 30, "right": 150}
+
+
+def coverage_chart(batches: list[dict[str, Any]]) -> dict[str, Any]:
+    """Geometry of a server-rendered SVG bar chart: one stacked bar per batch (with a standard,
+    without one, announced but not named in the sources), and the median wait at the bar's end."""
+    scale_max = max([int(b["occupations_announced"]) for b in batches] + [1])
+    plot = CHART["width"] - CHART["label_width"] - CHART["right"]
+    bars = []
+    for n, b in enumerate(batches):
+        y = CHART["top"] + n * (CHART["bar_height"] + CHART["gap"])
+        x = CHART["label_width"]
+        parts = []
+        for key, css, title in (("with_national_standard", "has", "有国家职业技能标准"),
+                                ("without_national_standard", "waiting", "尚无国家标准"),
+                                ("occupations_unknown", "unknown", "已发布但数据中缺名称")):
+            value = int(b[key])
+            w = plot * value / scale_max
+            if value:
+                parts.append({"x": round(x, 1), "width": round(w, 1), "css": css, "value": value, "title": title})
+            x += w
+        wait = b["median_days_waiting"]
+        bars.append({"y": y, "label": f"第{b['batch']}批 {b['announced_on']}", "parts": parts,
+                     "end": round(x + 6, 1),
+                     "note": f"{b['occupations_known']}/{b['occupations_announced']}"
+                             + (f"，待标准中位 {wait} 天" if wait is not None else "")})
+    height = CHART["top"] + len(batches) * (CHART["bar_height"] + CHART["gap"]) + 20
+    ticks = [{"x": round(CHART["label_width"] + plot * t / scale_max, 1), "value": t}
+             for t in range(0, scale_max + 1, 5)]
+    return {**CHART, "height": height, "bars": bars, "ticks": ticks, "axis_y": height - 18}
+
+
+@bp.get("/new-occupations")
+def page_new_occupations() -> tuple[str, int] | str:
+    store = get_store()
+    message = None
+    try:
+        f = _filters(request.args)
+        as_of = _as_of(request.args)
+    except ValueError as exc:
+        message, f, as_of = str(exc), {"since": None, "batch": None, "flag": None}, None
+    cov = nq.coverage(store, as_of)
+    found = nq.new_occupations(store, **f)
+    waiting = {r["code"]: r["days_waiting"] for r in cov.rows}
+    page = render_template(
+        "new_occupations.html",
+        message=message,
+        args=request.args,
+        batches=nq.batches(store),
+        work_types=nq.work_types(store),
+        coverage=cov,
+        chart=coverage_chart(cov.batches),
+        occupations=found,
+        waiting=waiting,
+    )
+    return (page, 400) if message else page
+
+
+@bp.get("/classify")
+def page_classify() -> tuple[str, int] | str:
+    title = request.args.get("title", "")
+    result, message = None, None
+    if "title" in request.args:
+        try:
+            result = get_classifier().classify(title)
+        except TitleError as exc:
+            message = str(exc)
+    page = render_template("classify.html", title=title, result=result, message=message,
+                           limit=MAX_TITLE_CHARS)
+    return (page, 400) if message else page

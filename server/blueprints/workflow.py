@@ -1,0 +1,217 @@
+"""/api/changes and /api/proposals: what changed since a release, and the edit review queue.
+
+Configuration (``create_app(test_config)`` or the environment as ``OCCUGRAPH_<KEY>``):
+
+- ``PROJECT_ROOT`` — the checkout whose ``standards/`` approvals change (default: this one);
+- ``RELEASES_DIR`` — released versions (default ``<root>/releases``);
+- ``PROPOSALS_DIR`` — the queue, one JSON file per proposal (default ``<root>/proposals``);
+- ``EDITOR_TOKENS`` — ``"name:token,name2:token2"``: who may approve or reject, sent as
+  ``Authorization: Bearer <token>``; the name is recorded with the decision. Without tokens
+  nobody can approve (403), but proposals can still be made and read.
+
+Errors are JSON ``{"error": ..., "status": ...}``; a refused approval carries the validation
+findings (``findings``) with their file:line.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from graph.diff import compute
+from graph.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
+from graph.proposals import ProposalError, ProposalStore
+from graph.snapshot import Snapshot, SnapshotError, find_release, list_releases, release_snapshot
+from graph.store import project_root
+from server.resources import get_store
+
+bp = Blueprint("workflow", __name__, url_prefix="/api")
+
+MAX_PROPOSAL_BYTES = 256 * 1024
+_cache_lock = threading.Lock()
+
+
+def _config(key: str, default: str = "") -> str:
+    value = current_app.config.get(key)
+    if value is None or value == "":
+        value = os.environ.get(f"OCCUGRAPH_{key}", default)
+    return str(value) if value is not None else default
+
+
+def _root() -> Path:
+    return Path(_config("PROJECT_ROOT") or project_root()).resolve()
+
+
+def _releases_dir() -> Path:
+    return Path(_config("RELEASES_DIR") or _root() / "releases")
+
+
+def _proposals() -> ProposalStore:
+    folder = Path(_config("PROPOSALS_DIR") or _root() / "proposals")
+    return ProposalStore(folder, _root(), releases_dir=_releases_dir())
+
+
+def error(status: int, message: str, **extra: Any) -> Response:
+    resp = jsonify(error=message, status=status, **extra)
+    resp.status_code = status
+    return resp
+
+
+# --- changes ---------------------------------------------------------------------------------
+
+
+def _current_snapshot() -> Snapshot:
+    """The graph this server serves (its ontology and data graphs), as a snapshot."""
+    store = get_store()
+    raw = getattr(store, "raw", None)
+    if raw is None:
+        raise SnapshotError("this store cannot export its triples; /api/changes needs the embedded store")
+    import pyoxigraph as ox
+
+    quads = []
+    for g in (ONTOLOGY_GRAPH, DATA_GRAPH):
+        quads += [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in raw.quads_for_pattern(None, None, None, ox.NamedNode(g))
+        ]
+    return Snapshot("current", quads)
+
+
+@bp.get("/changes")
+def changes() -> Response:
+    """Changes since a release: ``?since=v1`` (required), ``&until=v2`` (default: the graph this
+    server serves), ``&kind=og:Occupation``, ``&format=json|markdown``."""
+    since = request.args.get("since", "").strip()
+    until = request.args.get("until", "").strip()
+    fmt = request.args.get("format", "json")
+    known = [r.version for r in list_releases(_releases_dir())]
+    if not since:
+        return error(400, "give the release to compare with as ?since=<version>", releases=known)
+    if fmt not in ("json", "markdown"):
+        return error(400, "format must be json or markdown")
+    try:
+        old_info = find_release(_releases_dir(), since)
+        new_info = find_release(_releases_dir(), until) if until else None
+    except SnapshotError:
+        missing = until if since in known else since
+        return error(404, f"no release {missing!r}", releases=known)
+    cache = current_app.extensions.setdefault("occugraph-changes", {})
+    key = (since, until, id(get_store()))
+    with _cache_lock:
+        diff = cache.get(key)
+    if diff is None:
+        try:
+            new = release_snapshot(new_info) if new_info else _current_snapshot()
+            diff = compute(release_snapshot(old_info), new)
+        except SnapshotError as exc:
+            return error(501, str(exc))
+        with _cache_lock:
+            if len(cache) > 16:
+                cache.clear()
+            cache[key] = diff
+    kind = request.args.get("kind")
+    if kind:
+        diff = diff.filtered(kind)
+    if fmt == "markdown":
+        return Response(diff.to_markdown(), mimetype="text/markdown")
+    return jsonify(diff.to_dict())
+
+
+# --- proposals -------------------------------------------------------------------------------
+
+
+def _editor() -> str | None:
+    """The editor named by the request's bearer token, or None."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    given = header[len("Bearer ") :].strip().encode()
+    found = None
+    for pair in _config("EDITOR_TOKENS").split(","):
+        name, sep, token = pair.strip().partition(":")
+        if sep and token and hmac.compare_digest(token.strip().encode(), given):
+            found = name.strip()
+    return found
+
+
+def _proposal_error(exc: ProposalError) -> Response:
+    extra: dict[str, Any] = {}
+    if exc.report is not None:
+        extra["findings"] = [f.line() for f in exc.report.errors[:50]]
+    return error(exc.status, str(exc), **extra)
+
+
+@bp.post("/proposals")
+def create_proposal() -> Response:
+    if (request.content_length or 0) > MAX_PROPOSAL_BYTES:
+        return error(413, f"a proposal may be at most {MAX_PROPOSAL_BYTES // 1024} KiB")
+    payload = request.get_json(silent=True)
+    if payload is None:
+        return error(400, "send the proposal as JSON (Content-Type: application/json); see docs/editing.md")
+    try:
+        proposal = _proposals().create(payload)
+    except ProposalError as exc:
+        return _proposal_error(exc)
+    resp = jsonify(proposal)
+    resp.status_code = 201
+    resp.headers["Location"] = f"/api/proposals/{proposal['id']}"
+    return resp
+
+
+@bp.get("/proposals")
+def list_proposals() -> Response:
+    state = request.args.get("state") or None
+    try:
+        items = _proposals().list(state=state)
+    except ProposalError as exc:
+        return _proposal_error(exc)
+    return jsonify(count=len(items), state=state, proposals=items)
+
+
+@bp.get("/proposals/<pid>")
+def show_proposal(pid: str) -> Response:
+    try:
+        return jsonify(_proposals().get(pid))
+    except ProposalError as exc:
+        return _proposal_error(exc)
+
+
+@bp.post("/proposals/<pid>/submit")
+def submit_proposal(pid: str) -> Response:
+    body = request.get_json(silent=True) or {}
+    try:
+        return jsonify(_proposals().submit(pid, str(body.get("by", ""))[:200]))
+    except ProposalError as exc:
+        return _proposal_error(exc)
+
+
+def _decide(pid: str, approve: bool) -> Response:
+    editor = _editor()
+    if editor is None:
+        return error(403, "approving or rejecting needs an editor token: Authorization: Bearer <token>")
+    body = request.get_json(silent=True) or {}
+    comment = body.get("comment", "") if isinstance(body, dict) else ""
+    if not isinstance(comment, str):
+        return error(400, "comment must be text")
+    store = _proposals()
+    try:
+        if approve:
+            return jsonify(store.approve(pid, editor, comment[:2000]))
+        return jsonify(store.reject(pid, editor, comment[:2000]))
+    except ProposalError as exc:
+        return _proposal_error(exc)
+
+
+@bp.post("/proposals/<pid>/approve")
+def approve_proposal(pid: str) -> Response:
+    return _decide(pid, approve=True)
+
+
+@bp.post("/proposals/<pid>/reject")
+def reject_proposal(pid: str) -> Response:
+    return _decide(pid, approve=False)

@@ -1,0 +1,206 @@
+"""What keeps the public endpoint safe: its configuration, per-client rate limits, clean errors.
+
+Every key below can be set in ``create_app(test_config)`` or, for ``occugraph serve``, through
+the environment as ``OCCUGRAPH_<KEY>`` (e.g. ``OCCUGRAPH_QUERY_TIMEOUT=2``). Test config wins
+over the environment, the environment over the defaults.
+
+>>> bucket = TokenBuckets()
+>>> [bucket.hit("1.2.3.4", "sparql", per_minute=2, now=0.0) for _ in range(3)]
+[0.0, 0.0, 30.0]
+>>> bucket.hit("1.2.3.4", "sparql", per_minute=2, now=30.0)
+0.0
+>>> scrub("no store at /work/main/var/store/x; see <https://w3id.org/occugraph/id/a>")
+'no store at <path>; see <https://w3id.org/occugraph/id/a>'
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import threading
+import time
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify, request
+
+# key -> (default, type); the types say how an environment value is read
+DEFAULTS: dict[str, tuple[Any, type]] = {
+    # seconds a SPARQL query may run before its worker process is killed (503 to the client)
+    "QUERY_TIMEOUT": (5.0, float),
+    # worker processes that run SPARQL queries; 0 runs them in the request thread, without a limit
+    "QUERY_WORKERS": (2, int),
+    # seconds a query may wait for a free worker before the server answers 503 (busy)
+    "QUERY_QUEUE_TIMEOUT": (5.0, float),
+    # longest query text accepted, in characters (400 beyond)
+    "MAX_QUERY_CHARS": (20_000, int),
+    # most result rows (SELECT solutions or CONSTRUCT/DESCRIBE triples) returned; the rest is cut
+    "MAX_RESULT_ROWS": (10_000, int),
+    # requests per minute per client address; 0 turns the limit off. SPARQL has its own budget.
+    "RATE_LIMIT_PER_MINUTE": (600, int),
+    "SPARQL_RATE_LIMIT_PER_MINUTE": (120, int),
+    # how many reverse proxies in front of the server set X-Forwarded-For (0: use the peer address)
+    "PROXY_HOPS": (0, int),
+    # SPARQL Update at /sparql/update: off unless turned on, and then only with a token
+    "UPDATE_ENABLED": (False, bool),
+    # "name:token,name2:token2"; the name is what the audit log records as who made a change
+    "UPDATE_TOKENS": ("", str),
+    "UPDATE_TIMEOUT": (30.0, float),
+    "UPDATE_AUDIT_LOG": ("", str),  # default var/audit/sparql-update.jsonl
+    # where the current build's dumps are (dist/) and where derived downloads are cached
+    "DIST_DIR": ("", str),
+    "DOWNLOAD_CACHE_DIR": ("", str),
+    # the public base of this server, used in the service description and VoID (default: the request's)
+    "PUBLIC_BASE_URL": ("", str),
+    # largest request body in bytes (Flask answers 413 beyond)
+    "MAX_CONTENT_LENGTH": (1_000_000, int),
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _from_env(key: str, kind: type) -> Any:
+    raw = os.environ.get(f"OCCUGRAPH_{key}")
+    if raw is None:
+        return None
+    if kind is bool:
+        return raw.strip().lower() in _TRUE
+    return kind(raw)
+
+
+def init_app(app: Flask, explicit: dict[str, Any] | None = None) -> None:
+    """Fill in the safety settings and install the rate limiter and response headers.
+
+    ``explicit`` holds the keys the caller set in test_config; those are kept as given. In
+    TESTING mode the rate limits are off unless a test sets them, so a test session's hundreds
+    of requests from one address are not throttled.
+    """
+    explicit = explicit or {}
+    for key, (default, kind) in DEFAULTS.items():
+        if key in explicit:
+            continue
+        env = _from_env(key, kind)
+        if env is not None:
+            app.config[key] = env
+        elif key == "MAX_CONTENT_LENGTH" and app.config.get(key):
+            continue
+        else:
+            app.config[key] = default
+    if app.config.get("TESTING"):
+        for key in ("RATE_LIMIT_PER_MINUTE", "SPARQL_RATE_LIMIT_PER_MINUTE"):
+            if key not in explicit:
+                app.config[key] = 0
+    if app.config["PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"])  # type: ignore[method-assign]
+    app.extensions["occugraph-rate"] = TokenBuckets()
+    app.before_request(_rate_limit)
+    app.after_request(_safety_headers)
+
+
+class TokenBuckets:
+    """Per-client token buckets: ``per_minute`` requests, refilled continuously.
+
+    ``hit`` takes one token and returns 0, or returns the seconds until a token is back.
+    """
+
+    MAX_CLIENTS = 50_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._buckets: dict[tuple[str, str], tuple[float, float]] = {}  # -> (tokens, last time)
+
+    def hit(self, client: str, scope: str, per_minute: int, now: float | None = None) -> float:
+        now = time.monotonic() if now is None else now
+        rate = per_minute / 60.0
+        key = (client, scope)
+        with self._lock:
+            tokens, last = self._buckets.get(key, (float(per_minute), now))
+            tokens = min(float(per_minute), tokens + (now - last) * rate)
+            if tokens >= 1.0:
+                self._buckets[key] = (tokens - 1.0, now)
+                return 0.0
+            self._buckets[key] = (tokens, now)
+            if len(self._buckets) > self.MAX_CLIENTS:
+                self._prune(now)
+            return (1.0 - tokens) / rate
+
+    def _prune(self, now: float) -> None:
+        # drop clients idle long enough to be full again: forgetting them changes nothing
+        self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 60.0}
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _rate_limit() -> Response | None:
+    if request.endpoint == "static" or request.path.startswith("/static/"):
+        return None
+    sparql = request.path.startswith("/sparql")
+    key = "SPARQL_RATE_LIMIT_PER_MINUTE" if sparql else "RATE_LIMIT_PER_MINUTE"
+    per_minute = int(current_app.config.get(key) or 0)
+    if per_minute <= 0:
+        return None
+    wait = current_app.extensions["occugraph-rate"].hit(client_address(), "sparql" if sparql else "all", per_minute)
+    if not wait:
+        return None
+    retry = max(1, math.ceil(wait))
+    resp = error_json(
+        429,
+        f"too many requests from {client_address()}: the limit is {per_minute} per minute"
+        f"{' for SPARQL' if sparql else ''}; retry after {retry} s",
+    )
+    resp.headers["Retry-After"] = str(retry)
+    return resp
+
+
+def _safety_headers(resp: Response) -> Response:
+    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+    resp.headers.setdefault("Referrer-Policy", "same-origin")
+    return resp
+
+
+def error_json(status: int, message: str) -> Response:
+    resp = jsonify(error=message, status=status)
+    resp.status_code = status
+    return resp
+
+
+# an absolute file path (two or more segments) not inside an IRI: "/a/b" but not "http://x/a/b"
+_PATH = re.compile(r"(?<![\w:/.<>%-])(?:/[\w.@+-]+){2,}/?")
+
+
+def scrub(message: str) -> str:
+    """A message with local file paths replaced, so that no response shows the server's layout."""
+    return _PATH.sub("<path>", message)
+
+
+_POOL_LOCK = threading.Lock()
+
+
+def limited_store():  # type: ignore[no-untyped-def]
+    """The store for /sparql: queries go to killable worker processes when the store is on disk."""
+    from server.query_worker import LimitedStore, WorkerPool, store_path_of
+    from server.resources import get_store
+
+    store = get_store()
+    cfg = current_app.config
+    pool = None
+    path = store_path_of(store)
+    if path and cfg["QUERY_WORKERS"] > 0:
+        ext = current_app.extensions
+        with _POOL_LOCK:
+            pool = ext.get("occugraph-pool")
+            if pool is None or pool.store_path != path:
+                if pool is not None:
+                    pool.close()
+                pool = ext["occugraph-pool"] = WorkerPool(path, cfg["QUERY_WORKERS"])
+    return LimitedStore(
+        store,
+        pool,
+        max_rows=cfg["MAX_RESULT_ROWS"],
+        timeout=cfg["QUERY_TIMEOUT"],
+        queue_timeout=cfg["QUERY_QUEUE_TIMEOUT"],
+    )

@@ -1,0 +1,409 @@
+"""SPARQL queries in worker processes that can be killed: the endpoint's time limit.
+
+pyoxigraph has no query timeout and a running query cannot be interrupted from another thread,
+so /sparql queries run in a small pool of worker processes, each holding its own read-only
+handle on the store. A query that outlives ``QUERY_TIMEOUT`` has its worker killed (SIGKILL) and
+replaced; the client gets 503 with a message, and every other request goes on being answered
+by the request threads and the remaining workers.
+
+The worker caps the result at ``max_rows`` before anything crosses the pipe, and sends it in a
+transfer format (SPARQL JSON for solutions, N-Triples for graphs) that the parent parses back
+into pyoxigraph results, so the protocol layer serialises them as it would a local result.
+
+>>> import pyoxigraph as ox
+>>> s = ox.Store()
+>>> s.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x", language="zh")))
+>>> s.add(ox.Quad(ox.NamedNode("http://e/b"), ox.NamedNode("http://e/p"), ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+>>> kind, payload, cut = capture(s.query("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"), 1)
+>>> kind, cut, [str(r["o"]) for r in revive(kind, payload)]
+('solutions', True, ['"x"@zh'])
+>>> kind, payload, cut = capture(s.query("CONSTRUCT WHERE { ?s ?p ?o }"), 5)
+>>> kind, cut, len(list(revive(kind, payload)))
+('triples', False, 2)
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+log = logging.getLogger(__name__)
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STARTUP_TIMEOUT = 60.0  # a worker opening the store; not counted against a query's limit
+
+Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+class QueryTimeout(Exception):
+    """The query ran past the time limit and was stopped (HTTP 503)."""
+
+
+class ServerBusy(Exception):
+    """No worker became free in time (HTTP 503 with Retry-After)."""
+
+
+class WorkerFailed(Exception):
+    """A worker died or could not open the store (HTTP 503)."""
+
+
+# ---------------------------------------------------------------- transfer format
+
+
+def _term_json(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value not in (XSD_STRING, RDF_LANG_STRING):
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _term_json(term.subject),
+                "predicate": _term_json(term.predicate),
+                "object": _term_json(term.object),
+            },
+        }
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def capture(result: Result, max_rows: int) -> tuple[str, bytes, bool]:
+    """(kind, payload, truncated): the result cut to ``max_rows``, in the transfer format."""
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        bindings = []
+        truncated = False
+        for solution in result:
+            if len(bindings) >= max_rows:
+                truncated = True
+                break
+            row = {}
+            for name in names:
+                term = solution[name]
+                if term is not None:
+                    row[name] = _term_json(term)
+            bindings.append(row)
+        doc = {"head": {"vars": names}, "results": {"bindings": bindings}}
+        return "solutions", json.dumps(doc, ensure_ascii=False).encode(), truncated
+    if isinstance(result, ox.QueryTriples):
+        triples = []
+        truncated = False
+        for triple in result:
+            if len(triples) >= max_rows:
+                truncated = True
+                break
+            triples.append(triple)
+        return "triples", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", truncated
+    return "boolean", b"true" if bool(result) else b"false", False
+
+
+def revive(kind: str, payload: bytes) -> Result:
+    """A pyoxigraph result again, from ``capture``'s output."""
+    if kind == "solutions":
+        return ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)  # type: ignore[return-value]
+    if kind == "boolean":
+        return ox.parse_query_results(b'{"head":{},"boolean":%s}' % payload, format=ox.QueryResultsFormat.JSON)  # type: ignore[return-value]
+    scratch = ox.Store()
+    scratch.load(payload, format=ox.RdfFormat.N_TRIPLES)
+    return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")  # type: ignore[return-value]
+
+
+def run_query(
+    store: Any,
+    sparql: str,
+    default_graphs: Sequence[str] | None,
+    named_graphs: Sequence[str] | None,
+    base_iri: str | None,
+) -> Result:
+    """Run on an ox.Store with the dataset rules of graph.store.EmbeddedStore.query."""
+    kwargs: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
+    if default_graphs or named_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []] or [ox.DefaultGraph()]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    return store.query(sparql, **kwargs)
+
+
+# exceptions a query may raise that are the query's fault (400), passed back by type name
+_PASSED = {
+    "SyntaxError": SyntaxError,
+    "ValueError": ValueError,
+    "OSError": OSError,
+    "RuntimeError": RuntimeError,
+    "TypeError": ValueError,
+}
+
+
+def _worker_main(conn: Connection, store_path: str) -> None:
+    """The worker process: open the store read-only, then answer queries until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when a worker stops
+    try:
+        store = ox.Store.read_only(os.path.realpath(store_path))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
+        conn.send(("fatal", type(exc).__name__, str(exc)))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        _op, sparql, defaults, named, base_iri, max_rows = message
+        try:
+            result = run_query(store, sparql, defaults, named, base_iri)
+            kind, payload, truncated = capture(result, max_rows)
+            reply: tuple[Any, ...] = ("ok", kind, payload, truncated)
+        except Exception as exc:  # noqa: BLE001 - every query error goes back as a message
+            reply = ("error", type(exc).__name__, str(exc))
+        conn.send(reply)
+
+
+def _update_main(conn: Connection, store_path: str) -> None:
+    """A one-off process for SPARQL Update: open writable, apply in one transaction, report."""
+    update = conn.recv()
+    try:
+        store = ox.Store(os.path.realpath(store_path))
+        before = len(store)
+        store.update(update)
+        store.flush()
+        conn.send(("ok", before, len(store)))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent
+        conn.send(("error", type(exc).__name__, str(exc)))
+
+
+# ---------------------------------------------------------------- the parent side
+
+
+def _start(mode: str, *args: str) -> tuple[subprocess.Popen[bytes], Connection]:
+    """Start ``python -m server.query_worker MODE FD ARGS`` with one end of a socket pair as FD.
+
+    A plain subprocess (not multiprocessing's spawn) so that the parent's __main__ is never
+    re-imported: any script or server that builds the app can run queries.
+    """
+    parent_sock, child_sock = socket.socketpair()
+    fd = child_sock.fileno()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server.query_worker", mode, str(fd), *args],
+        pass_fds=[fd],
+        env=env,
+        cwd=_PACKAGE_ROOT,
+        stdin=subprocess.DEVNULL,
+    )
+    child_sock.close()
+    conn = Connection(parent_sock.detach())
+    return process, conn
+
+
+@dataclass(eq=False)  # identity: workers live in a set
+class _Worker:
+    process: subprocess.Popen[bytes]
+    conn: Connection
+    generation: int
+    ready: bool = False
+
+    def kill(self) -> None:
+        try:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.wait(timeout=5)
+        finally:
+            self.conn.close()
+
+
+class WorkerPool:
+    """A fixed number of query worker processes; a killed or stale worker is replaced."""
+
+    def __init__(self, store_path: str, size: int) -> None:
+        self.store_path = store_path
+        self.size = size
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._all: set[_Worker] = set()
+        for _ in range(size):
+            self._idle.put(self._spawn())
+        atexit.register(self.close)
+
+    def _spawn(self) -> _Worker:
+        process, conn = _start("query", self.store_path)
+        worker = _Worker(process, conn, self._generation)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+        worker.kill()
+
+    def _replace(self, worker: _Worker) -> None:
+        self._retire(worker)
+        self._idle.put(self._spawn())
+
+    def recycle(self) -> None:
+        """Replace every worker as it next comes free (after an update changed the store)."""
+        self._generation += 1
+
+    def _wait_ready(self, worker: _Worker) -> None:
+        if worker.ready:
+            return
+        if not worker.conn.poll(STARTUP_TIMEOUT):
+            self._replace(worker)
+            raise WorkerFailed("a query worker did not start in time; try again")
+        message = worker.conn.recv()
+        if message[0] != "ready":
+            log.error("query worker could not open the store: %s: %s", message[1], message[2])
+            self._replace(worker)
+            raise WorkerFailed("a query worker could not open the store; the server log has the details")
+        worker.ready = True
+
+    def run(
+        self,
+        sparql: str,
+        default_graphs: Sequence[str] | None,
+        named_graphs: Sequence[str] | None,
+        base_iri: str | None,
+        max_rows: int,
+        timeout: float,
+        queue_timeout: float,
+    ) -> tuple[Result, bool]:
+        try:
+            worker = self._idle.get(timeout=queue_timeout)
+        except queue.Empty:
+            raise ServerBusy(f"all {self.size} query workers are busy; try again shortly") from None
+        if worker.generation != self._generation:
+            self._retire(worker)
+            worker = self._spawn()
+        self._wait_ready(worker)
+        start = time.monotonic()
+        try:
+            worker.conn.send(
+                ("query", sparql, list(default_graphs or []), list(named_graphs or []), base_iri, max_rows)
+            )
+            if not worker.conn.poll(timeout):
+                log.warning(
+                    "query stopped after %.1f s (worker %s killed)", time.monotonic() - start, worker.process.pid
+                )
+                self._replace(worker)
+                raise QueryTimeout(
+                    f"the query ran longer than the {timeout:g} s limit and was stopped; "
+                    "narrow it (LIMIT, more specific patterns) and try again"
+                )
+            reply = worker.conn.recv()
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise WorkerFailed("the query worker stopped unexpectedly; try again") from None
+        self._idle.put(worker)
+        if reply[0] == "error":
+            raise _PASSED.get(reply[1], RuntimeError)(reply[2])
+        _ok, kind, payload, truncated = reply
+        return revive(kind, payload), truncated
+
+    def close(self) -> None:
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            try:
+                worker.kill()
+            except Exception:  # noqa: BLE001 - best effort at exit
+                pass
+
+
+def run_update(store_path: str, update: str, timeout: float) -> tuple[int, int]:
+    """Apply a SPARQL Update in its own process: (quads before, quads after).
+
+    The update is one transaction; a process killed at the time limit commits nothing.
+    """
+    process, conn = _start("update", store_path)
+    try:
+        conn.send(update)
+        if not conn.poll(timeout + 10.0):  # + the time it takes to start and open the store
+            process.kill()
+            raise QueryTimeout(
+                f"the update ran longer than the {timeout:g} s limit and was stopped; nothing was changed"
+            )
+        reply = conn.recv()
+    except (EOFError, OSError):
+        process.kill()
+        raise WorkerFailed("the update process stopped unexpectedly; nothing was changed") from None
+    finally:
+        process.wait(timeout=30)
+        conn.close()
+    if reply[0] == "error":
+        raise _PASSED.get(reply[1], RuntimeError)(reply[2])
+    return reply[1], reply[2]
+
+
+class LimitedStore:
+    """The store as /sparql sees it: queries in a killable worker (or in-process), results capped.
+
+    One per request: ``truncated`` tells the blueprint whether the last result was cut.
+    """
+
+    def __init__(
+        self, store: Any, pool: WorkerPool | None, *, max_rows: int, timeout: float, queue_timeout: float
+    ) -> None:
+        self.store = store
+        self.pool = pool
+        self.max_rows = max_rows
+        self.timeout = timeout
+        self.queue_timeout = queue_timeout
+        self.truncated = False
+
+    def graph_names(self) -> set[str]:
+        return self.store.graph_names()
+
+    def query(
+        self,
+        sparql: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> Result:
+        if self.pool is not None:
+            result, self.truncated = self.pool.run(
+                sparql, default_graphs, named_graphs, base_iri, self.max_rows, self.timeout, self.queue_timeout
+            )
+            return result
+        live = self.store.query(sparql, default_graphs, named_graphs, base_iri=base_iri)
+        kind, payload, self.truncated = capture(live, self.max_rows)
+        return revive(kind, payload)
+
+
+def store_path_of(store: Any) -> str | None:
+    """The folder of an on-disk embedded store (workers open it), or None (in-memory, remote)."""
+    path = getattr(store, "path", None)
+    return str(path) if path else None
+
+
+if __name__ == "__main__":
+    _mode, _fd, _path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    _conn = Connection(_fd)
+    (_worker_main if _mode == "query" else _update_main)(_conn, _path)

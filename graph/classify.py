@@ -136,8 +136,9 @@ class WordLists:
         # longer patterns first: a specific one (an age range) must win over a general one (a number range)
         patterns.sort(key=lambda p: (-len(p[0].pattern), p[0].pattern))
         words.sort(key=lambda w: (-len(w[0]), w[0]))
-        synonyms = {normalise_width(r["term"]): r["expansion"].split()
-                    for r in read_table(folder, "synonyms.tsv", dictionary)}
+        synonyms = {
+            normalise_width(r["term"]): r["expansion"].split() for r in read_table(folder, "synonyms.tsv", dictionary)
+        }
         return cls(patterns, words, synonyms)
 
 
@@ -248,22 +249,31 @@ class EntryRecord:
 
 def load_records(store: SelectStore) -> list[EntryRecord]:
     """Every classification entry with its labels, definition and tasks, via SPARQL."""
-    rows = store.select(PREFIXES + """
+    rows = store.select(
+        PREFIXES
+        + """
 SELECT ?e ?code ?name ?definition (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types) WHERE {
   ?e skos:inScheme ?scheme ; skos:notation ?code ; skos:prefLabel ?name ; rdf:type ?type .
   FILTER(LANG(?name) = "zh")
   OPTIONAL { ?e skos:definition ?definition }
-} GROUP BY ?e ?code ?name ?definition""")
-    labels = store.select(PREFIXES + """
+} GROUP BY ?e ?code ?name ?definition"""
+    )
+    labels = store.select(
+        PREFIXES
+        + """
 SELECT ?code ?label ?kind WHERE {
   ?e skos:inScheme ?scheme ; skos:notation ?code .
   { ?e skos:altLabel ?label BIND("alt" AS ?kind) }
   UNION { ?e skos:hiddenLabel ?label BIND("alias" AS ?kind) }
   UNION { ?e og:nameAsAnnounced ?label BIND("announced" AS ?kind) }
   UNION { ?wt og:workTypeOf ?e ; skos:prefLabel ?label BIND("work-type" AS ?kind) }
-}""")
-    tasks = store.select(PREFIXES + """
-SELECT ?code ?n ?text WHERE { ?e skos:notation ?code ; og:hasMainTask ?t . ?t og:taskNumber ?n ; og:taskText ?text }""")
+}"""
+    )
+    tasks = store.select(
+        PREFIXES
+        + """
+SELECT ?code ?n ?text WHERE { ?e skos:notation ?code ; og:hasMainTask ?t . ?t og:taskNumber ?n ; og:taskText ?text }"""
+    )
     kind_names = {"MajorGroup": "major", "MediumGroup": "medium", "MinorGroup": "minor", "Occupation": "occupation"}
     records: dict[str, EntryRecord] = {}
     for r in rows:
@@ -449,19 +459,33 @@ class ClassifierIndex:
                 text_hits[i] += w * w
         is_occ = self.is_occupation
         ranked = []  # (-score, is a group, entry index): entry indexes are in code order
-        for i, text_hit in text_hits.items():
-            if i not in best_label:
-                s = TEXT_WEIGHT * text_hit / text_total
-                ranked.append((-(s if is_occ[i] else s * GROUP_FACTOR), not is_occ[i], i))
         for i, (label_score, _li) in best_label.items():
             text_score = text_hits.get(i, 0.0) / text_total if text_total else 0.0
             s = 1 - (1 - label_score) * (1 - TEXT_WEIGHT * text_score)
             ranked.append((-(s if is_occ[i] else s * GROUP_FACTOR), not is_occ[i], i))
+        # an entry found only in definitions/tasks scores at most TEXT_WEIGHT x its text share: only
+        # those that can still reach the top k are ranked
+        floor = -heapq.nsmallest(top_k, ranked)[-1][0] if len(ranked) >= top_k else 0.0
+        if text_total and TEXT_WEIGHT > floor:
+            limit = floor * text_total / TEXT_WEIGHT
+            for i, text_hit in text_hits.items():
+                if text_hit >= limit and i not in best_label:
+                    s = TEXT_WEIGHT * text_hit / text_total
+                    ranked.append((-(s if is_occ[i] else s * GROUP_FACTOR), not is_occ[i], i))
         out = []
         for neg, _group, i in heapq.nsmallest(top_k, ranked):
             bl = best_label.get(i)
-            out.append((-neg, i, {"label": bl, "label_score": bl[0] if bl else 0.0,
-                                  "text_score": text_hits.get(i, 0.0) / text_total if text_total else 0.0}))
+            out.append(
+                (
+                    -neg,
+                    i,
+                    {
+                        "label": bl,
+                        "label_score": bl[0] if bl else 0.0,
+                        "text_score": text_hits.get(i, 0.0) / text_total if text_total else 0.0,
+                    },
+                )
+            )
         return out
 
     def texts_containing(self, word: str) -> set[int] | list[int]:
@@ -486,12 +510,14 @@ class ClassifierIndex:
         if details["label"] is not None:
             li = details["label"][1]
             label = self.labels[li]
-            reasons.append({
-                "field": label.kind,
-                "text": label.text,
-                "matched": self._matched_parts(prep, self.label_weights[li].keys()),
-                "score": round(details["label_score"], 3),
-            })
+            reasons.append(
+                {
+                    "field": label.kind,
+                    "text": label.text,
+                    "matched": self._matched_parts(prep, self.label_weights[li].keys()),
+                    "score": round(details["label_score"], 3),
+                }
+            )
         if details["text_score"] > 0:
             rec = self.records[entry]
             qwords = [w for w in dict.fromkeys(prep.words + prep.expansions) if len(w) > 1]
@@ -558,14 +584,17 @@ class Classifier:
         if not isinstance(title, str):
             raise TitleError("the title must be text")
         if CONTROL.search(title):
-            raise TitleError("the title contains control characters or bytes that are not UTF-8 text; "
-                             "send the title as UTF-8 text")
+            raise TitleError(
+                "the title contains control characters or bytes that are not UTF-8 text; send the title as UTF-8 text"
+            )
         stripped = title.strip()
         if not stripped:
             raise TitleError("the title is empty; give a job title such as 电商运营 or SLAM算法工程师")
         if len(stripped) > MAX_TITLE_CHARS:
-            raise TitleError(f"the title is {len(stripped)} characters; the limit is {MAX_TITLE_CHARS} "
-                             "(give the job title, not the whole job advertisement)")
+            raise TitleError(
+                f"the title is {len(stripped)} characters; the limit is {MAX_TITLE_CHARS} "
+                "(give the job title, not the whole job advertisement)"
+            )
         return stripped
 
     def classify(self, title: str, top_k: int = TOP_K, explain: int | None = None) -> dict[str, object]:
@@ -582,14 +611,21 @@ class Classifier:
             "synonyms_added": prep.expansions,
         }
         if not CJK_RUN.search(prep.cleaned) and not LATIN_WORD.search(prep.cleaned):
-            why = ("only recruiting noise words were found" if prep.removed and not prep.cleaned
-                   else "the title has no Chinese or Latin words to match")
-            result.update(status="no-match", candidates=[], unknown_words=[],
-                          new_occupation_signal={"flag": False, "reason": why})
+            why = (
+                "only recruiting noise words were found"
+                if prep.removed and not prep.cleaned
+                else "the title has no Chinese or Latin words to match"
+            )
+            result.update(
+                status="no-match", candidates=[], unknown_words=[], new_occupation_signal={"flag": False, "reason": why}
+            )
             return result
         scored = self.index.score(prep, top_k)
-        unknown = [w for w in prep.words if len(w) > 1 and "w:" + w not in self.index.label_idf
-                   and not self.index.texts_containing(w)]
+        unknown = [
+            w
+            for w in prep.words
+            if len(w) > 1 and "w:" + w not in self.index.label_idf and not self.index.texts_containing(w)
+        ]
         explain = top_k if explain is None else explain
         candidates = [self._candidate(prep, s, i, d, n < explain) for n, (s, i, d) in enumerate(scored)]
         best = candidates[0]["score"] if candidates else 0.0
@@ -598,8 +634,10 @@ class Classifier:
             reason = "nothing in the classification shares a word with this title"
         elif best < NEW_OCCUPATION_THRESHOLD:  # type: ignore[operator]
             status, flag = "weak-match", bool(CJK_RUN.search(prep.cleaned))
-            reason = (f"the best candidate scores {best} (below {NEW_OCCUPATION_THRESHOLD}): no name, alias, "
-                      "definition or task fits this title well")
+            reason = (
+                f"the best candidate scores {best} (below {NEW_OCCUPATION_THRESHOLD}): no name, alias, "
+                "definition or task fits this title well"
+            )
         else:
             status, flag = "match", False
             reason = f"the best candidate scores {best} (at least {NEW_OCCUPATION_THRESHOLD})"
@@ -609,8 +647,12 @@ class Classifier:
                 reason += f"; words the classification does not use: {'、'.join(unknown)}"
         elif status != "match":
             reason += "; the title has no Chinese words, so no new-occupation signal is given"
-        result.update(status=status, candidates=candidates, unknown_words=unknown,
-                      new_occupation_signal={"flag": flag, "reason": reason})
+        result.update(
+            status=status,
+            candidates=candidates,
+            unknown_words=unknown,
+            new_occupation_signal={"flag": flag, "reason": reason},
+        )
         return result
 
     def _candidate(
@@ -633,8 +675,19 @@ class Classifier:
 
 # ---------------------------------------------------------------- batch mode and CLI
 
-BATCH_COLUMNS = ["title", "status", "new_occupation_signal", "code", "name", "score", "minor_group",
-                 "major_group", "reasons", "other_candidates", "error"]
+BATCH_COLUMNS = [
+    "title",
+    "status",
+    "new_occupation_signal",
+    "code",
+    "name",
+    "score",
+    "minor_group",
+    "major_group",
+    "reasons",
+    "other_candidates",
+    "error",
+]
 
 
 def _reason_text(reasons: Iterable[dict[str, object]]) -> str:
@@ -659,28 +712,56 @@ def classify_rows(classifier: Classifier, titles: Iterable[str], top_k: int = 3)
         cands: list[dict[str, Any]] = res["candidates"]  # type: ignore[assignment]
         signal: dict[str, Any] = res["new_occupation_signal"]  # type: ignore[assignment]
         if not cands:
-            yield [str(res["title"]), str(res["status"]), "yes" if signal["flag"] else "no",
-                   "", "", "", "", "", signal["reason"], "", ""]
+            yield [
+                str(res["title"]),
+                str(res["status"]),
+                "yes" if signal["flag"] else "no",
+                "",
+                "",
+                "",
+                "",
+                "",
+                signal["reason"],
+                "",
+                "",
+            ]
             continue
         top = cands[0]
         groups = {g["code"]: g["name"] for g in top["groups"]}
         minor = next((f"{c} {n}" for c, n in groups.items() if c.endswith("-00") and not c.endswith("-00-00")), "")
         major = next((f"{c} {n}" for c, n in groups.items() if c.endswith("-00-00-00")), "")
         others = " ; ".join(f"{c['code']} {c['name']} ({c['score']})" for c in cands[1:])
-        yield [str(res["title"]), str(res["status"]), "yes" if signal["flag"] else "no", top["code"], top["name"],
-               str(top["score"]), minor, major, _reason_text(top["reasons"]), others, ""]
+        yield [
+            str(res["title"]),
+            str(res["status"]),
+            "yes" if signal["flag"] else "no",
+            top["code"],
+            top["name"],
+            str(top["score"]),
+            minor,
+            major,
+            _reason_text(top["reasons"]),
+            others,
+            "",
+        ]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
-        "classify", help="classify job titles into occupations (one title, or a CSV of titles)",
+        "classify",
+        help="classify job titles into occupations (one title, or a CSV of titles)",
         description="Find the occupations a job title belongs to, with scores and the reasons (which "
-                    "name, alias, definition or task words matched), and a signal when the title may be "
-                    "a new occupation. Recruiting noise (急招, 高薪, 包吃住 ...) is stripped and "
-                    "Traditional Chinese converted first; see standards/job-titles/.")
+        "name, alias, definition or task words matched), and a signal when the title may be "
+        "a new occupation. Recruiting noise (急招, 高薪, 包吃住 ...) is stripped and "
+        "Traditional Chinese converted first; see standards/job-titles/.",
+    )
     p.add_argument("title", nargs="?", help="the job title, e.g. 'SLAM算法工程师'")
-    p.add_argument("--csv", type=Path, metavar="FILE",
-                   help="classify every title in a CSV file (UTF-8; column 'title', else the first column)")
+    p.add_argument(
+        "--csv",
+        type=Path,
+        metavar="FILE",
+        help="classify every title in a CSV file (UTF-8; column 'title', else the first column)",
+    )
     p.add_argument("--column", help="the CSV column that holds the titles")
     p.add_argument("--output", "-o", type=Path, help="write the CSV result here (default: standard output)")
     p.add_argument("--top", type=int, default=TOP_K, help=f"candidates to show (1-20, default {TOP_K})")
@@ -751,11 +832,15 @@ def render_result(res: dict[str, Any]) -> str:
         lines.append("removed: " + "、".join(f"{r['text']} ({r['category']})" for r in res["removed_noise"]))
     if res["converted_from_traditional"]:
         lines.append(f"converted from Traditional: {res['normalised']}")
-    lines.append(f"matched as: {res['matched_text']}" + (
-        f" (+ synonyms {'、'.join(res['synonyms_added'])})" if res["synonyms_added"] else ""))
+    lines.append(
+        f"matched as: {res['matched_text']}"
+        + (f" (+ synonyms {'、'.join(res['synonyms_added'])})" if res["synonyms_added"] else "")
+    )
     for n, c in enumerate(res["candidates"], start=1):
-        lines.append(f"{n}. {c['code']} {c['name']}  score {c['score']}" +
-                     ("" if "occupation" in c["kinds"] else f"  ({'/'.join(c['kinds'])} group)"))
+        lines.append(
+            f"{n}. {c['code']} {c['name']}  score {c['score']}"
+            + ("" if "occupation" in c["kinds"] else f"  ({'/'.join(c['kinds'])} group)")
+        )
         lines.append(f"   because: {_reason_text(c['reasons'])}")
     signal = res["new_occupation_signal"]
     lines.append(("NEW OCCUPATION? " if signal["flag"] else "") + signal["reason"])

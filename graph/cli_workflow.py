@@ -102,6 +102,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--no-reason", action="store_true", help="skip HermiT and the OWL 2 DL check (not for official releases)"
     )
+    p.add_argument(
+        "--allow-non-dl",
+        action="store_true",
+        help="release even if the OWL 2 DL profile check fails (recorded in release.json and the CHANGELOG)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_release)
 
@@ -219,6 +224,7 @@ def cmd_release(args: argparse.Namespace) -> int:
             notes=args.notes,
             reason=not args.no_reason,
             replace=args.replace,
+            allow_non_dl=args.allow_non_dl,
             progress=_progress(args),
         )
     except ReleaseError as exc:

@@ -233,10 +233,20 @@ class RuleSet:
     note: str = ""
 
     def rules_for(self, level: str) -> list[Rule]:
-        return [r for r in self.rules if r.level == level]
+        return sorted((r for r in self.rules if r.level == level), key=lambda r: rule_order(r.number))
 
     def levels(self) -> list[str]:
         return sorted({r.level for r in self.rules})
+
+
+def rule_order(number: str) -> tuple[int, str]:
+    """Sort key of rule numbers: 1, 2, 3a, 3b, 10.
+
+    >>> sorted(["3a", "10", "2", "3b"], key=rule_order)
+    ['2', '3a', '3b', '10']
+    """
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return (int(digits) if digits else 0, number[len(digits):])
 
 
 def _years(x: float) -> str:
@@ -246,6 +256,10 @@ def _years(x: float) -> str:
 
 def _plural(x: float, word: str) -> str:
     return f"{_years(x)} {word}" + ("" if abs(x - 1) < EPSILON else "s")
+
+
+def _a(words: str) -> str:
+    return ("an " if words[:1] in "aeiou" else "a ") + words
 
 
 def _scope_words(scope: str | None) -> str:
@@ -278,7 +292,7 @@ def describe(c: Condition, rule: Rule | None, ladder: Ladder, kinds: Mapping[str
         return text
     if c.kind == "certificate":
         types = " or ".join(CERTIFICATE_NAMES.get(t, t) for t in c.certificate_types)
-        text = f"a {_level_words(c.level, ladder)} certificate ({types}) in {_scope_words(c.scope)}"
+        text = f"{_a(_level_words(c.level, ladder))} certificate ({types}) in {_scope_words(c.scope)}"
         if c.years_held:
             text += f", held for at least {_plural(c.years_held, 'year')}"
         return text
@@ -295,7 +309,7 @@ def describe(c: Condition, rule: Rule | None, ladder: Ladder, kinds: Mapping[str
         return f"a diploma: {' or '.join(names)}{' ' + major if major else ''}{assessed}{status}"
     if c.kind == "title":
         corr = " corresponding to the occupation" if c.title_correspondence else ""
-        return f"a {_level_words(c.level, ladder)} professional title{corr}"
+        return f"{_a(_level_words(c.level, ladder))} professional title{corr}"
     if c.kind == "training":
         return (f"completed formal training for {_level_words(c.level, ladder)} in {_scope_words(c.scope)}, "
                 "with a completion certificate")
@@ -864,7 +878,7 @@ class _Evaluator:
             extra = (f" (the {CERTIFICATE_NAMES[near[0].kind]} certificate held is not accepted: {types} only)"
                      if near else "")
             self.events[c.number] = None
-            return False, f"needs a {level} certificate ({types}) in {_scope_words(c.scope)}{extra}", None, False
+            return False, f"needs {_a(level)} certificate ({types}) in {_scope_words(c.scope)}{extra}", None, False
         best = min(held, key=lambda x: x.date)
         self.events[c.number] = best.date
         self.labels[c.number] = f"the {_level_words(best.level, lad)} certificate of {best.date}"
@@ -886,7 +900,7 @@ class _Evaluator:
         if not held:
             self.events[c.number] = None
             corr = " corresponding to the occupation (符合专业对应关系)" if c.title_correspondence else ""
-            return False, f"needs a {level} professional title{corr}", None, False
+            return False, f"needs {_a(level)} professional title{corr}", None, False
         if c.title_correspondence:
             ok = [t for t in held if _title_corresponds(t, ctx)]
             unknown = [t for t in held if _title_corresponds(t, ctx) is None]
@@ -1025,9 +1039,9 @@ def evaluate(
     ctx = _Context(profile, occupation, ladder, related, diploma_names or {}, assume_continued_work)
     results = [_Evaluator(r, ctx).run() for r in rules if r.level == level]
 
-    def order(r: RouteResult) -> tuple[int, date, int, str]:
+    def order(r: RouteResult) -> tuple[int, date, int, tuple[int, str]]:
         group = 0 if r.open else (1 if r.earliest_date else 2)
-        return (group, r.earliest_date or date.max, r.unmet, r.rule.number.zfill(4))
+        return (group, r.earliest_date or date.max, r.unmet, rule_order(r.rule.number))
 
     results.sort(key=order)
     notes = []
@@ -1085,5 +1099,5 @@ __all__ = [
     "ApprenticeshipDone", "CertificateHeld", "Condition", "ConditionResult", "DiplomaHeld", "EligibilityResult",
     "Ladder", "Level", "Profile", "ProfileError", "PromotionStep", "RelatedOccupations", "Rule", "RuleSet",
     "RouteResult", "TitleHeld", "TrainingDone", "WorkSpell", "add_years", "default_related", "describe", "evaluate",
-    "profile_from_json", "promotion_steps", "same_minor_group", "with_related", "years_between",
+    "profile_from_json", "promotion_steps", "rule_order", "same_minor_group", "with_related", "years_between",
 ]

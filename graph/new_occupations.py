@@ -32,9 +32,12 @@ from graph.queries import PREFIXES, SelectStore, sparql_string
 FLAGS = {"digital": "og:DigitalOccupation", "green": "og:GreenOccupation"}
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-PREFIXES_NEW = PREFIXES + """PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIXES_NEW = (
+    PREFIXES
+    + """PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
+)
 
 
 # work types (工种) are SKOS concepts of their own scheme: the classification scheme holds the four
@@ -72,7 +75,9 @@ def parse_batch_filter(value: str) -> tuple[str, str]:
 
 def batches(store: SelectStore) -> list[dict[str, object]]:
     """Every release batch with its date, counts and sources, oldest first."""
-    rows = store.select(PREFIXES_NEW + """
+    rows = store.select(
+        PREFIXES_NEW
+        + """
 SELECT ?batch ?number ?date ?reported ?label ?announced ?known ?wtAnnounced ?wtKnown ?source
        (GROUP_CONCAT(DISTINCT ?oneNote; separator=" | ") AS ?note) WHERE {
   ?batch a og:NewOccupationBatch ; og:batchNumber ?number ; og:announcementDate ?date ;
@@ -81,36 +86,42 @@ SELECT ?batch ?number ?date ?reported ?label ?announced ?known ?wtAnnounced ?wtK
          og:knownWorkTypeCount ?wtKnown ; dcterms:source ?source .
   OPTIONAL { ?batch og:announcedWorkTypeCount ?wtAnnounced }
   OPTIONAL { ?batch skos:note ?oneNote }
-} GROUP BY ?batch ?number ?date ?reported ?label ?announced ?known ?wtAnnounced ?wtKnown ?source""")
+} GROUP BY ?batch ?number ?date ?reported ?label ?announced ?known ?wtAnnounced ?wtKnown ?source"""
+    )
     out = []
     for r in sorted(rows, key=lambda r: int(r["number"])):
         announced, known = int(r["announced"]), int(r["known"])
-        out.append({
-            "batch": int(r["number"]),
-            "iri": r["batch"],
-            "label": r["label"],
-            "announced_on": r["date"],
-            "date_as_reported": r["reported"],
-            "occupations_announced": announced,
-            "occupations_known": known,
-            "complete": known >= announced,
-            "work_types_announced": int(r["wtAnnounced"]) if "wtAnnounced" in r else None,
-            "work_types_known": int(r["wtKnown"]),
-            "source": r["source"],
-            "note": r.get("note"),
-        })
+        out.append(
+            {
+                "batch": int(r["number"]),
+                "iri": r["batch"],
+                "label": r["label"],
+                "announced_on": r["date"],
+                "date_as_reported": r["reported"],
+                "occupations_announced": announced,
+                "occupations_known": known,
+                "complete": known >= announced,
+                "work_types_announced": int(r["wtAnnounced"]) if "wtAnnounced" in r else None,
+                "work_types_known": int(r["wtKnown"]),
+                "source": r["source"],
+                "note": r.get("note"),
+            }
+        )
     return out
 
 
 def _standards_by_occupation(store: SelectStore) -> dict[str, list[dict[str, str]]]:
     """National standards of the announced occupations, by occupation IRI."""
-    rows = store.select(PREFIXES_NEW + """
+    rows = store.select(
+        PREFIXES_NEW
+        + """
 SELECT DISTINCT ?occ ?std ?title ?number ?issued WHERE {
   ?occ og:announcedIn ?batch .
   ?std a og:NationalSkillStandard ; og:forOccupation ?occ .
   OPTIONAL { ?std og:standardTitle ?title } OPTIONAL { ?std og:documentNumber ?number }
   OPTIONAL { ?std og:issueDate ?issued }
-}""")
+}"""
+    )
     found: dict[str, dict[str, dict[str, str]]] = {}
     for r in rows:
         std = found.setdefault(r["occ"], {}).setdefault(r["std"], {"iri": r["std"]})
@@ -141,7 +152,9 @@ def new_occupations(
         if flag not in FLAGS:
             raise ValueError(f"flag must be one of {sorted(FLAGS)}; got {flag!r}")
         filters.append(f"?occ a {FLAGS[flag]} .")
-    rows = store.select(PREFIXES_NEW + f"""
+    rows = store.select(
+        PREFIXES_NEW
+        + f"""
 SELECT ?occ ?code ?name ?definition ?marker ?number ?date ?batchLabel ?announcedName ?evidence ?first
        (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types)
        (GROUP_CONCAT(DISTINCT STR(?ed); separator=" ") AS ?editions) WHERE {{
@@ -154,41 +167,50 @@ SELECT ?occ ?code ?name ?definition ?marker ?number ?date ?batchLabel ?announced
   OPTIONAL {{ ?occ og:nameEvidence ?evidence }}
   OPTIONAL {{ ?occ og:firstAppearedIn ?first }}
   {" ".join(filters)}
-}} GROUP BY ?occ ?code ?name ?definition ?marker ?number ?date ?batchLabel ?announcedName ?evidence ?first""")
+}} GROUP BY ?occ ?code ?name ?definition ?marker ?number ?date ?batchLabel ?announcedName ?evidence ?first"""
+    )
     standards = _standards_by_occupation(store)
     work_types = _work_types_by_occupation(store)
     out = []
     for r in rows:
         types = {t.rsplit("/", 1)[-1] for t in r["types"].split()}
         stds = standards.get(r["occ"], [])
-        out.append({
-            "code": r["code"],
-            "iri": r["occ"],
-            "name": r["name"],
-            "name_as_announced": r.get("announcedName", r["name"]),
-            "name_evidence": r.get("evidence"),
-            "batch": int(r["number"]),
-            "batch_label": r["batchLabel"],
-            "announced_on": r["date"],
-            "definition": r.get("definition"),
-            "flags": {"digital": "DigitalOccupation" in types, "green": "GreenOccupation" in types,
-                      "marker": r.get("marker", "")},
-            "editions": sorted(unquote(e.rsplit("/", 1)[-1]) for e in r["editions"].split()),
-            "first_appeared_in": r.get("first"),
-            "has_national_standard": bool(stds),
-            "national_standards": stds,
-            "new_work_types": work_types.get(r["occ"], []),
-        })
+        out.append(
+            {
+                "code": r["code"],
+                "iri": r["occ"],
+                "name": r["name"],
+                "name_as_announced": r.get("announcedName", r["name"]),
+                "name_evidence": r.get("evidence"),
+                "batch": int(r["number"]),
+                "batch_label": r["batchLabel"],
+                "announced_on": r["date"],
+                "definition": r.get("definition"),
+                "flags": {
+                    "digital": "DigitalOccupation" in types,
+                    "green": "GreenOccupation" in types,
+                    "marker": r.get("marker", ""),
+                },
+                "editions": sorted(unquote(e.rsplit("/", 1)[-1]) for e in r["editions"].split()),
+                "first_appeared_in": r.get("first"),
+                "has_national_standard": bool(stds),
+                "national_standards": stds,
+                "new_work_types": work_types.get(r["occ"], []),
+            }
+        )
     out.sort(key=lambda o: (-int(o["batch"]), str(o["code"])))  # type: ignore[call-overload]
     return out
 
 
 def _work_types_by_occupation(store: SelectStore) -> dict[str, list[dict[str, str]]]:
-    rows = store.select(PREFIXES_NEW + """
+    rows = store.select(
+        PREFIXES_NEW
+        + """
 SELECT ?occ ?name ?status WHERE {
   ?wt a og:WorkType ; og:workTypeOf ?occ ; skos:prefLabel ?name .
   { ?wt og:announcedIn ?b BIND("announced" AS ?status) } UNION { ?wt og:proposedIn ?b BIND("proposed" AS ?status) }
-}""")
+}"""
+    )
     out: dict[str, list[dict[str, str]]] = {}
     for r in sorted(rows, key=lambda r: r["name"]):
         out.setdefault(r["occ"], []).append({"name": r["name"], "status": r["status"]})
@@ -197,16 +219,24 @@ SELECT ?occ ?name ?status WHERE {
 
 def work_types(store: SelectStore) -> list[dict[str, object]]:
     """New work types announced (or only proposed) in a batch, with their parent occupation if known."""
-    rows = store.select(PREFIXES_NEW + """
+    rows = store.select(
+        PREFIXES_NEW
+        + """
 SELECT ?wt ?name ?number ?status ?parentCode ?parentName WHERE {
   ?wt a og:WorkType ; skos:prefLabel ?name .
   { ?wt og:announcedIn ?b BIND("announced" AS ?status) } UNION { ?wt og:proposedIn ?b BIND("proposed" AS ?status) }
   ?b og:batchNumber ?number .
   OPTIONAL { ?wt og:workTypeOf ?p . ?p skos:notation ?parentCode ; skos:prefLabel ?parentName }
-}""")
+}"""
+    )
     return [
-        {"name": r["name"], "iri": r["wt"], "batch": int(r["number"]), "status": r["status"],
-         "occupation": {"code": r["parentCode"], "name": r["parentName"]} if "parentCode" in r else None}
+        {
+            "name": r["name"],
+            "iri": r["wt"],
+            "batch": int(r["number"]),
+            "status": r["status"],
+            "occupation": {"code": r["parentCode"], "name": r["parentName"]} if "parentCode" in r else None,
+        }
         for r in sorted(rows, key=lambda r: (int(r["number"]), r["status"], r["name"]))
     ]
 
@@ -266,24 +296,39 @@ def coverage(store: SelectStore, as_of: date | None = None) -> Coverage:
     for b in batches(store):
         mine = [r for r in rows if r["batch"] == b["batch"]]
         waits = [int(r["days_waiting"]) for r in mine if r["days_waiting"] is not None]  # type: ignore[call-overload]
+        to_std = [int(r["days_to_first_standard"]) for r in mine if r["days_to_first_standard"] is not None]  # type: ignore[call-overload]
         with_std = sum(1 for r in mine if r["has_national_standard"])
-        per_batch.append({
-            "batch": b["batch"],
-            "label": b["label"],
-            "announced_on": b["announced_on"],
-            "occupations_announced": b["occupations_announced"],
-            "occupations_known": b["occupations_known"],
-            "occupations_unknown": max(0, int(b["occupations_announced"]) - int(b["occupations_known"])),
-            "with_national_standard": with_std,
-            "without_national_standard": len(mine) - with_std,
-            "median_days_waiting": int(median(waits)) if waits else None,
-        })
+        per_batch.append(
+            {
+                "batch": b["batch"],
+                "label": b["label"],
+                "announced_on": b["announced_on"],
+                "occupations_announced": b["occupations_announced"],
+                "occupations_known": b["occupations_known"],
+                "occupations_unknown": max(0, int(b["occupations_announced"]) - int(b["occupations_known"])),
+                "with_national_standard": with_std,
+                "without_national_standard": len(mine) - with_std,
+                "median_days_waiting": int(median(waits)) if waits else None,
+                "median_days_to_first_standard": int(median(to_std)) if to_std else None,
+            }
+        )
     return Coverage(as_of, rows, per_batch)
 
 
-COVERAGE_CSV_COLUMNS = ["code", "name", "batch", "announced_on", "digital", "green", "has_national_standard",
-                        "national_standards", "first_standard_issued", "days_waiting", "days_to_first_standard",
-                        "as_of"]
+COVERAGE_CSV_COLUMNS = [
+    "code",
+    "name",
+    "batch",
+    "announced_on",
+    "digital",
+    "green",
+    "has_national_standard",
+    "national_standards",
+    "first_standard_issued",
+    "days_waiting",
+    "days_to_first_standard",
+    "as_of",
+]
 
 
 def coverage_csv(cov: Coverage) -> str:
@@ -293,9 +338,20 @@ def coverage_csv(cov: Coverage) -> str:
     w.writerow(COVERAGE_CSV_COLUMNS)
     for r in cov.rows:
         flags: dict[str, object] = r["flags"]  # type: ignore[assignment]
-        w.writerow([r["code"], r["name"], r["batch"], r["announced_on"], "yes" if flags["digital"] else "no",
-                    "yes" if flags["green"] else "no", "yes" if r["has_national_standard"] else "no",
-                    " ; ".join(r["national_standards"]),  # type: ignore[arg-type]
-                    r["first_standard_issued"] or "", "" if r["days_waiting"] is None else r["days_waiting"],
-                    "" if r["days_to_first_standard"] is None else r["days_to_first_standard"], cov.as_of.isoformat()])
+        w.writerow(
+            [
+                r["code"],
+                r["name"],
+                r["batch"],
+                r["announced_on"],
+                "yes" if flags["digital"] else "no",
+                "yes" if flags["green"] else "no",
+                "yes" if r["has_national_standard"] else "no",
+                " ; ".join(r["national_standards"]),  # type: ignore[arg-type]
+                r["first_standard_issued"] or "",
+                "" if r["days_waiting"] is None else r["days_waiting"],
+                "" if r["days_to_first_standard"] is None else r["days_to_first_standard"],
+                cov.as_of.isoformat(),
+            ]
+        )
     return out.getvalue()

@@ -30,6 +30,7 @@ validation (including reasoning and the OWL 2 DL profile) has an ERROR.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import fcntl
 import hashlib
 import io
@@ -233,7 +234,7 @@ def _ttl_with_comment(nt: bytes, comment: str) -> bytes:
 # --- the changelog ----------------------------------------------------------------------------
 
 
-def changelog_entry(diff_dict: dict[str, object], notes: str, reasoned: bool) -> str:
+def changelog_entry(diff_dict: dict[str, object], notes: str, reasoned: bool, not_dl: bool = False) -> str:
     """This version's entry: editors' notes, then Keep-a-Changelog sections made from the diff."""
     out: list[str] = []
     if notes.strip():
@@ -280,6 +281,8 @@ def changelog_entry(diff_dict: dict[str, object], notes: str, reasoned: bool) ->
     out.append("The full list with labels is in release-diff.md (release-diff.json for programs).")
     if not reasoned:
         out.append("This release was cut without reasoning (`--no-reason`): no inferred graph, no OWL 2 DL check.")
+    elif not_dl:
+        out.append("This release is not in the OWL 2 DL profile (`--allow-non-dl`); validation-report.md lists why.")
     return "\n".join(out) + "\n"
 
 
@@ -407,9 +410,13 @@ def cut_release(
     notes: str = "",
     reason: bool = True,
     replace: bool = False,
+    allow_non_dl: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> ReleaseResult:
-    """Validate, reason, write ``releases/<version>/`` atomically and update the CHANGELOG."""
+    """Validate, reason, write ``releases/<version>/`` atomically and update the CHANGELOG.
+
+    ``allow_non_dl`` releases even when the OWL 2 DL profile check fails (its findings become
+    warnings, and release.json and the CHANGELOG say the release is not OWL 2 DL)."""
     root = root.resolve()
     releases_dir = (releases_dir or root / "releases").resolve()
     day = day or (version if re.fullmatch(r"\d{4}-\d\d-\d\d", version) else None)
@@ -436,6 +443,14 @@ def cut_release(
         note("validating (sources, SHACL, QC rules, identifiers" + (", reasoning)" if reason else ")"))
         validated = validate(root, releases_dir=releases_dir, reason=reason, exclude_version=version)
         report = validated.report
+        not_dl = [f for f in report.findings if f.check == "owl-profile" and f.severity == "ERROR"]
+        if allow_non_dl and not_dl:
+            report.findings = [
+                dataclasses.replace(f, severity="WARN", message=f.message + " (released anyway: --allow-non-dl)")
+                if f in not_dl
+                else f
+                for f in report.findings
+            ]
         if not report.ok or validated.compiled is None:
             raise ReleaseError(f"validation failed: {len(report.errors)} error(s); nothing was released", report)
         compiled = validated.compiled
@@ -468,7 +483,7 @@ def cut_release(
             "release-diff.md": diff.to_markdown().encode("utf-8"),
             "release-diff.json": diff.to_json().encode("utf-8"),
             "validation-report.md": report.render_markdown().encode("utf-8"),
-            "changelog.md": changelog_entry(diff_dict, notes, reason).encode("utf-8"),
+            "changelog.md": changelog_entry(diff_dict, notes, reason, bool(not_dl)).encode("utf-8"),
         }
         if reason:
             files["occugraph-inferred.ttl"] = _ttl_with_comment(
@@ -484,6 +499,7 @@ def cut_release(
             "triples": all_nt.count(b"\n"),
             "inferred_triples": inferred_nt.count(b"\n"),
             "reasoned": reason,
+            "owl2_dl": (not not_dl) if reason else None,
             "summary": diff_dict["summary"],
             "notes": notes,
             "files": sorted([*files, "release.json"]),

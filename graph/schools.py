@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import date
 from urllib.parse import quote, unquote
 
 from rdflib import URIRef
@@ -42,6 +43,7 @@ CURIE_MAP = {
     "semapv": "https://w3id.org/semapv/vocab/",
 }
 BASES = ("official", "curated")  # orientations that give og:preparesFor / og:facesOccupation
+TIER_ORDER = ("secondary-vocational", "higher-vocational", "vocational-undergraduate", "general-undergraduate")
 
 
 def _seg(value: str) -> str:
@@ -154,7 +156,7 @@ def majors(store: SelectStore, tier: str | None = None, q: str | None = None) ->
         out.append({"code": r["code"], "name": r["name"], "iri": r["major"], "catalogue": r["catalogue"],
                     "catalogue_name": r["catalogueName"], "tier": r["tier"], "tier_name": r["tierName"],
                     "occupation_count": int(r["occupations"])})
-    order = {"secondary-vocational": 0, "higher-vocational": 1, "vocational-undergraduate": 2}
+    order = {t: i for i, t in enumerate(TIER_ORDER)}
     out.sort(key=lambda m: (order.get(str(m["tier"]), 9), str(m["code"])))
     return out
 
@@ -176,8 +178,7 @@ SELECT ?tier ?name ?nameEn ?catalogue ?expected ?countSource (COUNT(DISTINCT ?m)
         expected = int(r["expected"]) if "expected" in r else None
         out.append({"id": r["tier"], "name": r["name"], "name_en": r["nameEn"], "catalogue": r["catalogue"],
                     "present": int(r["present"]), "expected": expected, "count_source": r.get("countSource")})
-    order = ["secondary-vocational", "higher-vocational", "vocational-undergraduate", "general-undergraduate"]
-    out.sort(key=lambda t: order.index(str(t["id"])) if t["id"] in order else 99)
+    out.sort(key=lambda t: TIER_ORDER.index(str(t["id"])) if t["id"] in TIER_ORDER else 99)
     return out
 
 
@@ -217,7 +218,7 @@ SELECT ?occ ?std ?title ?date (COUNT(DISTINCT ?req) AS ?requirements) WHERE {{
   ?std og:forOccupation ?occ .
   OPTIONAL {{ ?std og:standardTitle ?title }}
   OPTIONAL {{ ?std og:issueDate ?date }}
-  OPTIONAL {{ ?req a og:WorkRequirement ; og:ofStandard ?std }}
+  OPTIONAL {{ VALUES ?kind {{ og:SkillRequirement og:KnowledgeRequirement }} ?req a ?kind ; og:ofStandard ?std }}
 }} GROUP BY ?occ ?std ?title ?date""")
     out: dict[str, list[dict[str, object]]] = {}
     for r in rows:
@@ -320,24 +321,43 @@ EQUIVALENCE_FIELDS = """
   OPTIONAL { ?eq og:validUntil ?validUntil }
   OPTIONAL { ?eq og:decisionDate ?decisionDate }
   OPTIONAL { ?eq og:mappingJustification ?method }
-  OPTIONAL { ?eq rdfs:comment ?comment }
   OPTIONAL { ?subject skos:prefLabel ?subjectName . FILTER(LANG(?subjectName) = "zh") }
   OPTIONAL { ?subject og:outcomeText ?subjectOutcome }
 """
+
+
+EXAMPLE_NOTICE = ("Equivalences with status example are made up to show and test the format: they are not official "
+                  "and were not decided by anyone. No official credit-conversion table is public.")
+
+
+def validity(valid_from: str | None, valid_until: str | None, today: date | None = None) -> str:
+    """current, expired or not-yet-valid on ``today``.
+
+    >>> validity("2021-09-01", "2024-08-31", date(2025, 1, 1))
+    'expired'
+    """
+    day = (today or date.today()).isoformat()
+    if valid_from and day < valid_from:
+        return "not-yet-valid"
+    if valid_until and day > valid_until:
+        return "expired"
+    return "current"
 
 
 def _equivalences(store: SelectStore, where: str) -> list[dict[str, object]]:
     rows = _rows(store, f"""
 SELECT ?eq ?subject ?subjectName ?subjectOutcome ?status ?decidedBy ?justification ?framework ?frameworkName ?credits
        ?target ?targetCourseCode ?targetTitle ?targetSchool ?targetOutcome ?targetOutcomeCourseCode
-       ?targetOutcomeCourseTitle ?validFrom ?validUntil ?decisionDate ?method ?comment
-       (GROUP_CONCAT(DISTINCT ?condition; separator="\\u001f") AS ?conditions) WHERE {{
+       ?targetOutcomeCourseTitle ?validFrom ?validUntil ?decisionDate ?method
+       (GROUP_CONCAT(DISTINCT ?condition; separator="\\u001f") AS ?conditions)
+       (GROUP_CONCAT(DISTINCT ?comment; separator="\\u001f") AS ?comments) WHERE {{
   {where}
   {EQUIVALENCE_FIELDS}
   OPTIONAL {{ ?eq og:equivalenceCondition ?condition }}
+  OPTIONAL {{ ?eq rdfs:comment ?comment }}
 }} GROUP BY ?eq ?subject ?subjectName ?subjectOutcome ?status ?decidedBy ?justification ?framework ?frameworkName
    ?credits ?target ?targetCourseCode ?targetTitle ?targetSchool ?targetOutcome ?targetOutcomeCourseCode
-   ?targetOutcomeCourseTitle ?validFrom ?validUntil ?decisionDate ?method ?comment""")
+   ?targetOutcomeCourseTitle ?validFrom ?validUntil ?decisionDate ?method""")
     out = []
     for r in rows:
         if "framework" in r:
@@ -360,11 +380,12 @@ SELECT ?eq ?subject ?subjectName ?subjectOutcome ?status ?decidedBy ?justificati
             "conditions": sorted(filter(None, r.get("conditions", "").split("\x1f"))),
             "valid_from": r.get("validFrom"),
             "valid_until": r.get("validUntil"),
+            "validity": validity(r.get("validFrom"), r.get("validUntil")),
             "decided_by": r["decidedBy"],
             "decision_date": r.get("decisionDate"),
             "justification": r["justification"],
             "method": r.get("method", "").rsplit("/", 1)[-1] or None,
-            "comment": r.get("comment"),
+            "comments": sorted(filter(None, r.get("comments", "").split("\x1f"))),
         })
     out.sort(key=lambda e: str(e["id"]))
     return out
@@ -408,6 +429,7 @@ SELECT ?code ?name ?basis ?evidence WHERE {{
         "occupations": [{"code": r["code"], "name": r["name"], "basis": r["basis"], "evidence": r.get("evidence")}
                         for r in occupations],
         "counts_for": counts_for,
+        "notice": EXAMPLE_NOTICE if any(e["example"] for e in counts_for) else None,
     }
 
 
@@ -427,7 +449,8 @@ SELECT ?course ?title ?school ?credits WHERE {{
   {{ ?eq og:exemptsFrom <{c['course']}> }} UNION {{ ?eq og:exemptsFrom ?o . ?o og:outcomeOfCourse <{c['course']}> }}""")
         out.append({"code": code, "title": c["title"], "school": c["school"], "iri": c["course"],
                     "credits": float(c["credits"]) if "credits" in c else None, "counted_by": eqs})
-    return {"code": code, "courses": out}
+    examples = any(e["example"] for c in out for e in c["counted_by"])  # type: ignore[attr-defined]
+    return {"code": code, "courses": out, "notice": EXAMPLE_NOTICE if examples else None}
 
 
 def certificates_for_occupations(store: SelectStore, occupations: list[str]) -> list[dict[str, object]]:

@@ -22,6 +22,8 @@ BLUEPRINT_MODULES = [
     "server.blueprints.browse",
     "server.blueprints.new_occupations",
     "server.blueprints.workflow",
+    "server.blueprints.standards",
+    "server.blueprints.schools",
     "server.openapi",
 ]
 

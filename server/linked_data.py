@@ -437,7 +437,8 @@ def occupation_extras(store: Any, iri: str) -> dict[str, Any]:
     rows = store.select(
         SPARQL_PREFIXES
         + f"""
-SELECT ?s ?label ?type ?doc ?level ?levelLabel WHERE {{
+SELECT ?s ?label (LANG(?label) AS ?labelLang) ?type ?doc ?level ?levelLabel (LANG(?levelLabel) AS ?levelLang)
+WHERE {{
   ?s og:forOccupation <{iri}> .
   OPTIONAL {{ ?s skos:prefLabel|rdfs:label|dcterms:title ?label }}
   OPTIONAL {{ ?s a ?type }}
@@ -460,17 +461,22 @@ SELECT ?s ?label ?type ?doc ?level ?levelLabel WHERE {{
                 "levels": {},
             },
         )
-        st["label"] = st["label"] or r.get("label")
+        if r.get("label") and (st["label"] is None or r.get("labelLang", "").startswith("zh")):
+            st["label"] = r["label"]
         if "type" in r and r["type"].startswith(PREFIXES["og"]):
             st["types"].add(tlabels.get(r["type"], r["type"].rsplit("/", 1)[-1]))
         st["document"] = st["document"] or r.get("doc")
         if "level" in r:
-            st["levels"][r["level"]] = r.get("levelLabel") or r["level"].rsplit("/", 1)[-1]
+            # a level may carry labels in several languages: keep the Chinese one
+            rank = 0 if r.get("levelLang", "").startswith("zh") else 1 if "levelLabel" in r else 2
+            prev = st["levels"].get(r["level"])
+            if prev is None or rank < prev[0]:
+                st["levels"][r["level"]] = (rank, r.get("levelLabel") or r["level"].rsplit("/", 1)[-1])
     standard_list = [
         {
             **s,
             "types": sorted(s["types"]),
-            "levels": sorted(s["levels"].values()),
+            "levels": [label for _iri, (_rank, label) in sorted(s["levels"].items())],
             "label": s["label"] or s["iri"].rsplit("/", 1)[-1],
         }
         for s in standards.values()

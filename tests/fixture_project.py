@@ -44,6 +44,17 @@ def fixture_readers(root: Path):  # type: ignore[no-untyped-def]
     return [(name, reader) for name, reader in readers() if (root / "standards" / name).is_dir()]
 
 
+def only_project_readers(monkeypatch, project: Path) -> None:  # type: ignore[no-untyped-def]
+    """Make every build, validation, release and approval in this test read only the file sets
+    the project has (as the subprocess runner below does)."""
+    import graph.build
+
+    original = graph.build.readers
+    monkeypatch.setattr(
+        graph.build, "readers", lambda: [(n, r) for n, r in original() if (project / "standards" / n).is_dir()]
+    )
+
+
 @dataclass(frozen=True)
 class Invalid:
     fixture: Path  # the file under tests/data/invalid/
@@ -55,7 +66,7 @@ class Invalid:
 def invalid_fixtures() -> list[Invalid]:
     out = []
     with (INVALID / "expected.tsv").open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
+        for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
             rel = Path(row["fixture"])
             stem, _, _fault = rel.stem.partition("--")
             target = str(rel.with_name(stem + rel.suffix))

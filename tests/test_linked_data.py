@@ -191,3 +191,15 @@ def test_occupation_page_sections(c) -> None:  # type: ignore[no-untyped-def]
     assert "人工智能训练师" in page and "数字职业" in page
     assert 'id="tasks"' in page and "职业标准与等级" in page and 'id="related"' in page
     assert "/browse/4-04-05-00" in page  # breadcrumb into the hierarchy browser
+
+
+def test_occupation_page_shows_standards_when_the_store_has_them(c, store) -> None:  # type: ignore[no-untyped-def]
+    rows = store.select(
+        "PREFIX og: <https://w3id.org/occugraph/ontology/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?code ?doc WHERE { ?s og:forOccupation ?o ; og:documentNumber ?doc . ?o skos:notation ?code } "
+        "ORDER BY ?code ?doc LIMIT 1"
+    )
+    if not rows:
+        pytest.skip("the build holds no standards yet")
+    page = c.get(f"/occupation/{rows[0]['code']}").get_data(as_text=True)
+    assert 'id="standards"' in page and rows[0]["doc"] in page

@@ -45,24 +45,34 @@ def test_seven_batches_with_dates_and_counts(batches) -> None:  # type: ignore[n
 
 
 def test_generative_ai_occupation_first_appeared_in_batch_6(store) -> None:  # type: ignore[no-untyped-def]
-    rows = store.select(OG + """
+    rows = store.select(
+        OG
+        + """
 SELECT ?n ?on ?name WHERE {
   <https://w3id.org/occugraph/id/occupation/4-04-05-13> og:firstAppearedIn ?b ; og:firstAppearedOn ?on ;
       og:announcedIn ?b ; skos:prefLabel ?name .
-  ?b og:batchNumber ?n }""")
+  ?b og:batchNumber ?n }"""
+    )
     assert rows == [{"n": "6", "on": "2024-07-31", "name": "生成式人工智能系统应用员"}]
-    editions = store.select(OG + "SELECT ?e WHERE { <https://w3id.org/occugraph/id/occupation/4-04-05-13> og:inEdition ?e }")
+    genai = "<https://w3id.org/occugraph/id/occupation/4-04-05-13>"
+    editions = store.select(OG + f"SELECT ?e WHERE {{ {genai} og:inEdition ?e }}")
     assert [r["e"].rsplit("/", 1)[-1] for r in editions] == ["live"]
 
 
 def test_every_occupation_has_one_first_appearance(store) -> None:  # type: ignore[no-untyped-def]
-    missing = store.select(OG + """
-SELECT ?o WHERE { ?o a og:Occupation FILTER NOT EXISTS { ?o og:firstAppearedIn ?x } }""")
+    missing = store.select(
+        OG
+        + """
+SELECT ?o WHERE { ?o a og:Occupation FILTER NOT EXISTS { ?o og:firstAppearedIn ?x } }"""
+    )
     assert missing == []
     # an occupation older than any batch: the 2022 edition, with no day (editions are known by year)
-    old = store.select(OG + """
+    old = store.select(
+        OG
+        + """
 SELECT ?first ?on WHERE { <https://w3id.org/occugraph/id/occupation/2-02-10-03> og:firstAppearedIn ?first
-  OPTIONAL { <https://w3id.org/occugraph/id/occupation/2-02-10-03> og:firstAppearedOn ?on } }""")
+  OPTIONAL { <https://w3id.org/occugraph/id/occupation/2-02-10-03> og:firstAppearedOn ?on } }"""
+    )
     assert old == [{"first": "https://w3id.org/occugraph/id/edition/2022"}]
 
 
@@ -73,9 +83,12 @@ def test_code_of_unnumbered_member_comes_from_online_dictionary(store) -> None: 
 
 
 def test_renamed_occupation_keeps_announced_name(store) -> None:  # type: ignore[no-untyped-def]
-    rows = store.select(OG + """
+    rows = store.select(
+        OG
+        + """
 SELECT ?announced ?alt WHERE { <https://w3id.org/occugraph/id/occupation/4-13-04-04> og:nameAsAnnounced ?announced ;
-  skos:altLabel ?alt ; og:nameEvidence "matched-by-meaning" }""")
+  skos:altLabel ?alt ; og:nameEvidence "matched-by-meaning" }"""
+    )
     assert {"announced": "研学旅行指导师", "alt": "研学旅行指导师"} in rows
 
 
@@ -125,8 +138,9 @@ def test_api_batch_by_month_and_flag(client) -> None:  # type: ignore[no-untyped
     assert "4-11-01-04" in {r["code"] for r in green}  # 储能电站运维管理员 L
 
 
-@pytest.mark.parametrize("query", ["since=2024-13-01", "since=yesterday", "batch=2024-7", "batch=zero",
-                                   "flag=blue", "since=2024-02-30"])
+@pytest.mark.parametrize(
+    "query", ["since=2024-13-01", "since=yesterday", "batch=2024-7", "batch=zero", "flag=blue", "since=2024-02-30"]
+)
 def test_api_bad_filters_are_400(client, query: str) -> None:  # type: ignore[no-untyped-def]
     resp = client.get(f"/api/new-occupations?{query}")
     assert resp.status_code == 400
@@ -137,8 +151,9 @@ def test_national_standard_link(client) -> None:  # type: ignore[no-untyped-def]
     rows = {r["code"]: r for r in client.get("/api/new-occupations?batch=2").get_json()["results"]}
     trainer = rows["4-04-05-05"]  # 人工智能训练师, batch 2
     assert trainer["has_national_standard"] is True
-    assert {"document_number": "人社厅发〔2021〕81号", "issued": "2021-10-21"}.items() <= \
-        trainer["national_standards"][0].items()
+    assert {"document_number": "人社厅发〔2021〕81号", "issued": "2021-10-21"}.items() <= trainer["national_standards"][
+        0
+    ].items()
     genai = client.get("/api/new-occupations?batch=6").get_json()["results"]
     assert next(r for r in genai if r["code"] == "4-04-05-13")["has_national_standard"] is False
 
@@ -152,8 +167,9 @@ def test_coverage_waiting_days(store) -> None:  # type: ignore[no-untyped-def]
     assert rows["4-04-05-05"]["days_to_first_standard"] == (date(2021, 10, 21) - date(2020, 3, 2)).days
     summary = {b["batch"]: b for b in cov.batches}
     assert summary[7]["with_national_standard"] == 0 and summary[7]["occupations_unknown"] == 5
-    assert all(b["with_national_standard"] + b["without_national_standard"] == b["occupations_known"]
-               for b in cov.batches)
+    assert all(
+        b["with_national_standard"] + b["without_national_standard"] == b["occupations_known"] for b in cov.batches
+    )
     d = cov.as_dict()
     assert d["with_national_standard"] + d["without_national_standard"] == 99
     # waiting ones first, longest wait first
@@ -184,9 +200,12 @@ def test_batches_api(client) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_sparql_endpoint_answers_batch_questions(client) -> None:  # type: ignore[no-untyped-def]
-    query = OG + """PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+    query = (
+        OG
+        + """PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 SELECT (COUNT(?occ) AS ?n) WHERE { ?occ a og:Occupation ; og:announcedIn ?b . ?b og:announcementDate ?d .
   FILTER(?d >= "2022-01-01"^^xsd:date) }"""
+    )
     resp = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
     assert resp.status_code == 200
     assert resp.get_json()["results"]["bindings"][0]["n"]["value"] == "49"  # 18 + 19 + 12
@@ -207,9 +226,18 @@ def test_page_with_chart(client) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_chart_geometry_is_proportional() -> None:
-    bars = [{"batch": 1, "announced_on": "2019-04-01", "occupations_announced": 20, "occupations_known": 15,
-             "occupations_unknown": 5, "with_national_standard": 10, "without_national_standard": 5,
-             "median_days_waiting": 100}]
+    bars = [
+        {
+            "batch": 1,
+            "announced_on": "2019-04-01",
+            "occupations_announced": 20,
+            "occupations_known": 15,
+            "occupations_unknown": 5,
+            "with_national_standard": 10,
+            "without_national_standard": 5,
+            "median_days_waiting": 100,
+        }
+    ]
     from server.blueprints.new_occupations import coverage_chart
 
     chart = coverage_chart(bars)
@@ -222,8 +250,10 @@ def test_chart_geometry_is_proportional() -> None:
 
 def _ctx() -> BuildContext:
     ctx = BuildContext()
-    ctx.entries["4-04-05-13"] = (URIRef("https://w3id.org/occugraph/id/occupation/4-04-05-13"),
-                                 frozenset({"occupation"}))
+    ctx.entries["4-04-05-13"] = (
+        URIRef("https://w3id.org/occugraph/id/occupation/4-04-05-13"),
+        frozenset({"occupation"}),
+    )
     ctx.entries["4-04-05-00"] = (URIRef("https://w3id.org/occugraph/id/group/4-04-05-00"), frozenset({"minor"}))
     return ctx
 
@@ -232,9 +262,11 @@ def _copy(tmp_path: Path, members: str) -> Path:
     folder = tmp_path / "new-occupations"
     shutil.copytree(ROOT / "standards" / "new-occupations", folder)
     (folder / "members.tsv").write_text(
-        "batch\tname_as_announced\tcode\tcode_source\tname_evidence\tnote\n" + members, encoding="utf-8")
+        "batch\tname_as_announced\tcode\tcode_source\tname_evidence\tnote\n" + members, encoding="utf-8"
+    )
     (folder / "work-types.tsv").write_text(
-        "name\tbatch\tstatus\tdate_as_reported\tparent_name\tparent_code\tsource\n", encoding="utf-8")
+        "name\tbatch\tstatus\tdate_as_reported\tparent_name\tparent_code\tsource\n", encoding="utf-8"
+    )
     return folder
 
 
@@ -242,17 +274,23 @@ def test_reader_accepts_a_valid_member(tmp_path: Path) -> None:
     folder = _copy(tmp_path, "6\t生成式人工智能系统应用员\t4-04-05-13\tx\tsource-text\t\n")
     g = Graph()
     reader.load(folder, g, _ctx())
-    assert (URIRef("https://w3id.org/occugraph/id/occupation/4-04-05-13"),
-            URIRef("https://w3id.org/occugraph/ontology/announcedIn"), nq.batch_iri(6)) in g
+    assert (
+        URIRef("https://w3id.org/occugraph/id/occupation/4-04-05-13"),
+        URIRef("https://w3id.org/occugraph/ontology/announcedIn"),
+        nq.batch_iri(6),
+    ) in g
 
 
-@pytest.mark.parametrize("members, message", [
-    ("6\t某职业\t9-99-99-99\tx\tsource-text\t\n", "unknown code 9-99-99-99"),
-    ("9\t某职业\t4-04-05-13\tx\tsource-text\t\n", "unknown batch 9"),
-    ("6\t某小类\t4-04-05-00\tx\tsource-text\t\n", "not an occupation"),
-    ("6\tA\t4-04-05-13\tx\tsource-text\t\n7\tB\t4-04-05-13\tx\tsource-text\t\n", "already announced in batch 6"),
-    ("6\t某职业\t4-04-05-13\tx\tguessed\t\n", "does not match"),
-])
+@pytest.mark.parametrize(
+    "members, message",
+    [
+        ("6\t某职业\t9-99-99-99\tx\tsource-text\t\n", "unknown code 9-99-99-99"),
+        ("9\t某职业\t4-04-05-13\tx\tsource-text\t\n", "unknown batch 9"),
+        ("6\t某小类\t4-04-05-00\tx\tsource-text\t\n", "not an occupation"),
+        ("6\tA\t4-04-05-13\tx\tsource-text\t\n7\tB\t4-04-05-13\tx\tsource-text\t\n", "already announced in batch 6"),
+        ("6\t某职业\t4-04-05-13\tx\tguessed\t\n", "does not match"),
+    ],
+)
 def test_reader_rejects_bad_rows_with_file_and_line(tmp_path: Path, members: str, message: str) -> None:
     folder = _copy(tmp_path, members)
     with pytest.raises(SourceErrors) as exc:

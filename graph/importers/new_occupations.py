@@ -113,8 +113,17 @@ def main(argv: list[str] | None = None) -> int:
         if number not in batches:
             occ, wt = announced_counts(r["batch_note"])
             day, evidence = announcement_day(r["release_date"], r["batch_note"])
-            batches[number] = (number, day, r["release_date"], evidence, occ, wt, batch_label(int(number)),
-                               r["batch_note"], r["name_source"])
+            batches[number] = (
+                number,
+                day,
+                r["release_date"],
+                evidence,
+                occ,
+                wt,
+                batch_label(int(number)),
+                r["batch_note"],
+                r["name_source"],
+            )
         code, code_source = r["code"], r["code_source"]
         note = r["row_note"]
         if not code:
@@ -138,18 +147,44 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"cannot tell the batch of work type {w['new_work_type']!r} ({w['batch_release']!r})")
         parent = w["parent_occupation"]
         codes = occupation_by_name.get(parent, []) if parent else []
-        wt_rows.append((w["new_work_type"], batch, status, w["batch_release"], parent,
-                        codes[0] if len(codes) == 1 else "", w["source"]))
+        wt_rows.append(
+            (
+                w["new_work_type"],
+                batch,
+                status,
+                w["batch_release"],
+                parent,
+                codes[0] if len(codes) == 1 else "",
+                w["source"],
+            )
+        )
 
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "batches.tsv").write_text(format_tsv(
-        ["batch", "announced_on", "date_as_reported", "date_evidence", "announced_occupations",
-         "announced_work_types", "label", "note", "source"], batches.values()), encoding="utf-8")
-    (args.out / "members.tsv").write_text(format_tsv(
-        ["batch", "name_as_announced", "code", "code_source", "name_evidence", "note"], members), encoding="utf-8")
-    (args.out / "work-types.tsv").write_text(format_tsv(
-        ["name", "batch", "status", "date_as_reported", "parent_name", "parent_code", "source"], wt_rows),
-        encoding="utf-8")
+    (args.out / "batches.tsv").write_text(
+        format_tsv(
+            [
+                "batch",
+                "announced_on",
+                "date_as_reported",
+                "date_evidence",
+                "announced_occupations",
+                "announced_work_types",
+                "label",
+                "note",
+                "source",
+            ],
+            batches.values(),
+        ),
+        encoding="utf-8",
+    )
+    (args.out / "members.tsv").write_text(
+        format_tsv(["batch", "name_as_announced", "code", "code_source", "name_evidence", "note"], members),
+        encoding="utf-8",
+    )
+    (args.out / "work-types.tsv").write_text(
+        format_tsv(["name", "batch", "status", "date_as_reported", "parent_name", "parent_code", "source"], wt_rows),
+        encoding="utf-8",
+    )
     known = {b: sum(1 for m in members if m[0] == b) for b in batches}
     print(f"wrote {len(batches)} batches, {len(members)} new occupations, {len(wt_rows)} work types to {args.out}")
     for b, row in sorted(batches.items(), key=lambda x: int(x[0])):

@@ -37,8 +37,11 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
             continue
         batches[row["batch"]] = (batch_iri(row["batch"]), row["announced_on"])
         if not row["announced_on"].startswith(row["date_as_reported"][:7]):
-            problems.append(row.error(f"announced_on {row['announced_on']} is not in the month reported "
-                                      f"({row['date_as_reported']})"))
+            problems.append(
+                row.error(
+                    f"announced_on {row['announced_on']} is not in the month reported ({row['date_as_reported']})"
+                )
+            )
 
     announced: dict[str, str] = {}  # code -> batch number
     members_per_batch: dict[str, int] = {}
@@ -50,8 +53,11 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
             continue
         members_per_batch[number] = members_per_batch.get(number, 0) + 1
         if not code:
-            ctx.note(SECTION, f"batch {number}: {row['name_as_announced']} has no code in any source; "
-                              "counted as known but not linked to an occupation")
+            ctx.note(
+                SECTION,
+                f"batch {number}: {row['name_as_announced']} has no code in any source; "
+                "counted as known but not linked to an occupation",
+            )
             continue
         entry = ctx.entries.get(code)
         if entry is None:
@@ -61,8 +67,12 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
             problems.append(row.error(f"{code} is a {'/'.join(sorted(entry[1]))} group, not an occupation"))
             continue
         if code in announced:
-            problems.append(row.error(f"{code} is already announced in batch {announced[code]} "
-                                      f"(line {first_line[code]}); an occupation is new only once"))
+            problems.append(
+                row.error(
+                    f"{code} is already announced in batch {announced[code]} "
+                    f"(line {first_line[code]}); an occupation is new only once"
+                )
+            )
             continue
         announced[code], first_line[code] = number, row.line
         iri = entry[0]
@@ -72,8 +82,11 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         current = g.value(iri, SKOS.prefLabel)
         if current is not None and str(current) != row["name_as_announced"]:
             g.add((iri, SKOS.altLabel, Literal(row["name_as_announced"], lang="zh")))
-            ctx.note(SECTION, f"{code} was announced in batch {number} as {row['name_as_announced']} and is "
-                              f"now named {current}; the announced name is kept as an alternative label")
+            ctx.note(
+                SECTION,
+                f"{code} was announced in batch {number} as {row['name_as_announced']} and is "
+                f"now named {current}; the announced name is kept as an alternative label",
+            )
 
     work_types_per_batch: dict[str, int] = {}
     seen_work_types: dict[str, int] = {}

@@ -29,6 +29,7 @@ from graph.namespaces import OG, source_iri
 from graph.schools import (
     BASES,
     CURIE_MAP,
+    TIER_ORDER,
     catalogue_iri,
     category_iri,
     certificate_iri,
@@ -231,16 +232,17 @@ def _note_catalogue_coverage(
     for cid, row in sorted(catalogues.items()):
         present = sum(1 for (c, _code) in majors if c == cid)
         parts = []
-        for tid in sorted(t for t, c in tiers.items() if c == cid):
+        order = {t: i for i, t in enumerate(TIER_ORDER)}
+        for tid in sorted((t for t, c in tiers.items() if c == cid), key=lambda t: (order.get(t, 99), t)):
             n = sum(1 for iri in majors.values() if (iri, OG.inTier, tier_iri(tid)) in g)
             expected = g.value(tier_iri(tid), OG.expectedMajorCount)
             label = g.value(tier_iri(tid), SKOS.prefLabel)
-            parts.append(f"{label} {n}" + (f" of {expected}" if expected is not None else ""))
+            parts.append(f"{label} {n}" + (f" of {int(expected):,}" if expected is not None else ""))
         links = sum(len(list(g.objects(iri, OG.hasOrientation))) for (c, _code), iri in majors.items() if c == cid)
         if row.get("expected_majors"):
             expected_total = int(row["expected_majors"])
             share = f"{100 * present / expected_total:.1f}%"
-            ctx.note(SECTION_MAJORS, f"{row['name']}: {present} of {expected_total} majors present ({share}); "
+            ctx.note(SECTION_MAJORS, f"{row['name']}: {present} of {expected_total:,} majors present ({share}); "
                                      f"{'; '.join(parts)}; {links} major-occupation links")
         else:
             ctx.note(SECTION_MAJORS, f"{row['name']}: {present} majors present (total not known); "

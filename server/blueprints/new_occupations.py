@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from datetime import date
 from typing import Any
+from urllib.parse import parse_qs
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 from werkzeug.wrappers import Response
@@ -121,8 +122,23 @@ def _top(args: Any) -> int:
     return int(raw)
 
 
+def _query_is_text() -> bool:
+    """False when the query string carries bytes that are not UTF-8 (werkzeug would keep them as
+    literal %FF escapes and the title would silently become other text)."""
+    try:
+        parse_qs(request.query_string.decode("utf-8"), encoding="utf-8", errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return True
+
+
+NOT_TEXT = "the title is not UTF-8 text (the query string has percent-encoded bytes that are not UTF-8)"
+
+
 @bp.get("/api/classify")
 def api_classify() -> Response:
+    if not _query_is_text():
+        return error(400, NOT_TEXT)
     if "title" not in request.args:
         return error(400, "give the job title as ?title=, e.g. /api/classify?title=SLAM算法工程师")
     try:
@@ -136,7 +152,7 @@ def api_classify() -> Response:
 
 # ---------------------------------------------------------------- pages
 
-CHART = {"width": 760, "label_width": 170, "bar_height": 26, "gap": 10, "top": 30, "right": 150}
+CHART = {"width": 820, "label_width": 150, "bar_height": 26, "gap": 10, "top": 30, "right": 230}
 
 
 def coverage_chart(batches: list[dict[str, Any]]) -> dict[str, Any]:
@@ -149,22 +165,31 @@ def coverage_chart(batches: list[dict[str, Any]]) -> dict[str, Any]:
         y = CHART["top"] + n * (CHART["bar_height"] + CHART["gap"])
         x = CHART["label_width"]
         parts = []
-        for key, css, title in (("with_national_standard", "has", "有国家职业技能标准"),
-                                ("without_national_standard", "waiting", "尚无国家标准"),
-                                ("occupations_unknown", "unknown", "已发布但数据中缺名称")):
+        for key, css, title in (
+            ("with_national_standard", "has", "有国家职业技能标准"),
+            ("without_national_standard", "waiting", "尚无国家标准"),
+            ("occupations_unknown", "unknown", "已发布但数据中缺名称"),
+        ):
             value = int(b[key])
             w = plot * value / scale_max
             if value:
                 parts.append({"x": round(x, 1), "width": round(w, 1), "css": css, "value": value, "title": title})
             x += w
         wait = b["median_days_waiting"]
-        bars.append({"y": y, "label": f"第{b['batch']}批 {b['announced_on']}", "parts": parts,
-                     "end": round(x + 6, 1),
-                     "note": f"{b['occupations_known']}/{b['occupations_announced']}"
-                             + (f"，待标准中位 {wait} 天" if wait is not None else "")})
+        bars.append(
+            {
+                "y": y,
+                "label": f"第{b['batch']}批 {b['announced_on']}",
+                "parts": parts,
+                "end": round(x + 6, 1),
+                "note": f"{b['occupations_known']}/{b['occupations_announced']}"
+                + (f"，待标准中位 {wait} 天" if wait is not None else ""),
+            }
+        )
     height = CHART["top"] + len(batches) * (CHART["bar_height"] + CHART["gap"]) + 20
-    ticks = [{"x": round(CHART["label_width"] + plot * t / scale_max, 1), "value": t}
-             for t in range(0, scale_max + 1, 5)]
+    ticks = [
+        {"x": round(CHART["label_width"] + plot * t / scale_max, 1), "value": t} for t in range(0, scale_max + 1, 5)
+    ]
     return {**CHART, "height": height, "bars": bars, "ticks": ticks, "axis_y": height - 18}
 
 
@@ -198,11 +223,12 @@ def page_new_occupations() -> tuple[str, int] | str:
 def page_classify() -> tuple[str, int] | str:
     title = request.args.get("title", "")
     result, message = None, None
-    if "title" in request.args:
+    if not _query_is_text():
+        message = NOT_TEXT
+    elif "title" in request.args:
         try:
             result = get_classifier().classify(title)
         except TitleError as exc:
             message = str(exc)
-    page = render_template("classify.html", title=title, result=result, message=message,
-                           limit=MAX_TITLE_CHARS)
+    page = render_template("classify.html", title=title, result=result, message=message, limit=MAX_TITLE_CHARS)
     return (page, 400) if message else page

@@ -1,0 +1,479 @@
+"""Schools: majors, 1+X certificates, credit equivalences and curriculum mapping (docs/schools.md).
+
+API (JSON; bad input gets 4xx with a message, an unknown major or certificate 404 with suggestions):
+
+- GET  /api/majors?tier=&q=                     majors, and how much of each catalogue is present
+- GET  /api/majors/<code>?catalogue=            one major: occupations (with basis), standards, certificates
+- GET  /api/occupations/<code>/majors           which majors lead to an occupation
+- GET  /api/certificates                        1+X certificates
+- GET  /api/certificates/<name>                 levels, organisation, occupations, what it counts for
+- GET  /api/courses/<code>/certificates?school= which certificates count toward a course
+- GET  /api/credit-equivalences?status=         all equivalences (examples flagged)
+- POST /api/curricula                           map a curriculum CSV; nothing is stored unless save=true
+- GET  /api/curricula/<id>?format=              a saved mapping
+
+Pages: /majors, /majors/<code>, /certificates, /certificates/<name>, /curricula (upload form).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+from werkzeug.wrappers import Response
+
+from graph import queries, schools
+from graph.codes import CODE_RE
+from graph.curriculum import (
+    FORMATS,
+    MAX_BYTES,
+    CurriculumError,
+    MajorNotFound,
+    OverrideError,
+    map_curriculum,
+    parse_curriculum,
+    parse_overrides,
+    render,
+)
+from graph.store import project_root
+from server.resources import get_codes, get_store
+
+bp = Blueprint("schools", __name__)
+
+SAVED_ID = re.compile(r"[0-9a-f]{16}")
+TIERS = schools.TIER_ORDER
+_TRUE = {"1", "true", "yes", "on"}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, **extra: object) -> None:
+        super().__init__(message)
+        self.status, self.message, self.extra = status, message, extra
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError) -> Response:
+    resp = jsonify(error=exc.message, status=exc.status, **exc.extra)
+    resp.status_code = exc.status
+    return resp
+
+
+# ---------------------------------------------------------------- majors
+
+
+@bp.get("/api/majors")
+def api_majors() -> Response:
+    tier = request.args.get("tier") or None
+    if tier is not None and tier not in TIERS:
+        raise ApiError(400, f"tier must be one of {', '.join(TIERS)}; got {tier!r}")
+    q = (request.args.get("q") or "").strip() or None
+    if q is not None and len(q) > 50:
+        raise ApiError(400, "q is longer than 50 characters")
+    store = get_store()
+    found = schools.majors(store, tier=tier, q=q)
+    return jsonify(count=len(found), tiers=schools.tiers(store), majors=found)
+
+
+@bp.get("/api/majors/<code>")
+def api_major(code: str) -> Response:
+    catalogue = request.args.get("catalogue") or None
+    store = get_store()
+    try:
+        found = schools.major(store, code, catalogue)
+    except ValueError as exc:
+        raise ApiError(400, str(exc), suggestions=schools.suggest_majors(store, code)) from None
+    if not found:
+        raise ApiError(404, f"no major has code {code}" + (f" in catalogue {catalogue}" if catalogue else ""),
+                       suggestions=schools.suggest_majors(store, code))
+    if len(found) == 1:
+        return jsonify(found[0])
+    return jsonify(code=code, matches=found)
+
+
+@bp.get("/api/occupations/<code>/majors")
+def api_occupation_majors(code: str) -> Response:
+    if not CODE_RE.fullmatch(code):
+        raise ApiError(400, f"{code!r} is not a classification code (expected N-NN-NN-NN, e.g. 4-04-05-05)")
+    codes = get_codes()
+    if code not in set(codes):
+        raise ApiError(404, f"no classification entry has code {code}",
+                       nearest_codes=queries.nearest_codes(code, codes))
+    found = schools.occupation_majors(get_store(), code)
+    return jsonify(code=code, count=len(found), majors=found,
+                   note="basis official/curated: the major prepares for the occupation; suggested: not yet reviewed")
+
+
+# ---------------------------------------------------------------- certificates and equivalences
+
+
+def _certificate_name(ident: str) -> str:
+    store = get_store()
+    if len(ident) > 100:
+        raise ApiError(400, "a certificate name is at most 100 characters")
+    name = schools.resolve_certificate(store, ident)
+    if name is None:
+        raise ApiError(404, f"no 1+X certificate is named {ident!r}",
+                       suggestions=schools.suggest_certificates(store, ident))
+    return name
+
+
+@bp.get("/api/certificates")
+def api_certificates() -> Response:
+    found = schools.certificates(get_store())
+    return jsonify(count=len(found), certificates=found)
+
+
+@bp.get("/api/certificates/<name>")
+def api_certificate(name: str) -> Response:
+    return jsonify(schools.certificate(get_store(), _certificate_name(name)))
+
+
+@bp.get("/api/courses/<code>/certificates")
+def api_course_certificates(code: str) -> Response:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}", code):
+        raise ApiError(400, f"{code!r} is not a course code (letters, digits, '.', '_', '-')")
+    school = request.args.get("school") or None
+    found = schools.course_certificates(get_store(), code, school)
+    if not found["courses"]:
+        raise ApiError(404, f"no course with code {code} is referred to by a credit equivalence"
+                       + (f" at {school}" if school else ""))
+    return jsonify(found)
+
+
+@bp.get("/api/credit-equivalences")
+def api_equivalences() -> Response:
+    status = request.args.get("status") or None
+    if status is not None and status not in ("example", "proposed", "approved", "withdrawn"):
+        raise ApiError(400, "status must be example, proposed, approved or withdrawn")
+    found = schools.equivalences(get_store(), status)
+    return jsonify(count=len(found), equivalences=found,
+                   notice=schools.EXAMPLE_NOTICE if any(e["example"] for e in found) else None)
+
+
+# ---------------------------------------------------------------- curricula
+
+
+def _max_bytes() -> int:
+    return int(current_app.config.get("CURRICULUM_MAX_BYTES") or MAX_BYTES)
+
+
+def _curricula_dir() -> Path:
+    configured = current_app.config.get("CURRICULA_DIR") or os.environ.get("OCCUGRAPH_CURRICULA_DIR")
+    if configured:
+        return Path(configured)
+    if current_app.config.get("TESTING"):  # never write into the checkout from tests
+        ext = current_app.extensions.setdefault("occugraph.schools", {})
+        if "tmp" not in ext:
+            ext["tmp"] = tempfile.mkdtemp(prefix="occugraph-curricula-")
+        return Path(ext["tmp"])
+    return project_root() / "var" / "curricula"
+
+
+class Upload:
+    """The parts of a curriculum upload, from multipart form, JSON or a text/csv body."""
+
+    def __init__(self) -> None:
+        limit = _max_bytes()
+        if request.content_length is not None and request.content_length > limit + 64_000:
+            raise ApiError(413, f"the upload is {request.content_length:,} bytes; a curriculum CSV may be at most "
+                                f"{limit:,} bytes")
+        args = request.args
+        self.csv: bytes | None = None
+        self.name = "curriculum.csv"
+        fields: dict[str, Any] = {}
+        mimetype = request.mimetype or ""
+        if mimetype == "multipart/form-data" or mimetype == "application/x-www-form-urlencoded":
+            fields = {k: request.form.get(k) for k in request.form}
+            fields["standard"] = request.form.getlist("standard")
+            upload = request.files.get("file")
+            if upload is not None:
+                self.csv = upload.read(limit + 1)
+                self.name = os.path.basename(upload.filename or "") or self.name
+            elif request.form.get("csv"):
+                self.csv = request.form["csv"].encode("utf-8")
+            ov = request.files.get("overrides")
+            if ov is not None:
+                fields["overrides"] = ov.read(64_000).decode("utf-8", errors="replace")
+        elif mimetype == "application/json":
+            body = request.get_json(silent=True)
+            if not isinstance(body, dict):
+                raise ApiError(400, "the JSON body must be an object with \"major\" and \"csv\" (the CSV text)")
+            fields = body
+            if body.get("csv") is not None:
+                if not isinstance(body["csv"], str):
+                    raise ApiError(400, "\"csv\" must be the CSV file's text")
+                self.csv = body["csv"].encode("utf-8")
+        elif mimetype in ("text/csv", "text/plain", "application/csv"):
+            self.csv = request.get_data(cache=False)[: limit + 1]
+        elif request.content_length:
+            raise ApiError(415, f"send the curriculum as multipart/form-data (field file), application/json "
+                                f"(field csv) or text/csv, not {mimetype or 'an unnamed type'}")
+        if self.csv is None:
+            raise ApiError(400, "no curriculum: upload the CSV as the form field \"file\", the JSON field \"csv\" "
+                                "or a text/csv body")
+        if len(self.csv) > limit:
+            raise ApiError(413, f"the curriculum CSV is more than {limit:,} bytes; split it by major")
+
+        def field(name: str) -> Any:
+            value = fields.get(name)
+            return value if value not in (None, "", []) else args.get(name)
+
+        self.major = field("major")
+        if not isinstance(self.major, str) or not self.major.strip():
+            raise ApiError(400, "give the major's code as \"major\" (e.g. 510209; GET /api/majors lists them)")
+        self.major = self.major.strip()
+        self.catalogue = field("catalogue")
+        self.format = field("format") or "json"
+        if self.format not in FORMATS:
+            raise ApiError(400, f"format must be one of {', '.join(FORMATS)}")
+        save = field("save")
+        self.save = save is True or (isinstance(save, str) and save.lower() in _TRUE)
+        standards = fields.get("standards") or fields.get("standard") or args.getlist("standard")
+        if isinstance(standards, str):
+            standards = [standards]
+        if not isinstance(standards, list) or not all(isinstance(s, str) for s in standards):
+            raise ApiError(400, "standards must be a list of standard ids or occupation codes")
+        self.standards = standards or None
+        try:
+            self.overrides = parse_overrides(field("overrides"))
+        except OverrideError as exc:
+            raise ApiError(400, str(exc)) from None
+
+
+def _map(upload: Upload) -> dict[str, Any]:
+    try:
+        curriculum = parse_curriculum(upload.csv or b"", upload.name, max_bytes=_max_bytes())
+    except CurriculumError as exc:
+        status = 413 if exc.errors and exc.errors[0].line == 0 else 400
+        raise ApiError(status, f"the curriculum has {len(exc.errors)} problem(s); nothing was mapped or stored",
+                       errors=[e.as_dict() for e in exc.errors]) from None
+    try:
+        return map_curriculum(get_store(), curriculum, upload.major, upload.catalogue, upload.overrides,
+                              upload.standards)
+    except MajorNotFound as exc:
+        raise ApiError(404, str(exc), suggestions=exc.suggestions) from None
+
+
+def _save(upload: Upload, result: dict[str, Any]) -> str:
+    """Write the upload and its mapping under CURRICULA_DIR/<id>/ in one step (rename of a full folder)."""
+    digest = hashlib.sha256()
+    for part in (upload.csv or b"", upload.major.encode(), json.dumps([o.__dict__ for o in upload.overrides],
+                                                                      sort_keys=True).encode()):
+        digest.update(part + b"\0")
+    sid = digest.hexdigest()[:16]
+    root = _curricula_dir()
+    target = root / sid
+    if target.exists():
+        return sid
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".saving-", dir=root))
+    (staging / "curriculum.csv").write_bytes(upload.csv or b"")
+    (staging / "mapping.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    (staging / "request.json").write_text(json.dumps({
+        "major": upload.major, "catalogue": upload.catalogue, "standards": upload.standards,
+        "overrides": [o.__dict__ for o in upload.overrides], "file": upload.name}, ensure_ascii=False, indent=2),
+        encoding="utf-8")
+    try:
+        os.replace(staging, target)
+    except OSError:  # saved meanwhile by an identical request
+        import shutil
+
+        shutil.rmtree(staging, ignore_errors=True)
+    return sid
+
+
+def _respond(result: dict[str, Any], fmt: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    if fmt == "json":
+        resp = jsonify(result)
+    else:
+        text, media = render(result, fmt)
+        resp = Response(text, mimetype=media.split(";")[0])
+        resp.headers["Content-Type"] = media
+    resp.status_code = status
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+@bp.post("/api/curricula")
+def api_curricula() -> Response:
+    upload = Upload()
+    result = _map(upload)
+    if not upload.save:
+        result["saved"] = None
+        return _respond(result, upload.format)
+    sid = _save(upload, result)
+    result["saved"] = {"id": sid, "url": f"/api/curricula/{sid}"}
+    return _respond(result, upload.format, 201, {"Location": f"/api/curricula/{sid}", "X-Curriculum-Id": sid})
+
+
+@bp.get("/api/curricula/<sid>")
+def api_saved_curriculum(sid: str) -> Response:
+    if not SAVED_ID.fullmatch(sid):
+        raise ApiError(400, "a saved curriculum id is 16 hexadecimal characters")
+    fmt = request.args.get("format") or "json"
+    if fmt not in FORMATS:
+        raise ApiError(400, f"format must be one of {', '.join(FORMATS)}")
+    path = _curricula_dir() / sid / "mapping.json"
+    if not path.exists():
+        raise ApiError(404, f"no saved curriculum mapping has id {sid}")
+    result = json.loads(path.read_text(encoding="utf-8"))
+    return _respond(result, fmt)
+
+
+# ---------------------------------------------------------------- pages
+
+
+@bp.get("/majors")
+def majors_page() -> str:
+    store = get_store()
+    tier = request.args.get("tier") or None
+    found = schools.majors(store, tier=tier if tier in TIERS else None)
+    return render_template("majors.html", majors=found, tiers=schools.tiers(store))
+
+
+@bp.get("/majors/<code>")
+def major_page(code: str) -> Any:
+    store = get_store()
+    try:
+        found = schools.major(store, code, request.args.get("catalogue") or None)
+    except ValueError:
+        found = []
+    if not found:
+        return render_template("major_not_found.html", code=code,
+                               suggestions=schools.suggest_majors(store, code)), 404
+    return render_template("major.html", majors=found)
+
+
+@bp.get("/certificates")
+def certificates_page() -> str:
+    store = get_store()
+    return render_template("certificates.html", certificates=schools.certificates(store),
+                           equivalences=schools.equivalences(store), notice=schools.EXAMPLE_NOTICE)
+
+
+@bp.get("/certificates/<name>")
+def certificate_page(name: str) -> Any:
+    store = get_store()
+    resolved = schools.resolve_certificate(store, name)
+    if resolved is None:
+        return render_template("certificate_not_found.html", name=name,
+                               suggestions=schools.suggest_certificates(store, name)), 404
+    return render_template("certificate.html", c=schools.certificate(store, resolved))
+
+
+@bp.route("/curricula", methods=["GET", "POST"])
+def curricula_page() -> Any:
+    if request.method == "GET":
+        return render_template("curricula.html", majors=schools.majors(get_store()), errors=None, message=None)
+    try:
+        upload = Upload()
+        result = _map(upload)
+    except ApiError as exc:
+        return render_template("curricula.html", majors=schools.majors(get_store()), message=exc.message,
+                               errors=exc.extra.get("errors")), exc.status
+    text, _media = render(result, "html")
+    return Response(text, mimetype="text/html")
+
+
+OPENAPI_PATHS: dict[str, Any] = {}  # filled in below, after the helpers
+
+
+def _openapi() -> dict[str, Any]:
+    obj = {"type": "object"}
+
+    def ok(description: str) -> dict[str, Any]:
+        return {"description": description, "content": {"application/json": {"schema": obj}}}
+
+    def err(description: str) -> dict[str, Any]:
+        return {"description": description,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+    def q(name: str, description: str, example: str | None = None) -> dict[str, Any]:
+        p: dict[str, Any] = {"name": name, "in": "query", "required": False, "schema": {"type": "string"},
+                             "description": description}
+        if example is not None:
+            p["example"] = example
+        return p
+
+    def path(name: str, description: str, example: str) -> dict[str, Any]:
+        return {"name": name, "in": "path", "required": True, "schema": {"type": "string"},
+                "description": description, "example": example}
+
+    tags = ["schools"]
+    bad, missing, many = err("bad input"), err("not found; suggestions given"), err("too many requests")
+
+    def get(summary: str, params: list[dict[str, Any]], codes: tuple[str, ...] = ("400", "404")) -> dict[str, Any]:
+        responses: dict[str, Any] = {"200": ok(summary)}
+        responses.update({c: {"400": bad, "404": missing}[c] for c in codes})
+        responses["429"] = many
+        return {"get": {"summary": summary, "tags": tags, "parameters": params, "responses": responses}}
+
+    csv_body = {"type": "object", "properties": {
+        "major": {"type": "string", "example": "510209"},
+        "csv": {"type": "string", "description": "the curriculum CSV: code,title,hours,credits,learning_outcomes"},
+        "format": {"type": "string", "enum": list(FORMATS)},
+        "overrides": {"type": "object", "description": "{\"force\": [...], \"reject\": [...]}"},
+        "standards": {"type": "array", "items": {"type": "string"}},
+        "save": {"type": "boolean", "description": "store the upload and its mapping (default false)"}}}
+    text_out = {"text/csv": {"schema": {"type": "string"}}, "text/markdown": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}}, "application/json": {"schema": obj}}
+    return {
+        "/api/majors": get("Majors (中职, 高职专科, 职业本科), with how much of the catalogue is present",
+                           [q("tier", "secondary-vocational, higher-vocational, vocational-undergraduate or "
+                                      "general-undergraduate", "higher-vocational"),
+                            q("q", "part of a name or code", "人工智能")], ("400",)),
+        "/api/majors/{code}": get("A major with the occupations it prepares for, their standards and 1+X "
+                                  "certificates", [path("code", "major code", "510209"),
+                                                   q("catalogue", "catalogue id (voc2021, ug)", "voc2021")]),
+        "/api/occupations/{code}/majors": get("Which majors lead to an occupation",
+                                              [path("code", "classification code", "4-04-05-05")]),
+        "/api/certificates": get("1+X vocational skill level certificates", [], ()),
+        "/api/certificates/{name}": get("A 1+X certificate: levels, organisation, occupations and what it counts "
+                                        "for (credit equivalences; examples flagged)",
+                                        [path("name", "certificate name, with or without 职业技能等级证书",
+                                              "跨境电子商务多平台运营")]),
+        "/api/courses/{code}/certificates": get("Which certificates count toward a course (exemptions)",
+                                                [path("code", "course code", "ECM301"),
+                                                 q("school", "school name", None)]),
+        "/api/credit-equivalences": get("Credit-bank equivalences (status example = made up, never official)",
+                                        [q("status", "example, proposed, approved or withdrawn", "example")],
+                                        ("400",)),
+        "/api/curricula": {"post": {
+            "summary": "Map a curriculum CSV to the work requirements of a major's standards (nothing stored "
+                       "unless save=true)",
+            "tags": tags,
+            "parameters": [q("major", "major code (also as a body field)", "510209"),
+                           q("format", "json (default), csv, md or html", "json"),
+                           q("save", "true to store the upload and the mapping", "false")],
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": csv_body},
+                "multipart/form-data": {"schema": {"type": "object", "properties": {
+                    "file": {"type": "string", "format": "binary"}, "major": {"type": "string"},
+                    "format": {"type": "string"}, "overrides": {"type": "string"}, "save": {"type": "string"}}}},
+                "text/csv": {"schema": {"type": "string"}}}},
+            "responses": {"200": {"description": "the mapping", "content": text_out},
+                          "201": {"description": "the mapping, saved (Location: /api/curricula/<id>)",
+                                  "content": text_out},
+                          "400": err("malformed CSV (errors with line numbers) or bad parameters"),
+                          "404": err("unknown major; suggestions given"),
+                          "413": err("the upload is too large"),
+                          "415": err("unsupported content type"),
+                          "429": many}}},
+        "/api/curricula/{sid}": {"get": {
+            "summary": "A saved curriculum mapping",
+            "tags": tags,
+            "parameters": [path("sid", "id returned when the mapping was saved", "0123456789abcdef"),
+                           q("format", "json (default), csv, md or html", "json")],
+            "responses": {"200": {"description": "the saved mapping", "content": text_out}, "400": bad,
+                          "404": missing, "429": many}}},
+    }
+
+
+OPENAPI_PATHS.update(_openapi())

@@ -1,0 +1,371 @@
+"""occugraph diff / release / GET /api/changes, and what a kill in the middle of a build or a
+release leaves behind.
+
+Releases are cut from the small fixture project (tests/fixture_project.py) into temporary
+folders; the kill tests run the command in a subprocess that SIGKILLs itself at a named
+checkpoint (graph/faults.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from fixture_project import ROOT, make_project, only_project_readers
+
+from graph.diff import compute
+from graph.release import ReleaseError, cut_release, recover
+from graph.snapshot import Snapshot, list_releases, resolve_snapshot
+
+V1_DATE = "2026-01-01"
+OCC = "https://w3id.org/occugraph/id/occupation/"
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` -> its SHA-256 (hidden lock files aside)."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".release.lock"
+    }
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def append(path: Path, line: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+
+
+def make_second_version(project: Path) -> None:
+    """Edits an editor might make between two releases: one of each kind of change."""
+    c = project / "standards/classification"
+    # added: a new occupation with a task
+    append(
+        c / "entries.tsv",
+        "2-02-38-04\toccupation\t云计算工程技术人员\tS\t从事云计算技术研究的工程技术人员。\t2022|live\teditor",
+    )
+    append(c / "tasks.tsv", "2-02-38-04\t1\t研究云计算技术")
+    # renamed
+    edit(c / "entries.tsv", "\t物联网工程技术人员\t", "\t物联网工程技术员\t")
+    # changed: a definition and a task text
+    edit(c / "entries.tsv", "从事社会文化活动组织和服务的人员。", "从事社会文化活动组织、策划和服务的人员。")
+    edit(c / "tasks.tsv", "研究、开发、应用人工智能指令、算法及技术", "研究、开发、应用人工智能算法及技术")
+    # deprecated: 4-13-01-00 replaced by 2-02-38-04 (the row stays)
+    append(
+        project / "standards/deprecations/deprecations.tsv",
+        "4-13-01-00\t2-02-38-04\tmoved in the test revision\t2026-03-01\ttest editor",
+    )
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A project with v1 (reasoned) and v2 (after make_second_version) released."""
+    project = make_project(tmp_path_factory.mktemp("rel") / "project")
+    mp = pytest.MonkeyPatch()
+    only_project_readers(mp, project)
+    try:
+        changelog = project / "releases/CHANGELOG.md"
+        # allow_non_dl: the fixture project uses the real ontology, whose DL status is checked below
+        cut_release("v1", V1_DATE, root=project, notes="- First cut of the test project.", allow_non_dl=True)
+        edit(changelog, "## [Unreleased]\n", "## [Unreleased]\n\n- Editors' note for v2.\n")
+        make_second_version(project)
+        cut_release("v2", "2026-04-01", root=project, reason=False)
+    finally:
+        mp.undo()
+    return project, project / "releases"
+
+
+def test_release_is_reproducible_byte_for_byte(
+    released: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    project, releases = released
+    # the v1 sources again, into a fresh releases folder, from a fresh copy of the project
+    again = make_project(tmp_path / "again")
+    only_project_readers(monkeypatch, again)
+    cut_release("v1", V1_DATE, root=again, notes="- First cut of the test project.", allow_non_dl=True)
+    first = tree(releases / "v1")
+    second = tree(again / "releases/v1")
+    assert first == second
+
+
+def test_release_files_checksums_and_version_iri(released: tuple[Path, Path]):
+    _project, releases = released
+    v1 = releases / "v1"
+    names = sorted(p.name for p in v1.iterdir())
+    assert names == sorted(
+        [
+            "SHA256SUMS",
+            "changelog.md",
+            "occugraph-entities.csv",
+            "occugraph-inferred.ttl",
+            "occugraph.jsonld",
+            "occugraph.nt",
+            "occugraph.ttl",
+            "ontology.ttl",
+            "release-diff.json",
+            "release-diff.md",
+            "release.json",
+            "validation-report.md",
+        ]
+    )
+    for line in (v1 / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        digest, name = line.split("  ", 1)
+        assert hashlib.sha256((v1 / name).read_bytes()).hexdigest() == digest, name
+    meta = json.loads((v1 / "release.json").read_text(encoding="utf-8"))
+    assert meta["version_iri"] == "https://w3id.org/occugraph/releases/v1/occugraph.ttl"
+    assert meta["previous"] is None and meta["reasoned"] is True and meta["inferred_triples"] > 0
+    nt = (v1 / "occugraph.nt").read_bytes()
+    assert (
+        b"<https://w3id.org/occugraph/ontology> <http://www.w3.org/2002/07/owl#versionIRI> "
+        b"<https://w3id.org/occugraph/releases/v1/occugraph.ttl> .\n" in nt
+    )
+    assert b'<http://www.w3.org/2002/07/owl#versionInfo> "v1" .' in nt
+    assert b"do not edit" in (v1 / "occugraph.ttl").read_bytes()[:300]
+
+    # every serialisation carries the same triples
+    triples = set(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+    assert set(ox.parse((v1 / "occugraph.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)) == triples
+    assert set(ox.parse((v1 / "occugraph.jsonld").read_bytes(), format=ox.RdfFormat.JSON_LD)) == triples
+
+    v2meta = json.loads((releases / "v2/release.json").read_text(encoding="utf-8"))
+    assert v2meta["previous"] == "v1"
+    assert (
+        b"<http://www.w3.org/2002/07/owl#priorVersion> <https://w3id.org/occugraph/releases/v1/occugraph.ttl>"
+        in (releases / "v2/occugraph.nt").read_bytes()
+    )
+
+
+def test_entities_csv_is_for_spreadsheets(released: tuple[Path, Path]):
+    _project, releases = released
+    rows = list(csv.DictReader(io.StringIO((releases / "v2/occugraph-entities.csv").read_text(encoding="utf-8"))))
+    by_code = {r["code"]: r for r in rows if r["code"]}
+    assert by_code["2-02-38-01"]["label_zh"] == "人工智能工程技术人员"
+    assert by_code["2-02-38-01"]["parent"] == "2-02-38-00"
+    assert by_code["2-02-38-01"]["source_file"] == "standards/classification/entries.tsv"
+    assert by_code["4-13-01-00"]["deprecated"] == "yes" and by_code["4-13-01-00"]["replaced_by"] == "2-02-38-04"
+
+
+def test_release_diff_names_every_kind_of_change(released: tuple[Path, Path]):
+    _project, releases = released
+    diff = json.loads((releases / "v2/release-diff.json").read_text(encoding="utf-8"))
+    status = {e["iri"].removeprefix(OCC): e for e in diff["entities"]}
+    assert status["2-02-38-04"]["status"] == ["added"]
+    assert status["4-13-01-00"]["status"][0] == "deprecated"
+    assert status["4-13-01-00"]["replaced_by"] == ["2-02-38-04 云计算工程技术人员"]
+    assert status["4-13-01-00"]["deprecation_reason"] == "moved in the test revision"
+    assert "changed" in status["4-13-01-00"]["status"]  # its definition changed too
+    assert status["2-02-38-02"]["status"] == ["renamed"]
+    assert status["2-02-38-02"]["old_label"] == "物联网工程技术人员"
+    task = [c for c in status["2-02-38-01"]["changes"] if c["part"] == "task/2"]
+    assert task and task[0]["removed"] == ["研究、开发、应用人工智能指令、算法及技术 @zh"]
+    assert diff["summary"]["removed"] == 0
+    occupation_row = next(r for r in diff["by_type"] if r["type"].endswith("/Occupation"))
+    assert occupation_row["added"] == 1 and occupation_row["deprecated"] == 1
+    md = (releases / "v2/release-diff.md").read_text(encoding="utf-8")
+    assert "- 2-02-38-02: 物联网工程技术人员 → 物联网工程技术员" in md
+    assert "- 4-13-01-00 社会文化活动服务人员: replaced by 2-02-38-04 云计算工程技术人员" in md
+
+
+def test_changelog_keeps_a_changelog(released: tuple[Path, Path]):
+    _project, releases = released
+    text = (releases / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert text.index("## [Unreleased]") < text.index("## [v2] - 2026-04-01") < text.index("## [v1] - 2026-01-01")
+    unreleased = text.split("## [Unreleased]")[1].split("## [v2]")[0]
+    assert unreleased.strip() == ""  # the editors' note moved into v2
+    v2 = text.split("## [v2] - 2026-04-01")[1].split("## [v1]")[0]
+    assert "- Editors' note for v2." in v2
+    assert "### Added" in v2 and "### Deprecated" in v2 and "### Changed" in v2
+    assert "[v1]: https://w3id.org/occugraph/releases/v1/" in text
+
+
+def test_diff_command_between_releases_and_against_the_working_tree(released: tuple[Path, Path]):
+    project, releases = released
+    runner = [sys.executable, str(ROOT / "tests/fixture_project.py"), str(project)]
+    out = subprocess.run([*runner, "diff", "v1", "v2", "--format", "json"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert (
+        json.loads(out.stdout)["summary"]
+        == json.loads((releases / "v2/release-diff.json").read_text(encoding="utf-8"))["summary"]
+    )
+    same = subprocess.run(
+        [*runner, "diff", "v2", "working", "--kind", "og:Occupation"], capture_output=True, text=True, timeout=300
+    )
+    assert same.returncode == 0, same.stderr
+    assert "0 entities changed" in same.stdout
+    missing = subprocess.run([*runner, "diff", "v9"], capture_output=True, text=True, timeout=300)
+    assert missing.returncode == 1 and "no release 'v9'" in missing.stderr
+
+
+def test_diff_is_generic_over_kinds():
+    """A kind nobody planned for gets its own summary row and section."""
+    a = Snapshot("a", [])
+    thing = "https://w3id.org/occugraph/id/widget/w1"
+    nt = (
+        f"<{thing}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/occugraph/ontology/Widget> .\n"
+        f'<{thing}> <http://www.w3.org/2000/01/rdf-schema#label> "widget one" .\n'
+        '<https://w3id.org/occugraph/ontology/Widget> <http://www.w3.org/2000/01/rdf-schema#label> "widget"@en .\n'
+    )
+    b = Snapshot.from_ntriples("b", nt.encode())
+    diff = compute(a, b)
+    rows = {r["label"]: r for r in diff.by_type()}
+    assert rows["widget"]["added"] == 1
+    assert "## widget" in diff.to_markdown()
+
+
+def test_release_refuses_bad_input_and_keeps_state(
+    released: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    project, releases = released
+    before = tree(releases)
+    only_project_readers(monkeypatch, project)
+    with pytest.raises(ReleaseError, match="already released"):
+        cut_release("v2", "2026-04-01", root=project, reason=False)
+    with pytest.raises(ReleaseError, match="before the previous release"):
+        cut_release("v3", "2025-01-01", root=project, reason=False)
+    with pytest.raises(ReleaseError, match="must look like"):
+        cut_release("version 3", "2026-05-01", root=project, reason=False)
+    broken = shutil.copytree(project, tmp_path / "broken")
+    only_project_readers(monkeypatch, broken)
+    append(broken / "standards/classification/tasks.tsv", "9-99-99-99\t1\tno such occupation")
+    with pytest.raises(ReleaseError, match="validation failed") as info:
+        cut_release("v3", "2026-05-01", root=broken, reason=False)
+    assert info.value.report is not None and "tasks.tsv" in info.value.report.errors[0].location
+    assert tree(broken / "releases") == before
+    assert tree(releases) == before
+
+
+def test_release_refuses_an_ontology_outside_owl2_dl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    project = make_project(tmp_path / "project")
+    only_project_readers(monkeypatch, project)
+    (project / "ontology/extra.ttl").write_text(
+        "@prefix og: <https://w3id.org/occugraph/ontology/> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "og:testYear a owl:DatatypeProperty ; rdfs:range xsd:gYear .\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ReleaseError) as info:
+        cut_release("v1", V1_DATE, root=project)
+    assert info.value.report is not None
+    assert any(f.location == "ontology/extra.ttl:5" and "og:testYear" in f.message for f in info.value.report.errors)
+    assert not (project / "releases/v1").exists()
+
+
+def _run_killed(project: Path, kill_at: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, OCCUGRAPH_KILL_AT=kill_at)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "tests/fixture_project.py"), str(project), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize(
+    "kill_at", ["release:writing:occugraph.nt", "release:staged", "release:old-moved-aside", "release:renamed"]
+)
+def test_kill_mid_release_leaves_the_previous_releases_intact(
+    released: tuple[Path, Path], tmp_path: Path, kill_at: str
+):
+    project = shutil.copytree(released[0], tmp_path / "project")
+    releases = project / "releases"
+    before = tree(releases)
+    replace = kill_at == "release:old-moved-aside"
+    args = (
+        ["release", "v2", "--date", "2026-04-01", "--replace"] if replace else ["release", "v3", "--date", "2026-05-01"]
+    )
+    result = _run_killed(project, kill_at, *args, "--no-reason", "--quiet")
+    assert result.returncode == -9, result.stderr  # killed, no clean-up ran
+    recover(releases)  # what the next release (or validate) does first
+    after = tree(releases)
+    if kill_at == "release:renamed":
+        # the rename is the commit point: v3 is complete, the CHANGELOG is brought up to date
+        assert {k: v for k, v in after.items() if not k.startswith("v3/") and k != "CHANGELOG.md"} == {
+            k: v for k, v in before.items() if k != "CHANGELOG.md"
+        }
+        assert [r.version for r in list_releases(releases)] == ["v1", "v2", "v3"]
+        assert "## [v3] - 2026-05-01" in (releases / "CHANGELOG.md").read_text(encoding="utf-8")
+    else:
+        assert after == before
+    assert not [p for p in releases.iterdir() if p.name.startswith((".staging-", ".replaced-"))]
+
+
+@pytest.mark.parametrize("kill_at", ["build:store-loaded", "build:dist-staged", "build:dist-swapped"])
+def test_kill_mid_build_leaves_the_previous_store(tmp_path: Path, kill_at: str):
+    project = make_project(tmp_path / "project")
+    runner = [sys.executable, str(ROOT / "tests/fixture_project.py"), str(project)]
+    first = subprocess.run([*runner, "build", "--quiet"], capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    store_before = (project / "var/store").resolve()
+    dist_before = tree(project / "dist")
+    edit(project / "standards/classification/entries.tsv", "\t物联网工程技术人员\t", "\t物联网工程技术员\t")
+    result = _run_killed(project, kill_at, "build", "--quiet")
+    assert result.returncode == -9
+    assert (project / "var/store").resolve() == store_before
+    from graph.store import EmbeddedStore
+
+    rows = EmbeddedStore(project / "var/store").select(
+        'SELECT ?n WHERE { ?o <http://www.w3.org/2004/02/skos/core#notation> "2-02-38-02" ; '
+        "<http://www.w3.org/2004/02/skos/core#prefLabel> ?n }"
+    )
+    assert [r["n"] for r in rows] == ["物联网工程技术人员"]
+    if kill_at == "build:dist-swapped":
+        # the dumps were switched in one step just before the kill: complete and self-consistent
+        sums = (project / "dist/SHA256SUMS").read_text(encoding="utf-8").splitlines()
+        for line in sums:
+            digest, name = line.split("  ", 1)
+            assert hashlib.sha256((project / "dist" / name).read_bytes()).hexdigest() == digest
+    else:
+        assert tree(project / "dist") == dist_before
+
+
+def test_api_changes_since_a_release(released: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from graph.build import build
+    from graph.store import EmbeddedStore
+    from server import create_app
+
+    project, releases = released
+    only_project_readers(monkeypatch, project)
+    result = build(root=project, var_dir=tmp_path / "var", dist=tmp_path / "dist", quiet=True)
+    app = create_app(
+        {
+            "TESTING": True,
+            "STORE": EmbeddedStore(result.store_path),
+            "RELEASES_DIR": str(releases),
+            "PROJECT_ROOT": str(project),
+        }
+    )
+    client = app.test_client()
+    resp = client.get("/api/changes?since=v1")
+    assert resp.status_code == 200
+    data = resp.get_json()
+    assert data["from"] == "v1" and data["to"] == "current"
+    added = [e for e in data["entities"] if "added" in e["status"]]
+    assert [e["code"] for e in added] == ["2-02-38-04"]
+    between = client.get("/api/changes?since=v1&until=v2&kind=og:Occupation").get_json()
+    assert {e["code"] for e in between["entities"]} >= {"2-02-38-04", "2-02-38-02"}
+    md = client.get("/api/changes?since=v1&format=markdown")
+    assert md.status_code == 200 and md.mimetype == "text/markdown" and "# Changes from v1 to current" in md.text
+    missing = client.get("/api/changes?since=v0")
+    assert missing.status_code == 404 and missing.get_json()["releases"] == ["v1", "v2"]
+    assert client.get("/api/changes").status_code == 400
+
+
+def test_resolve_snapshot_accepts_files_and_folders(released: tuple[Path, Path]):
+    project, releases = released
+    by_folder = resolve_snapshot(str(releases / "v1"), project, releases)
+    by_file = resolve_snapshot(str(releases / "v1/occugraph.ttl"), project, releases)
+    assert by_folder.size == by_file.size

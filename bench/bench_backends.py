@@ -268,6 +268,15 @@ def start_server(args: argparse.Namespace, mode: str, data: Path, extra: list[st
         proc.wait(timeout=30)
         raise RuntimeError(info["error"])
     info["port"] = port
+    deadline = time.monotonic() + 60  # the JSON line comes before waitress listens
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"{mode} server did not listen on port {port}") from None
+            time.sleep(0.1)
     # drain stderr so the server never blocks on a full pipe
     threading.Thread(target=lambda: proc.stderr.read() if proc.stderr else None, daemon=True).start()
     return proc, info

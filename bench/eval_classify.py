@@ -15,8 +15,9 @@ What it measures (numbers go to docs/benchmarks.md by hand):
    that are still in the index that get flagged (false signals). The tuning sample (seed 1) and
    the reported sample (seed 2) differ.
 3. Throughput: titles per second for batch classification (classify_rows, the CSV path), one
-   process pinned to one core, distinct titles, no cache; per wall-clock second and per CPU second
-   (the machine is shared, so the load average is printed too).
+   process pinned to one core, distinct titles, no cache: one pass (wall clock and CPU time), and
+   best-of-3 per chunk of 100 titles (as timeit does, to discount other processes on a shared
+   machine; the load average is printed too).
 4. API latency: a real `occugraph serve` on 127.0.0.1 (a free port), GET /api/classify for 300
    titles one after another after one warm-up request; p50/p95/p99 in ms.
 """
@@ -238,13 +239,24 @@ def main(argv: list[str] | None = None) -> int:
     started, cpu_started = time.perf_counter(), time.process_time()
     rows = sum(1 for _ in C.classify_rows(full, titles))
     took, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    # wall time depends on what else the machine runs; CPU time is what one core spends
+    # The machine is shared: wall time counts other processes' turns. timeit's answer to that: time
+    # chunks of 100 titles 3 times each and keep each chunk's fastest run.
+    best = 0.0
+    for k in range(0, len(titles), 100):
+        chunk = titles[k : k + 100]
+        runs = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            for _row in C.classify_rows(full, chunk):
+                pass
+            runs.append(time.perf_counter() - t0)
+        best += min(runs)
     report["batch_throughput"] = {
         "titles": rows,
-        "seconds": round(took, 2),
-        "titles_per_s": round(rows / took),
-        "cpu_seconds": round(cpu, 2),
-        "titles_per_cpu_s": round(rows / cpu),
+        "one_pass_seconds": round(took, 2),
+        "one_pass_titles_per_s": round(rows / took),
+        "one_pass_titles_per_cpu_s": round(rows / cpu),
+        "best_of_3_titles_per_s": round(rows / best),
     }
     report["load_average_1_5_15"] = [round(x, 2) for x in os.getloadavg()]
 

@@ -340,6 +340,7 @@ class ClassifierIndex:
             for f, w in weights.items():
                 self.label_postings[f].append((li, w))
         self.is_occupation = ["occupation" in r.kinds for r in self.records]
+        self.label_info = [(label.entry, label.norm, label.factor) for label in self.labels]
 
         # definitions and tasks: indexed by character bigrams and Latin words (no segmentation, so
         # the index builds fast); a title word is found in a text when the text contains it whole
@@ -420,25 +421,23 @@ class ClassifierIndex:
                     contained[li] = 0.55 + 0.45 * (j - i) / n
         best_label: dict[int, tuple[float, int]] = {}
         second: dict[int, float] = {}
-        labels = self.labels
-        for li in set(dots) | set(contained):
-            label = labels[li]
-            sim = dots.get(li, 0.0) / (qnorm * label.norm)
+        info = self.label_info
+        for li in dots.keys() | contained.keys():
+            entry, norm, factor = info[li]
+            sim = dots.get(li, 0.0) / (qnorm * norm)
             bonus = contained.get(li)
             if bonus is not None and bonus > sim:
                 sim = bonus
-            if sim > 1.0:
-                sim = 1.0
-            sim *= label.factor
-            old = best_label.get(label.entry)
+            sim = (1.0 if sim > 1.0 else sim) * factor
+            old = best_label.get(entry)
             if old is None:
-                best_label[label.entry] = (sim, li)
-                second[label.entry] = 0.0
+                best_label[entry] = (sim, li)
+                second[entry] = 0.0
             elif sim > old[0]:
-                best_label[label.entry] = (sim, li)
-                second[label.entry] = old[0]
-            elif sim > second[label.entry]:
-                second[label.entry] = sim
+                best_label[entry] = (sim, li)
+                second[entry] = old[0]
+            elif sim > second[entry]:
+                second[entry] = sim
         if SECOND_LABEL_WEIGHT:
             # an entry with several matching labels (运营 in many aliases) gains some of the second
             for e, (sim, li) in best_label.items():
@@ -446,7 +445,7 @@ class ClassifierIndex:
 
         # words in a large share of all definitions (人员, 工作, 进行) say nothing about a title
         text_total = 0.0
-        text_hits: dict[int, float] = defaultdict(float)
+        text_words: list[tuple[set[int], float]] = []
         common_text = COMMON_TEXT_SHARE * len(self.records)
         for f, w in qf.items():
             if f[0] not in "ws" or len(f) < 4:
@@ -455,22 +454,30 @@ class ClassifierIndex:
             if len(found) > common_text:
                 continue
             text_total += w * w
-            for i in found:
-                text_hits[i] += w * w
+            text_words.append((found if isinstance(found, set) else set(found), w * w))
+        text_hits: dict[int, float] = {}
         is_occ = self.is_occupation
         ranked = []  # (-score, is a group, entry index): entry indexes are in code order
         for i, (label_score, _li) in best_label.items():
-            text_score = text_hits.get(i, 0.0) / text_total if text_total else 0.0
-            s = 1 - (1 - label_score) * (1 - TEXT_WEIGHT * text_score)
+            hit = sum(w2 for found, w2 in text_words if i in found)
+            if hit:
+                text_hits[i] = hit
+            s = 1 - (1 - label_score) * (1 - TEXT_WEIGHT * hit / text_total) if hit else label_score
             ranked.append((-(s if is_occ[i] else s * GROUP_FACTOR), not is_occ[i], i))
         # an entry found only in definitions/tasks scores at most TEXT_WEIGHT x its text share: only
-        # those that can still reach the top k are ranked
+        # those that can still reach the top k are looked at
         floor = -heapq.nsmallest(top_k, ranked)[-1][0] if len(ranked) >= top_k else 0.0
         if text_total and TEXT_WEIGHT > floor:
+            only_text: dict[int, float] = defaultdict(float)
+            for found, w2 in text_words:
+                for i in found:
+                    if i not in best_label:
+                        only_text[i] += w2
             limit = floor * text_total / TEXT_WEIGHT
-            for i, text_hit in text_hits.items():
-                if text_hit >= limit and i not in best_label:
-                    s = TEXT_WEIGHT * text_hit / text_total
+            for i, hit in only_text.items():
+                if hit >= limit:
+                    text_hits[i] = hit
+                    s = TEXT_WEIGHT * hit / text_total
                     ranked.append((-(s if is_occ[i] else s * GROUP_FACTOR), not is_occ[i], i))
         out = []
         for neg, _group, i in heapq.nsmallest(top_k, ranked):

@@ -1095,9 +1095,24 @@ def with_related(related: Related, extra: Iterable[tuple[str, str]]) -> Related:
     return lambda a, b: related(a, b) or frozenset((a, b)) in pairs
 
 
+def dated_work(profile: Profile) -> Profile:
+    """The profile with every work spell dated as ``evaluate`` places it (undated ``years`` laid end
+    to end before ``as_of``; ongoing spells ending at ``as_of``), so that ``as_of`` can later move
+    forward without moving the past (career pathways evaluate future steps this way).
+
+    >>> p = dated_work(Profile(date(2024, 1, 1), work=(WorkSpell("4-04-05-05", years=2),)))
+    >>> p.work[0].start, p.work[0].end
+    (datetime.date(2022, 1, 1), datetime.date(2024, 1, 1))
+    """
+    spells = tuple(WorkSpell(s.occupation, start, end) for s, (start, end) in _placed_spells(profile))
+    return Profile(profile.as_of, profile.birth_date, profile.age, profile.certificates, spells, profile.diplomas,
+                   profile.titles, profile.trainings, profile.apprenticeships)
+
+
 __all__ = [
     "ApprenticeshipDone", "CertificateHeld", "Condition", "ConditionResult", "DiplomaHeld", "EligibilityResult",
     "Ladder", "Level", "Profile", "ProfileError", "PromotionStep", "RelatedOccupations", "Rule", "RuleSet",
-    "RouteResult", "TitleHeld", "TrainingDone", "WorkSpell", "add_years", "default_related", "describe", "evaluate",
+    "RouteResult", "TitleHeld", "TrainingDone", "WorkSpell", "add_years", "dated_work", "default_related", "describe",
+    "evaluate",
     "profile_from_json", "promotion_steps", "rule_order", "same_minor_group", "with_related", "years_between",
 ]

@@ -59,7 +59,8 @@ def test_rule_sets_are_loaded_with_every_route(book):
     assert {rs: len(book.rule_sets[rs].rules) for rs in (G, E, P)} == {G: 19, E: 10, P: 12}
     assert [r.number for r in book.rule_sets[E].rules_for("4")] == ["1", "2", "3a", "3b"]
     g32 = book.rule_sets[G].rules_for("3")[1]
-    assert g32.text == "取得本职业或相关职业四级/中级工职业资格（职业技能等级）证书后，累计从事本职业或相关职业工作满4年。"
+    assert g32.text == ("取得本职业或相关职业四级/中级工职业资格（职业技能等级）证书后，"
+                        "累计从事本职业或相关职业工作满4年。")
     assert [(c.kind, c.level, c.years, c.counted_from, c.scope) for c in g32.conditions] == [
         ("certificate", "4", None, None, "related"), ("work", None, 4.0, 1, "related")]
     assert "application_conditions" in g32.source or "APPLICATION_CONDITIONS_BY_LEVEL" in g32.source

@@ -51,10 +51,12 @@ def test_older_codes_resolve_to_the_current_occupation(store, sid, code, how):
 
 def test_the_shape_other_areas_query_for_has_a_standard(store):
     # the new-occupation helper asks exactly this
-    ask = PREFIXES + f"""ASK {{ ?std a og:NationalSkillStandard ; og:forOccupation <{ID}occupation/4-04-05-05> }}"""
-    assert bool(store.query(ask))
-    ask_none = PREFIXES + f"""ASK {{ ?std a og:NationalSkillStandard ; og:forOccupation <{ID}occupation/1-01-00-01> }}"""
-    assert not bool(store.query(ask_none))
+    def has_standard(code: str) -> bool:
+        ask = f"ASK {{ ?std a og:NationalSkillStandard ; og:forOccupation <{ID}occupation/{code}> }}"
+        return bool(store.query(PREFIXES + ask))
+
+    assert has_standard("4-04-05-05")
+    assert not has_standard("1-01-00-01")
 
 
 def test_standards_issued_in_2024(store):
@@ -119,8 +121,8 @@ def test_every_rule_keeps_its_text_and_source(store):
 def test_merged_level4_and_level3_tables_were_split(store):
     # 4-04-04-02 (数据安全管理员): the 三级 lines had been merged into 四级
     def texts(level: str) -> set[str]:
-        rows = one(store, f"""SELECT ?t WHERE {{ ?r og:partOfStandardLevel <{ID}standard/4-04-04-02-2024/level/{level}> ;
-          og:requirementText ?t }}""")
+        sl = f"<{ID}standard/4-04-04-02-2024/level/{level}>"
+        rows = one(store, f"""SELECT ?t WHERE {{ ?r og:partOfStandardLevel {sl} ; og:requirementText ?t }}""")
         return {r["t"] for r in rows}
     assert "能监测文件变化" in texts("4") and "能监测文件变化" not in texts("3")
     assert "能监测数据库的访问情况" in texts("3") and "能监测数据库的访问情况" not in texts("4")
@@ -141,7 +143,8 @@ def test_requirement_text_artefacts_were_cleaned(store):
     rows = one(store, """SELECT ?t WHERE { ?r og:requirementText ?t .
       FILTER(STRENDS(?t, "续表") || CONTAINS(?t, "(%)") || CONTAINS(?t, "ồ")) }""")
     assert rows == []
-    rows = one(store, """SELECT ?n WHERE { ?f a og:OccupationalFunction ; <http://www.w3.org/2000/01/rdf-schema#label> ?n .
+    rows = one(store, """SELECT ?n WHERE {
+      ?f a og:OccupationalFunction ; <http://www.w3.org/2000/01/rdf-schema#label> ?n .
       FILTER(CONTAINS(?n, "权重表") || CONTAINS(?n, "ồ")) }""")
     assert rows == []
 

@@ -536,8 +536,8 @@ def load_credit_equivalences(folder: Path, g: Graph, ctx: BuildContext) -> None:
         if status == "approved" and not row.get("decision_date"):
             problems.append(row.error("decision_date is required when status is approved"))
         if status != "example" and (subject in examples or target in examples):
-            problems.append(row.error(f"a {status} equivalence cannot refer to an example framework, course or "
-                                      "outcome; use status example or a recorded target"))
+            problems.append(row.error(f"an equivalence with status {status} cannot refer to an example framework, "
+                                      "course or outcome; use status example or a recorded target"))
         if len(problems) > before:
             continue
         by_status[status] = by_status.get(status, 0) + 1

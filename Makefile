@@ -9,7 +9,7 @@ PORT   ?= 8000
 VENDOR := server/static/vendor
 ASSETS := $(VENDOR)/node_modules/.installed-stamp
 
-.PHONY: install assets build run test lint format bench clean
+.PHONY: install assets build run test validate release lint format bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +34,16 @@ build: install                 ## build the graph: var/store + dist/ (dumps, QC 
 run: build assets              ## build, then serve on http://$(HOST):$(PORT)
 	$(BIN)/occugraph serve --host $(HOST) --port $(PORT)
 
-test: install assets           ## lint + the whole test suite
+test: install assets           ## lint + validate the sources + the whole test suite
 	$(BIN)/ruff check .
+	$(BIN)/occugraph validate --quiet
 	$(BIN)/pytest
+
+validate: install              ## check the sources (SHACL, QC rules, identifiers); a report with file:line
+	$(BIN)/occugraph validate
+
+release: install               ## cut a release: make release VERSION=v2 DATE=2026-06-01
+	$(BIN)/occugraph release $(VERSION) --date $(DATE)
 
 lint: install
 	$(BIN)/ruff check .
@@ -47,6 +54,7 @@ format: install
 
 bench: build                   ## benchmarks (not part of the tests); results go to docs/benchmarks.md by hand
 	$(BIN)/python bench/bench_foundation.py
+	$(BIN)/python bench/bench_workflow.py
 
 clean:
 	rm -rf var dist .pytest_cache

@@ -166,6 +166,7 @@ class Row:
     peak_app_mib: float | None = None
     rss_server_mib: float | None = None
     peak_server_mib: float | None = None
+    direct_ms: dict[str, tuple[float, float, int]] = field(default_factory=dict)  # Virtuoso's /sparql itself
     mismatches: list[str] = field(default_factory=list)
     error: str = ""
 
@@ -189,31 +190,60 @@ def _answer_key(name: str, status: int, body: bytes) -> object:
         return json.loads(body)
     if body.startswith(b"{"):
         return len(json.loads(body)["results"]["bindings"])
-    return len([line for line in body.splitlines() if line.strip()])  # Turtle: lines, a rough size
+    import pyoxigraph as ox
+
+    return len(list(ox.parse(body, format=ox.RdfFormat.TURTLE)))  # CONSTRUCT: the number of triples
+
+
+def latency(conn: http.client.HTTPConnection, path: str, accept: str, args: argparse.Namespace) -> list[float]:
+    """Timed requests after 2 warm-ups: up to --reps within --budget seconds, at least 3."""
+    samples: list[float] = []
+    for _ in range(2):
+        fetch(conn, path, accept)
+    budget_end = time.perf_counter() + args.budget
+    while len(samples) < args.reps and (len(samples) < 3 or time.perf_counter() < budget_end):
+        t0 = time.perf_counter()
+        fetch(conn, path, accept)
+        samples.append((time.perf_counter() - t0) * 1000)
+    return sorted(samples)
+
+
+def _p50_p95(samples: list[float]) -> tuple[float, float, int]:
+    return statistics.median(samples), samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))], len(samples)
+
+
+def measure_direct(endpoint: str, graphs: list[str], row: Row, args: argparse.Namespace) -> None:
+    """The SPARQL requests straight to Virtuoso's /sparql, with the dataset RemoteStore sends."""
+    host_port = endpoint.split("/")[2]
+    conn = http.client.HTTPConnection(host_port, timeout=REQUEST_TIMEOUT)
+    dataset = [(k, g) for g in graphs for k in ("default-graph-uri", "named-graph-uri")]
+    for name, (path, accept) in REQUESTS.items():
+        if not name.startswith("sparql"):
+            continue
+        query = path.split("?", 1)[1]
+        direct = "/sparql?" + query + "&" + urlencode(dataset)
+        try:
+            row.direct_ms[name] = _p50_p95(latency(conn, direct, accept, args))
+        except (TimeoutError, OSError, http.client.HTTPException) as exc:
+            row.mismatches.append(f"direct {name}: {type(exc).__name__}")
+            conn.close()
+            conn = http.client.HTTPConnection(host_port, timeout=REQUEST_TIMEOUT)
+    conn.close()
 
 
 def measure(port: int, row: Row, reference: dict[str, object] | None, args: argparse.Namespace) -> dict[str, object]:
     answers: dict[str, object] = {}
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
     for name, (path, accept) in REQUESTS.items():
-        samples: list[float] = []
         try:
-            for _ in range(2):
-                status, body = fetch(conn, path, accept)
+            status, body = fetch(conn, path, accept)
             answers[name] = _answer_key(name, status, body)
-            budget_end = time.perf_counter() + args.budget
-            while len(samples) < args.reps and (len(samples) < 3 or time.perf_counter() < budget_end):
-                t0 = time.perf_counter()
-                fetch(conn, path, accept)
-                samples.append((time.perf_counter() - t0) * 1000)
+            row.latency_ms[name] = _p50_p95(latency(conn, path, accept, args))
         except (TimeoutError, OSError, http.client.HTTPException) as exc:
-            row.mismatches.append(f"{name}: {type(exc).__name__} after {len(samples)} samples")
+            row.mismatches.append(f"{name}: {type(exc).__name__}")
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
             continue
-        samples.sort()
-        p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-        row.latency_ms[name] = (statistics.median(samples), p95, len(samples))
         if reference is not None and reference.get(name) != answers[name]:
             row.mismatches.append(f"{name}: answer differs from the embedded store's")
     conn.close()
@@ -357,6 +387,8 @@ def run_backend(backend: str, scale: int, data: Path, triples: int, args: argpar
         row.index_s = info["index_s"]
         row.rss_app_mib = info["rss_loaded_kib"] / 1024
         answers = measure(info["port"], row, reference, args)
+        if virtuoso is not None:
+            measure_direct(virtuoso.endpoint, sorted(read.graph_names()), row, args)
         row.peak_app_mib = _rss_kib(proc.pid)[1] / 1024
         if virtuoso is not None:
             rss, peak = virtuoso.rss_kib()
@@ -390,6 +422,9 @@ def markdown(rows: list[Row]) -> str:
                    + " | ".join(lat)
                    + f" | {r.throughput_rps:.1f} ({r.throughput_errors}) | {r.rss_app_mib:.0f}{server} | "
                    f"{r.peak_app_mib:.0f}{peak} |")
+        if r.direct_ms:
+            direct = [f"{r.direct_ms[n][0]:.1f} / {r.direct_ms[n][1]:.1f}" if n in r.direct_ms else "" for n in names]
+            out.append(f"| {r.scale}x | ↳ Virtuoso /sparql direct | | | | " + " | ".join(direct) + " | | | |")
     return "\n".join(out)
 
 

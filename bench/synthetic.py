@@ -74,7 +74,7 @@ def qualifier(k: int) -> str:
     """The Chinese qualifier added to the labels of copy k.
 
     >>> qualifier(1), qualifier(17), qualifier(99)
-    ('（华东一）', '（西北二）', '（边疆十）')
+    ('（华东一）', '（沿海二）', '（边疆十）')
     """
     return f"（{REGIONS[k % 10]}{ORDINALS[(k // 10) % 10]}）"
 

@@ -457,6 +457,16 @@ class ClassifierIndex:
             text_words.append((found if isinstance(found, set) else set(found), w * w))
         text_hits: dict[int, float] = {}
         is_occ = self.is_occupation
+        # the text can lift an entry's score from its label score l to at most l + TEXT_WEIGHT x (1 - l):
+        # entries whose best cannot reach the k-th lowest bound are not scored further (exact pruning)
+        if len(best_label) > top_k:
+            lows = heapq.nlargest(top_k, (b[0] if is_occ[e] else b[0] * GROUP_FACTOR for e, b in best_label.items()))
+            bound = lows[-1]
+            best_label = {
+                e: b
+                for e, b in best_label.items()
+                if (b[0] + TEXT_WEIGHT * (1 - b[0])) * (1.0 if is_occ[e] else GROUP_FACTOR) >= bound
+            }
         ranked = []  # (-score, is a group, entry index): entry indexes are in code order
         for i, (label_score, _li) in best_label.items():
             hit = sum(w2 for found, w2 in text_words if i in found)

@@ -879,7 +879,11 @@ def _coverage(info: StandardInfo, reqs: list[Requirement], covered: set[str]) ->
         if r.standard == info.iri:
             own[r.standard_level].append(r)
 
+    chained = any(info.includes.values())
+
     def closure(sl: str) -> set[str]:
+        if not chained:  # no og:includesRequirementsOf in the graph: the rule itself, by rank
+            return {s for s, v in info.levels.items() if v[2] <= info.levels[sl][2]}
         seen, todo = {sl}, [sl]
         while todo:
             for nxt in info.includes.get(todo.pop(), ()):
@@ -902,8 +906,8 @@ def _coverage(info: StandardInfo, reqs: list[Requirement], covered: set[str]) ->
     for sl, (level, name, rank) in sorted(info.levels.items(), key=lambda kv: kv[1][2]):
         included = closure(sl)
         cumulative = [r for s in included for r in own.get(s, [])]
-        lower = sorted((info.levels[s][1] for s in included if s != sl and s in info.levels),
-                       key=lambda n: [v[2] for v in info.levels.values() if v[1] == n][0])
+        lower = [info.levels[s][1] for s in sorted((s for s in included if s != sl and s in info.levels),
+                                                   key=lambda s: info.levels[s][2])]
         levels.append({"level": name, "level_iri": level, "rank": rank, "standard_level": sl,
                        "includes": lower, "own": figures(own.get(sl, [])), "cumulative": figures(cumulative)})
     return {"iri": info.iri, "id": info.id, "title": info.title, "issued": info.issued,

@@ -201,6 +201,16 @@ class OG(DefinedNamespace):
     # editing workflow (ontology/workflow.ttl)
     deprecationReason: URIRef
     deprecationDate: URIRef
+    # career pathways (ontology/pathways.ttl)
+    CareerState: URIRef
+    stateOccupation: URIRef
+    stateLevel: URIRef
+    leadsTo: URIRef
+    PromotionStep: URIRef
+    stepFrom: URIRef
+    stepTo: URIRef
+    waitingYears: URIRef
+    allowedByRule: URIRef
 
 
 KIND_CLASS = {

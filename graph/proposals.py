@@ -98,6 +98,9 @@ class ProposalStore:
     @contextmanager
     def _lock(self) -> Iterator[None]:
         self.folder.mkdir(parents=True, exist_ok=True)
+        ignore = self.folder / ".gitignore"
+        if not ignore.exists():  # the proposals are committed; the lock and journal are not
+            ignore.write_text(".lock\n.journal.json*\n.*.tmp\n", encoding="utf-8")
         with open(self.folder / ".lock", "w") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:

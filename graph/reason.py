@@ -445,16 +445,19 @@ def explain_unsatisfiable(tbox: Graph, iri: str, index: TBoxIndex) -> str:
     )
 
 
-def explain_inferred_type(tbox: Graph, abox: Graph, individual: str, cls: str) -> str:
+def explain_inferred_type(
+    tbox: Graph, abox: Graph, individual: str, cls: str, ancestors: dict[str, set[str]] | None = None
+) -> str:
     """Why HermiT put ``individual`` in ``cls`` when its asserted types do not say so."""
-    below = {c for c, ancs in class_ancestors(tbox, None).items() if cls in ancs} | {cls}
+    ancestors = ancestors if ancestors is not None else class_ancestors(tbox, None)
+    below = {c for c, ancs in ancestors.items() if cls in ancs} | {cls}
     node = URIRef(individual)
     reasons = []
     for p, d in tbox.subject_objects(RDFS.domain):
-        if str(d) in below and (node, p, None) in abox:
+        if str(d) in below and ((node, p, None) in abox or (node, p, None) in tbox):
             reasons.append(f"it has a '{_label(tbox, str(p))}' ({_short(str(p))}), whose domain is {_short(str(d))}")
     for p, r in tbox.subject_objects(RDFS.range):
-        if str(r) in below and (None, p, node) in abox:
+        if str(r) in below and ((None, p, node) in abox or (None, p, node) in tbox):
             reasons.append(
                 f"it is the value of a '{_label(tbox, str(p))}' ({_short(str(p))}), whose range is {_short(str(r))}"
             )
@@ -656,6 +659,7 @@ def reason(
             )
         if abox != "none":
             report.inferred = materialise(compiled.tbox, compiled.abox, outcome)
+            ancestors = class_ancestors(compiled.tbox, None)
             for s, types in sorted(outcome.new_types.items()):
                 for c in sorted(types):
                     loc = compiled.ctx.locations.locate(URIRef(s))
@@ -663,7 +667,7 @@ def reason(
                         Finding(
                             "WARN",
                             "reasoner",
-                            explain_inferred_type(compiled.tbox, compiled.abox, s, c),
+                            explain_inferred_type(compiled.tbox, compiled.abox, s, c, ancestors),
                             str(loc.relative_to(root)) if loc else "",
                             s,
                         )

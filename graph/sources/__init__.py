@@ -44,6 +44,8 @@ def readers() -> list[tuple[str, Reader]]:
         ("ladder", __import__("graph.sources.ladder", fromlist=["load"]).load),
         ("eligibility", __import__("graph.sources.eligibility_rules", fromlist=["load"]).load),
         ("skill-standards", __import__("graph.sources.skill_standards", fromlist=["load"]).load),
+        # derived from the eligibility rules and standards read above (reads no files of its own)
+        ("pathways", __import__("graph.sources.pathways", fromlist=["load"]).load),
         ("work-requirements", __import__("graph.sources.work_requirements", fromlist=["load"]).load),
         ("majors", __import__("graph.sources.schools", fromlist=["_"]).load_majors),
         ("onex", __import__("graph.sources.schools", fromlist=["_"]).load_onex),

@@ -263,8 +263,9 @@ def _map(upload: Upload) -> dict[str, Any]:
 def _save(upload: Upload, result: dict[str, Any]) -> str:
     """Write the upload and its mapping under CURRICULA_DIR/<id>/ in one step (rename of a full folder)."""
     digest = hashlib.sha256()
-    for part in (upload.csv or b"", upload.major.encode(), json.dumps([o.__dict__ for o in upload.overrides],
-                                                                      sort_keys=True).encode()):
+    request_key = json.dumps({"major": upload.major, "catalogue": upload.catalogue, "standards": upload.standards,
+                              "overrides": [o.__dict__ for o in upload.overrides]}, sort_keys=True)
+    for part in (upload.csv or b"", request_key.encode()):
         digest.update(part + b"\0")
     sid = digest.hexdigest()[:16]
     root = _curricula_dir()

@@ -21,7 +21,8 @@ var/bench/<n>x/) and each backend, one after the other:
 3. **Latency** of the 6 requests below, one keep-alive connection: 2 warm-up requests, then up
    to ``--reps`` timed ones within ``--budget`` seconds per request (at least 3): p50 and p95.
 4. **Throughput** under concurrent load: ``--clients`` threads, each with its own keep-alive
-   connection, cycling through the 6 requests for ``--seconds``; completed requests per second.
+   connection, cycling through the 6 requests for ``--seconds``, then through the two API calls
+   only (lookup, search) for as long; completed requests per second of each mix.
 5. **Memory**: resident set (VmRSS) of the server process after loading and its peak (VmHWM)
    after the load test; for Virtuoso, the app process plus virtuoso-t.
 
@@ -78,6 +79,10 @@ REQUESTS: dict[str, tuple[str, str]] = {
     "sparql label contains 电子商务": ("/sparql?" + urlencode({"query": CONTAINS}), JSON_RESULTS),
     "sparql construct 2-02-38-01": ("/sparql?" + urlencode({"query": CONSTRUCT}), "text/turtle"),
 }
+# SPARQL in the request thread (the store's own cost), no rate limits, room for the results
+BENCH_CONFIG = {"QUERY_WORKERS": 0, "RATE_LIMIT_PER_MINUTE": 0, "SPARQL_RATE_LIMIT_PER_MINUTE": 0,
+                "MAX_RESULT_ROWS": 100_000, "ENDPOINT_TIMEOUT": 120.0}
+API_MIX = ["api lookup 2-02-38-01", "api search 电子商务"]
 REQUEST_TIMEOUT = 120.0
 VIRTUOSO_BUFFERS = {1: 30_000, 10: 80_000, 100: 250_000}  # 8 KiB pages: 240 MB, 640 MB, 2 GB
 
@@ -88,6 +93,16 @@ VIRTUOSO_BUFFERS = {1: 30_000, 10: 80_000, 100: 250_000}  # 8 KiB pages: 240 MB,
 def _rss_kib(pid: int) -> tuple[int, int]:
     fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
     return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+
+
+def _tree_rss_kib(pid: int) -> tuple[int, int]:
+    """(current, peak) resident memory of a process and its children (gunicorn's workers)."""
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    rss = [_rss_kib(p) for p in pids if Path(f"/proc/{p}/status").exists()]
+    return sum(r for r, _ in rss), sum(h for _, h in rss)
 
 
 def _graph_files(data: Path) -> dict[str, Path]:
@@ -114,6 +129,11 @@ def serve(args: argparse.Namespace) -> int:
         writable.flush()
         print(json.dumps({"load_s": time.perf_counter() - started}), flush=True)
         return 0
+    if args.serve == "gunicorn":  # `occugraph serve --workers 2`: each worker opens the store read-only
+        from graph.cli_remote import serve_workers
+
+        print(json.dumps({"rss_loaded_kib": 0, "index_s": None}), flush=True)
+        return serve_workers({"STORE_PATH": args.store_dir, **BENCH_CONFIG}, "127.0.0.1", args.port, 2, 8)
     if args.serve == "embedded":
         from graph.store import EmbeddedStore
 
@@ -134,8 +154,7 @@ def serve(args: argparse.Namespace) -> int:
         config = {"STORE": store}
     else:
         config = {"ENDPOINT": args.endpoint}
-    config.update({"QUERY_WORKERS": 0, "RATE_LIMIT_PER_MINUTE": 0, "SPARQL_RATE_LIMIT_PER_MINUTE": 0,
-                   "MAX_RESULT_ROWS": 100_000, "ENDPOINT_TIMEOUT": REQUEST_TIMEOUT})
+    config.update(BENCH_CONFIG)
     app = create_app(config)
     started = time.perf_counter()
     with app.app_context():
@@ -160,8 +179,10 @@ class Row:
     load_note: str = ""
     index_s: float | None = None
     latency_ms: dict[str, tuple[float, float, int]] = field(default_factory=dict)  # name -> p50, p95, n
-    throughput_rps: float | None = None
+    throughput_rps: float | None = None  # all 6 requests in turn
     throughput_errors: int = 0
+    api_throughput_rps: float | None = None  # the API calls only (lookup, search)
+    api_throughput_errors: int = 0
     rss_app_mib: float | None = None
     peak_app_mib: float | None = None
     rss_server_mib: float | None = None
@@ -247,12 +268,17 @@ def measure(port: int, row: Row, reference: dict[str, object] | None, args: argp
         if reference is not None and reference.get(name) != answers[name]:
             row.mismatches.append(f"{name}: answer differs from the embedded store's")
     conn.close()
+    row.throughput_rps, row.throughput_errors = throughput(port, list(REQUESTS), args)
+    row.api_throughput_rps, row.api_throughput_errors = throughput(port, API_MIX, args)
+    return answers
 
+
+def throughput(port: int, names: list[str], args: argparse.Namespace) -> tuple[float, int]:
+    """Completed requests per second: --clients threads cycling through ``names`` for --seconds."""
     done = 0
     errors = 0
     lock = threading.Lock()
     stop_at = time.perf_counter() + args.seconds
-    names = list(REQUESTS)
 
     def client(offset: int) -> None:
         nonlocal done, errors
@@ -279,9 +305,7 @@ def measure(port: int, row: Row, reference: dict[str, object] | None, args: argp
         t.start()
     for t in threads:
         t.join(timeout=args.seconds + REQUEST_TIMEOUT)
-    row.throughput_rps = done / args.seconds
-    row.throughput_errors = errors
-    return answers
+    return done / args.seconds, errors
 
 
 def start_server(args: argparse.Namespace, mode: str, data: Path, extra: list[str]) -> tuple[subprocess.Popen, dict]:
@@ -354,6 +378,16 @@ def run_backend(backend: str, scale: int, data: Path, triples: int, args: argpar
                 raise RuntimeError(f"loading the embedded store failed: {done.stderr[-500:]}")
             row.load_s = json.loads(done.stdout.splitlines()[-1])["load_s"]
             proc, info = start_server(args, "embedded", data, store_dir)
+        elif backend == "gunicorn":  # after "embedded", on the store it loaded
+            store_dir = scratch / f"oxigraph-{scale}x"
+            if not store_dir.exists():
+                raise RuntimeError("the gunicorn row reuses the embedded row's store: list embedded first")
+            proc, info = start_server(args, "gunicorn", data, ["--store-dir", str(store_dir)])
+            for path, accept in REQUESTS.values():  # each worker builds its search index on first use
+                for _ in range(4):
+                    c = http.client.HTTPConnection("127.0.0.1", info["port"], timeout=REQUEST_TIMEOUT)
+                    fetch(c, path, accept)
+                    c.close()
         elif backend == "rdflib":
             proc, info = start_server(args, "rdflib", data, ["--max-gb", str(args.rdflib_max_gb)])
         else:
@@ -385,11 +419,11 @@ def run_backend(backend: str, scale: int, data: Path, triples: int, args: argpar
         if row.load_s is None:
             row.load_s = info.get("load_s")
         row.index_s = info["index_s"]
-        row.rss_app_mib = info["rss_loaded_kib"] / 1024
+        row.rss_app_mib = (info["rss_loaded_kib"] or _tree_rss_kib(proc.pid)[0]) / 1024
         answers = measure(info["port"], row, reference, args)
         if virtuoso is not None:
             measure_direct(virtuoso.endpoint, sorted(read.graph_names()), row, args)
-        row.peak_app_mib = _rss_kib(proc.pid)[1] / 1024
+        row.peak_app_mib = _tree_rss_kib(proc.pid)[1] / 1024
         if virtuoso is not None:
             rss, peak = virtuoso.rss_kib()
             row.rss_server_mib, row.peak_server_mib = rss / 1024, peak / 1024
@@ -402,36 +436,40 @@ def run_backend(backend: str, scale: int, data: Path, triples: int, args: argpar
             stop(proc)
         if virtuoso is not None:
             virtuoso.stop()
-        shutil.rmtree(scratch / f"oxigraph-{scale}x", ignore_errors=True)
         shutil.rmtree(scratch / f"virtuoso-{scale}x", ignore_errors=True)
 
 
 def markdown(rows: list[Row]) -> str:
     names = list(REQUESTS)
-    out = ["| scale | backend | triples | load s | index s | " + " | ".join(names) + " | req/s (errors) | "
-           "RSS MiB app (+server) | peak MiB app (+server) |",
-           "|---" * (7 + len(names)) + "|"]
+    out = ["| scale | backend | triples | load s | index s | " + " | ".join(names) + " | req/s all 6 (errors) | "
+           "req/s API only (errors) | RSS MiB app (+server) | peak MiB app (+server) |",
+           "|---" * (8 + len(names)) + "|"]
     for r in rows:
         if r.error:
-            out.append(f"| {r.scale}x | {r.backend} | {r.triples:,} | {r.error} |" + " |" * (5 + len(names)))
+            out.append(f"| {r.scale}x | {r.backend} | {r.triples:,} | {r.error} |" + " |" * (6 + len(names)))
             continue
         lat = [f"{r.latency_ms[n][0]:.1f} / {r.latency_ms[n][1]:.1f}" if n in r.latency_ms else "—" for n in names]
         server = f" (+{r.rss_server_mib:.0f})" if r.rss_server_mib else ""
         peak = f" (+{r.peak_server_mib:.0f})" if r.peak_server_mib else ""
-        out.append(f"| {r.scale}x | {r.backend} | {r.triples:,} | {r.load_s:.1f} | {r.index_s:.2f} | "
+        load = "—" if r.load_s is None else f"{r.load_s:.1f}"
+        index = "—" if r.index_s is None else f"{r.index_s:.2f}"
+        out.append(f"| {r.scale}x | {r.backend} | {r.triples:,} | {load} | {index} | "
                    + " | ".join(lat)
-                   + f" | {r.throughput_rps:.1f} ({r.throughput_errors}) | {r.rss_app_mib:.0f}{server} | "
+                   + f" | {r.throughput_rps:.1f} ({r.throughput_errors}) | {r.api_throughput_rps:.1f} "
+                   f"({r.api_throughput_errors}) | {r.rss_app_mib:.0f}{server} | "
                    f"{r.peak_app_mib:.0f}{peak} |")
         if r.direct_ms:
             direct = [f"{r.direct_ms[n][0]:.1f} / {r.direct_ms[n][1]:.1f}" if n in r.direct_ms else "" for n in names]
-            out.append(f"| {r.scale}x | ↳ Virtuoso /sparql direct | | | | " + " | ".join(direct) + " | | | |")
+            out.append(f"| {r.scale}x | ↳ Virtuoso /sparql direct | | | | " + " | ".join(direct) + " | | | | |")
     return "\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="1,10", help="comma-separated multiples of the real data (default 1,10)")
-    parser.add_argument("--backends", default="embedded,rdflib,virtuoso")
+    parser.add_argument("--backends", default="embedded,gunicorn,rdflib,virtuoso",
+                        help="embedded, gunicorn (embedded store, 2 gunicorn workers; after embedded), rdflib, "
+                             "virtuoso (default: all four)")
     parser.add_argument("--store", default=str(ROOT / "var" / "store"), help="built store (default var/store)")
     parser.add_argument("--reps", type=int, default=30, help="timed requests per request kind (default 30)")
     parser.add_argument("--budget", type=float, default=15.0, help="seconds per request kind (default 15)")
@@ -441,7 +479,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="address-space cap of the rdflib server process (default 8 GB)")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "backends.json")
     # the server process
-    parser.add_argument("--serve", choices=["embedded-load", "embedded", "rdflib", "remote"], help=argparse.SUPPRESS)
+    parser.add_argument("--serve", choices=["embedded-load", "embedded", "gunicorn", "rdflib", "remote"],
+                        help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--store-dir", help=argparse.SUPPRESS)
@@ -468,6 +507,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(row)
                 print(f"[{scale}x] {backend}: {json.dumps(asdict(row), ensure_ascii=False)}", file=sys.stderr,
                       flush=True)
+            shutil.rmtree(Path(tmp) / f"oxigraph-{scale}x", ignore_errors=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"load_average_before": load, "load_average_after": os.getloadavg(),
                                     "args": {k: str(v) for k, v in vars(args).items()},

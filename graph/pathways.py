@@ -236,9 +236,12 @@ def task_tokens(text: str) -> set[str]:
 
 class TaskIndex:
     """IDF-weighted cosine similarity of occupations' main tasks and definitions (bigram sets).
-    Bigrams in more than ``max_share`` of occupations (进行, 负责 ...) are ignored."""
+    Bigrams in more than ``max_share`` of occupations (进行, 负责 ...) are ignored. The shared
+    *words* shown as a reason come from jieba (segmenting only the two texts compared), ranked by
+    the weight of their bigrams, so that what is shown reads as words (小修, 配电, 电缆)."""
 
     def __init__(self, texts: Mapping[str, str], max_share: float = 0.15) -> None:
+        self.texts = dict(texts)
         tokens = {code: task_tokens(text) for code, text in texts.items()}
         n = max(len(tokens), 1)
         df: Counter[str] = Counter(t for ts in tokens.values() for t in ts)
@@ -251,9 +254,11 @@ class TaskIndex:
             self.vectors[code] = {t: w / norm for t, w in vec.items()}
             for t in vec:
                 self.postings[t].append(code)
+        self._tokenizer: Any = None
+        self._words: dict[str, set[str]] = {}
 
     def similar(self, code: str, top: int = 20) -> list[tuple[str, float, list[str]]]:
-        """(code, cosine, shared bigrams with the most weight) of the most similar occupations."""
+        """(code, cosine, shared words) of the most similar occupations."""
         vec = self.vectors.get(code)
         if not vec:
             return []
@@ -263,15 +268,36 @@ class TaskIndex:
                 if other != code:
                     scores[other] += w * self.vectors[other][t]
         best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-        out = []
-        for other, score in best:
-            shared = sorted(set(vec) & set(self.vectors[other]), key=lambda t: (-self.idf[t], t))[:6]
-            out.append((other, round(score, 3), shared))
-        return out
+        return [(other, round(score, 3), self.shared_words(code, other)) for other, score in best]
 
     def score(self, a: str, b: str) -> float:
         va, vb = self.vectors.get(a, {}), self.vectors.get(b, {})
         return round(sum(w * vb.get(t, 0.0) for t, w in va.items()), 3)
+
+    def words(self, code: str) -> set[str]:
+        found = self._words.get(code)
+        if found is None:
+            if self._tokenizer is None:
+                import logging
+
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                self._tokenizer = jieba.Tokenizer()
+            text = self.texts.get(code, "")
+            found = {w for w in self._tokenizer.lcut(text) if len(w) >= 2 and _HAN.fullmatch(w)}
+            if len(self._words) > 2048:
+                self._words.clear()
+            self._words[code] = found
+        return found
+
+    def shared_words(self, a: str, b: str, n: int = 6) -> list[str]:
+        def weight(word: str) -> float:
+            grams = [word[i:i + 2] for i in range(len(word) - 1)]
+            return sum(self.idf.get(g, 0.0) for g in grams) / len(grams)
+
+        shared = [w for w in self.words(a) & self.words(b) if weight(w) > 0]
+        return sorted(shared, key=lambda w: (-weight(w), w))[:n]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -323,6 +349,7 @@ class PathwayEngine:
         self.related = related
         self.diploma_names = dict(diploma_names or {})
         self.diploma_labels = dict(diploma_labels or {})
+        self.diploma_zh: dict[str, str] = {}  # kind id -> Chinese name (forms)
         self.group_names = dict(group_names or {})
         self.standards = dict(standards or {})
         self._task_texts = task_texts
@@ -397,8 +424,10 @@ class PathwayEngine:
             except KeyError:
                 return []
 
-        return cls(book.ladder, rules, names, book.related, book.diploma_names(), labels, groups, standards,
-                   texts, notes_for)
+        engine = cls(book.ladder, rules, names, book.related, book.diploma_names(), labels, groups, standards,
+                     texts, notes_for)
+        engine.diploma_zh = {kind: info["name_zh"] for kind, info in getattr(book, "diploma_kinds", {}).items()}
+        return engine
 
     @classmethod
     def from_store(cls, store: SelectStore, book: Any = None) -> PathwayEngine:
@@ -690,7 +719,7 @@ class PathwayEngine:
             self._kind_notes(result)
             return result
         result.reason = self._no_route_reason(profile, occupation, level, horizon_years)
-        result.nearest = self._nearest(profile, occupation, level, origin, horizon_years)
+        result.nearest = self._nearest(profile, occupation, level, origin, horizon_years, result)
         self._kind_notes(result)
         return result
 
@@ -722,10 +751,13 @@ class PathwayEngine:
                                 r.state.occupation or ""))
         return out
 
-    def _reach(self, profile: Profile, scope: set[str], within_years: float) -> dict[Node, _Label]:
+    def _reach(self, profile: Profile, scope: set[str], within_years: float,
+               result: PathwayResult | None = None) -> dict[Node, _Label]:
         q = _Query(None, lambda n: n[1] in scope, None, scope, add_fraction(profile.as_of, within_years),
                    per_node=1, max_routes=0, origin=self.origin_state(profile, None), promotions_after_start=True)
-        _found, best, _n = self._run(_Label(profile.as_of, ("start",), profile, ()), q)
+        _found, best, n = self._run(_Label(profile.as_of, ("start",), profile, ()), q)
+        if result is not None:
+            result.evaluations += n
         return best
 
     def next_steps(self, occupation: str, profile: Profile | None = None, limit: int = 10,
@@ -829,7 +861,7 @@ class PathwayEngine:
         return text
 
     def _nearest(self, profile: Profile, occ: str, level: str, origin: str | None,
-                 horizon_years: float) -> tuple[State, Route] | None:
+                 horizon_years: float, result: PathwayResult | None = None) -> tuple[State, Route] | None:
         """The nearest target that can be reached, looked for in widening circles: the highest level
         below the target in the same occupation; else the target level (or the highest below it) in
         an occupation related to the target; else the same in the person's own occupations."""
@@ -841,7 +873,7 @@ class PathwayEngine:
             scope = {x for x in circle if x in self.rule_set_of}
             if not scope:
                 continue
-            best = self._reach(profile, scope, horizon_years)
+            best = self._reach(profile, scope, horizon_years, result)
             cands = [(node, lb) for node, lb in best.items()
                      if node[0] == "cert" and lb.steps and self.rank(node[2]) <= target_rank
                      and not (node[1] == occ and node[2] == level)]
@@ -1122,8 +1154,8 @@ class QueryParser:
             profile = profile_from_json(base, self.engine.ladder, is_code=lambda c: c in self.engine.names,
                                         diploma_kinds=set(self.engine.diploma_labels.values()) or None,
                                         today=self.today)
-        except ProfileError as exc:
-            raise PathwayError(f"profile: {exc}") from None
+        except ProfileError as exc:  # as /api/occupations/<code>/levels/<level>/eligibility: 422 for a JSON profile
+            raise PathwayError(f"profile: {exc}", status=422 if json_body and "profile" in params else 400) from None
         for i, c in enumerate(profile.certificates):
             if c.date > profile.as_of:
                 raise PathwayError(f"profile.certificates[{i}].date: {c.date} is after as_of {profile.as_of}")

@@ -27,6 +27,7 @@ before the swap drops the temporary graphs and leaves the served graphs as they 
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -246,9 +247,18 @@ class RemoteStore:
         _check_complete(headers)
         try:
             if media in _RESULT_MEDIA:
+                if media.endswith("json") and XSD_BOOLEAN.encode() in body:
+                    doc = json.loads(body)
+                    for binding in doc.get("results", {}).get("bindings", []):
+                        for term in binding.values():
+                            _canonical_boolean(term)
+                    body = json.dumps(doc).encode()
                 return ox.parse_query_results(body, format=_RESULT_MEDIA[media])  # type: ignore[return-value]
             if media in _GRAPH_MEDIA:
                 scratch = ox.Store()
+                for lexical, canonical in (b"1", b"true"), (b"0", b"false"):
+                    body = body.replace(b'"%s"^^<%s>' % (lexical, XSD_BOOLEAN.encode()),
+                                        b'"%s"^^<%s>' % (canonical, XSD_BOOLEAN.encode()))
                 scratch.bulk_load(body, format=_GRAPH_MEDIA[media])
                 return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")  # type: ignore[return-value]
         except SyntaxError as exc:  # not the query's fault: the server sent something unreadable
@@ -278,7 +288,8 @@ class RemoteStore:
             doc = json.loads(body)
         except ValueError as exc:
             raise RemoteQueryError(f"the SPARQL server sent unreadable JSON: {exc}") from None
-        return [{name: term["value"] for name, term in b.items()} for b in doc["results"]["bindings"]]
+        bindings = doc["results"]["bindings"]
+        return [{name: _canonical_boolean(term)["value"] for name, term in b.items()} for b in bindings]
 
     def _send(
         self, sparql: str, accept: str | None, dataset: tuple[list[str], list[str]]
@@ -322,6 +333,21 @@ class RemoteStore:
             raise RemoteQueryError(_server_message(exc)) from None
         media = headers.get("content-type", "").split(";")[0].strip().lower()
         return body, media, headers
+
+
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_CANONICAL_BOOLEAN = {"1": "true", "0": "false"}
+
+
+def _canonical_boolean(term: dict[str, str]) -> dict[str, str]:
+    """xsd:boolean in its canonical form: Virtuoso answers a stored ``true`` as ``"1"^^xsd:boolean``.
+
+    >>> _canonical_boolean({"type": "literal", "datatype": XSD_BOOLEAN, "value": "1"})["value"]
+    'true'
+    """
+    if term.get("datatype") == XSD_BOOLEAN and term.get("value") in _CANONICAL_BOOLEAN:
+        term["value"] = _CANONICAL_BOOLEAN[term["value"]]
+    return term
 
 
 def _server_message(exc: Exception) -> str:
@@ -434,7 +460,8 @@ class WriteEndpoint:
 
 
 class _Auth:
-    """Pre-emptive HTTP authentication: basic straight away, digest once a challenge is known."""
+    """Pre-emptive HTTP authentication, in the scheme (basic or digest) of the server's challenge,
+    learnt from a bodiless request first (``WriteEndpoint.prepare``)."""
 
     def __init__(self, user: str | None, password: str | None) -> None:
         self.user = user
@@ -459,8 +486,6 @@ class _Auth:
         if not self.user or self.scheme is None:
             return
         if self.scheme == "basic":
-            import base64
-
             token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
             req.add_unredirected_header("Authorization", f"Basic {token}")
         elif self.scheme == "digest":

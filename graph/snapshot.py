@@ -11,6 +11,7 @@ Where to find releases: ``releases/<version>/`` with a ``release.json`` (see gra
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections import defaultdict
@@ -63,14 +64,17 @@ class Snapshot:
         self.name = name
         self.by_subject: dict[str, set[tuple[str, Term]]] = defaultdict(set)
         count = 0
-        for t in triples:
-            s = t.subject
-            if isinstance(s, ox.NamedNode):
-                key = s.value
-            else:
-                key = str(s)  # blank nodes keep their label; compared as opaque
-            self.by_subject[key].add((t.predicate.value, t.object))
-            count += 1
+        collecting = gc.isenabled()
+        gc.disable()  # hundreds of thousands of small tuples: the cyclic GC would rescan them all
+        try:
+            for t in triples:
+                s = t.subject
+                key = s.value if isinstance(s, ox.NamedNode) else str(s)  # blank nodes: opaque labels
+                self.by_subject[key].add((t.predicate.value, t.object))
+                count += 1
+        finally:
+            if collecting:
+                gc.enable()
         self.size = count
 
     @classmethod

@@ -24,6 +24,7 @@ BLUEPRINT_MODULES = [
     "server.blueprints.workflow",
     "server.blueprints.standards",
     "server.blueprints.schools",
+    "server.blueprints.pathways",
     "server.openapi",
 ]
 

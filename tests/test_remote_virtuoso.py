@@ -184,6 +184,38 @@ def test_pages_render(backend_client):  # type: ignore[no-untyped-def]
     assert "人工智能工程技术人员" in backend_client.get("/occupation/2-02-38-01").get_data(as_text=True)
 
 
+# Every area's API and pages, not only the classification's: the same answer from both backends.
+OTHER_AREAS = [
+    "/api/hierarchy", "/api/hierarchy/2-02-00-00", "/browse/2-02-38-01", "/id/occupation/2-02-38-01",
+    "/api/levels", "/api/standards", "/api/occupations/4-04-05-05/standards", "/api/occupations/4-04-05-05/levels",
+    "/api/occupations/4-04-05-05/levels/4/eligibility", "/api/new-occupations", "/api/new-occupations/batches",
+    "/api/new-occupations/coverage", "/new-occupations", "/api/majors", "/api/occupations/2-02-38-01/majors",
+    "/majors", "/api/certificates", "/api/credit-equivalences", "/certificates",
+]
+# Differences found by this test in other areas' code, with the fix; they fail here until fixed.
+KNOWN_GAPS = {
+    "/api/levels": "rule sets are listed in the order the backend returns rows (RuleBook.load in "
+                   "graph/standards_queries.py, used by levels() in server/blueprints/standards.py): sort them",
+    "/api/new-occupations/batches": "the batch note is a GROUP_CONCAT, whose order SPARQL leaves open "
+                                    "(graph/new_occupations.py): split, sort and join it in Python",
+    "/api/credit-equivalences": "Virtuoso refuses GROUP BY with more than 20 keys (SQ186); graph/schools.py "
+                                "_equivalences groups by 21: GROUP BY ?eq and SAMPLE() the single-valued fields",
+    "/certificates": "the page lists credit equivalences: the same GROUP BY of 21 keys in graph/schools.py",
+}
+
+
+@needs_virtuoso
+@pytest.mark.parametrize("path", [
+    pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN_GAPS[p], strict=False)) if p in KNOWN_GAPS else p
+    for p in OTHER_AREAS
+])
+def test_other_areas_answer_the_same_on_virtuoso(path, app, virtuoso_app):  # type: ignore[no-untyped-def]
+    embedded = app.test_client().get(path, headers={"Accept": "application/json"})
+    remote = virtuoso_app.test_client().get(path, headers={"Accept": "application/json"})
+    assert remote.status_code == embedded.status_code, remote.get_data(as_text=True)[:500]
+    assert remote.get_json(silent=True) == embedded.get_json(silent=True)
+
+
 # ---------------------------------------------------------------- /sparql on both backends
 
 

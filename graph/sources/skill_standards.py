@@ -162,7 +162,9 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
              + " (see docs/standards.md for the methods; unresolved ones are listed by the QC rule "
              "standard-occupation-unresolved)")
     ctx.note("standards: levels covered",
-             f"{len(coverage)} of {total} standards have levels ({Counter(p for p, _ in provenance.values())}); "
+             f"{len(coverage)} of {total} standards have levels ("
+             + ", ".join(f"{k}: {n}" for k, n in sorted(Counter(p for p, _ in provenance.values()).items()))
+             + "); "
              f"{total - len(coverage)} unknown (QC rule standard-levels-unknown)")
     for key, n in sorted(basis_counts.items()):
         ctx.note("standards: eligibility rule sets", f"{key}: {n} standards")

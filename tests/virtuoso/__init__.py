@@ -24,7 +24,6 @@ from pathlib import Path
 
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt")
-VSP_ROOT = "/var/lib/virtuoso-opensource-7/vsp"
 SKIP_REASON = ("virtuoso-t is not installed (Debian: apt-get install virtuoso-opensource; "
                ".ci/run installs it), so the Virtuoso backend tests are skipped")
 
@@ -63,7 +62,7 @@ MaxQueryMem         = 1G
 
 [HTTPServer]
 ServerPort          = 127.0.0.1:{http_port}
-ServerRoot          = {vsp}
+ServerRoot          = {dir}/vsp
 MaxClientConnections = 20
 ServerThreads       = 20
 MaxKeepAlives       = 20
@@ -137,10 +136,11 @@ class VirtuosoServer:
             raise RuntimeError(SKIP_REASON)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.bulk_dir.mkdir(exist_ok=True)
+        (self.folder / "vsp").mkdir(exist_ok=True)  # the HTTP server's file root: nothing to serve
         self.http_port, self.sql_port = free_port(), free_port()
         ini = self.folder / "virtuoso.ini"
         ini.write_text(INI.format(dir=self.folder, bulk_dir=self.bulk_dir, sql_port=self.sql_port,
-                                  http_port=self.http_port, vsp=VSP_ROOT, buffers=self.buffers,
+                                  http_port=self.http_port, buffers=self.buffers,
                                   dirty_buffers=self.buffers * 3 // 4, max_rows=self.max_rows))
         log = (self.folder / "virtuoso.out").open("wb")
         self.process = subprocess.Popen(

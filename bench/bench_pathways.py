@@ -1,0 +1,221 @@
+"""Career-pathway benchmark (issue 4): latency of a pathway query over the full graph, what
+dominates it, and what the materialised pathway graph costs the build.
+
+Not part of the test suite. Run from the checkout, after a build (``make build``):
+
+    .venv/bin/python bench/bench_pathways.py                  # queries: p50/p95, profile
+    .venv/bin/python bench/bench_pathways.py --build          # also: build with and without pathways
+    .venv/bin/python bench/bench_pathways.py --store /tmp/x/var/store --queries 500
+
+What it does:
+1. Opens the store (read-only) and builds the engine once (timed: that is the cold start of a
+   server process).
+2. Draws ``--queries`` pathway questions with a fixed seed over every occupation that has
+   eligibility rules: a random certificate (none, 5..2) with a random date in the last 8 years,
+   0-15 years of work, sometimes a diploma or a title; the target is a higher level in the same
+   occupation (50 %), in a related occupation of the same minor group (30 %) or in any occupation
+   of the classification (20 %; many have no standard, so the answer is "no route" with the nearest
+   reachable target). Each question runs ``PathwayEngine.find_routes`` (3 routes) after 20 warm-up
+   questions, single process, one thread; p50/p95/max are reported, also per kind of answer, and
+   for the whole GET /api/pathways request (parsing, JSON) through Flask's test client.
+3. Profiles the same questions (cProfile) and reports the share of time in the eligibility
+   evaluator, the static-graph ancestors, the "nearest target" search and the rest.
+4. With ``--build``: builds ontology/ + standards/ twice into temporary folders, with and without
+   the pathways reader, and reports the CPU time (user + sys) and triples of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from graph.pathways import PathwayEngine, QueryParser  # noqa: E402
+from graph.store import EmbeddedStore  # noqa: E402
+
+AS_OF = date(2026, 1, 1)
+
+
+def questions(engine: PathwayEngine, n: int, seed: int) -> list[dict[str, object]]:
+    rnd = random.Random(seed)
+    with_rules = sorted(engine.rule_set_of)
+    everything = sorted(engine.names)
+    out = []
+    for _ in range(n):
+        a = rnd.choice(with_rules)
+        held = rnd.choice([None, "5", "4", "3", "2"])
+        q: dict[str, object] = {"from": a, "years_worked": rnd.randint(0, 15), "as_of": AS_OF.isoformat(),
+                                "max_routes": 3}
+        if held:
+            q["from_level"] = held
+            q["level_since"] = (AS_OF - timedelta(days=rnd.randint(0, 8 * 365))).isoformat()
+        if rnd.random() < 0.2:
+            q["diploma"] = rnd.choice(["技工院校", "高级工班", "高职", "本科", "中职"])
+        if rnd.random() < 0.1:
+            q["title"] = rnd.choice(["初级", "中级"])
+            q["title_since"] = (AS_OF - timedelta(days=rnd.randint(0, 5 * 365))).isoformat()
+        kind = rnd.random()
+        if kind < 0.5:
+            target, where = a, "same occupation"
+        elif kind < 0.8:
+            group = [o for o in engine.related_to(a)[1:] if o in engine.rule_set_of]
+            target, where = (rnd.choice(group), "related occupation") if group else (a, "same occupation")
+        else:
+            target, where = rnd.choice(everything), "any occupation"
+        q["to"] = target
+        q["to_level"] = rnd.choice(["4", "3", "2", "1"])
+        q["_kind"] = where
+        out.append(q)
+    return out
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, max(0, round(p / 100 * len(xs) + 0.5) - 1))]
+
+
+def run_queries(engine: PathwayEngine, qs: list[dict[str, object]]) -> list[tuple[str, str, float, int]]:
+    parser = QueryParser(engine, today=AS_OF)
+    out = []
+    for q in qs:
+        params = {k: v for k, v in q.items() if not k.startswith("_")}
+        parsed = parser.parse(params)
+        t = time.perf_counter()
+        r = engine.find_routes(parsed.profile, parsed.target or "", parsed.target_level or "", parsed.max_routes,
+                               origin=parsed.origin)
+        ms = (time.perf_counter() - t) * 1000
+        answer = "routes" if r.routes else "no route"
+        out.append((str(q["_kind"]), answer, ms, r.evaluations))
+    return out
+
+
+def summary(label: str, ms: list[float]) -> str:
+    return (f"| {label} | {len(ms)} | {statistics.median(ms):.1f} | {pct(ms, 95):.1f} | {max(ms):.1f} |")
+
+
+def profile_shares(engine: PathwayEngine, qs: list[dict[str, object]]) -> list[tuple[str, float]]:
+    prof = cProfile.Profile()
+    prof.enable()
+    run_queries(engine, qs)
+    prof.disable()
+    stats = pstats.Stats(prof)
+    total = sum(v[3] for k, v in stats.stats.items() if k[2] == "find_routes")  # type: ignore[attr-defined]
+
+    def cum(file_part: str, name: str) -> float:
+        return sum(v[3] for k, v in stats.stats.items()  # type: ignore[attr-defined]
+                   if k[2] == name and file_part in k[0])
+
+    parts = [
+        ("eligibility evaluator (graph.eligibility.evaluate)", cum("eligibility.py", "evaluate")),
+        ("  of which work-time measuring (_work: _first_date, _work_measure)", cum("eligibility.py", "_work")),
+        ("static-graph ancestors (networkx, first time per target)", cum("pathways.py", "ancestors")),
+        ("nearest reachable target (no-route answers)", cum("pathways.py", "_nearest")),
+        ("no-route reason", cum("pathways.py", "_no_route_reason")),
+    ]
+    return [(name, 100 * t / total if total else 0.0) for name, t in parts]
+
+
+def http_queries(store: EmbeddedStore, engine: PathwayEngine, qs: list[dict[str, object]]) -> list[float]:
+    from urllib.parse import urlencode
+
+    from server import create_app
+
+    app = create_app({"TESTING": True, "STORE": store, "RATE_LIMIT_PER_MINUTE": 0})
+    app.extensions.setdefault("occugraph.pathways", {})["engine"] = engine
+    client = app.test_client()
+    out = []
+    for q in qs:
+        params = {k: v for k, v in q.items() if not k.startswith("_")}
+        t = time.perf_counter()
+        resp = client.get("/api/pathways?" + urlencode(params))
+        out.append((time.perf_counter() - t) * 1000)
+        assert resp.status_code == 200, resp.get_json()
+    return out
+
+
+def cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+def build_impact() -> list[str]:
+    import shutil
+
+    import graph.build
+    from graph.build import build
+
+    lines = []
+    original = graph.build.readers
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "root"
+        shutil.copytree(ROOT / "ontology", root / "ontology")
+        shutil.copytree(ROOT / "standards", root / "standards")
+        for label, keep in (("without pathways", False), ("with pathways", True)):
+            graph.build.readers = (lambda keep=keep: [(n, r) for n, r in original() if keep or n != "pathways"])
+            if not keep:  # the TBox module stays; only the derived data is left out
+                pass
+            c0, t0 = cpu(), time.perf_counter()
+            res = build(root=root, var_dir=Path(tmp) / label / "var", dist=Path(tmp) / label / "dist", quiet=True)
+            lines.append(f"| {label} | {res.triples} | {cpu() - c0:.1f} | {time.perf_counter() - t0:.1f} |")
+        graph.build.readers = original
+    return lines
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--store", type=Path, help="store folder (default var/store)")
+    ap.add_argument("--queries", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=4)
+    ap.add_argument("--build", action="store_true", help="also measure the build with and without pathways")
+    args = ap.parse_args()
+
+    store = EmbeddedStore(args.store)
+    t = time.perf_counter()
+    engine = PathwayEngine.from_store(store)
+    cold = time.perf_counter() - t
+    qs = questions(engine, args.queries + 20, args.seed)
+    warm, qs = qs[:20], qs[20:]
+    run_queries(engine, warm)
+    results = run_queries(engine, qs)
+    all_ms = [ms for *_, ms, _e in results]
+    print("## Career pathways (issue 4)\n")
+    print(f"Engine built from the store in {cold:.2f} s ({engine.graph.number_of_nodes()} nodes, "
+          f"{engine.graph.number_of_edges()} edges in the static state graph; "
+          f"{len(engine.rule_set_of)} occupations with rules).\n")
+    print("| questions | n | p50 ms | p95 ms | max ms |\n| --- | ---: | ---: | ---: | ---: |")
+    print(summary("all (find_routes, 3 routes)", all_ms))
+    for kind in ("same occupation", "related occupation", "any occupation"):
+        ms = [m for k, _a, m, _e in results if k == kind]
+        if ms:
+            print(summary(kind, ms))
+    for answer in ("routes", "no route"):
+        ms = [m for _k, a, m, _e in results if a == answer]
+        if ms:
+            print(summary(f"answer: {answer}", ms))
+    http = http_queries(store, engine, qs)
+    print(summary("GET /api/pathways (Flask test client, JSON)", http))
+    evals = [e for *_, e in results]
+    print(f"\nRule evaluations per question: median {statistics.median(evals):.0f}, max {max(evals)}.\n")
+    print("Where the time goes (cProfile over the same questions, share of find_routes):\n")
+    for name, share in profile_shares(engine, qs):
+        print(f"- {name}: {share:.0f} %")
+    if args.build:
+        print("\n| build | triples | CPU s (user+sys) | wall s |\n| --- | ---: | ---: | ---: |")
+        for line in build_impact():
+            print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

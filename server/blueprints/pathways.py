@@ -1,0 +1,261 @@
+"""Career pathways over HTTP (issue 4; docs/pathways.md): JSON under /api, a page for people.
+
+- GET  /api/pathways?from=CODE&from_level=L&to=CODE&to_level=L[&years_worked=&level_since=&diploma=&title=&as_of=]
+- POST /api/pathways                 the same, with a full profile as JSON ({"to": ..., "profile": {...}})
+- GET|POST /api/pathways/reachable   what can be reached within=N years
+- GET  /api/pathways/next-steps?from=CODE   natural horizontal moves, with reasons
+- GET  /pathways                     a form, the routes and the drawn route graph (inline SVG, no scripts)
+
+Every answer comes from ``graph.pathways.PathwayEngine``, built once per app from the same RuleBook
+as /api/standards. Bad input is a 400 (unknown codes come with the nearest valid ones), never a 500.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+from werkzeug.wrappers import Response
+
+from graph.pathway_render import route_graph, to_svg
+from graph.pathways import MAX_ROUTES, QUERY_PARAMS, Describer, PathwayEngine, PathwayError, PathwayQuery, QueryParser
+from server.resources import get_store
+
+bp = Blueprint("pathways", __name__)
+
+EXTENSION_KEY = "occugraph.pathways"
+MAX_BODY_BYTES = 64 * 1024
+_lock = threading.Lock()
+
+
+def get_engine() -> PathwayEngine:
+    """The engine of this app's store, built on first use and shared by all threads."""
+    ext = current_app.extensions.setdefault(EXTENSION_KEY, {})
+    if "engine" not in ext:
+        with _lock:
+            if "engine" not in ext:
+                try:
+                    from server.blueprints.standards import get_rulebook
+
+                    book = get_rulebook()
+                except ImportError:  # the standards API is not installed: load the rules here
+                    book = None
+                ext["engine"] = PathwayEngine.from_store(get_store(), book)
+    return ext["engine"]  # type: ignore[no-any-return]
+
+
+def error(status: int, message: str, **extra: object) -> Response:
+    resp = jsonify(error=message, status=status, **extra)
+    resp.status_code = status
+    return resp
+
+
+def _args() -> dict[str, str]:
+    out = {}
+    for key in request.args:
+        values = request.args.getlist(key)
+        if len(values) > 1:
+            raise PathwayError(f"{key}: give it once")
+        out[key] = values[0]
+    return out
+
+
+def _body() -> dict[str, Any]:
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise PathwayError(f"the body is over {MAX_BODY_BYTES // 1024} KiB", status=413)
+    data = request.get_json(silent=True, force=True)
+    if not isinstance(data, dict):
+        raise PathwayError("the body must be a JSON object, e.g. {\"to\": \"6-31-01-04\", \"to_level\": \"2\", "
+                           "\"profile\": {\"certificates\": [...]}} (docs/pathways.md)")
+    return data
+
+
+def _parse(params: dict[str, Any], need_target: bool, json_body: bool) -> tuple[PathwayEngine, PathwayQuery]:
+    engine = get_engine()
+    return engine, QueryParser(engine).parse(params, need_target=need_target, json_body=json_body)
+
+
+@bp.errorhandler(PathwayError)
+def _bad_input(exc: PathwayError) -> Response:
+    return error(exc.status, exc.message, **exc.extra)
+
+
+def _routes(params: dict[str, Any], json_body: bool) -> Response:
+    engine, q = _parse(params, need_target=True, json_body=json_body)
+    result = engine.find_routes(q.profile, q.target or "", q.target_level or "", q.max_routes, origin=q.origin)
+    return jsonify(Describer(engine).result(result, q))
+
+
+@bp.get("/api/pathways")
+def api_pathways() -> Response:
+    return _routes(_args(), json_body=False)
+
+
+@bp.post("/api/pathways")
+def api_pathways_post() -> Response:
+    return _routes(_body(), json_body=True)
+
+
+def _reachable(params: dict[str, Any], json_body: bool) -> Response:
+    engine, q = _parse(params, need_target=False, json_body=json_body)
+    if q.within_years is None:
+        raise PathwayError("give within=N (years, 0-40)")
+    if not (q.profile.certificates or q.profile.work or q.origin):
+        raise PathwayError("give from (and from_level, years_worked ...) or a profile: where do you start?")
+    items = engine.reachable(q.profile, q.within_years, origin=q.origin)
+    return jsonify(Describer(engine).reachable(items, q.within_years, q))
+
+
+@bp.get("/api/pathways/reachable")
+def api_reachable() -> Response:
+    return _reachable(_args(), json_body=False)
+
+
+@bp.post("/api/pathways/reachable")
+def api_reachable_post() -> Response:
+    return _reachable(_body(), json_body=True)
+
+
+@bp.get("/api/pathways/next-steps")
+def api_next_steps() -> Response:
+    engine, q = _parse(_args(), need_target=False, json_body=False)
+    if not q.origin:
+        raise PathwayError("give from=CODE (the occupation to start from)")
+    has_profile = bool(q.profile.certificates or q.profile.work or q.profile.diplomas or q.profile.titles)
+    steps = engine.next_steps(q.origin, q.profile if has_profile else None, limit=q.limit)
+    return jsonify(Describer(engine).next_steps(q.origin, steps))
+
+
+@bp.get("/pathways")
+def page() -> str:
+    args = {k: v for k, v in request.args.items() if k in QUERY_PARAMS and v != ""}
+    engine = get_engine()
+    d = Describer(engine)
+    ctx: dict[str, Any] = {"args": args, "levels": engine.ladder.ordered("skill"), "max_routes": MAX_ROUTES,
+                           "titles": engine.ladder.ordered("professional"),
+                           "diplomas": list(engine.diploma_zh.items()),
+                           "result": None, "svg": None, "message": None, "reach": None, "next": None}
+    try:
+        if args.get("to") and args.get("to_level"):
+            q = QueryParser(engine).parse(args)
+            result = engine.find_routes(q.profile, q.target or "", q.target_level or "", q.max_routes,
+                                        origin=q.origin)
+            ctx["result"] = d.result(result, q)
+            g = route_graph(result, engine)
+            if g.number_of_edges():
+                ctx["svg"] = to_svg(g, f"{q.target} {engine.level_words(q.target_level)}")
+        elif args.get("within") and args.get("from"):
+            q = QueryParser(engine).parse(args, need_target=False)
+            ctx["reach"] = d.reachable(engine.reachable(q.profile, q.within_years or 0.0, origin=q.origin),
+                                       q.within_years or 0.0, q)
+        elif args.get("from"):
+            q = QueryParser(engine).parse(args, need_target=False)
+            has_profile = bool(q.profile.certificates or q.profile.work)
+            ctx["next"] = d.next_steps(q.origin or "", engine.next_steps(q.origin or "", q.profile if has_profile
+                                                                          else None, limit=q.limit))
+    except PathwayError as exc:
+        ctx["message"] = exc.message
+        if exc.extra.get("nearest_codes"):
+            ctx["message"] += f"（相近编码：{', '.join(exc.extra['nearest_codes'])}）"
+    return render_template("pathways.html", **ctx)
+
+
+_Q = {"type": "string"}
+
+
+def _param(name: str, description: str, example: str | None = None, required: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": name, "in": "query", "required": required, "schema": _Q, "description": description}
+    if example is not None:
+        out["example"] = example
+    return out
+
+
+_PROFILE_PARAMS = [
+    _param("from", "occupation you are in (code N-NN-NN-NN)", "6-31-01-03"),
+    _param("from_level", "level of the certificate you hold there: 5..1 or a name (学徒工, 技师, 特级技师)", "4"),
+    _param("level_since", "date of that certificate (YYYY-MM-DD)", "2021-05-01"),
+    _param("certificate_kind", "skill-level (default), vocational-qualification or special-ability"),
+    _param("years_worked", "years worked in that occupation up to as_of (0-60)", "6"),
+    _param("diploma", "diploma held: id or name (技工院校, 高级工班, 技师班, 中职, 高职, 本科, 研究生)", "高职"),
+    _param("diploma_graduation", "graduation date (YYYY-MM-DD) or 'graduating'"),
+    _param("diploma_assessed", "true if the programme is assessed (经评估论证)"),
+    _param("title", "professional title held: 初级, 中级 or 高级"),
+    _param("title_since", "date of that title (YYYY-MM-DD)"),
+    _param("as_of", "date to reason from (YYYY-MM-DD, default today)", "2026-01-01"),
+]
+_BODY = {"required": True, "content": {"application/json": {"schema": {
+    "type": "object",
+    "description": "the query parameters as JSON keys, plus 'profile': the full profile (certificates with "
+                   "dates, work spells, diplomas, titles, trainings, birth_date; docs/pathways.md)",
+    "properties": {"to": _Q, "to_level": _Q, "from": _Q, "from_level": _Q, "profile": {"type": "object"}},
+}}}}
+_ERRORS = {"400": {"$ref": "#/components/responses/BadRequest"}, "429": {"$ref": "#/components/responses/TooMany"}}
+_POST_ERRORS = {**_ERRORS, "413": {"$ref": "#/components/responses/BadRequest"},
+                "422": {"$ref": "#/components/responses/BadRequest"}}  # 422: the profile is invalid (names the field)
+
+
+def _ok(description: str, schema: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+OPENAPI_SCHEMAS = {
+    "PathwayRoutes": {
+        "type": "object",
+        "required": ["as_of", "from", "to", "routes", "reason", "nearest", "notes"],
+        "properties": {
+            "as_of": {"type": "string"}, "from": {"type": "object"}, "to": {"type": "object"},
+            "already_holds": {"type": "boolean"}, "already_qualifies": {"type": "boolean"},
+            "routes": {"type": "array", "description": "best first", "items": {
+                "type": "object", "required": ["total_years", "steps"],
+                "properties": {"total_years": {"type": "number"}, "reached_on": {"type": "string"},
+                               "summary": {"type": "string"},
+                               "steps": {"type": "array", "items": {
+                                   "type": "object", "required": ["from", "to", "years", "rule"],
+                                   "properties": {"from": {"type": "object"}, "to": {"type": "object"},
+                                                  "kind": {"type": "string"}, "years": {"type": "number"},
+                                                  "date": {"type": "string"}, "rule": {"type": "object"}}}}}}},
+            "reason": {"type": ["string", "null"]},
+            "nearest": {"type": ["object", "null"]},
+            "notes": {"type": "array", "items": {"type": "string"}},
+            "assumptions": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "PathwayReachable": {"type": "object", "required": ["within_years", "count", "reachable"],
+                         "properties": {"within_years": {"type": "number"}, "count": {"type": "integer"},
+                                        "reachable": {"type": "array", "items": {"type": "object"}}}},
+    "PathwayNextSteps": {"type": "object", "required": ["from", "count", "next_steps"],
+                         "properties": {"from": {"type": "object"}, "count": {"type": "integer"},
+                                        "next_steps": {"type": "array", "items": {"type": "object"}},
+                                        "definition": {"type": "string"}}},
+}
+OPENAPI_PATHS = {
+    "/api/pathways": {
+        "get": {"summary": "Fastest routes from where you are to a level in an occupation, with time and rules",
+                "tags": ["pathways"],
+                "parameters": [_param("to", "target occupation code", "6-31-01-04", True),
+                               _param("to_level", "target level: 5..1 or a name", "2", True),
+                               _param("max_routes", f"alternatives to return (1-{MAX_ROUTES}, default 3)"),
+                               *_PROFILE_PARAMS],
+                "responses": {"200": _ok("routes best first; empty routes with the reason and the nearest target",
+                                         "PathwayRoutes"), **_ERRORS}},
+        "post": {"summary": "Routes for a full profile given as JSON", "tags": ["pathways"], "requestBody": _BODY,
+                 "responses": {"200": _ok("routes best first", "PathwayRoutes"), **_POST_ERRORS}},
+    },
+    "/api/pathways/reachable": {
+        "get": {"summary": "What can be reached within N years (levels in your and related occupations)",
+                "tags": ["pathways"],
+                "parameters": [_param("within", "horizon in years (0-40)", "3", True), *_PROFILE_PARAMS],
+                "responses": {"200": _ok("reachable targets, fastest first", "PathwayReachable"), **_ERRORS}},
+        "post": {"summary": "What can be reached within N years, for a full profile as JSON", "tags": ["pathways"],
+                 "requestBody": _BODY,
+                 "responses": {"200": _ok("reachable targets", "PathwayReachable"), **_POST_ERRORS}},
+    },
+    "/api/pathways/next-steps": {
+        "get": {"summary": "Natural next steps (horizontal moves) from an occupation, with reasons",
+                "tags": ["pathways"],
+                "parameters": [_param("limit", "how many (1-50, default 10)"), *_PROFILE_PARAMS],
+                "responses": {"200": _ok("related and similar occupations", "PathwayNextSteps"), **_ERRORS}},
+    },
+}

@@ -680,6 +680,8 @@ class PathwayEngine:
         ``level`` in ``occupation``; with the reason and the nearest reachable target if none.
 
         Levels are ladder ids ("5".."1", "apprentice", "principal-technician", ...)."""
+        if level not in self.ladder.levels:
+            raise PathwayError(f"unknown level {level!r}; use a ladder id such as 5..1 or principal-technician")
         profile = normalise(profile)
         as_of = profile.as_of
         _check_dates(profile, horizon_years)

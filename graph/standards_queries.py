@@ -8,6 +8,7 @@ and on a remote SPARQL endpoint.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,6 +44,7 @@ TIERS = {"national": "NationalSkillStandard", "evaluation": "EvaluationSpecifica
          "special-ability": "SpecialAbilitySpecification"}
 TIER_OF_CLASS = {v: k for k, v in TIERS.items()}
 SEP = "\u001f"
+STANDARD_ID_RE = re.compile(r"[A-Za-z0-9-]+", re.ASCII)
 
 
 def _tail(iri: str, ns: str) -> str:
@@ -333,7 +335,7 @@ def filter_standards(
 def standard_detail(store: SelectStore, book: RuleBook, sid: str) -> dict[str, Any] | None:
     """Everything the API shows for one standard, or None for an unknown id."""
     ref = next((s for s in book.standards if s.id == sid), None)
-    if ref is None:
+    if ref is None or not STANDARD_ID_RE.fullmatch(sid):
         return None
     iri = f"<{STANDARD_NS}{sid}>"
     extra = store.select(PREFIXES + f"""
@@ -365,6 +367,8 @@ SELECT ?how ?why ?prov ?evidence WHERE {{
 def work_requirements(store: SelectStore, sid: str, ladder: Ladder) -> list[dict[str, Any]]:
     """Per level: functions > work contents > skill and knowledge requirements, each with its IRI,
     and the lower level whose requirements this level includes."""
+    if not STANDARD_ID_RE.fullmatch(sid):
+        raise ValueError(f"{sid!r} is not a standard id (e.g. 4-04-05-05-2021)")
     iri = f"<{STANDARD_NS}{sid}>"
     rows = store.select(PREFIXES + f"""
 SELECT ?sl ?level ?lower ?fn ?fnNo ?fnName ?wc ?wcNo ?wcName ?req ?type ?no ?text

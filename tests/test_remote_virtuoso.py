@@ -3,8 +3,9 @@
 A scratch Virtuoso (tests/virtuoso: loopback ports, its own database) is started once per
 session and the built release is pushed into it with ``graph.remote.load_release``. Then:
 
-* the API, pages and SPARQL tests of test_api_classification.py and test_sparql_protocol.py run
-  again with ``client`` backed by Virtuoso (collected below as ``test_virtuoso_*``);
+* the API, pages, SPARQL and career-pathway tests (test_api_classification.py,
+  test_sparql_protocol.py, test_pathways.py) run again with ``client`` backed by Virtuoso and the
+  pathway engine built from it (collected below as ``test_virtuoso_*``);
 * the tests here run on both backends (fixture ``backend``), and where the two servers answer
   a query differently the test says how, and shows that OccuGraph's own queries avoid it;
 * loading, the CLI's ``--endpoint`` and multi-worker serving are tested end to end.
@@ -32,6 +33,7 @@ from pathlib import Path
 
 import pytest
 import test_api_classification
+import test_pathways
 import test_sparql_protocol
 from virtuoso import SKIP_REASON, VirtuosoServer, available, free_port
 
@@ -114,8 +116,16 @@ def backend_client(backend_app):  # type: ignore[no-untyped-def]
 
 @pytest.fixture()
 def client(virtuoso_app):  # type: ignore[no-untyped-def]
-    """For the imported API and protocol tests below: the app reading from Virtuoso."""
+    """For the imported API, protocol and pathway tests below: the app reading from Virtuoso."""
     return virtuoso_app.test_client()
+
+
+@pytest.fixture(scope="module")
+def engine(remote):  # type: ignore[no-untyped-def]
+    """For the imported pathway tests: the engine built from the rules and relations on Virtuoso."""
+    from graph.pathways import PathwayEngine
+
+    return PathwayEngine.from_store(remote)
 
 
 # ------------------------------------- the API and protocol test suites, again on Virtuoso
@@ -147,6 +157,7 @@ def _rerun_on_virtuoso(module: types.ModuleType) -> None:
 
 _rerun_on_virtuoso(test_api_classification)
 _rerun_on_virtuoso(test_sparql_protocol)
+_rerun_on_virtuoso(test_pathways)
 
 
 # ---------------------------------------------------------------- the API on both backends

@@ -358,6 +358,7 @@ class PathwayEngine:
         self.rule_set_of: dict[str, RuleSet | str] = {}
         self.rules_at: dict[tuple[str, str], list[Rule]] = defaultdict(list)
         self.accepts_related: dict[str, bool] = {}
+        self.old_certificates_only: set[str] = set()  # rules accept no certificate issued from now on
         self.skill_levels = [lv for lv in ladder.ordered("skill")]
         self._rank = {lv.id: lv.rank for lv in ladder.levels.values()}
         self._groups: dict[str, list[str]] = defaultdict(list)
@@ -465,6 +466,9 @@ class PathwayEngine:
                 self.entries_by_occupation[occ].add(target)
         self.accepts_related[occ] = accepts and any(
             c.scope == "related" for r in rules for c in r.conditions if c.kind in ("certificate", "work"))
+        certs = [c for r in rules for c in r.conditions if c.kind == "certificate"]
+        if certs and not any(FUTURE_CERTIFICATE_KIND in c.certificate_types for c in certs):
+            self.old_certificates_only.add(occ)
 
     # -- relatedness ------------------------------------------------------------------------------
 
@@ -826,16 +830,13 @@ class PathwayEngine:
     def _kind_notes(self, result: PathwayResult) -> None:
         occs = {s.target.occupation for r in result.routes for s in r.steps if s.target.occupation}
         occs.add(result.target.occupation or "")
-        for occ in sorted(occs & set(self.rule_set_of)):
+        for occ in sorted(occs & self.old_certificates_only):
             rs = self.rule_set_of.get(occ)
             rid = rs.id if isinstance(rs, RuleSet) else rs
-            rules = [r for (o, _lv), rr in self.rules_at.items() if o == occ for r in rr]
-            certs = [c for r in rules for c in r.conditions if c.kind == "certificate"]
-            if certs and not any(FUTURE_CERTIFICATE_KIND in c.certificate_types for c in certs):
-                result.notes.append(f"rule set {rid} of {occ} accepts only vocational qualification certificates "
-                                    "(职业资格证书) as transcribed; certificates gained from now on are skill-level "
-                                    "certificates (职业技能等级证书), so its routes that build on a certificate gained "
-                                    "later are not used (a 职业资格证书 held now counts: give its kind)")
+            result.notes.append(f"rule set {rid} of {occ} accepts only vocational qualification certificates "
+                                "(职业资格证书) as transcribed; certificates gained from now on are skill-level "
+                                "certificates (职业技能等级证书), so its routes that build on a certificate gained "
+                                "later are not used (a 职业资格证书 held now counts: give its kind)")
 
     def _no_route_reason(self, profile: Profile, occ: str, level: str, horizon_years: float) -> str:
         lv = self.ladder.levels[level]

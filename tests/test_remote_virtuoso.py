@@ -152,6 +152,8 @@ def _rerun_on_virtuoso(module: types.ModuleType) -> None:
         copy.pytestmark = [*getattr(fn, "pytestmark", []), needs_virtuoso]  # type: ignore[attr-defined]
         if name in VIRTUOSO_DIFFERS:
             copy.pytestmark.append(pytest.mark.xfail(reason=VIRTUOSO_DIFFERS[name], strict=True))  # type: ignore[attr-defined]
+        if copy.__name__ in globals():
+            raise RuntimeError(f"two tests would be collected as {copy.__name__}; rename one")
         globals()[copy.__name__] = copy
 
 

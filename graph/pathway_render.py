@@ -30,7 +30,7 @@ import networkx as nx
 
 ROUTE_COLOURS = ["#1f4e79", "#2e7d32", "#b45309", "#7b1fa2", "#00838f", "#c62828", "#5d4037", "#455a64",
                  "#827717", "#ad1457"]
-NODE_W, NODE_H, COL_GAP, ROW_GAP, PAD = 200, 58, 90, 34, 16
+NODE_W, NODE_H, COL_GAP, ROW_GAP, PAD = 200, 58, 110, 34, 16
 
 
 def route_graph(result: Any, engine: Any, include_nearest: bool = True) -> nx.DiGraph:
@@ -59,11 +59,12 @@ def route_graph(result: Any, engine: Any, include_nearest: bool = True) -> nx.Di
             last = j == len(route.steps) - 1
             b = add_state(step.target, "target" if last else "state")
             when = "now" if step.years == 0 else f"+{step.years:g} y"
-            label = f"{when} · {step.rule.rule_set} L{step.rule.level} r{step.rule.number}"
+            label = f"{when} · rule {step.rule.level}/{step.rule.number}"
+            detail = f"{step.kind}: {step.rule.rule_set}, level {step.rule.level}, rule {step.rule.number}"
             if g.has_edge(a, b):
                 g.edges[a, b]["routes"].append(i)
             else:
-                g.add_edge(a, b, label=label, routes=[i], kind=step.kind)
+                g.add_edge(a, b, label=label, detail=detail, routes=[i], kind=step.kind)
     return g
 
 
@@ -115,7 +116,7 @@ def to_svg(g: nx.DiGraph, title: str = "") -> str:
         routes = ",".join(str(r) for r in data.get("routes", []))
         label = f"{data.get('label', '')} [{routes}]" if len(data.get("routes", [])) > 1 else data.get("label", "")
         out.append(f'<text x="{mx:.0f}" y="{(sy + ey) / 2 - 5:.0f}" text-anchor="middle" font-size="10" '
-                   f'fill="{colour}">{escape(label)}</text>')
+                   f'fill="{colour}"><title>{escape(data.get("detail", label))}</title>{escape(label)}</text>')
     for n, data in g.nodes(data=True):
         x, y = pos[n]
         kind = data.get("kind", "state")
@@ -127,10 +128,12 @@ def to_svg(g: nx.DiGraph, title: str = "") -> str:
                    f"{escape(_clip(data.get('title', n), 15))}</text>"
                    f'<text x="{x + NODE_W / 2:.0f}" y="{y + 42:.0f}" text-anchor="middle" fill="#445">'
                    f"{escape(_clip(data.get('subtitle', ''), 26))}</text></g>")
-    if len({r for _, _, d in g.edges(data=True) for r in d.get("routes", [])}) > 1:
-        legend = "  ".join(f"route {i}" for i in sorted({r for _, _, d in g.edges(data=True) for r in d["routes"]}))
-        out.append(f'<text x="{PAD}" y="{PAD}" font-size="11" fill="#667">{escape(legend)} (colour of first route '
-                   "using each step; [n,m] = shared)</text>")
+    routes = sorted({r for _, _, d in g.edges(data=True) for r in d.get("routes", [])})
+    if len(routes) > 1:
+        spans = "".join(f'<tspan fill="{ROUTE_COLOURS[(i - 1) % len(ROUTE_COLOURS)]}">route {i}  </tspan>'
+                        for i in routes)
+        out.append(f'<text x="{PAD}" y="{PAD}" font-size="11" fill="#667">{spans}<tspan>(a step shared by '
+                   "several routes has the colour of the first; [n,m] lists them)</tspan></text>")
     out.append("</svg>")
     return "\n".join(out)
 

@@ -63,6 +63,7 @@ from graph.eligibility import (
     RuleSet,
     WorkSpell,
     add_fraction,
+    add_years,
     dated_work,
     evaluate,
     profile_from_json,
@@ -894,18 +895,23 @@ class PathwayEngine:
     # -- the static graph as data (SPARQL materialisation, rendering) -----------------------------
 
     def state_edges(self) -> list[tuple[Node, Node, list[Rule], float, str]]:
-        """(from state, to state, rules, least nominal years, kind) for every promotion within an
+        """(from state, to state, rules, waiting years, kind) for every promotion within an
         occupation that has rules and every move between related occupations that both have rules;
-        entries, title crossovers and sources without rules are left out. Sorted."""
+        entries, title crossovers and sources without rules are left out. Sorted. The waiting years
+        are the least of the rules that need only the certificate and time (else of all rules)."""
         grouped: dict[tuple[Node, Node], list[tuple[Rule, float, str]]] = defaultdict(list)
         for u, v, data in self.graph.edges(data=True):
             if u[0] != "cert" or u[1] not in self.rule_set_of:
                 continue
             grouped[(u, v)].append((data["rule"], data["years"], data["kind"]))
         out = []
+        time_only = {"certificate", "work", "age", "declaration"}
         for (u, v), items in sorted(grouped.items()):
             rules = sorted({r.id: r for r, _, _ in items}.values(), key=lambda r: r.id)
-            years = min(y for _, y, _ in items)
+            # the waiting time of the plain promotion (certificate + years); rules that also want a
+            # diploma or a title are listed too, but their shorter times need more than waiting
+            plain = [y for r, y, _ in items if {c.kind for c in r.conditions} <= time_only]
+            years = min(plain or [y for _, y, _ in items])
             kind = "promotion" if u[1] == v[1] else "move"
             out.append((u, v, rules, years, kind))
         return out
@@ -926,8 +932,6 @@ def normalise(profile: Profile) -> Profile:
     """Work spells dated, an age turned into a birth date (so moving ``as_of`` keeps it right)."""
     p = dated_work(profile)
     if p.birth_date is None and p.age is not None:
-        from graph.eligibility import add_years
-
         p = Profile(p.as_of, add_years(p.as_of, -p.age), None, p.certificates, p.work, p.diplomas, p.titles,
                     p.trainings, p.apprenticeships)
     return p

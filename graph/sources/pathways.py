@@ -11,7 +11,8 @@ graph holds between states:
 - ``og:leadsTo`` from state to state for every promotion within an occupation that has rules and
   every move between related occupations that both have rules;
 - a ``og:PromotionStep`` per promotion (occupation, from level, to level) with every rule that
-  allows it and the least waiting years (``id/promotion/<code>/<from level>/<to level>``). A move
+  allows it and the waiting years of the plain promotion (certificate + time; see
+  ``PathwayEngine.state_edges``) (``id/promotion/<code>/<from level>/<to level>``). A move
   A -> B follows the rules and years of B's own promotion from the same level, so moves get no
   step resource of their own (that would repeat the rule links thousands of times).
 

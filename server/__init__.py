@@ -41,9 +41,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     limits.init_app(app, test_config)  # time limit, caps, rate limits, update switch (server/limits.py)
 
-    from server import resources
+    from server import api_errors, resources
 
     resources.init_app(app)
+    api_errors.init_app(app)
 
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(importlib.import_module(name).bp)

@@ -7,15 +7,12 @@ from werkzeug.wrappers import Response
 
 from graph import queries
 from graph.codes import CODE_RE
+from server.api_errors import error
 from server.resources import get_codes, get_search_index, get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def error(status: int, message: str, **extra: object) -> Response:
-    resp = jsonify(error=message, status=status, **extra)
-    resp.status_code = status
-    return resp
 
 
 def int_arg(name: str, default: int, low: int, high: int) -> int:

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from graph import new_occupations as nq
 from graph.classify import MAX_TITLE_CHARS, Classifier, TitleError
+from server.api_errors import error
 from server.resources import get_store
 
 bp = Blueprint("new_occupations", __name__)
@@ -29,10 +30,6 @@ EXTENSION_KEY = "occugraph.new_occupations"
 _build_lock = threading.Lock()
 
 
-def error(status: int, message: str, **extra: object) -> Response:
-    resp = jsonify(error=message, status=status, **extra)
-    resp.status_code = status
-    return resp
 
 
 def get_classifier() -> Classifier:

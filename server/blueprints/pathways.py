@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from graph.pathway_render import route_graph, to_svg
 from graph.pathways import MAX_ROUTES, QUERY_PARAMS, Describer, PathwayEngine, PathwayError, PathwayQuery, QueryParser
+from server.api_errors import error
 from server.resources import get_store
 
 bp = Blueprint("pathways", __name__)
@@ -45,10 +46,6 @@ def get_engine() -> PathwayEngine:
     return ext["engine"]  # type: ignore[no-any-return]
 
 
-def error(status: int, message: str, **extra: object) -> Response:
-    resp = jsonify(error=message, status=status, **extra)
-    resp.status_code = status
-    return resp
 
 
 def _args() -> dict[str, str]:

@@ -42,6 +42,7 @@ from graph.curriculum import (
     render,
 )
 from graph.store import project_root
+from server.api_errors import ApiError
 from server.resources import get_codes, get_store
 
 bp = Blueprint("schools", __name__)
@@ -51,17 +52,6 @@ TIERS = schools.TIER_ORDER
 _TRUE = {"1", "true", "yes", "on"}
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, **extra: object) -> None:
-        super().__init__(message)
-        self.status, self.message, self.extra = status, message, extra
-
-
-@bp.errorhandler(ApiError)
-def _api_error(exc: ApiError) -> Response:
-    resp = jsonify(error=exc.message, status=exc.status, **exc.extra)
-    resp.status_code = exc.status
-    return resp
 
 
 # ---------------------------------------------------------------- majors

@@ -30,6 +30,7 @@ from graph.standards_queries import (
     rule_set_dict,
     standard_detail,
 )
+from server.api_errors import ApiError, error
 from server.resources import get_codes, get_store
 
 bp = Blueprint("standards", __name__, url_prefix="/api")
@@ -39,10 +40,6 @@ MAX_PROFILE_BYTES = 64 * 1024
 _lock = threading.Lock()
 
 
-def error(status: int, message: str, **extra: object) -> Response:
-    resp = jsonify(error=message, status=status, **extra)
-    resp.status_code = status
-    return resp
 
 
 def get_rulebook() -> RuleBook:
@@ -55,24 +52,15 @@ def get_rulebook() -> RuleBook:
     return ext["rulebook"]  # type: ignore[no-any-return]
 
 
-class BadRequest(Exception):
-    def __init__(self, status: int, message: str, **extra: object) -> None:
-        super().__init__(message)
-        self.status, self.message, self.extra = status, message, extra
-
-
-@bp.errorhandler(BadRequest)
-def _bad_request(exc: BadRequest) -> Response:
-    return error(exc.status, exc.message, **exc.extra)
 
 
 def _occupation(code: str) -> str:
     """The code if it is an occupation of the classification; else 400 (malformed) or 404 (unknown)."""
     if not CODE_RE.fullmatch(code):
-        raise BadRequest(400, f"{code!r} is not a classification code (expected N-NN-NN-NN, e.g. 4-04-05-05)")
+        raise ApiError(400, f"{code!r} is not a classification code (expected N-NN-NN-NN, e.g. 4-04-05-05)")
     codes = get_codes()
     if code not in set(codes):
-        raise BadRequest(404, f"no classification entry has code {code}",
+        raise ApiError(404, f"no classification entry has code {code}",
                          nearest_codes=queries.nearest_codes(code, codes))
     return code
 
@@ -84,9 +72,9 @@ def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
     try:
         value = int(raw)
     except ValueError:
-        raise BadRequest(400, f"{name} must be an integer, got {raw!r}") from None
+        raise ApiError(400, f"{name} must be an integer, got {raw!r}") from None
     if not low <= value <= high:
-        raise BadRequest(400, f"{name} must be between {low} and {high}, got {value}")
+        raise ApiError(400, f"{name} must be between {low} and {high}, got {value}")
     return value
 
 
@@ -94,7 +82,7 @@ def _level(book: RuleBook, text: str, ladder: str | None = None) -> str:
     try:
         return book.parse_level(text, ladder).id
     except UnknownLevel as exc:
-        raise BadRequest(404, str(exc.args[0]), levels=[lv.id for lv in book.ladder.ordered()]) from None
+        raise ApiError(404, str(exc.args[0]), levels=[lv.id for lv in book.ladder.ordered()]) from None
 
 
 @bp.get("/standards")
@@ -107,7 +95,7 @@ def list_standards() -> Response:
     level = _level(book, request.args["level"]) if request.args.get("level") else None
     tier = request.args.get("tier") or None
     if tier is not None and tier not in TIERS:
-        raise BadRequest(400, f"tier must be one of {', '.join(TIERS)}; got {tier!r}")
+        raise ApiError(400, f"tier must be one of {', '.join(TIERS)}; got {tier!r}")
     page = _int_arg("page", 1, 1, 100000) or 1
     per_page = _int_arg("per_page", 50, 1, 200) or 50
     found = filter_standards(book, year, occupation, level, tier)

@@ -28,6 +28,7 @@ from graph.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 from graph.proposals import ProposalError, ProposalStore
 from graph.snapshot import Snapshot, SnapshotError, find_release, list_releases, release_snapshot
 from graph.store import project_root
+from server.api_errors import error
 from server.resources import get_store
 
 bp = Blueprint("workflow", __name__, url_prefix="/api")
@@ -56,10 +57,6 @@ def _proposals() -> ProposalStore:
     return ProposalStore(folder, _root(), releases_dir=_releases_dir())
 
 
-def error(status: int, message: str, **extra: Any) -> Response:
-    resp = jsonify(error=message, status=status, **extra)
-    resp.status_code = status
-    return resp
 
 
 # --- changes ---------------------------------------------------------------------------------

@@ -576,19 +576,34 @@ def same_minor_group(a: str, b: str) -> bool:
 
 class RelatedOccupations:
     """The default ``related(a, b)``: the same occupation, the same minor group, or a pair an editor
-    recorded in standards/eligibility/related-occupations.tsv (og:relatedOccupation, symmetric).
+    recorded in standards/eligibility/related-occupations.tsv (og:relatedOccupation, symmetric);
+    minus same-minor-group pairs recorded in unrelated-occupations.tsv (og:notRelatedOccupation).
 
     >>> related = RelatedOccupations([("4-04-05-05", "2-02-38-01")])
     >>> related("4-04-05-05", "4-04-05-02"), related("2-02-38-01", "4-04-05-05"), related("4-04-05-05", "6-31-01-03")
     (True, True, False)
+    >>> RelatedOccupations(excluded=[("4-04-05-05", "4-04-05-02")])("4-04-05-02", "4-04-05-05")
+    False
     """
 
-    def __init__(self, pairs: Iterable[tuple[str, str]] = (), minor_group: bool = True) -> None:
+    def __init__(
+        self,
+        pairs: Iterable[tuple[str, str]] = (),
+        minor_group: bool = True,
+        excluded: Iterable[tuple[str, str]] = (),
+    ) -> None:
         self.pairs = {frozenset(p) for p in pairs}
         self.minor_group = minor_group
+        # same-minor-group pairs editors marked as not related (unrelated-occupations.tsv)
+        self.excluded = {frozenset(p) for p in excluded}
 
     def __call__(self, a: str, b: str) -> bool:
-        return a == b or (self.minor_group and same_minor_group(a, b)) or frozenset((a, b)) in self.pairs
+        if a == b:
+            return True
+        pair = frozenset((a, b))
+        if pair in self.pairs:
+            return True
+        return self.minor_group and same_minor_group(a, b) and pair not in self.excluded
 
 
 default_related = RelatedOccupations()

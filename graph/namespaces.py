@@ -118,6 +118,7 @@ class OG(DefinedNamespace):
     requiresAssessedProgramme: URIRef
     requiresTitleCorrespondence: URIRef
     relatedOccupation: URIRef
+    notRelatedOccupation: URIRef
     StandardLevel: URIRef
     includesRequirementsOf: URIRef
     ofStandard: URIRef

@@ -214,9 +214,10 @@ SELECT ?r ?c ?type ?n ?level ?scope ?years ?from ?cont ?held ?major ?assessed ?c
     return out
 
 
-def load_related_pairs(store: SelectStore) -> list[tuple[str, str]]:
-    rows = store.select(PREFIXES + """
-SELECT ?a ?b WHERE { ?x og:relatedOccupation ?y . ?x skos:notation ?a . ?y skos:notation ?b . FILTER(?a < ?b) }""")
+def load_related_pairs(store: SelectStore, prop: str = "relatedOccupation") -> list[tuple[str, str]]:
+    """Editor-recorded pairs: og:relatedOccupation, or og:notRelatedOccupation for the exclusions."""
+    rows = store.select(PREFIXES + f"""
+SELECT ?a ?b WHERE {{ ?x og:{prop} ?y . ?x skos:notation ?a . ?y skos:notation ?b . FILTER(?a < ?b) }}""")
     return sorted((r["a"], r["b"]) for r in rows)
 
 
@@ -238,7 +239,9 @@ class RuleBook:
     def load(cls, store: SelectStore) -> RuleBook:
         ladder = load_ladder(store)
         return cls(ladder, load_rule_sets(store), load_standards(store, ladder),
-                   RelatedOccupations(load_related_pairs(store)), load_diploma_kinds(store))
+                   RelatedOccupations(load_related_pairs(store),
+                                      excluded=load_related_pairs(store, "notRelatedOccupation")),
+                   load_diploma_kinds(store))
 
     def standards_for(self, code: str) -> list[StandardRef]:
         """Standards of an occupation, newest first."""

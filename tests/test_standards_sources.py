@@ -115,6 +115,23 @@ def test_an_editor_relates_two_occupations(tmp_path):
     assert (a, OG.relatedOccupation, b) in g and (b, OG.relatedOccupation, a) in g
 
 
+def test_an_editor_unrelates_two_occupations_of_one_minor_group(tmp_path):
+    root = project(tmp_path)
+    append(root / "eligibility/unrelated-occupations.tsv", "4-04-05-05\t4-04-05-02\tdecision of the editors\teditor\n")
+    g, _ = read_all(root)
+    a, b = entry_iri("4-04-05-05", {"occupation"}), entry_iri("4-04-05-02", {"occupation"})
+    assert (a, OG.notRelatedOccupation, b) in g and (b, OG.notRelatedOccupation, a) in g
+
+
+def test_unrelating_occupations_of_different_minor_groups_is_refused(tmp_path):
+    root = project(tmp_path)
+    append(root / "eligibility/unrelated-occupations.tsv", "4-04-05-05\t2-02-38-01\tx\teditor\n")
+    with pytest.raises(SourceError) as exc:
+        read_all(root)
+    errors = getattr(exc.value, "errors", [exc.value])
+    assert any("unrelated-occupations.tsv:2" in str(e) and "same minor group" in str(e) for e in errors)
+
+
 FAULTS = [
     # (file, edit, location, message)
     ("ladder/levels.tsv", ("3\tskill\t4\t3", "3\tskill\t5\t3"), "levels.tsv:4", "rank 5 of the skill ladder"),

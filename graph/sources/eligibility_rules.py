@@ -250,11 +250,34 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         ia, ib = ctx.entries[a][0], ctx.entries[b][0]
         g.add((ia, OG.relatedOccupation, ib))
         g.add((ib, OG.relatedOccupation, ia))
+    excluded_pairs: dict[frozenset[str], int] = {}
+    for row in read_table(folder, "unrelated-occupations.tsv", dictionary):
+        a, b = row["occupation"], row["unrelated_occupation"]
+        bad = [x for x in (a, b) if x not in occupations]
+        if bad:
+            problems.append(row.error(f"not an occupation of the classification: {', '.join(bad)}"))
+            continue
+        if a == b or a.rsplit("-", 1)[0] != b.rsplit("-", 1)[0]:
+            problems.append(row.error("only two different occupations of the same minor group need this row; "
+                                      "others are not related anyway"))
+            continue
+        pair = frozenset((a, b))
+        if pair in seen_pairs:
+            problems.append(row.error(f"the pair is given as related in related-occupations.tsv:{seen_pairs[pair]}"))
+            continue
+        if pair in excluded_pairs:
+            problems.append(row.error(f"the pair is already given at line {excluded_pairs[pair]}"))
+            continue
+        excluded_pairs[pair] = row.line
+        ia, ib = ctx.entries[a][0], ctx.entries[b][0]
+        g.add((ia, OG.notRelatedOccupation, ib))
+        g.add((ib, OG.notRelatedOccupation, ia))
     if problems:
         raise SourceErrors(problems)
     ctx.note("eligibility rules", f"{len(sets)} rule sets, {len(rules)} rules (routes), "
              f"{sum(by_kind.values())} conditions ({', '.join(f'{k} {n}' for k, n in sorted(by_kind.items()))}); "
-             f"{len(seen_pairs)} editor-maintained related-occupation pairs")
+             f"{len(seen_pairs)} editor-maintained related-occupation pairs, "
+             f"{len(excluded_pairs)} same-minor-group pairs marked not related")
     for rid, row in sorted(sets.items()):
         levels = sorted({k[1] for k in rules if k[0] == rid}, key=lambda lv: ladder[lv].rank)
         missing_levels = [lv.id for lv in ladder.ordered("skill") if lv.number and lv.id not in levels]

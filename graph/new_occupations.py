@@ -104,7 +104,8 @@ SELECT ?batch ?number ?date ?reported ?label ?announced ?known ?wtAnnounced ?wtK
                 "work_types_announced": int(r["wtAnnounced"]) if "wtAnnounced" in r else None,
                 "work_types_known": int(r["wtKnown"]),
                 "source": r["source"],
-                "note": r.get("note"),
+                # GROUP_CONCAT order is left open by SPARQL (Virtuoso and pyoxigraph differ): sort here
+                "note": " | ".join(sorted(r["note"].split(" | "))) if r.get("note") else None,
             }
         )
     return out

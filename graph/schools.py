@@ -345,19 +345,31 @@ def validity(valid_from: str | None, valid_until: str | None, today: date | None
 
 
 def _equivalences(store: SelectStore, where: str) -> list[dict[str, object]]:
+    # Two queries rather than one GROUP BY over every field: Virtuoso refuses GROUP BY with more
+    # than 20 keys (SQ186), and the multi-valued fields are simpler to gather in Python anyway.
     rows = _rows(store, f"""
-SELECT ?eq ?subject ?subjectName ?subjectOutcome ?status ?decidedBy ?justification ?framework ?frameworkName ?credits
-       ?target ?targetCourseCode ?targetTitle ?targetSchool ?targetOutcome ?targetOutcomeCourseCode
-       ?targetOutcomeCourseTitle ?validFrom ?validUntil ?decisionDate ?method
-       (GROUP_CONCAT(DISTINCT ?condition; separator="\\u001f") AS ?conditions)
-       (GROUP_CONCAT(DISTINCT ?comment; separator="\\u001f") AS ?comments) WHERE {{
+SELECT DISTINCT ?eq ?subject ?subjectName ?subjectOutcome ?status ?decidedBy ?justification ?framework ?frameworkName
+       ?credits ?target ?targetCourseCode ?targetTitle ?targetSchool ?targetOutcome ?targetOutcomeCourseCode
+       ?targetOutcomeCourseTitle ?validFrom ?validUntil ?decisionDate ?method WHERE {{
   {where}
   {EQUIVALENCE_FIELDS}
-  OPTIONAL {{ ?eq og:equivalenceCondition ?condition }}
-  OPTIONAL {{ ?eq rdfs:comment ?comment }}
-}} GROUP BY ?eq ?subject ?subjectName ?subjectOutcome ?status ?decidedBy ?justification ?framework ?frameworkName
-   ?credits ?target ?targetCourseCode ?targetTitle ?targetSchool ?targetOutcome ?targetOutcomeCourseCode
-   ?targetOutcomeCourseTitle ?validFrom ?validUntil ?decisionDate ?method""")
+}}""")
+    extras: dict[str, dict[str, set[str]]] = {}
+    found = " ".join(sorted({f"<{r['eq']}>" for r in rows}))
+    for r in _rows(store, f"""
+SELECT DISTINCT ?eq ?condition ?comment WHERE {{
+  VALUES ?eq {{ {found} }}
+  {{ ?eq og:equivalenceCondition ?condition }} UNION {{ ?eq rdfs:comment ?comment }}
+}}""") if rows else []:
+        bucket = extras.setdefault(r["eq"], {"conditions": set(), "comments": set()})
+        if "condition" in r:
+            bucket["conditions"].add(r["condition"])
+        if "comment" in r:
+            bucket["comments"].add(r["comment"])
+    for r in rows:
+        bucket = extras.get(r["eq"], {})
+        r["conditions"] = "\x1f".join(sorted(bucket.get("conditions", ())))
+        r["comments"] = "\x1f".join(sorted(bucket.get("comments", ())))
     out = []
     for r in rows:
         if "framework" in r:

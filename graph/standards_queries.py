@@ -202,9 +202,10 @@ SELECT ?r ?c ?type ?n ?level ?scope ?years ?from ?cont ?held ?major ?assessed ?c
         rules_by_set[set_id].append(Rule(
             r["r"], set_id, _tail(r["level"], LEVEL_NS), r["number"], r["text"],
             tuple(sorted(by_rule.get(r["r"], []), key=lambda c: c.number)),
-            tuple(_split(r.get("materials"))), source=sources.get(set_id, ""), part=r.get("part", "")))
+            tuple(sorted(_split(r.get("materials")))), source=sources.get(set_id, ""), part=r.get("part", "")))
     out = {}
-    for s in sets:
+    # rows come in whatever order the backend returns them: order by start date, then id
+    for s in sorted(sets, key=lambda s: (s.get("from", ""), s["set"])):
         sid = _tail(s["set"], RULE_SET_NS)
         rs = sorted(rules_by_set.get(sid, []), key=lambda r: (r.level, rule_order(r.number)))
         out[sid] = RuleSet(sid, s["label"], tuple(rs),

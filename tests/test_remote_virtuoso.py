@@ -206,22 +206,14 @@ OTHER_AREAS = [
     "/majors", "/api/certificates", "/api/credit-equivalences", "/certificates",
 ]
 # Differences found by this test in other areas' code, with the fix; they fail here until fixed.
-KNOWN_GAPS = {
-    "/api/levels": "rule sets are listed in the order the backend returns rows (RuleBook.load in "
-                   "graph/standards_queries.py, used by levels() in server/blueprints/standards.py): sort them",
-    "/api/new-occupations/batches": "the batch note is a GROUP_CONCAT, whose order SPARQL leaves open "
-                                    "(graph/new_occupations.py): split, sort and join it in Python",
-    "/api/credit-equivalences": "Virtuoso refuses GROUP BY with more than 20 keys (SQ186); graph/schools.py "
-                                "_equivalences groups by 21: GROUP BY ?eq and SAMPLE() the single-valued fields",
-    "/certificates": "the page lists credit equivalences: the same GROUP BY of 21 keys in graph/schools.py",
-}
+# Differences found here and fixed in the code (each query now handles both backends):
+# - RuleBook.load listed rule sets in backend row order -> sorted by start date and id;
+# - the batch note was a GROUP_CONCAT in open order -> split, sorted and joined in Python;
+# - credit equivalences grouped by 21 keys, which Virtuoso refuses (SQ186) -> two queries.
 
 
 @needs_virtuoso
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN_GAPS[p], strict=False)) if p in KNOWN_GAPS else p
-    for p in OTHER_AREAS
-])
+@pytest.mark.parametrize("path", OTHER_AREAS)
 def test_other_areas_answer_the_same_on_virtuoso(path, app, virtuoso_app):  # type: ignore[no-untyped-def]
     embedded = app.test_client().get(path, headers={"Accept": "application/json"})
     remote = virtuoso_app.test_client().get(path, headers={"Accept": "application/json"})

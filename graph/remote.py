@@ -637,8 +637,13 @@ def load_release(
         try:
             write.update(" ;\n".join(f"MOVE <{temp[s.graph]}> TO <{s.graph}>" for s in sources))
         except LoadError as exc:
+            hint = ""
+            if "SR325" in str(exc):  # Virtuoso: the transaction's log after-image outgrew its limit
+                hint = (" Virtuoso keeps the whole swap in one transaction: raise TransactionAfterImageLimit in "
+                        "virtuoso.ini [Parameters] (default 50 MB; 400 MB was enough to replace 1.1 million "
+                        "triples).")
             raise LoadError(f"the swap (MOVE) failed: {exc}. On a server that runs an update request as "
-                            "one transaction the served graphs are unchanged; check them") from None
+                            f"one transaction the served graphs are unchanged; check them.{hint}") from None
         say(f"  swapped {len(sources)} graph(s) in {time.perf_counter() - started:.1f}s")
     except BaseException:
         for tmp in temp.values():

@@ -4,6 +4,7 @@
 127.0.0.1 (free ports picked at start), creates a fresh database in ``folder``, runs
 ``virtuoso-t +foreground`` (stopped with the test session, and by the kernel if the session
 dies), waits until /sparql answers and replaces the default ``dba`` password with a random one.
+A database left in ``folder`` by an earlier run is deleted first.
 Needs the Debian package ``virtuoso-opensource`` (``virtuoso-t`` and ``isql-vt`` on PATH).
 """
 
@@ -59,6 +60,9 @@ MaxDirtyBuffers     = {dirty_buffers}
 ThreadsPerQuery     = 2
 AsyncQueueMaxThreads = 4
 MaxQueryMem         = 1G
+; a release is swapped in by one transaction (MOVE): its log after-image grows with the graphs
+; moved and replaced (the default, 50 MB, is too small from about 300,000 triples)
+TransactionAfterImageLimit = {after_image_limit}
 
 [HTTPServer]
 ServerPort          = 127.0.0.1:{http_port}
@@ -99,11 +103,13 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
 
 
 class VirtuosoServer:
-    def __init__(self, folder: Path, *, buffers: int = 20_000, max_rows: int = 1_000_000) -> None:
+    def __init__(self, folder: Path, *, buffers: int = 20_000, max_rows: int = 1_000_000,
+                 after_image_limit: int = 2_000_000_000) -> None:
         self.folder = Path(folder)
         self.bulk_dir = self.folder / "bulk"
         self.buffers = buffers
         self.max_rows = max_rows
+        self.after_image_limit = after_image_limit
         self.http_port = 0
         self.sql_port = 0
         self.user = "dba"
@@ -135,13 +141,16 @@ class VirtuosoServer:
         if not available():
             raise RuntimeError(SKIP_REASON)
         self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("virtuoso*"):  # a scratch server starts from an empty database
+            old.unlink()
         self.bulk_dir.mkdir(exist_ok=True)
         (self.folder / "vsp").mkdir(exist_ok=True)  # the HTTP server's file root: nothing to serve
         self.http_port, self.sql_port = free_port(), free_port()
         ini = self.folder / "virtuoso.ini"
         ini.write_text(INI.format(dir=self.folder, bulk_dir=self.bulk_dir, sql_port=self.sql_port,
                                   http_port=self.http_port, buffers=self.buffers,
-                                  dirty_buffers=self.buffers * 3 // 4, max_rows=self.max_rows))
+                                  dirty_buffers=self.buffers * 3 // 4, max_rows=self.max_rows,
+                                  after_image_limit=self.after_image_limit))
         log = (self.folder / "virtuoso.out").open("wb")
         self.process = subprocess.Popen(
             [VIRTUOSO, "+foreground", "+configfile", str(ini)], cwd=self.folder,  # type: ignore[list-item]

@@ -122,6 +122,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--isql", metavar="HOST:PORT", help="Virtuoso SQL port for the bulk loader (runs isql-vt)")
     p.add_argument("--bulk-dir", type=Path,
                    help="folder the Virtuoso server reads bulk files from (in its DirsAllowed)")
+    p.add_argument("--not-atomic", action="store_true",
+                   help="drop each graph and load straight into it, without the swap transaction (for releases "
+                        "too large for one transaction on the server; readers see the graph empty, then filling)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_load)
 
@@ -185,7 +188,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     say(f"occugraph load -> {args.endpoint}")
     try:
-        counts = load_release(read, write, sources, method=args.method, bulk=bulk, progress=say)
+        counts = load_release(read, write, sources, method=args.method, bulk=bulk, progress=say,
+                              atomic=not args.not_atomic)
     except (LoadError, StoreUnavailable) as exc:
         return fail(f"load failed: {exc}; the served graphs were left as they were")
     total = sum(counts.values())

@@ -595,12 +595,17 @@ def load_release(
     bulk: VirtuosoBulkLoader | None = None,
     chunk_bytes: int = 8_000_000,
     progress: Progress | None = None,
+    atomic: bool = True,
 ) -> dict[str, int]:
     """Replace each source's graph on the server atomically; returns triples per graph.
 
     ``method``: ``gsp`` (Graph Store Protocol POST to the temporary graph), ``update``
     (SPARQL Update ``INSERT DATA``), ``bulk`` (Virtuoso's bulk loader via ``bulk``), or
     ``auto`` (bulk if given, else gsp if there is a Graph Store endpoint, else update).
+
+    ``atomic=False`` drops each graph and loads straight into it: no swap transaction (whose
+    size grows with the release: Virtuoso's limits on one transaction stop it near 10 million
+    triples), but readers see the graph empty, then filling, while it loads.
     """
     say = progress or (lambda _m: None)
     if method == "auto":
@@ -612,7 +617,7 @@ def load_release(
     if not sources:
         raise LoadError("nothing to load")
     token = uuid.uuid4().hex[:12]
-    temp = {s.graph: f"{LOADING_PREFIX}{token}:{i}" for i, s in enumerate(sources)}
+    temp = {s.graph: f"{LOADING_PREFIX}{token}:{i}" if atomic else s.graph for i, s in enumerate(sources)}
     write.prepare()
     counts: dict[str, int] = {}
     try:
@@ -632,6 +637,8 @@ def load_release(
             counts[src.graph] = held
             say(f"  {src.graph}: {held} triples staged by {method} in {time.perf_counter() - started:.1f}s")
         started = time.perf_counter()
+        if not atomic:
+            return _served_counts(read, counts)
         # one request: a server that runs an update request as one transaction (Virtuoso does)
         # swaps all graphs at once, and readers see the old release or the new one, never a mix
         try:
@@ -647,17 +654,22 @@ def load_release(
         say(f"  swapped {len(sources)} graph(s) in {time.perf_counter() - started:.1f}s")
     except BaseException:
         for tmp in temp.values():
-            try:
-                write.update(f"DROP SILENT GRAPH <{tmp}>")
-            except Exception:  # noqa: BLE001 - best effort; the original error matters
-                pass
+            if tmp.startswith(LOADING_PREFIX):
+                try:
+                    write.update(f"DROP SILENT GRAPH <{tmp}>")
+                except Exception:  # noqa: BLE001 - best effort; the original error matters
+                    pass
         raise
     finally:
         read.refresh()
-    for src in sources:
-        held = _count(read, src.graph)
-        if held != counts[src.graph]:
-            raise LoadError(f"{src.graph}: {counts[src.graph]} triples were staged but {held} are served")
+    return _served_counts(read, counts)
+
+
+def _served_counts(read: RemoteStore, counts: dict[str, int]) -> dict[str, int]:
+    for graph, staged in counts.items():
+        held = _count(read, graph)
+        if held != staged:
+            raise LoadError(f"{graph}: {staged} triples were staged but {held} are served")
     return counts
 
 

@@ -11,9 +11,10 @@ of each rule is generated with graph.eligibility, so the API and the graph say t
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS, XSD
 
 from graph.eligibility import EVENT_KINDS, Condition, Ladder, Level, Rule
@@ -29,7 +30,7 @@ from graph.standards_iris import (
     rule_iri,
     rule_set_iri,
 )
-from graph.tsv import Row, SourceErrors, read_dictionary, read_table
+from graph.tsv import Column, Row, SourceErrors, read_dictionary, read_table
 
 # columns each condition kind needs (besides rule_set, level, rule, condition, kind, note)
 NEEDS = {
@@ -232,46 +233,20 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
                 g.add((c_iri, SKOS.note, Literal(cond.note, lang="en")))
 
     occupations = {code for code, (_iri, kinds_) in ctx.entries.items() if "occupation" in kinds_}
-    seen_pairs: dict[frozenset[str], int] = {}
-    for row in read_table(folder, "related-occupations.tsv", dictionary):
-        a, b = row["occupation"], row["related_occupation"]
-        bad = [x for x in (a, b) if x not in occupations]
-        if bad:
-            problems.append(row.error(f"not an occupation of the classification: {', '.join(bad)}"))
-            continue
-        if a == b:
-            problems.append(row.error("an occupation is always related to itself; no row needed"))
-            continue
-        pair = frozenset((a, b))
-        if pair in seen_pairs:
-            problems.append(row.error(f"the pair is already given at line {seen_pairs[pair]}"))
-            continue
-        seen_pairs[pair] = row.line
-        ia, ib = ctx.entries[a][0], ctx.entries[b][0]
-        g.add((ia, OG.relatedOccupation, ib))
-        g.add((ib, OG.relatedOccupation, ia))
-    excluded_pairs: dict[frozenset[str], int] = {}
-    for row in read_table(folder, "unrelated-occupations.tsv", dictionary):
-        a, b = row["occupation"], row["unrelated_occupation"]
-        bad = [x for x in (a, b) if x not in occupations]
-        if bad:
-            problems.append(row.error(f"not an occupation of the classification: {', '.join(bad)}"))
-            continue
-        if a == b or a.rsplit("-", 1)[0] != b.rsplit("-", 1)[0]:
-            problems.append(row.error("only two different occupations of the same minor group need this row; "
-                                      "others are not related anyway"))
-            continue
-        pair = frozenset((a, b))
-        if pair in seen_pairs:
-            problems.append(row.error(f"the pair is given as related in related-occupations.tsv:{seen_pairs[pair]}"))
-            continue
-        if pair in excluded_pairs:
-            problems.append(row.error(f"the pair is already given at line {excluded_pairs[pair]}"))
-            continue
-        excluded_pairs[pair] = row.line
-        ia, ib = ctx.entries[a][0], ctx.entries[b][0]
-        g.add((ia, OG.notRelatedOccupation, ib))
-        g.add((ib, OG.notRelatedOccupation, ia))
+
+    def same_group_only(a: str, b: str) -> str | None:
+        return None if a.rsplit("-", 1)[0] == b.rsplit("-", 1)[0] else (
+            "only two different occupations of the same minor group need this row; others are not related anyway")
+
+    def given_as_related(a: str, b: str) -> str | None:
+        line = seen_pairs.get(frozenset((a, b)))
+        return f"the pair is given as related in related-occupations.tsv:{line}" if line else None
+
+    seen_pairs = _read_pairs(folder, "related-occupations.tsv", "related_occupation", OG.relatedOccupation,
+                             dictionary, g, ctx, occupations, problems, [])
+    excluded_pairs = _read_pairs(folder, "unrelated-occupations.tsv", "unrelated_occupation",
+                                 OG.notRelatedOccupation, dictionary, g, ctx, occupations, problems,
+                                 [same_group_only, given_as_related])
     if problems:
         raise SourceErrors(problems)
     ctx.note("eligibility rules", f"{len(sets)} rule sets, {len(rules)} rules (routes), "
@@ -284,3 +259,32 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         ctx.note("eligibility rules", f"{rid}: levels {', '.join(levels)}"
                  + (f"; no rules in the data for levels {', '.join(missing_levels)}" if missing_levels else "")
                  + (f" ({row.get('note')})" if row.get("note") else ""))
+
+
+def _read_pairs(folder: Path, file: str, other_column: str, prop: URIRef, dictionary: dict[str, list[Column]],
+                g: Graph, ctx: BuildContext, occupations: set[str], problems: list[SourceError],
+                checks: list[Callable[[str, str], str | None]]) -> dict[frozenset[str], int]:
+    """Editor-maintained occupation pairs (symmetric ``prop``): pair -> line, problems collected."""
+    pairs: dict[frozenset[str], int] = {}
+    for row in read_table(folder, file, dictionary):
+        a, b = row["occupation"], row[other_column]
+        bad = [x for x in (a, b) if x not in occupations]
+        if bad:
+            problems.append(row.error(f"not an occupation of the classification: {', '.join(bad)}"))
+            continue
+        if a == b:
+            problems.append(row.error("an occupation is always related to itself; no row needed"))
+            continue
+        message = next((m for check in checks if (m := check(a, b))), None)
+        if message:
+            problems.append(row.error(message))
+            continue
+        pair = frozenset((a, b))
+        if pair in pairs:
+            problems.append(row.error(f"the pair is already given at line {pairs[pair]}"))
+            continue
+        pairs[pair] = row.line
+        ia, ib = ctx.entries[a][0], ctx.entries[b][0]
+        g.add((ia, prop, ib))
+        g.add((ib, prop, ia))
+    return pairs

@@ -80,7 +80,7 @@ EnabledGzipContent  = 0
 ; the search index reads one row per classification entry: at 100x synthetic scale ~210,000
 ResultSetMaxRows    = {max_rows}
 MaxQueryCostEstimationTime = 400
-MaxQueryExecutionTime = 120
+MaxQueryExecutionTime = {max_query_seconds}
 """
 
 
@@ -104,12 +104,13 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
 
 class VirtuosoServer:
     def __init__(self, folder: Path, *, buffers: int = 20_000, max_rows: int = 1_000_000,
-                 after_image_limit: int = 2_000_000_000) -> None:
+                 after_image_limit: int = 2_000_000_000, max_query_seconds: int = 120) -> None:
         self.folder = Path(folder)
         self.bulk_dir = self.folder / "bulk"
         self.buffers = buffers
         self.max_rows = max_rows
         self.after_image_limit = after_image_limit
+        self.max_query_seconds = max_query_seconds  # also bounds an update, so the swap of a release
         self.http_port = 0
         self.sql_port = 0
         self.user = "dba"
@@ -150,7 +151,8 @@ class VirtuosoServer:
         ini.write_text(INI.format(dir=self.folder, bulk_dir=self.bulk_dir, sql_port=self.sql_port,
                                   http_port=self.http_port, buffers=self.buffers,
                                   dirty_buffers=self.buffers * 3 // 4, max_rows=self.max_rows,
-                                  after_image_limit=self.after_image_limit))
+                                  after_image_limit=self.after_image_limit,
+                                  max_query_seconds=self.max_query_seconds))
         log = (self.folder / "virtuoso.out").open("wb")
         self.process = subprocess.Popen(
             [VIRTUOSO, "+foreground", "+configfile", str(ini)], cwd=self.folder,  # type: ignore[list-item]

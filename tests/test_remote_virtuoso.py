@@ -205,7 +205,6 @@ OTHER_AREAS = [
     "/api/new-occupations/coverage", "/new-occupations", "/api/majors", "/api/occupations/2-02-38-01/majors",
     "/majors", "/api/certificates", "/api/credit-equivalences", "/certificates",
 ]
-# Differences found by this test in other areas' code, with the fix; they fail here until fixed.
 # Differences found here and fixed in the code (each query now handles both backends):
 # - RuleBook.load listed rule sets in backend row order -> sorted by start date and id;
 # - the batch note was a GROUP_CONCAT in open order -> split, sorted and joined in Python;
@@ -510,6 +509,31 @@ def test_a_failed_load_changes_nothing(virtuoso, remote):  # type: ignore[no-unt
     leftovers = _raw_select(virtuoso, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
                                       f'FILTER(STRSTARTS(STR(?g), "{LOADING_PREFIX}")) }}')
     assert leftovers == []
+
+
+@needs_virtuoso
+def test_a_swap_the_server_cannot_hold_is_refused_whole(built, tmp_path):  # type: ignore[no-untyped-def]
+    """The swap is one transaction: on a server whose after-image limit is smaller than the release
+    (the Virtuoso default, 50 MB, is too small from ~300k triples; here 2 MB) it fails as a whole,
+    the served graphs stay as they were, nothing temporary is left, and the error names the
+    setting to raise."""
+    server = VirtuosoServer(tmp_path / "small", buffers=10_000, after_image_limit=2_000_000).start()
+    try:
+        read, write = RemoteStore(server.endpoint), _writer(server)
+        # the bulk loader commits row by row, so only the swap is one transaction
+        bulk = VirtuosoBulkLoader(server.sql_address, server.user, server.password, server.bulk_dir)
+        sources = sources_from_store(built.store_path)
+        load_release(read, write, sources, bulk=bulk, atomic=False)
+        before = _total(read)
+        data = next(s for s in sources if s.graph == DATA)
+        changed = [GraphSource(DATA, data.ntriples + b'<urn:x-test:a> <urn:x-test:b> "c" .\n')]
+        with pytest.raises(LoadError, match="SR325.*raise TransactionAfterImageLimit"):
+            load_release(read, write, changed, bulk=bulk)
+        assert _total(read) == before
+        assert _raw_select(server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                                   f'FILTER(STRSTARTS(STR(?g), "{LOADING_PREFIX}")) }}') == []
+    finally:
+        server.stop()
 
 
 @needs_virtuoso

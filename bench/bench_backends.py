@@ -60,8 +60,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 P = """PREFIX og: <https://w3id.org/occugraph/ontology/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
-DIGITAL = P + """SELECT ?code ?name WHERE {
-  ?o a og:DigitalOccupation ; skos:notation ?code ; skos:prefLabel ?name } ORDER BY ?code LIMIT 100"""
 PER_MAJOR = P + """SELECT ?major (COUNT(DISTINCT ?o) AS ?n) WHERE {
   ?o a og:Occupation ; skos:broader+ ?m . ?m a og:MajorGroup ; skos:notation ?major }
 GROUP BY ?major ORDER BY ?major LIMIT 100"""
@@ -75,7 +73,10 @@ JSON_RESULTS = "application/sparql-results+json"
 REQUESTS: dict[str, tuple[str, str]] = {
     "api lookup 2-02-38-01": ("/api/occupations/2-02-38-01", "application/json"),
     "api search 电子商务": ("/api/occupations?" + urlencode({"q": "电子商务"}), "application/json"),
-    "sparql digital occupations": ("/sparql?" + urlencode({"query": DIGITAL}), JSON_RESULTS),
+    # a learner profile asking the pathway engine (docs/pathways.md), as in tests/test_pathways.py
+    "api pathway 6-31-01-03 L4 to 6-31-01-04 L2": ("/api/pathways?" + urlencode(
+        {"from": "6-31-01-03", "from_level": "4", "level_since": "2021-05-01", "years_worked": "6",
+         "to": "6-31-01-04", "to_level": "2", "as_of": "2026-01-01"}), "application/json"),
     "sparql occupations per major group": ("/sparql?" + urlencode({"query": PER_MAJOR}), JSON_RESULTS),
     "sparql label contains 电子商务": ("/sparql?" + urlencode({"query": CONTAINS}), JSON_RESULTS),
     "sparql construct 2-02-38-01": ("/sparql?" + urlencode({"query": CONSTRUCT}), "text/turtle"),
@@ -83,7 +84,8 @@ REQUESTS: dict[str, tuple[str, str]] = {
 # SPARQL in the request thread (the store's own cost), no rate limits, room for the results
 BENCH_CONFIG = {"QUERY_WORKERS": 0, "RATE_LIMIT_PER_MINUTE": 0, "SPARQL_RATE_LIMIT_PER_MINUTE": 0,
                 "MAX_RESULT_ROWS": 100_000, "ENDPOINT_TIMEOUT": 120.0}
-API_MIX = ["api lookup 2-02-38-01", "api search 电子商务"]
+PATHWAY = "api pathway 6-31-01-03 L4 to 6-31-01-04 L2"
+API_MIX = ["api lookup 2-02-38-01", "api search 电子商务", PATHWAY]
 REQUEST_TIMEOUT = 120.0
 # 8 KiB pages: 240 MB, 640 MB, 8 GB. At 100x the atomic swap (one transaction replacing 13.7M
 # triples) needs the graphs in memory: with 250,000 (2 GB) it ran past 30 minutes, with 1,000,000 219 s.
@@ -164,6 +166,12 @@ def serve(args: argparse.Namespace) -> int:
     with app.app_context():
         get_search_index()
     info["index_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    with app.app_context():
+        from server.blueprints.pathways import get_engine
+
+        get_engine()  # rules and relations, read once (the first pathway request would do it)
+    info["engine_s"] = time.perf_counter() - started
     info["rss_loaded_kib"] = _rss_kib(os.getpid())[0]
     print(json.dumps(info), flush=True)
     waitress_serve(app, host="127.0.0.1", port=args.port, threads=8, ident="occugraph-bench",
@@ -182,6 +190,7 @@ class Row:
     load_s: float | None = None
     load_note: str = ""
     index_s: float | None = None
+    engine_s: float | None = None  # the pathway engine: rules and relations read from the backend
     latency_ms: dict[str, tuple[float, float, int]] = field(default_factory=dict)  # name -> p50, p95, n
     throughput_rps: float | None = None  # all 6 requests in turn
     throughput_errors: int = 0
@@ -256,7 +265,8 @@ def measure_direct(endpoint: str, graphs: list[str], row: Row, args: argparse.Na
     conn.close()
 
 
-def measure(port: int, row: Row, reference: dict[str, object] | None, args: argparse.Namespace) -> dict[str, object]:
+def measure(port: int, row: Row, reference: dict[str, object] | None, args: argparse.Namespace,
+            data: Path) -> dict[str, object]:
     answers: dict[str, object] = {}
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
     for name, (path, accept) in REQUESTS.items():
@@ -274,13 +284,21 @@ def measure(port: int, row: Row, reference: dict[str, object] | None, args: argp
     conn.close()
     # API mix first: a slow SPARQL request still running at the end of the other mix would hold a
     # server thread into the next measurement
-    row.api_throughput_rps, row.api_throughput_errors = throughput(port, API_MIX, args)
-    row.throughput_rps, row.throughput_errors = throughput(port, list(REQUESTS), args)
+    profiles = _profile_paths(data)
+    row.api_throughput_rps, row.api_throughput_errors = throughput(port, API_MIX, args, profiles)
+    row.throughput_rps, row.throughput_errors = throughput(port, list(REQUESTS), args, profiles)
     return answers
 
 
-def throughput(port: int, names: list[str], args: argparse.Namespace) -> tuple[float, int]:
-    """Completed requests per second: --clients threads cycling through ``names`` for --seconds."""
+def _profile_paths(data: Path) -> list[str]:
+    """The learner profiles of bench/synthetic.py as /api/pathways requests."""
+    lines = (data / "profiles.jsonl").read_text(encoding="utf-8").splitlines()
+    return ["/api/pathways?" + urlencode(json.loads(line)) for line in lines if line.strip()]
+
+
+def throughput(port: int, names: list[str], args: argparse.Namespace, profiles: list[str]) -> tuple[float, int]:
+    """Completed requests per second: --clients threads cycling through ``names`` for --seconds;
+    in the pathway slot each client takes the next learner profile (a different query each time)."""
     done = 0
     errors = 0
     lock = threading.Lock()
@@ -291,7 +309,10 @@ def throughput(port: int, names: list[str], args: argparse.Namespace) -> tuple[f
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
         i = offset
         while time.perf_counter() < stop_at:
-            path, accept = REQUESTS[names[i % len(names)]]
+            name = names[i % len(names)]
+            path, accept = REQUESTS[name]
+            if name == PATHWAY and profiles:
+                path = profiles[(i * 7919 + offset) % len(profiles)]
             i += 1
             try:
                 status, _ = fetch(c, path, accept)
@@ -357,7 +378,7 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def prepare_data(scale: int, args: argparse.Namespace) -> tuple[Path, int]:
-    from synthetic import graphs_of_store, write_synthetic
+    from synthetic import graphs_of_store, write_profiles, write_synthetic
 
     out = ROOT / "var" / "bench" / f"{scale}x"
     manifest_path = out / "manifest.json"
@@ -365,10 +386,11 @@ def prepare_data(scale: int, args: argparse.Namespace) -> tuple[Path, int]:
     source_id = str(store.resolve())
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if manifest.get("source") == source_id:
+        if manifest.get("source") == source_id and (out / "profiles.jsonl").exists():
             return out, sum(manifest["triples"].values())
     print(f"[{scale}x] writing synthetic data to {out} ...", file=sys.stderr, flush=True)
     manifest = write_synthetic(graphs_of_store(store), scale, out)
+    manifest["learner_profiles"] = write_profiles(store, scale, out)
     manifest["source"] = source_id
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return out, sum(manifest["triples"].values())
@@ -393,9 +415,10 @@ def run_backend(backend: str, scale: int, data: Path, triples: int, args: argpar
             if not store_dir.exists():
                 raise RuntimeError("the gunicorn row reuses the embedded row's store: list embedded first")
             proc, info = start_server(args, "gunicorn", data, ["--store-dir", str(store_dir)])
-            for path, accept in REQUESTS.values():  # each worker builds its search index on first use
+            # each worker builds its search index and pathway engine on first use (minutes at 100x)
+            for path, accept in REQUESTS.values():
                 for _ in range(4):
-                    c = http.client.HTTPConnection("127.0.0.1", info["port"], timeout=REQUEST_TIMEOUT)
+                    c = http.client.HTTPConnection("127.0.0.1", info["port"], timeout=args.start_budget)
                     fetch(c, path, accept)
                     c.close()
         elif backend == "rdflib":
@@ -426,8 +449,9 @@ def run_backend(backend: str, scale: int, data: Path, triples: int, args: argpar
         if row.load_s is None:
             row.load_s = info.get("load_s")
         row.index_s = info["index_s"]
+        row.engine_s = info.get("engine_s")
         row.rss_app_mib = (info["rss_loaded_kib"] or _tree_rss_kib(proc.pid)[0]) / 1024
-        answers = measure(info["port"], row, reference, args)
+        answers = measure(info["port"], row, reference, args, data)
         if virtuoso is not None:
             measure_direct(virtuoso.endpoint, sorted(read.graph_names()), row, args)
         row.peak_app_mib = _tree_rss_kib(proc.pid)[1] / 1024
@@ -471,26 +495,27 @@ def replace_release(virtuoso, read, write, sources, bulk, scale: int) -> str:  #
 
 def markdown(rows: list[Row]) -> str:
     names = list(REQUESTS)
-    out = ["| scale | backend | triples | load s | index s | " + " | ".join(names) + " | req/s all 6 (errors) | "
-           "req/s API only (errors) | RSS MiB app (+server) | peak MiB app (+server) |",
-           "|---" * (8 + len(names)) + "|"]
+    out = ["| scale | backend | triples | load s | index s | engine s | " + " | ".join(names)
+           + " | req/s all 6 (errors) | req/s API only (errors) | RSS MiB app (+server) | peak MiB app (+server) |",
+           "|---" * (9 + len(names)) + "|"]
     for r in rows:
         if r.error:
-            out.append(f"| {r.scale}x | {r.backend} | {r.triples:,} | {r.error} |" + " |" * (6 + len(names)))
+            out.append(f"| {r.scale}x | {r.backend} | {r.triples:,} | {r.error} |" + " |" * (7 + len(names)))
             continue
         lat = [f"{r.latency_ms[n][0]:.1f} / {r.latency_ms[n][1]:.1f}" if n in r.latency_ms else "—" for n in names]
         server = f" (+{r.rss_server_mib:.0f})" if r.rss_server_mib else ""
         peak = f" (+{r.peak_server_mib:.0f})" if r.peak_server_mib else ""
         load = "—" if r.load_s is None else f"{r.load_s:.1f}"
         index = "—" if r.index_s is None else f"{r.index_s:.2f}"
-        out.append(f"| {r.scale}x | {r.backend} | {r.triples:,} | {load} | {index} | "
+        engine = "—" if r.engine_s is None else f"{r.engine_s:.1f}"
+        out.append(f"| {r.scale}x | {r.backend} | {r.triples:,} | {load} | {index} | {engine} | "
                    + " | ".join(lat)
                    + f" | {r.throughput_rps:.1f} ({r.throughput_errors}) | {r.api_throughput_rps:.1f} "
                    f"({r.api_throughput_errors}) | {r.rss_app_mib:.0f}{server} | "
                    f"{r.peak_app_mib:.0f}{peak} |")
         if r.direct_ms:
             direct = [f"{r.direct_ms[n][0]:.1f} / {r.direct_ms[n][1]:.1f}" if n in r.direct_ms else "" for n in names]
-            out.append(f"| {r.scale}x | ↳ Virtuoso /sparql direct | | | | " + " | ".join(direct) + " | | | | |")
+            out.append(f"| {r.scale}x | ↳ Virtuoso /sparql direct | | | | | " + " | ".join(direct) + " | | | | |")
     return "\n".join(out)
 
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/synthetic.py --factor 10 --out var/bench/10x [--store var/store]
 
-Reads the graphs of a built store and writes ``ontology.nt``, ``data.nt`` and ``manifest.json``
+Reads the graphs of a built store and writes ``ontology.nt``, ``data.nt``, ``profiles.jsonl`` and ``manifest.json``
 to ``--out``. The ontology graph is copied unchanged. The data graph is the real one plus
 ``factor - 1`` copies of every entity that belongs to the classification and what hangs off it:
 occupations and groups with their main tasks, skill standards with their levels and
@@ -27,6 +27,15 @@ How a copy differs from the original (copy k = 1 .. factor-1, suffix ``-kk``):
 * Definitions, task texts and requirement texts are copied as they are (same length, same
   characters; text search cost scales with the copies).
 * Blank nodes, if any, are renamed per copy.
+
+Learner profiles (``profiles.jsonl``, one ``/api/pathways`` query per line) are the other input
+the pathway engine sees. There is no public data on real learners, so they are shaped by the
+rules: one learner for every (occupation, level 4..1) that has eligibility rules in the real
+graph, holding the certificate one level lower in the same occupation (even positions: a
+promotion) or in a related occupation (odd positions: a move), with years worked and certificate
+dates spread deterministically. At ``factor`` x there are ``factor`` learners for each target,
+differing in years and dates; they target real occupations only, because the API addresses
+occupations by real code (copies have none).
 
 The output is deterministic: the same store and factor give byte-identical files.
 """
@@ -189,6 +198,39 @@ def write_synthetic(graphs: dict[str, bytes], factor: int, out: Path) -> dict[st
     return manifest
 
 
+PROFILE_AS_OF = "2026-01-01"
+
+
+def learner_profiles(store_path: Path, factor: int) -> list[dict[str, str]]:
+    """Pathway queries shaped by the real rules (see the module docstring), ``factor`` per target."""
+    from graph.pathways import PathwayEngine
+    from graph.store import EmbeddedStore
+
+    engine = PathwayEngine.from_store(EmbeddedStore(store_path.resolve()))
+    targets = sorted((occ, level) for occ, level in engine.rules_at if level in {"1", "2", "3", "4"})
+    profiles = []
+    for k in range(factor):
+        for i, (target, level) in enumerate(targets):
+            origin = target
+            if i % 2:  # a move from a related occupation, where there is one
+                others = [o for o in engine.related_to(target) if o != target]
+                origin = others[(i + k) % len(others)] if others else target
+            n = int(hashlib.sha256(f"{k}:{target}:{level}".encode()).hexdigest()[:8], 16)
+            profiles.append({"from": origin, "from_level": str(int(level) + 1),
+                             "level_since": f"{2012 + n % 12}-{1 + n // 12 % 12:02d}-01",
+                             "years_worked": str(1 + n // 144 % 15), "to": target, "to_level": level,
+                             "as_of": PROFILE_AS_OF})
+    return profiles
+
+
+def write_profiles(store_path: Path, factor: int, out: Path) -> int:
+    profiles = learner_profiles(store_path, factor)
+    with (out / "profiles.jsonl").open("w", encoding="utf-8") as fh:
+        for p in profiles:
+            fh.write(json.dumps(p, ensure_ascii=False, sort_keys=True) + "\n")
+    return len(profiles)
+
+
 def graphs_of_store(store_path: Path) -> dict[str, bytes]:
     store = ox.Store.read_only(str(store_path.resolve()))
     return {g.value: store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b""
@@ -207,7 +249,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"synthetic: no store at {args.store}; run `occugraph build` first", file=sys.stderr)
         return 1
     manifest = write_synthetic(graphs_of_store(args.store), args.factor, args.out)
-    print(json.dumps({k: manifest[k] for k in ("factor", "triples", "seconds")}, ensure_ascii=False))
+    manifest["learner_profiles"] = write_profiles(args.store, args.factor, args.out)
+    (args.out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+                                            encoding="utf-8")
+    print(json.dumps({k: manifest[k] for k in ("factor", "triples", "learner_profiles", "seconds")},
+                     ensure_ascii=False))
     return 0
 
 

@@ -14,15 +14,17 @@ var/bench/<n>x/) and each backend, one after the other:
    rdflib = parsing them into a ``Dataset`` (bench/rdflib_backend.py); Virtuoso = a scratch
    server (tests/virtuoso, loopback only) and ``graph.remote.load_release`` with Virtuoso's bulk
    loader, plus the Graph Store Protocol path up to 10x. Then the app's search index is built
-   (``SearchIndex.load``, one SPARQL query) and timed.
+   (``SearchIndex.load``, one SPARQL query) and the pathway engine (rules, standards, relations)
+   are built and timed.
 2. **Serve** the same Flask app (waitress, 8 threads) in its own process on loopback, SPARQL in
    the request thread (``QUERY_WORKERS=0``: the store's own cost, no worker-process hop), rate
    limits off. For Virtuoso the app holds a ``RemoteStore`` on the scratch server's /sparql.
 3. **Latency** of the 6 requests below, one keep-alive connection: 2 warm-up requests, then up
    to ``--reps`` timed ones within ``--budget`` seconds per request (at least 3): p50 and p95.
 4. **Throughput** under concurrent load: ``--clients`` threads, each with its own keep-alive
-   connection, cycling through the two API calls (lookup, search) for ``--seconds``, then through
-   all 6 requests for as long; completed requests per second of each mix.
+   connection, cycling through the three API calls (lookup, search, pathway) for ``--seconds``,
+   then through all 6 requests for as long; completed requests per second of each mix. In the
+   pathway slot every request takes the next learner profile of bench/synthetic.py.
 5. **Memory**: resident set (VmRSS) of the server process after loading and its peak (VmHWM)
    after the load test; for Virtuoso, the app process plus virtuoso-t.
 

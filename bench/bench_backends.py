@@ -380,7 +380,7 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def prepare_data(scale: int, args: argparse.Namespace) -> tuple[Path, int]:
-    from synthetic import graphs_of_store, write_profiles, write_synthetic
+    from synthetic import write_benchmark_data
 
     out = ROOT / "var" / "bench" / f"{scale}x"
     manifest_path = out / "manifest.json"
@@ -391,10 +391,7 @@ def prepare_data(scale: int, args: argparse.Namespace) -> tuple[Path, int]:
         if manifest.get("source") == source_id and (out / "profiles.jsonl").exists():
             return out, sum(manifest["triples"].values())
     print(f"[{scale}x] writing synthetic data to {out} ...", file=sys.stderr, flush=True)
-    manifest = write_synthetic(graphs_of_store(store), scale, out)
-    manifest["learner_profiles"] = write_profiles(store, scale, out)
-    manifest["source"] = source_id
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    manifest = write_benchmark_data(store, scale, out, source=source_id)
     return out, sum(manifest["triples"].values())
 
 

@@ -194,7 +194,6 @@ def write_synthetic(graphs: dict[str, bytes], factor: int, out: Path) -> dict[st
         "real_entity_mentions_by_kind": dict(sorted(kinds.items())),
         "seconds": round(time.perf_counter() - started, 1),
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return manifest
 
 
@@ -223,12 +222,17 @@ def learner_profiles(store_path: Path, factor: int) -> list[dict[str, str]]:
     return profiles
 
 
-def write_profiles(store_path: Path, factor: int, out: Path) -> int:
+def write_benchmark_data(store_path: Path, factor: int, out: Path, **extra: object) -> dict[str, object]:
+    """Everything a benchmark reads at ``factor`` x: the graphs, the learner profiles and the
+    manifest (with ``extra`` entries); returns the manifest."""
+    manifest = write_synthetic(graphs_of_store(store_path), factor, out)
     profiles = learner_profiles(store_path, factor)
     with (out / "profiles.jsonl").open("w", encoding="utf-8") as fh:
         for p in profiles:
             fh.write(json.dumps(p, ensure_ascii=False, sort_keys=True) + "\n")
-    return len(profiles)
+    manifest.update(learner_profiles=len(profiles), **extra)
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return manifest
 
 
 def graphs_of_store(store_path: Path) -> dict[str, bytes]:
@@ -248,10 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.store.exists():
         print(f"synthetic: no store at {args.store}; run `occugraph build` first", file=sys.stderr)
         return 1
-    manifest = write_synthetic(graphs_of_store(args.store), args.factor, args.out)
-    manifest["learner_profiles"] = write_profiles(args.store, args.factor, args.out)
-    (args.out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
-                                            encoding="utf-8")
+    manifest = write_benchmark_data(args.store, args.factor, args.out)
     print(json.dumps({k: manifest[k] for k in ("factor", "triples", "learner_profiles", "seconds")},
                      ensure_ascii=False))
     return 0

@@ -246,7 +246,7 @@ class RuleBook:
 
     def __post_init__(self) -> None:
         # by occupation, in the list's order (newest first): the pathway engine asks for every
-        # occupation, and a scan per call was quadratic (63k x 70k at 100x benchmark scale)
+        # occupation, and a scan per call was quadratic (over 20 minutes at 100x benchmark scale)
         self._by_occupation: dict[str, list[StandardRef]] = defaultdict(list)
         for ref in self.standards:
             if ref.occupation:

@@ -12,7 +12,7 @@ var/bench/<n>x/) and each backend, one after the other:
 
 1. **Load**: embedded = a new on-disk pyoxigraph store from the N-Triples (bulk_load, optimize);
    rdflib = parsing them into a ``Dataset`` (bench/rdflib_backend.py); Virtuoso = a scratch
-   server (tests/virtuoso, loopback only) and ``graph.remote.load_release`` with Virtuoso's bulk
+   server (tests/virtuoso, loopback only) and ``graph.store.remote.load_release`` with Virtuoso's bulk
    loader, plus the Graph Store Protocol path up to 10x. Then the app's search index is built
    (``SearchIndex.load``, one SPARQL query) and the pathway engine (rules, standards, relations)
    are built and timed.
@@ -62,30 +62,56 @@ sys.path.insert(0, str(ROOT / "tests"))
 P = """PREFIX og: <https://w3id.org/occugraph/ontology/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
-PER_MAJOR = P + """SELECT ?major (COUNT(DISTINCT ?o) AS ?n) WHERE {
+PER_MAJOR = (
+    P
+    + """SELECT ?major (COUNT(DISTINCT ?o) AS ?n) WHERE {
   ?o a og:Occupation ; skos:broader+ ?m . ?m a og:MajorGroup ; skos:notation ?major }
 GROUP BY ?major ORDER BY ?major LIMIT 100"""
-CONTAINS = P + """SELECT ?code ?name WHERE {
+)
+CONTAINS = (
+    P
+    + """SELECT ?code ?name WHERE {
   ?o skos:prefLabel ?name ; skos:notation ?code FILTER(CONTAINS(?name, "电子商务")) } ORDER BY ?code LIMIT 50"""
-CONSTRUCT = P + """CONSTRUCT { ?o ?p ?v . ?t ?tp ?tv } WHERE {
+)
+CONSTRUCT = (
+    P
+    + """CONSTRUCT { ?o ?p ?v . ?t ?tp ?tv } WHERE {
   { ?o skos:notation "2-02-38-01" ; ?p ?v }
   UNION { ?o skos:notation "2-02-38-01" ; og:hasMainTask ?t . ?t ?tp ?tv } }"""
+)
 JSON_RESULTS = "application/sparql-results+json"
 # name -> (path, Accept); the same at every scale (synthetic copies never take a real code)
 REQUESTS: dict[str, tuple[str, str]] = {
     "api lookup 2-02-38-01": ("/api/occupations/2-02-38-01", "application/json"),
     "api search 电子商务": ("/api/occupations?" + urlencode({"q": "电子商务"}), "application/json"),
     # a learner profile asking the pathway engine (docs/pathways.md), as in tests/test_pathways.py
-    "api pathway 6-31-01-03 L4 to 6-31-01-04 L2": ("/api/pathways?" + urlencode(
-        {"from": "6-31-01-03", "from_level": "4", "level_since": "2021-05-01", "years_worked": "6",
-         "to": "6-31-01-04", "to_level": "2", "as_of": "2026-01-01"}), "application/json"),
+    "api pathway 6-31-01-03 L4 to 6-31-01-04 L2": (
+        "/api/pathways?"
+        + urlencode(
+            {
+                "from": "6-31-01-03",
+                "from_level": "4",
+                "level_since": "2021-05-01",
+                "years_worked": "6",
+                "to": "6-31-01-04",
+                "to_level": "2",
+                "as_of": "2026-01-01",
+            }
+        ),
+        "application/json",
+    ),
     "sparql occupations per major group": ("/sparql?" + urlencode({"query": PER_MAJOR}), JSON_RESULTS),
     "sparql label contains 电子商务": ("/sparql?" + urlencode({"query": CONTAINS}), JSON_RESULTS),
     "sparql construct 2-02-38-01": ("/sparql?" + urlencode({"query": CONSTRUCT}), "text/turtle"),
 }
 # SPARQL in the request thread (the store's own cost), no rate limits, room for the results
-BENCH_CONFIG = {"QUERY_WORKERS": 0, "RATE_LIMIT_PER_MINUTE": 0, "SPARQL_RATE_LIMIT_PER_MINUTE": 0,
-                "MAX_RESULT_ROWS": 100_000, "ENDPOINT_TIMEOUT": 120.0}
+BENCH_CONFIG = {
+    "QUERY_WORKERS": 0,
+    "RATE_LIMIT_PER_MINUTE": 0,
+    "SPARQL_RATE_LIMIT_PER_MINUTE": 0,
+    "MAX_RESULT_ROWS": 100_000,
+    "ENDPOINT_TIMEOUT": 120.0,
+}
 PATHWAY = "api pathway 6-31-01-03 L4 to 6-31-01-04 L2"
 API_MIX = ["api lookup 2-02-38-01", "api search 电子商务", PATHWAY]
 REQUEST_TIMEOUT = 120.0
@@ -137,12 +163,12 @@ def serve(args: argparse.Namespace) -> int:
         print(json.dumps({"load_s": time.perf_counter() - started}), flush=True)
         return 0
     if args.serve == "gunicorn":  # `occugraph serve --workers 2`: each worker opens the store read-only
-        from graph.cli_remote import serve_workers
+        from graph.cli.store_options import serve_workers
 
         print(json.dumps({"rss_loaded_kib": 0, "index_s": None}), flush=True)
         return serve_workers({"STORE_PATH": args.store_dir, **BENCH_CONFIG}, "127.0.0.1", args.port, 2, 8)
     if args.serve == "embedded":
-        from graph.store import EmbeddedStore
+        from graph.store.embedded import EmbeddedStore
 
         config: dict[str, object] = {"STORE": EmbeddedStore(Path(args.store_dir))}  # read-only, as served
     elif args.serve == "rdflib":
@@ -154,9 +180,15 @@ def serve(args: argparse.Namespace) -> int:
         try:
             store = RdflibStore({g: p.read_bytes() for g, p in _graph_files(Path(args.data)).items()})
         except MemoryError:
-            print(json.dumps({"error": f"MemoryError after {time.perf_counter() - started:.0f} s of parsing: "
-                                       f"rdflib needs more than {args.max_gb:g} GB (address space) for this data"}),
-                  flush=True)
+            print(
+                json.dumps(
+                    {
+                        "error": f"MemoryError after {time.perf_counter() - started:.0f} s of parsing: "
+                        f"rdflib needs more than {args.max_gb:g} GB (address space) for this data"
+                    }
+                ),
+                flush=True,
+            )
             os._exit(1)  # freeing millions of objects would take minutes
         info["load_s"] = time.perf_counter() - started
         config = {"STORE": store}
@@ -176,8 +208,9 @@ def serve(args: argparse.Namespace) -> int:
     info["engine_s"] = time.perf_counter() - started
     info["rss_loaded_kib"] = _rss_kib(os.getpid())[0]
     print(json.dumps(info), flush=True)
-    waitress_serve(app, host="127.0.0.1", port=args.port, threads=8, ident="occugraph-bench",
-                   channel_timeout=REQUEST_TIMEOUT * 2)
+    waitress_serve(
+        app, host="127.0.0.1", port=args.port, threads=8, ident="occugraph-bench", channel_timeout=REQUEST_TIMEOUT * 2
+    )
     return 0
 
 
@@ -267,8 +300,9 @@ def measure_direct(endpoint: str, graphs: list[str], row: Row, args: argparse.Na
     conn.close()
 
 
-def measure(port: int, row: Row, reference: dict[str, object] | None, args: argparse.Namespace,
-            data: Path) -> dict[str, object]:
+def measure(
+    port: int, row: Row, reference: dict[str, object] | None, args: argparse.Namespace, data: Path
+) -> dict[str, object]:
     answers: dict[str, object] = {}
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
     for name, (path, accept) in REQUESTS.items():
@@ -395,16 +429,27 @@ def prepare_data(scale: int, args: argparse.Namespace) -> tuple[Path, int]:
     return out, sum(manifest["triples"].values())
 
 
-def run_backend(backend: str, scale: int, data: Path, triples: int, args: argparse.Namespace,
-                reference: dict[str, object] | None, scratch: Path) -> tuple[Row, dict[str, object] | None]:
+def run_backend(
+    backend: str,
+    scale: int,
+    data: Path,
+    triples: int,
+    args: argparse.Namespace,
+    reference: dict[str, object] | None,
+    scratch: Path,
+) -> tuple[Row, dict[str, object] | None]:
     row = Row(scale, backend, triples)
     virtuoso = None
     proc = None
     try:
         if backend == "embedded":
             store_dir = ["--store-dir", str(scratch / f"oxigraph-{scale}x")]
-            done = subprocess.run([sys.executable, __file__, "--serve", "embedded-load", "--data", str(data),
-                                   *store_dir], capture_output=True, text=True, check=False)
+            done = subprocess.run(
+                [sys.executable, __file__, "--serve", "embedded-load", "--data", str(data), *store_dir],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if done.returncode != 0:
                 raise RuntimeError(f"loading the embedded store failed: {done.stderr[-500:]}")
             row.load_s = json.loads(done.stdout.splitlines()[-1])["load_s"]
@@ -425,14 +470,18 @@ def run_backend(backend: str, scale: int, data: Path, triples: int, args: argpar
         else:
             from virtuoso import VirtuosoServer, available
 
-            from graph.remote import GraphSource, RemoteStore, VirtuosoBulkLoader, WriteEndpoint, load_release
+            from graph.store.remote import GraphSource, RemoteStore, VirtuosoBulkLoader, WriteEndpoint, load_release
 
             if not available():
                 row.error = "virtuoso-t not installed"
                 return row, None
             # the swap of a release is one update: give it room (and time) to finish
-            virtuoso = VirtuosoServer(scratch / f"virtuoso-{scale}x", buffers=VIRTUOSO_BUFFERS.get(scale, 250_000),
-                                      after_image_limit=2_000_000_000, max_query_seconds=1800)
+            virtuoso = VirtuosoServer(
+                scratch / f"virtuoso-{scale}x",
+                buffers=VIRTUOSO_BUFFERS.get(scale, 250_000),
+                after_image_limit=2_000_000_000,
+                max_query_seconds=1800,
+            )
             t0 = time.perf_counter()
             virtuoso.start()
             start_s = time.perf_counter() - t0
@@ -475,28 +524,39 @@ def run_backend(backend: str, scale: int, data: Path, triples: int, args: argpar
 def replace_release(virtuoso, read, write, sources, bulk, scale: int) -> str:  # type: ignore[no-untyped-def]
     """Atomic replacement of the loaded release (temporary graphs, then one MOVE request), last,
     because at 100x it may bring the server down."""
-    from graph.remote import load_release
+    from graph.store.remote import load_release
 
     notes: list[str] = []
     for method in ["gsp", "bulk"] if scale <= 10 else ["bulk"]:
         t0 = time.perf_counter()
         try:
-            load_release(read, write, sources, method=method, bulk=bulk,
-                         progress=lambda m: notes.append(m.strip()) if "swapped" in m else None)
+            load_release(
+                read,
+                write,
+                sources,
+                method=method,
+                bulk=bulk,
+                progress=lambda m: notes.append(m.strip()) if "swapped" in m else None,
+            )
             notes.append(f"atomic replace by {method}: {time.perf_counter() - t0:.1f} s")
         except Exception as exc:  # noqa: BLE001 - recorded
             tail = virtuoso.log_tail(3).replace("\n", " / ")
-            notes.append(f"atomic replace by {method} failed after {time.perf_counter() - t0:.1f} s: {exc}"[:300]
-                         + f" [virtuoso-t {'alive' if virtuoso.process.poll() is None else 'exited'}: {tail}]")
+            notes.append(
+                f"atomic replace by {method} failed after {time.perf_counter() - t0:.1f} s: {exc}"[:300]
+                + f" [virtuoso-t {'alive' if virtuoso.process.poll() is None else 'exited'}: {tail}]"
+            )
             break
     return "; ".join(notes)
 
 
 def markdown(rows: list[Row]) -> str:
     names = list(REQUESTS)
-    out = ["| scale | backend | triples | load s | index s | engine s | " + " | ".join(names)
-           + " | req/s all 6 (errors) | req/s API only (errors) | RSS MiB app (+server) | peak MiB app (+server) |",
-           "|---" * (9 + len(names)) + "|"]
+    out = [
+        "| scale | backend | triples | load s | index s | engine s | "
+        + " | ".join(names)
+        + " | req/s all 6 (errors) | req/s API only (errors) | RSS MiB app (+server) | peak MiB app (+server) |",
+        "|---" * (9 + len(names)) + "|",
+    ]
     for r in rows:
         if r.error:
             out.append(f"| {r.scale}x | {r.backend} | {r.triples:,} | {r.error} |" + " |" * (7 + len(names)))
@@ -507,11 +567,13 @@ def markdown(rows: list[Row]) -> str:
         load = "—" if r.load_s is None else f"{r.load_s:.1f}"
         index = "—" if r.index_s is None else f"{r.index_s:.2f}"
         engine = "—" if r.engine_s is None else f"{r.engine_s:.1f}"
-        out.append(f"| {r.scale}x | {r.backend} | {r.triples:,} | {load} | {index} | {engine} | "
-                   + " | ".join(lat)
-                   + f" | {r.throughput_rps:.1f} ({r.throughput_errors}) | {r.api_throughput_rps:.1f} "
-                   f"({r.api_throughput_errors}) | {r.rss_app_mib:.0f}{server} | "
-                   f"{r.peak_app_mib:.0f}{peak} |")
+        out.append(
+            f"| {r.scale}x | {r.backend} | {r.triples:,} | {load} | {index} | {engine} | "
+            + " | ".join(lat)
+            + f" | {r.throughput_rps:.1f} ({r.throughput_errors}) | {r.api_throughput_rps:.1f} "
+            f"({r.api_throughput_errors}) | {r.rss_app_mib:.0f}{server} | "
+            f"{r.peak_app_mib:.0f}{peak} |"
+        )
         if r.direct_ms:
             direct = [f"{r.direct_ms[n][0]:.1f} / {r.direct_ms[n][1]:.1f}" if n in r.direct_ms else "" for n in names]
             out.append(f"| {r.scale}x | ↳ Virtuoso /sparql direct | | | | | " + " | ".join(direct) + " | | | | |")
@@ -521,22 +583,31 @@ def markdown(rows: list[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="1,10", help="comma-separated multiples of the real data (default 1,10)")
-    parser.add_argument("--backends", default="embedded,gunicorn,rdflib,virtuoso",
-                        help="embedded, gunicorn (embedded store, 2 gunicorn workers; after embedded), rdflib, "
-                             "virtuoso (default: all four)")
+    parser.add_argument(
+        "--backends",
+        default="embedded,gunicorn,rdflib,virtuoso",
+        help="embedded, gunicorn (embedded store, 2 gunicorn workers; after embedded), rdflib, "
+        "virtuoso (default: all four)",
+    )
     parser.add_argument("--store", default=str(ROOT / "var" / "store"), help="built store (default var/store)")
     parser.add_argument("--reps", type=int, default=30, help="timed requests per request kind (default 30)")
     parser.add_argument("--budget", type=float, default=15.0, help="seconds per request kind (default 15)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads (default 8)")
     parser.add_argument("--seconds", type=float, default=10.0, help="load test length (default 10 s)")
-    parser.add_argument("--rdflib-max-gb", type=float, default=8.0,
-                        help="address-space cap of the rdflib server process (default 8 GB)")
-    parser.add_argument("--start-budget", type=float, default=1800.0,
-                        help="seconds a server process may take to load its data and start (default 1800)")
+    parser.add_argument(
+        "--rdflib-max-gb", type=float, default=8.0, help="address-space cap of the rdflib server process (default 8 GB)"
+    )
+    parser.add_argument(
+        "--start-budget",
+        type=float,
+        default=1800.0,
+        help="seconds a server process may take to load its data and start (default 1800)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "backends.json")
     # the server process
-    parser.add_argument("--serve", choices=["embedded-load", "embedded", "gunicorn", "rdflib", "remote"],
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--serve", choices=["embedded-load", "embedded", "gunicorn", "rdflib", "remote"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--store-dir", help=argparse.SUPPRESS)
@@ -561,13 +632,24 @@ def main(argv: list[str] | None = None) -> int:
                 if backend == "embedded" and answers is not None:
                     reference = answers
                 rows.append(row)
-                print(f"[{scale}x] {backend}: {json.dumps(asdict(row), ensure_ascii=False)}", file=sys.stderr,
-                      flush=True)
+                print(
+                    f"[{scale}x] {backend}: {json.dumps(asdict(row), ensure_ascii=False)}", file=sys.stderr, flush=True
+                )
             shutil.rmtree(Path(tmp) / f"oxigraph-{scale}x", ignore_errors=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"load_average_before": load, "load_average_after": os.getloadavg(),
-                                    "args": {k: str(v) for k, v in vars(args).items()},
-                                    "rows": [asdict(r) for r in rows]}, ensure_ascii=False, indent=2) + "\n")
+    args.out.write_text(
+        json.dumps(
+            {
+                "load_average_before": load,
+                "load_average_after": os.getloadavg(),
+                "args": {k: str(v) for k, v in vars(args).items()},
+                "rows": [asdict(r) for r in rows],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n"
+    )
     print(markdown(rows))
     for r in rows:
         for m in r.mismatches:

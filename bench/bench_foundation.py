@@ -8,7 +8,7 @@ Not part of the test suite. Run from the checkout:
 
 What it does, in one run:
 1. Copies ontology/ and standards/ to a temporary root (so edits made meanwhile do not change
-   the input) and runs the full build (``graph.build.build``) ``--build-reps`` times into
+   the input) and runs the full build (``graph.build.pipeline.build``) ``--build-reps`` times into
    temporary folders, timing each run and each of its steps.
 2. Serves the store of the last build over real HTTP on loopback, three ways, one server
    process each:
@@ -125,7 +125,7 @@ def bench_build(reps: int) -> tuple[list[float], list[float], dict[str, list[flo
 
     CPU time (this process's, all threads) is less disturbed than wall time when other work
     shares the machine's cores."""
-    from graph.build import build
+    from graph.build.pipeline import build
 
     src = Path(tempfile.mkdtemp(prefix="occugraph-bench-src-"))
     shutil.copytree(ROOT / "ontology", src / "ontology")
@@ -174,7 +174,7 @@ def serve_child(backend: str, store_path: str, port: int) -> None:
     """Run in a child process: serve the app on one backend with waitress (as `occugraph serve`)."""
     from waitress import serve
 
-    from graph.store import EmbeddedStore
+    from graph.store.embedded import EmbeddedStore
     from server import create_app
 
     started = time.perf_counter()

@@ -41,8 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.pathways import PathwayEngine, QueryParser  # noqa: E402
-from graph.store import EmbeddedStore  # noqa: E402
+from graph.pathways.engine import PathwayEngine, QueryParser  # noqa: E402
+from graph.store.embedded import EmbeddedStore  # noqa: E402
 
 AS_OF = date(2026, 1, 1)
 
@@ -55,8 +55,12 @@ def questions(engine: PathwayEngine, n: int, seed: int) -> list[dict[str, object
     for _ in range(n):
         a = rnd.choice(with_rules)
         held = rnd.choice([None, "5", "4", "3", "2"])
-        q: dict[str, object] = {"from": a, "years_worked": rnd.randint(0, 15), "as_of": AS_OF.isoformat(),
-                                "max_routes": 3}
+        q: dict[str, object] = {
+            "from": a,
+            "years_worked": rnd.randint(0, 15),
+            "as_of": AS_OF.isoformat(),
+            "max_routes": 3,
+        }
         if held:
             q["from_level"] = held
             q["level_since"] = (AS_OF - timedelta(days=rnd.randint(0, 8 * 365))).isoformat()
@@ -92,8 +96,9 @@ def run_queries(engine: PathwayEngine, qs: list[dict[str, object]]) -> list[tupl
         params = {k: v for k, v in q.items() if not k.startswith("_")}
         parsed = parser.parse(params)
         t = time.perf_counter()
-        r = engine.find_routes(parsed.profile, parsed.target or "", parsed.target_level or "", parsed.max_routes,
-                               origin=parsed.origin)
+        r = engine.find_routes(
+            parsed.profile, parsed.target or "", parsed.target_level or "", parsed.max_routes, origin=parsed.origin
+        )
         ms = (time.perf_counter() - t) * 1000
         answer = "routes" if r.routes else "no route"
         out.append((str(q["_kind"]), answer, ms, r.evaluations))
@@ -101,7 +106,7 @@ def run_queries(engine: PathwayEngine, qs: list[dict[str, object]]) -> list[tupl
 
 
 def summary(label: str, ms: list[float]) -> str:
-    return (f"| {label} | {len(ms)} | {statistics.median(ms):.1f} | {pct(ms, 95):.1f} | {max(ms):.1f} |")
+    return f"| {label} | {len(ms)} | {statistics.median(ms):.1f} | {pct(ms, 95):.1f} | {max(ms):.1f} |"
 
 
 def profile_shares(engine: PathwayEngine, qs: list[dict[str, object]]) -> list[tuple[str, float]]:
@@ -113,11 +118,14 @@ def profile_shares(engine: PathwayEngine, qs: list[dict[str, object]]) -> list[t
     total = sum(v[3] for k, v in stats.stats.items() if k[2] == "find_routes")  # type: ignore[attr-defined]
 
     def cum(file_part: str, name: str) -> float:
-        return sum(v[3] for k, v in stats.stats.items()  # type: ignore[attr-defined]
-                   if k[2] == name and file_part in k[0])
+        return sum(
+            v[3]
+            for k, v in stats.stats.items()  # type: ignore[attr-defined]
+            if k[2] == name and file_part in k[0]
+        )
 
     parts = [
-        ("eligibility evaluator (graph.eligibility.evaluate)", cum("eligibility.py", "evaluate")),
+        ("eligibility evaluator (graph.standards.eligibility.evaluate)", cum("eligibility.py", "evaluate")),
         ("  of which work-time measuring (_work: _first_date, _work_measure)", cum("eligibility.py", "_work")),
         ("static-graph ancestors (networkx, first time per target)", cum("pathways.py", "ancestors")),
         ("nearest reachable target (no-route answers)", cum("pathways.py", "_nearest")),
@@ -154,10 +162,10 @@ def build_impact(rounds: int = 2) -> list[str]:
     warmed by the first build do not favour one side); the least CPU time of each side."""
     import shutil
 
-    import graph.build
-    from graph.build import build
+    import graph.build.pipeline
+    from graph.build.pipeline import build
 
-    original = graph.build.readers
+    original = graph.build.pipeline.readers
     results: dict[str, list[tuple[float, float, int, int]]] = {"without pathways": [], "with pathways": []}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "root"
@@ -167,7 +175,9 @@ def build_impact(rounds: int = 2) -> list[str]:
             for i in range(rounds):
                 for label, keep in (("without pathways", False), ("with pathways", True)):
                     # the TBox module ontology/pathways.ttl stays in both; only the derived data differs
-                    graph.build.readers = lambda keep=keep: [(n, r) for n, r in original() if keep or n != "pathways"]
+                    graph.build.pipeline.readers = lambda keep=keep: [
+                        (n, r) for n, r in original() if keep or n != "pathways"
+                    ]
                     c0, t0 = cpu(), time.perf_counter()
                     out = Path(tmp) / f"{label}-{i}"
                     res = build(root=root, var_dir=out / "var", dist=out / "dist", quiet=True)
@@ -175,7 +185,7 @@ def build_impact(rounds: int = 2) -> list[str]:
                     results[label].append((cpu() - c0, time.perf_counter() - t0, res.triples, size))
                     shutil.rmtree(out, ignore_errors=True)
         finally:
-            graph.build.readers = original
+            graph.build.pipeline.readers = original
     lines = []
     for label, runs in results.items():
         cpu_s = min(r[0] for r in runs)
@@ -202,9 +212,11 @@ def main() -> int:
     results = run_queries(engine, qs)
     all_ms = [ms for *_, ms, _e in results]
     print("## Career pathways (issue 4)\n")
-    print(f"Engine built from the store in {cold:.2f} s ({engine.graph.number_of_nodes()} nodes, "
-          f"{engine.graph.number_of_edges()} edges in the static state graph; "
-          f"{len(engine.rule_set_of)} occupations with rules).\n")
+    print(
+        f"Engine built from the store in {cold:.2f} s ({engine.graph.number_of_nodes()} nodes, "
+        f"{engine.graph.number_of_edges()} edges in the static state graph; "
+        f"{len(engine.rule_set_of)} occupations with rules).\n"
+    )
     print("| questions | n | p50 ms | p95 ms | max ms |\n| --- | ---: | ---: | ---: | ---: |")
     print(summary("all (find_routes, 3 routes)", all_ms))
     for kind in ("same occupation", "related occupation", "any occupation"):
@@ -223,8 +235,10 @@ def main() -> int:
     for name, share in profile_shares(engine, qs):
         print(f"- {name}: {share:.0f} %")
     if args.build:
-        print("\n| build | triples | occugraph.nt MB | CPU s (user+sys), least of 2 | wall s, least of 2 |\n"
-              "| --- | ---: | ---: | ---: | ---: |")
+        print(
+            "\n| build | triples | occugraph.nt MB | CPU s (user+sys), least of 2 | wall s, least of 2 |\n"
+            "| --- | ---: | ---: | ---: | ---: |"
+        )
         for line in build_impact():
             print(line)
     return 0

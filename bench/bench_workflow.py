@@ -63,12 +63,12 @@ def main() -> int:
     parser.add_argument("--skip-reason", action="store_true")
     args = parser.parse_args()
 
-    from graph.build import compile_sources
-    from graph.diff import compute
-    from graph.reason import reason
-    from graph.release import cut_release
-    from graph.snapshot import find_release, release_snapshot
-    from graph.validate import validate
+    from graph.build.pipeline import compile_sources
+    from graph.workflow.diff import compute
+    from graph.workflow.reason import reason
+    from graph.workflow.release import cut_release
+    from graph.workflow.snapshot import find_release, release_snapshot
+    from graph.workflow.validate import validate
 
     results: list[tuple[str, str, float, str]] = []
     with tempfile.TemporaryDirectory(prefix="occugraph-bench-") as tmp:

@@ -1,4 +1,4 @@
-"""Evaluate the job-title classifier (graph/classify.py) on the graph's own alias data.
+"""Evaluate the job-title classifier (graph/classification/classifier.py) on the graph's own alias data.
 
     .venv/bin/python bench/eval_classify.py [--store var/store] [--skip-api]
 
@@ -7,7 +7,7 @@ What it measures (numbers go to docs/benchmarks.md by hand):
 1. Held-out aliases. The recruiting-title aliases (skos:hiddenLabel) are split into 5 folds by a
    seeded shuffle. For each fold, its aliases are removed from the index and classified; top-1 and
    top-5 accuracy is reported at occupation, minor-group and major-group level. Fold 0 was used
-   to choose the weights and the threshold in graph/classify.py; folds 1-4 were not looked at
+   to choose the weights and the threshold in graph/classification/classifier.py; folds 1-4 were not looked at
    while tuning, so their numbers are the honest ones (both are printed).
 2. New-occupation signal. 100 occupations (seeded) are removed from the index entirely (name,
    aliases, definition, tasks); their names and aliases are classified, and the share flagged
@@ -42,8 +42,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph import classify as C  # noqa: E402
-from graph.store import EmbeddedStore  # noqa: E402
+from graph.classification import classifier as C  # noqa: E402
+from graph.store.embedded import EmbeddedStore  # noqa: E402
 
 FOLDS = 5
 SEED = 5
@@ -128,7 +128,7 @@ def api_latency(store_path: Path, titles: Sequence[str], n: int = 300) -> dict[s
     port = free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "graph.cli", "serve", "--port", str(port), "--store", str(store_path)],
+        [sys.executable, "-m", "graph.cli.main", "serve", "--port", str(port), "--store", str(store_path)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -1,7 +1,7 @@
 """The OccuGraph data in an rdflib in-memory Dataset, behind the store interface the app uses.
 
 For the benchmark only (bench/bench_foundation.py): it answers ``select`` / ``query`` /
-``graph_names`` like ``graph.store.EmbeddedStore``, so the same Flask app, API and SPARQL
+``graph_names`` like ``graph.store.embedded.EmbeddedStore``, so the same Flask app, API and SPARQL
 protocol code run on it unchanged, and the two backends can be timed side by side.
 
 Same dataset semantics as the embedded store: each graph of the built store becomes a named
@@ -24,8 +24,8 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql import aggregates
 from rdflib.plugins.sparql.sparql import FrozenBindings, NotBoundError
 
-from graph.store import EmbeddedStore
-from server.sparql_guard import dataset_iris
+from graph.store.embedded import EmbeddedStore
+from graph.store.guard import dataset_iris
 
 # never let a FROM clause make rdflib fetch a graph from the network or a file
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -35,7 +35,7 @@ _use_row = aggregates.Accumulator.use_row
 
 def _use_row_skipping_unbound(self: aggregates.Accumulator, row: FrozenBindings) -> bool:
     """rdflib 7.6 raises NotBoundError for ``GROUP_CONCAT(DISTINCT ?x)`` when ?x is unbound in a
-    row (graph/queries.py's SearchIndex query does this for entries without aliases); SPARQL
+    row (graph/classification/queries.py's SearchIndex query does this for entries without aliases); SPARQL
     skips such values, as rdflib's own non-DISTINCT aggregates do."""
     try:
         return _use_row(self, row)
@@ -49,7 +49,7 @@ Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
 class RdflibStore:
-    """An rdflib Dataset with the query interface of ``graph.store.EmbeddedStore``."""
+    """An rdflib Dataset with the query interface of ``graph.store.embedded.EmbeddedStore``."""
 
     def __init__(self, graphs: dict[str, bytes]) -> None:
         """``graphs``: named graph IRI -> its triples as N-Triples."""

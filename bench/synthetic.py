@@ -56,20 +56,33 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH  # noqa: E402
+from graph.core.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH  # noqa: E402
 
 ID = "https://w3id.org/occugraph/id/"
 # reference vocabularies and short code lists: one of each, shared by every copy
-SHARED_KINDS = frozenset({
-    "scheme", "edition", "source", "level", "new-occupation-batch", "diploma-kind", "education-tier",
-    "credit-framework", "major-catalogue", "organisation", "onex-level",
-})
-LABEL_PREDICATES = frozenset({
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2004/02/skos/core#altLabel",
-    "http://www.w3.org/2004/02/skos/core#hiddenLabel",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-})
+SHARED_KINDS = frozenset(
+    {
+        "scheme",
+        "edition",
+        "source",
+        "level",
+        "new-occupation-batch",
+        "diploma-kind",
+        "education-tier",
+        "credit-framework",
+        "major-catalogue",
+        "organisation",
+        "onex-level",
+    }
+)
+LABEL_PREDICATES = frozenset(
+    {
+        "http://www.w3.org/2004/02/skos/core#prefLabel",
+        "http://www.w3.org/2004/02/skos/core#altLabel",
+        "http://www.w3.org/2004/02/skos/core#hiddenLabel",
+        "http://www.w3.org/2000/01/rdf-schema#label",
+    }
+)
 # qualifier of copy k: region (k % 10) + ordinal (k // 10), 100 distinct ones
 REGIONS = ["华北", "华东", "华南", "华中", "西南", "西北", "东北", "沿海", "内陆", "边疆"]
 ORDINALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
@@ -99,7 +112,7 @@ def _iri_slot(iri: str) -> int | None:
     """
     if not iri.startswith(ID):
         return None
-    rest = iri[len(ID):]
+    rest = iri[len(ID) :]
     kind, _, tail = rest.partition("/")
     if not tail or kind in SHARED_KINDS:
         return None
@@ -185,10 +198,16 @@ def write_synthetic(graphs: dict[str, bytes], factor: int, out: Path) -> dict[st
     kinds = Counter(m.group(1) for m in re.finditer(r"<" + re.escape(ID) + r"([^/>]+)/[^/>]+>", "\n".join(data_lines)))
     manifest = {
         "factor": factor,
-        "graphs": {ONTOLOGY_GRAPH: "ontology.nt", DATA_GRAPH: "data.nt",
-                   **{g: f"extra-{i}.nt" for i, g in enumerate(sorted(others))}},
-        "triples": {"ontology": ontology.count(b"\n"), "data": triples,
-                    **{g: nt.count(b"\n") for g, nt in others.items()}},
+        "graphs": {
+            ONTOLOGY_GRAPH: "ontology.nt",
+            DATA_GRAPH: "data.nt",
+            **{g: f"extra-{i}.nt" for i, g in enumerate(sorted(others))},
+        },
+        "triples": {
+            "ontology": ontology.count(b"\n"),
+            "data": triples,
+            **{g: nt.count(b"\n") for g, nt in others.items()},
+        },
         "data_lines_copied_per_copy": len(templates),
         "data_sha256": digest.hexdigest(),
         "real_entity_mentions_by_kind": dict(sorted(kinds.items())),
@@ -202,8 +221,8 @@ PROFILE_AS_OF = "2026-01-01"
 
 def learner_profiles(store_path: Path, factor: int) -> list[dict[str, str]]:
     """Pathway queries shaped by the real rules (see the module docstring), ``factor`` per target."""
-    from graph.pathways import PathwayEngine
-    from graph.store import EmbeddedStore
+    from graph.pathways.engine import PathwayEngine
+    from graph.store.embedded import EmbeddedStore
 
     engine = PathwayEngine.from_store(EmbeddedStore(store_path.resolve()))
     targets = sorted((occ, level) for occ, level in engine.rules_at if level in {"1", "2", "3", "4"})
@@ -215,10 +234,17 @@ def learner_profiles(store_path: Path, factor: int) -> list[dict[str, str]]:
                 others = [o for o in engine.related_to(target) if o != target]
                 origin = others[(i + k) % len(others)] if others else target
             n = int(hashlib.sha256(f"{k}:{target}:{level}".encode()).hexdigest()[:8], 16)
-            profiles.append({"from": origin, "from_level": str(int(level) + 1),
-                             "level_since": f"{2012 + n % 12}-{1 + n // 12 % 12:02d}-01",
-                             "years_worked": str(1 + n // 144 % 15), "to": target, "to_level": level,
-                             "as_of": PROFILE_AS_OF})
+            profiles.append(
+                {
+                    "from": origin,
+                    "from_level": str(int(level) + 1),
+                    "level_since": f"{2012 + n % 12}-{1 + n // 12 % 12:02d}-01",
+                    "years_worked": str(1 + n // 144 % 15),
+                    "to": target,
+                    "to_level": level,
+                    "as_of": PROFILE_AS_OF,
+                }
+            )
     return profiles
 
 
@@ -237,15 +263,20 @@ def write_benchmark_data(store_path: Path, factor: int, out: Path, **extra: obje
 
 def graphs_of_store(store_path: Path) -> dict[str, bytes]:
     store = ox.Store.read_only(str(store_path.resolve()))
-    return {g.value: store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b""
-            for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    return {
+        g.value: store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b""
+        for g in store.named_graphs()
+        if isinstance(g, ox.NamedNode)
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--factor", type=int, required=True,
-                        help=f"size as a multiple of the real data (1..{MAX_FACTOR})")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--factor", type=int, required=True, help=f"size as a multiple of the real data (1..{MAX_FACTOR})"
+    )
     parser.add_argument("--out", type=Path, required=True, help="folder for ontology.nt, data.nt, manifest.json")
     parser.add_argument("--store", type=Path, default=ROOT / "var" / "store", help="built store (default var/store)")
     args = parser.parse_args(argv)
@@ -253,8 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"synthetic: no store at {args.store}; run `occugraph build` first", file=sys.stderr)
         return 1
     manifest = write_benchmark_data(args.store, args.factor, args.out)
-    print(json.dumps({k: manifest[k] for k in ("factor", "triples", "learner_profiles", "seconds")},
-                     ensure_ascii=False))
+    print(
+        json.dumps({k: manifest[k] for k in ("factor", "triples", "learner_profiles", "seconds")}, ensure_ascii=False)
+    )
     return 0
 
 

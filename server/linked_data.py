@@ -21,7 +21,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.namespaces import BASE, DATA_GRAPH, ID, ONTOLOGY_GRAPH, ONTOLOGY_IRI
+from graph.core.namespaces import BASE, DATA_GRAPH, ID, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from server.sparql_protocol import RESULT_FORMATS, parse_accept
 
 HTML = "text/html"

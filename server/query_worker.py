@@ -42,11 +42,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.core.paths import PACKAGE_ROOT
+
 log = logging.getLogger(__name__)
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_PACKAGE_ROOT = str(PACKAGE_ROOT)
 STARTUP_TIMEOUT = 60.0  # a worker opening the store; not counted against a query's limit
 
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -139,7 +141,7 @@ def run_query(
     named_graphs: Sequence[str] | None,
     base_iri: str | None,
 ) -> Result:
-    """Run on an ox.Store with the dataset rules of graph.store.EmbeddedStore.query."""
+    """Run on an ox.Store with the dataset rules of graph.store.embedded.EmbeddedStore.query."""
     kwargs: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
     if default_graphs or named_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []] or [ox.DefaultGraph()]

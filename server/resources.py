@@ -2,7 +2,7 @@
 
 pyoxigraph stores are safe for concurrent reads, so one read-only handle serves all threads.
 The store is the embedded one (STORE_PATH, default var/store) or, when ENDPOINT (or the
-environment's OCCUGRAPH_ENDPOINT) names a SPARQL endpoint, a ``graph.remote.RemoteStore``.
+environment's OCCUGRAPH_ENDPOINT) names a SPARQL endpoint, a ``graph.store.remote.RemoteStore``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 
 from flask import Flask, current_app, jsonify
 
-from graph.queries import SearchIndex, all_codes
-from graph.store import EmbeddedStore
+from graph.classification.queries import SearchIndex, all_codes
+from graph.store.embedded import EmbeddedStore
 
 KEY = "occugraph"
 
@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
     if store is None:
         endpoint = app.config.get("ENDPOINT") or os.environ.get("OCCUGRAPH_ENDPOINT")
         if endpoint:
-            from graph.remote import RemoteStore
+            from graph.store.remote import RemoteStore
 
             store = RemoteStore(endpoint, timeout=float(app.config.get("ENDPOINT_TIMEOUT") or 30))
         else:
@@ -35,7 +35,7 @@ def init_app(app: Flask) -> None:
 
 def _register_backend_errors(app: Flask) -> None:
     """A remote store that is down or fails is the server's problem, not the client's: 503/502."""
-    from graph.remote import RemoteQueryError, StoreUnavailable
+    from graph.store.remote import RemoteQueryError, StoreUnavailable
 
     @app.errorhandler(StoreUnavailable)
     def unavailable(exc: StoreUnavailable):  # type: ignore[no-untyped-def]

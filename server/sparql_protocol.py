@@ -14,8 +14,8 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from graph.remote import StoreUnavailable
-from server.sparql_guard import dataset_iris, find_service, uses_load_or_update_keywords
+from graph.store.guard import dataset_iris, find_service, uses_load_or_update_keywords
+from graph.store.remote import StoreUnavailable
 
 MAX_QUERY_CHARS = 100_000
 # The protocol lets the service define the BASE for queries without one ("which MAY be the
@@ -164,11 +164,15 @@ def extract(req: ProtocolRequest) -> tuple[str | None, list[str], list[str]]:
         elif media == "application/sparql-update" or any(k == "update" for k, _ in params):
             raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted at /sparql")
         elif not media:
-            raise ProtocolError(400, "POST needs a Content-Type: application/x-www-form-urlencoded "
-                                     "or application/sparql-query")
+            raise ProtocolError(
+                400, "POST needs a Content-Type: application/x-www-form-urlencoded or application/sparql-query"
+            )
         else:
-            raise ProtocolError(415, f"unsupported Content-Type {media!r}; use "
-                                     "application/x-www-form-urlencoded or application/sparql-query")
+            raise ProtocolError(
+                415,
+                f"unsupported Content-Type {media!r}; use "
+                "application/x-www-form-urlencoded or application/sparql-query",
+            )
     else:
         raise ProtocolError(405, f"method {method} is not allowed; use GET or POST")
     if any(k == "update" for k, _ in params):
@@ -226,16 +230,23 @@ def _handle(req: ProtocolRequest, store: QueryStore) -> ProtocolResponse:
     try:
         result = store.query(query, defaults or None, named or None, base_iri=req.base_iri)
         if wants_page:
-            return ProtocolResponse(200, {"Content-Type": "text/html; charset=utf-8"}, b"",
-                                    html={"query": query, "result": _materialise(result)})
+            return ProtocolResponse(
+                200,
+                {"Content-Type": "text/html; charset=utf-8"},
+                b"",
+                html={"query": query, "result": _materialise(result)},
+            )
         return serialise(result, req.accept)
-    except StoreUnavailable as exc:  # a remote store (graph.remote) that is down: not the client's fault
+    except StoreUnavailable as exc:  # a remote store (graph.store.remote) that is down: not the client's fault
         raise ProtocolError(503, f"the graph store is not available: {exc}") from None
     except SyntaxError as exc:
         keyword = uses_load_or_update_keywords(query)
         if keyword:  # an update sent as a query: say why it cannot work rather than what the parser expected
-            raise ProtocolError(400, f"{keyword} is SPARQL Update, and this endpoint is read-only; "
-                                     f"only queries are accepted (parser: {exc})") from None
+            raise ProtocolError(
+                400,
+                f"{keyword} is SPARQL Update, and this endpoint is read-only; "
+                f"only queries are accepted (parser: {exc})",
+            ) from None
         raise ProtocolError(400, f"query syntax error: {exc}") from None
     except (OSError, ValueError, RuntimeError) as exc:
         raise ProtocolError(400, f"query evaluation failed: {exc}") from None
@@ -258,14 +269,14 @@ def serialise(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, acc
     if isinstance(result, ox.QueryTriples):
         media = _best(accept, [m for m, _ in GRAPH_FORMATS])
         if media is None:
-            raise ProtocolError(406, "no acceptable RDF format; offered: "
-                                + ", ".join(m for m, _ in GRAPH_FORMATS))
+            raise ProtocolError(406, "no acceptable RDF format; offered: " + ", ".join(m for m, _ in GRAPH_FORMATS))
         body = result.serialize(format=dict(GRAPH_FORMATS)[media]) or b""
     else:
         media = _best(accept, [m for m, _ in RESULT_FORMATS])
         if media is None:
-            raise ProtocolError(406, "no acceptable results format; offered: "
-                                + ", ".join(m for m, _ in RESULT_FORMATS))
+            raise ProtocolError(
+                406, "no acceptable results format; offered: " + ", ".join(m for m, _ in RESULT_FORMATS)
+            )
         fmt = dict(RESULT_FORMATS)[media]
         if isinstance(result, ox.QueryBoolean) and fmt in (ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV):
             body = b"true" if bool(result) else b"false"  # CSV/TSV have no boolean form

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import BuildResult, build
-from graph.store import EmbeddedStore
+from graph.build.pipeline import BuildResult, build
+from graph.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -39,7 +39,7 @@ def make_project(dest: Path) -> Path:
 
 def fixture_readers(root: Path):  # type: ignore[no-untyped-def]
     """The registered readers whose file set the project has, in build order."""
-    from graph.sources import readers
+    from graph.build.sources import readers
 
     return [(name, reader) for name, reader in readers() if (root / "standards" / name).is_dir()]
 
@@ -47,11 +47,11 @@ def fixture_readers(root: Path):  # type: ignore[no-untyped-def]
 def only_project_readers(monkeypatch, project: Path) -> None:  # type: ignore[no-untyped-def]
     """Make every build, validation, release and approval in this test read only the file sets
     the project has (as the subprocess runner below does)."""
-    import graph.build
+    import graph.build.pipeline
 
-    original = graph.build.readers
+    original = graph.build.pipeline.readers
     monkeypatch.setattr(
-        graph.build, "readers", lambda: [(n, r) for n, r in original() if (project / "standards" / n).is_dir()]
+        graph.build.pipeline, "readers", lambda: [(n, r) for n, r in original() if (project / "standards" / n).is_dir()]
     )
 
 
@@ -88,11 +88,11 @@ def main(argv: list[str]) -> int:
 
     project = Path(argv[0]).resolve()
     os.environ["OCCUGRAPH_ROOT"] = str(project)
-    import graph.build
+    import graph.build.pipeline
 
-    original = graph.build.readers
-    graph.build.readers = lambda: [(n, r) for n, r in original() if (project / "standards" / n).is_dir()]
-    from graph.cli import main as cli_main
+    original = graph.build.pipeline.readers
+    graph.build.pipeline.readers = lambda: [(n, r) for n, r in original() if (project / "standards" / n).is_dir()]
+    from graph.cli.main import main as cli_main
 
     return cli_main(argv[1:])
 

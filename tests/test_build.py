@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-import graph.build
-from graph.build import BuildResult, build
-from graph.errors import BuildError
-from graph.store import EmbeddedStore
+import graph.build.pipeline
+from graph.build.pipeline import BuildResult, build
+from graph.core.errors import BuildError
+from graph.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFIXES = """PREFIX og: <https://w3id.org/occugraph/ontology/>
@@ -156,7 +156,7 @@ def third_dist(sources: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Dumps of a build in another process: another hash seed, so set-order dependence shows."""
     out = tmp_path_factory.mktemp("third-build")
     code = (
-        "import sys; from pathlib import Path; from graph.build import build; "
+        "import sys; from pathlib import Path; from graph.build.pipeline import build; "
         "build(root=Path(sys.argv[1]), var_dir=Path(sys.argv[2]) / 'var', dist=Path(sys.argv[2]) / 'dist', "
         "quiet=True)"
     )
@@ -232,7 +232,7 @@ def test_build_failing_late_does_not_replace_store_or_dumps(
     def broken_turtle(ntriples: bytes) -> bytes:
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(graph.build, "turtle", broken_turtle)
+    monkeypatch.setattr(graph.build.pipeline, "turtle", broken_turtle)
     before = _snapshot(second)
     with pytest.raises(OSError, match="simulated"):
         build(root=sources, var_dir=second.store_path.parent, dist=second.dist, quiet=True)

@@ -1,4 +1,4 @@
-"""The job-title classifier (graph/classify.py): normalisation, noise stripping, real titles,
+"""The job-title classifier (graph/classification/classifier.py): normalisation, noise stripping, real titles,
 the new-occupation signal, bad input on every surface (library, API, page, CLI).
 
 Accuracy numbers are measured in bench/eval_classify.py, not here; these tests assert outcomes the
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from graph import classify as C
-from graph.cli import main
-from graph.tsv import read_dictionary, read_table
+from graph.build.tsv import read_dictionary, read_table
+from graph.classification import classifier as C
+from graph.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import BuildResult
-from graph.cli import main
+from graph.build.pipeline import BuildResult
+from graph.cli.main import main
 
 # the console script installed next to the interpreter running the tests (the venv's)
 OCCUGRAPH = Path(sys.executable).with_name("occugraph")

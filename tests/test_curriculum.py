@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import BuildResult
-from graph.curriculum import (
+from graph.build.pipeline import BuildResult
+from graph.schools.curriculum import (
     CurriculumError,
     MajorNotFound,
     OverrideError,
@@ -25,7 +25,7 @@ from graph.curriculum import (
     parse_overrides,
     render,
 )
-from graph.store import EmbeddedStore
+from graph.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "curricula"
@@ -73,8 +73,11 @@ def test_parse_splits_outcomes_and_reads_numbers(curriculum) -> None:  # type: i
     assert [c.code for c in curriculum.courses] == ["AI101", "AI102", "AI103", "AI104", "GEN100"]
     ai101 = curriculum.courses[0]
     assert (ai101.hours, ai101.credits, ai101.line) == (48.0, 3.0, 2)
-    assert [o.text for o in ai101.outcomes] == ["能使用数据采集工具完成原始业务数据采集", "能完成数据库内业务数据采集",
-                                                 "能按照数据处理要求完成业务数据的整理归类和汇总"]
+    assert [o.text for o in ai101.outcomes] == [
+        "能使用数据采集工具完成原始业务数据采集",
+        "能完成数据库内业务数据采集",
+        "能按照数据处理要求完成业务数据的整理归类和汇总",
+    ]
     assert [o.id for o in curriculum.courses[1].outcomes] == ["AI102.1", "AI102.2", "AI102.3"]
     assert curriculum.courses[2].line == 6  # the first row spans lines 2-4
 
@@ -226,18 +229,54 @@ def test_html_escapes_what_the_school_wrote(store: EmbeddedStore) -> None:
 
 
 def test_cli_map(built: BuildResult, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    from graph.cli import main
+    from graph.cli.main import main
 
     store = str(built.store_path)
-    assert main(["curriculum", "map", str(CURRICULUM), "--major", "510209", "--standard", STD,
-                 "--format", "json", "--store", store]) == 0
+    assert (
+        main(
+            [
+                "curriculum",
+                "map",
+                str(CURRICULUM),
+                "--major",
+                "510209",
+                "--standard",
+                STD,
+                "--format",
+                "json",
+                "--store",
+                store,
+            ]
+        )
+        == 0
+    )
     result = json.loads(capsys.readouterr().out)
     assert result["summary"]["covered"] == 21
     fixes = tmp_path / "fixes.json"
     fixes.write_text(json.dumps(EXPECTED["with_overrides"]["overrides"]), encoding="utf-8")
     out = tmp_path / "report.html"
-    assert main(["curriculum", "map", str(CURRICULUM), "--major", "510209", "--standard", STD, "--overrides",
-                 str(fixes), "--format", "html", "-o", str(out), "--store", store]) == 0
+    assert (
+        main(
+            [
+                "curriculum",
+                "map",
+                str(CURRICULUM),
+                "--major",
+                "510209",
+                "--standard",
+                STD,
+                "--overrides",
+                str(fixes),
+                "--format",
+                "html",
+                "-o",
+                str(out),
+                "--store",
+                store,
+            ]
+        )
+        == 0
+    )
     assert "<svg" in out.read_text(encoding="utf-8")
     assert "override ignored" in capsys.readouterr().err
     bad = DATA / "invalid" / "bad-rows-after-multiline-cell.csv"
@@ -255,8 +294,9 @@ def test_cli_map(built: BuildResult, tmp_path: Path, capsys) -> None:  # type: i
 def saving_client(store: EmbeddedStore, tmp_path: Path):  # type: ignore[no-untyped-def]
     from server import create_app
 
-    app = create_app({"TESTING": True, "STORE": store, "CURRICULA_DIR": str(tmp_path / "saved"),
-                      "CURRICULUM_MAX_BYTES": 20_000})
+    app = create_app(
+        {"TESTING": True, "STORE": store, "CURRICULA_DIR": str(tmp_path / "saved"), "CURRICULUM_MAX_BYTES": 20_000}
+    )
     return app.test_client(), tmp_path / "saved"
 
 
@@ -265,20 +305,38 @@ def test_api_maps_without_storing(saving_client) -> None:  # type: ignore[no-unt
     body = CURRICULUM.read_bytes()
     r = client.post(f"/api/curricula?major=510209&standard={STD}", data=body, content_type="text/csv")
     assert r.status_code == 200 and r.get_json()["summary"]["covered"] == 21 and r.get_json()["saved"] is None
-    r = client.post("/api/curricula", json={"major": "510209", "csv": body.decode(), "standards": [STD],
-                                            "format": "md", "overrides": EXPECTED["with_overrides"]["overrides"]})
+    r = client.post(
+        "/api/curricula",
+        json={
+            "major": "510209",
+            "csv": body.decode(),
+            "standards": [STD],
+            "format": "md",
+            "overrides": EXPECTED["with_overrides"]["overrides"],
+        },
+    )
     assert r.status_code == 200 and r.mimetype == "text/markdown" and "forced" in r.get_data(as_text=True)
-    r = client.post("/api/curricula", data={"file": (io.BytesIO(body), "plan.csv"), "major": "510209",
-                                            "standard": STD, "format": "csv"}, content_type="multipart/form-data")
+    r = client.post(
+        "/api/curricula",
+        data={"file": (io.BytesIO(body), "plan.csv"), "major": "510209", "standard": STD, "format": "csv"},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert not saved.exists()
 
 
 def test_api_saves_only_when_asked(saving_client) -> None:  # type: ignore[no-untyped-def]
     client, saved = saving_client
-    r = client.post("/api/curricula", data={"file": (io.BytesIO(CURRICULUM.read_bytes()), "plan.csv"),
-                                            "major": "510209", "save": "true", "standard": STD},
-                    content_type="multipart/form-data")
+    r = client.post(
+        "/api/curricula",
+        data={
+            "file": (io.BytesIO(CURRICULUM.read_bytes()), "plan.csv"),
+            "major": "510209",
+            "save": "true",
+            "standard": STD,
+        },
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 201
     sid = r.get_json()["saved"]["id"]
     assert r.headers["Location"] == f"/api/curricula/{sid}"
@@ -298,7 +356,9 @@ def test_api_malformed_csv_is_refused_and_nothing_written(saving_client) -> None
     body = r.get_json()
     assert "nothing was mapped or stored" in body["error"]
     assert [(e["line"], e["message"].split(",")[0]) for e in body["errors"]] == [
-        (5, "hours must be a number such as 48 or 2.5"), (6, "title is empty")]
+        (5, "hours must be a number such as 48 or 2.5"),
+        (6, "title is empty"),
+    ]
     assert not saved.exists()
 
 
@@ -325,9 +385,15 @@ def test_api_bad_requests(saving_client) -> None:  # type: ignore[no-untyped-def
 def test_upload_page_shows_line_errors(saving_client) -> None:  # type: ignore[no-untyped-def]
     client, _ = saving_client
     bad = (DATA / "invalid" / "dupe-course-codes.csv").read_bytes()
-    r = client.post("/curricula", data={"file": (io.BytesIO(bad), "plan.csv"), "major": "510209"},
-                    content_type="multipart/form-data")
+    r = client.post(
+        "/curricula",
+        data={"file": (io.BytesIO(bad), "plan.csv"), "major": "510209"},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 400 and "line 3" in r.get_data(as_text=True)
-    r = client.post("/curricula", data={"file": (io.BytesIO(CURRICULUM.read_bytes()), "plan.csv"),
-                                        "major": "510209", "standard": STD}, content_type="multipart/form-data")
+    r = client.post(
+        "/curricula",
+        data={"file": (io.BytesIO(CURRICULUM.read_bytes()), "plan.csv"), "major": "510209", "standard": STD},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 200 and "<svg" in r.get_data(as_text=True)

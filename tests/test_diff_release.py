@@ -3,7 +3,7 @@ release leaves behind.
 
 Releases are cut from the small fixture project (tests/fixture_project.py) into temporary
 folders; the kill tests run the command in a subprocess that SIGKILLs itself at a named
-checkpoint (graph/faults.py).
+checkpoint (graph/core/faults.py).
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import pyoxigraph as ox
 import pytest
 from fixture_project import ROOT, make_project, only_project_readers
 
-from graph.diff import compute
-from graph.release import ReleaseError, cut_release, recover
-from graph.snapshot import Snapshot, list_releases, resolve_snapshot
+from graph.workflow.diff import compute
+from graph.workflow.release import ReleaseError, cut_release, recover
+from graph.workflow.snapshot import Snapshot, list_releases, resolve_snapshot
 
 V1_DATE = "2026-01-01"
 OCC = "https://w3id.org/occugraph/id/occupation/"
@@ -315,7 +315,7 @@ def test_kill_mid_build_leaves_the_previous_store(tmp_path: Path, kill_at: str):
     result = _run_killed(project, kill_at, "build", "--quiet")
     assert result.returncode == -9
     assert (project / "var/store").resolve() == store_before
-    from graph.store import EmbeddedStore
+    from graph.store.embedded import EmbeddedStore
 
     rows = EmbeddedStore(project / "var/store").select(
         'SELECT ?n WHERE { ?o <http://www.w3.org/2004/02/skos/core#notation> "2-02-38-02" ; '
@@ -333,8 +333,8 @@ def test_kill_mid_build_leaves_the_previous_store(tmp_path: Path, kill_at: str):
 
 
 def test_api_changes_since_a_release(released: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from graph.build import build
-    from graph.store import EmbeddedStore
+    from graph.build.pipeline import build
+    from graph.store.embedded import EmbeddedStore
     from server import create_app
 
     project, releases = released

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.store import EmbeddedStore
+from graph.store.embedded import EmbeddedStore
 from server import create_app
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from graph import new_occupations as nq
-from graph.sources import BuildContext
-from graph.sources import new_occupations as reader
-from graph.tsv import SourceErrors
+from graph.build.context import BuildContext
+from graph.build.sources import new_occupations as reader
+from graph.build.tsv import SourceErrors
+from graph.classification import new_occupations as nq
 
 ROOT = Path(__file__).resolve().parents[1]
 OG = "PREFIX og: <https://w3id.org/occugraph/ontology/>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fixture_project import ROOT, make_project, only_project_readers
 
-from graph.proposals import ProposalError, ProposalStore
+from graph.workflow.proposals import ProposalError, ProposalStore
 
 CLOCK = "2026-02-01T08:00:00Z"
 LABELS = "standards/classification/labels.tsv"
@@ -202,8 +202,8 @@ def test_prepared_submit_reject(project: Path):
 
 
 def test_http_queue_and_editor_tokens(project: Path, tmp_path: Path):
-    from graph.build import build
-    from graph.store import EmbeddedStore
+    from graph.build.pipeline import build
+    from graph.store.embedded import EmbeddedStore
     from server import create_app
 
     result = build(root=project, var_dir=tmp_path / "var", dist=tmp_path / "dist", quiet=True)

@@ -12,9 +12,9 @@ import pytest
 from fixture_project import fixture_readers, make_project
 from rdflib import RDF, RDFS, Literal, URIRef
 
-from graph.build import Compiled, compile_sources
-from graph.reason import TBoxIndex, datatype_findings, java_available, owl_api_profile, reason
-from graph.tsv import Row
+from graph.build.pipeline import Compiled, compile_sources
+from graph.build.tsv import Row
+from graph.workflow.reason import TBoxIndex, datatype_findings, java_available, owl_api_profile, reason
 
 pytestmark = pytest.mark.skipif(not java_available(), reason="needs Java for HermiT and the OWL API")
 
@@ -129,7 +129,7 @@ og:name a owl:DatatypeProperty ; rdfs:range <http://www.w3.org/1999/02/22-rdf-sy
     assert by_term[EX + "year"].location == "ontology/test.ttl:13"
     assert "rdf:PlainLiteral" in by_term[EX + "name"].message
 
-    from graph.build import sorted_ntriples
+    from graph.build.pipeline import sorted_ntriples
 
     rows, error = owl_api_profile(sorted_ntriples(compiled.tbox) + sorted_ntriples(compiled.abox))
     assert not error
@@ -143,7 +143,7 @@ og:name a owl:DatatypeProperty ; rdfs:range <http://www.w3.org/1999/02/22-rdf-sy
 
 def test_rdfs_domain_annotations_do_not_reach_hermit(tmp_path: Path):
     """Annotation assertions are left out of HermiT's input: they cannot change an inference."""
-    from graph.reason import reasoning_input
+    from graph.workflow.reason import reasoning_input
 
     compiled = project_with(tmp_path, TBOX, [(2, (ID + "f", str(RDFS.label), Literal("f")))])
     g = reasoning_input(compiled.tbox, compiled.abox)

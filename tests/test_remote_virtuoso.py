@@ -1,7 +1,7 @@
 """OccuGraph on a real SPARQL server (Virtuoso 7) as well as on the embedded store.
 
 A scratch Virtuoso (tests/virtuoso: loopback ports, its own database) is started once per
-session and the built release is pushed into it with ``graph.remote.load_release``. Then:
+session and the built release is pushed into it with ``graph.store.remote.load_release``. Then:
 
 * the API, pages, SPARQL and career-pathway tests (test_api_classification.py,
   test_sparql_protocol.py, test_pathways.py) run again with ``client`` backed by Virtuoso and the
@@ -37,9 +37,10 @@ import test_pathways
 import test_sparql_protocol
 from virtuoso import SKIP_REASON, VirtuosoServer, available, free_port
 
-from graph import queries
-from graph.build import BuildResult
-from graph.remote import (
+from graph.build.pipeline import BuildResult
+from graph.classification import queries
+from graph.store.embedded import EmbeddedStore
+from graph.store.remote import (
     LOADING_PREFIX,
     GraphSource,
     LoadError,
@@ -50,7 +51,6 @@ from graph.remote import (
     load_release,
     sources_from_store,
 )
-from graph.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = "https://w3id.org/occugraph/graph/data"
@@ -72,8 +72,7 @@ def virtuoso(built: BuildResult, tmp_path_factory: pytest.TempPathFactory):  # t
         pytest.skip(SKIP_REASON)
     server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso")).start()
     try:
-        load_release(RemoteStore(server.endpoint), _writer(server), sources_from_store(built.store_path),
-                     method="gsp")
+        load_release(RemoteStore(server.endpoint), _writer(server), sources_from_store(built.store_path), method="gsp")
         yield server
     finally:
         server.stop()
@@ -123,7 +122,7 @@ def client(virtuoso_app):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def engine(remote):  # type: ignore[no-untyped-def]
     """For the imported pathway tests: the engine built from the rules and relations on Virtuoso."""
-    from graph.pathways import PathwayEngine
+    from graph.pathways.engine import PathwayEngine
 
     return PathwayEngine.from_store(remote)
 
@@ -132,9 +131,10 @@ def engine(remote):  # type: ignore[no-untyped-def]
 
 # Tests that check an embedded-store detail exactly, and what Virtuoso does instead.
 VIRTUOSO_DIFFERS = {
-    "test_syntax_error_carries_the_parser_message":
-        "Virtuoso's parser reports 'SPARQL compiler, line N: syntax error', without pyoxigraph's line:column; "
-        "/sparql passes Virtuoso's message on, still as a 400",
+    "test_syntax_error_carries_the_parser_message": (
+        "Virtuoso's parser reports 'SPARQL compiler, line N: syntax error', without pyoxigraph's "
+        "line:column; /sparql passes Virtuoso's message on, still as a 400"
+    ),
 }
 
 
@@ -146,8 +146,9 @@ def _rerun_on_virtuoso(module: types.ModuleType) -> None:
     for name, fn in list(vars(module).items()):
         if not (name.startswith("test_") and isinstance(fn, types.FunctionType)):
             continue
-        copy = types.FunctionType(fn.__code__, fn.__globals__, f"test_virtuoso_{name[5:]}", fn.__defaults__,
-                                  fn.__closure__)
+        copy = types.FunctionType(
+            fn.__code__, fn.__globals__, f"test_virtuoso_{name[5:]}", fn.__defaults__, fn.__closure__
+        )
         copy.__dict__.update(fn.__dict__)
         copy.pytestmark = [*getattr(fn, "pytestmark", []), needs_virtuoso]  # type: ignore[attr-defined]
         if name in VIRTUOSO_DIFFERS:
@@ -199,11 +200,25 @@ def test_pages_render(backend_client):  # type: ignore[no-untyped-def]
 
 # Every area's API and pages, not only the classification's: the same answer from both backends.
 OTHER_AREAS = [
-    "/api/hierarchy", "/api/hierarchy/2-02-00-00", "/browse/2-02-38-01", "/id/occupation/2-02-38-01",
-    "/api/levels", "/api/standards", "/api/occupations/4-04-05-05/standards", "/api/occupations/4-04-05-05/levels",
-    "/api/occupations/4-04-05-05/levels/4/eligibility", "/api/new-occupations", "/api/new-occupations/batches",
-    "/api/new-occupations/coverage", "/new-occupations", "/api/majors", "/api/occupations/2-02-38-01/majors",
-    "/majors", "/api/certificates", "/api/credit-equivalences", "/certificates",
+    "/api/hierarchy",
+    "/api/hierarchy/2-02-00-00",
+    "/browse/2-02-38-01",
+    "/id/occupation/2-02-38-01",
+    "/api/levels",
+    "/api/standards",
+    "/api/occupations/4-04-05-05/standards",
+    "/api/occupations/4-04-05-05/levels",
+    "/api/occupations/4-04-05-05/levels/4/eligibility",
+    "/api/new-occupations",
+    "/api/new-occupations/batches",
+    "/api/new-occupations/coverage",
+    "/new-occupations",
+    "/api/majors",
+    "/api/occupations/2-02-38-01/majors",
+    "/majors",
+    "/api/certificates",
+    "/api/credit-equivalences",
+    "/certificates",
 ]
 # Differences found here and fixed in the code (each query now handles both backends):
 # - RuleBook.load listed rule sets in backend row order -> sorted by start date and id;
@@ -234,29 +249,39 @@ def _rows(resp) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
 
 
 def test_sparql_select(backend_client):  # type: ignore[no-untyped-def]
-    rows = _rows(_sparql(backend_client, P + """SELECT ?n ?text WHERE {
-        ?o skos:notation "2-02-38-01" ; og:hasMainTask ?t . ?t og:taskNumber ?n ; og:taskText ?text } ORDER BY ?n"""))
+    rows = _rows(
+        _sparql(
+            backend_client,
+            P
+            + """SELECT ?n ?text WHERE {
+        ?o skos:notation "2-02-38-01" ; og:hasMainTask ?t . ?t og:taskNumber ?n ; og:taskText ?text } ORDER BY ?n""",
+        )
+    )
     assert [r["n"] for r in rows] == [str(i) for i in range(1, 8)]
     assert rows[0]["text"] == "分析、研究人工智能算法、深度学习及神经网络等技术"
 
 
 def test_sparql_ask(backend_client):  # type: ignore[no-untyped-def]
-    ask = P + f"ASK {{ <{AI_ENGINEER}> skos:broader+ ?m . ?m skos:notation \"2-00-00-00\" }}"
+    ask = P + f'ASK {{ <{AI_ENGINEER}> skos:broader+ ?m . ?m skos:notation "2-00-00-00" }}'
     assert _sparql(backend_client, ask).get_json()["boolean"] is True
     assert _sparql(backend_client, ask.replace("2-00-00-00", "3-00-00-00")).get_json()["boolean"] is False
 
 
 def test_sparql_construct(backend_client):  # type: ignore[no-untyped-def]
-    query = P + f"CONSTRUCT {{ <{AI_ENGINEER}> skos:broader ?p ; skos:prefLabel ?l }} WHERE {{ " \
-                f"<{AI_ENGINEER}> skos:broader ?p ; skos:prefLabel ?l }}"
+    query = (
+        P + f"CONSTRUCT {{ <{AI_ENGINEER}> skos:broader ?p ; skos:prefLabel ?l }} WHERE {{ "
+        f"<{AI_ENGINEER}> skos:broader ?p ; skos:prefLabel ?l }}"
+    )
     resp = _sparql(backend_client, query, "application/n-triples")
     assert resp.status_code == 200 and resp.mimetype == "application/n-triples"
     lines = sorted(resp.get_data(as_text=True).splitlines())
-    assert lines == sorted([
-        f'<{AI_ENGINEER}> <http://www.w3.org/2004/02/skos/core#broader> '
-        '<https://w3id.org/occugraph/id/group/2-02-38-00> .',
-        f'<{AI_ENGINEER}> <http://www.w3.org/2004/02/skos/core#prefLabel> "人工智能工程技术人员"@zh .',
-    ])
+    assert lines == sorted(
+        [
+            f"<{AI_ENGINEER}> <http://www.w3.org/2004/02/skos/core#broader> "
+            "<https://w3id.org/occugraph/id/group/2-02-38-00> .",
+            f'<{AI_ENGINEER}> <http://www.w3.org/2004/02/skos/core#prefLabel> "人工智能工程技术人员"@zh .',
+        ]
+    )
 
 
 def test_the_default_graph_is_the_union_of_occugraph_graphs(backend, store):  # type: ignore[no-untyped-def]
@@ -286,8 +311,11 @@ def test_virtuoso_default_graph_holds_its_system_graphs_too(virtuoso, remote, st
 def _raw_select(server: VirtuosoServer, query: str, default: list[str] | None = None) -> list[dict[str, str]]:
     """Straight to Virtuoso's /sparql, no dataset unless given."""
     params = [("query", query)] + [("default-graph-uri", g) for g in default or []]
-    req = urllib.request.Request(server.endpoint, data=urllib.parse.urlencode(params).encode(),
-                                 headers={"Accept": "application/sparql-results+json"})
+    req = urllib.request.Request(
+        server.endpoint,
+        data=urllib.parse.urlencode(params).encode(),
+        headers={"Accept": "application/sparql-results+json"},
+    )
     with urllib.request.urlopen(req, timeout=30) as resp:
         doc = json.loads(resp.read())
     return [{k: v["value"] for k, v in b.items()} for b in doc["results"]["bindings"]]
@@ -301,12 +329,14 @@ def test_projected_booleans(backend):  # type: ignore[no-untyped-def]
     """Virtuoso projects a boolean expression as xsd:integer 1/0, pyoxigraph as xsd:boolean
     true/false. In FILTER both behave. OccuGraph's queries never project a boolean: flags are
     read from rdf:type (queries.occupation), not computed in SPARQL."""
-    row = backend.select('SELECT (CONTAINS("电子商务师", "商务") AS ?c) (isIRI(<http://x>) AS ?i) '
-                         "(BOUND(?nothing) AS ?b) WHERE {}")[0]
+    row = backend.select(
+        'SELECT (CONTAINS("电子商务师", "商务") AS ?c) (isIRI(<http://x>) AS ?i) (BOUND(?nothing) AS ?b) WHERE {}'
+    )[0]
     expected = {"embedded": {"c": "true", "i": "true", "b": "false"}, "virtuoso": {"c": "1", "i": "1", "b": "0"}}
     assert row == expected[_is(backend)]
-    assert backend.select(P + 'SELECT ?n WHERE { ?o skos:prefLabel ?n FILTER(CONTAINS(?n, "训练师") '
-                          '&& STRSTARTS(?n, "人工智能")) }') == [{"n": "人工智能训练师"}]
+    assert backend.select(
+        P + 'SELECT ?n WHERE { ?o skos:prefLabel ?n FILTER(CONTAINS(?n, "训练师") && STRSTARTS(?n, "人工智能")) }'
+    ) == [{"n": "人工智能训练师"}]
 
 
 def test_language_tags(backend):  # type: ignore[no-untyped-def]
@@ -314,8 +344,10 @@ def test_language_tags(backend):  # type: ignore[no-untyped-def]
     DATATYPE of a tagged literal is rdf:langString on pyoxigraph (RDF 1.1) and unbound on
     Virtuoso (SPARQL 1.0). Matching is the same: OccuGraph filters with LANG(?x) = "zh" on data
     tagged in lowercase, and LANGMATCHES is case-insensitive on both."""
-    row = backend.select('SELECT (LANG("职业"@zh-CN) AS ?lang) (DATATYPE("职业"@zh) AS ?dt) '
-                         '(LANGMATCHES(LANG("职业"@zh-CN), "zh-cn") AS ?m) WHERE {}')[0]
+    row = backend.select(
+        'SELECT (LANG("职业"@zh-CN) AS ?lang) (DATATYPE("职业"@zh) AS ?dt) '
+        '(LANGMATCHES(LANG("职业"@zh-CN), "zh-cn") AS ?m) WHERE {}'
+    )[0]
     if _is(backend) == "embedded":
         assert row == {"lang": "zh-cn", "dt": "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString", "m": "true"}
     else:
@@ -328,8 +360,10 @@ def test_string_functions_on_cjk(backend, store):  # type: ignore[no-untyped-def
     """LCASE/UCASE/STRLEN/SUBSTR/CONTAINS/STRSTARTS agree on CJK text; REGEX does not: on a
     CJK *string constant* Virtuoso finds no match (it does match stored labels). OccuGraph's
     search never uses REGEX (SearchIndex matches in memory)."""
-    row = backend.select('SELECT (LCASE("人工智能AI") AS ?l) (STRLEN("电子商务") AS ?n) (SUBSTR("电子商务", 3) AS ?s) '
-                         '(REGEX("电子商务", "商务") AS ?re) WHERE {}')[0]
+    row = backend.select(
+        'SELECT (LCASE("人工智能AI") AS ?l) (STRLEN("电子商务") AS ?n) (SUBSTR("电子商务", 3) AS ?s) '
+        '(REGEX("电子商务", "商务") AS ?re) WHERE {}'
+    )[0]
     assert (row["l"], row["n"], row["s"]) == ("人工智能ai", "4", "商务")
     assert row["re"] == {"embedded": "true", "virtuoso": "0"}[_is(backend)]
     stored = P + 'SELECT (COUNT(*) AS ?n) WHERE { ?o skos:prefLabel ?l FILTER(REGEX(?l, "^电子商务")) }'
@@ -340,7 +374,7 @@ def test_order_without_order_by(backend, store):  # type: ignore[no-untyped-def]
     """Without ORDER BY each returns rows in its own order (Virtuoso's follows its internal IRI
     ids, so the order of loading; pyoxigraph's its key encoding), so OccuGraph sorts in Python
     (tasks, parents, children, search index) and the answers come out equal."""
-    query = P + "SELECT ?c WHERE { ?o skos:broader ?g ; skos:notation ?c . ?g skos:notation \"2-02-38-00\" }"
+    query = P + 'SELECT ?c WHERE { ?o skos:broader ?g ; skos:notation ?c . ?g skos:notation "2-02-38-00" }'
     rows = [r["c"] for r in backend.select(query)]
     assert sorted(rows) == sorted(r["c"] for r in store.select(query))
     ordered = query + " ORDER BY ?c"
@@ -370,20 +404,26 @@ def test_describe(backend_client):  # type: ignore[no-untyped-def]
 
 
 def test_group_concat(backend, store):  # type: ignore[no-untyped-def]
-    query = P + """SELECT (GROUP_CONCAT(?n; separator="|") AS ?all) WHERE {
+    query = (
+        P
+        + """SELECT (GROUP_CONCAT(?n; separator="|") AS ?all) WHERE {
         SELECT ?n WHERE { ?o skos:notation ?n FILTER(STRSTARTS(?n, "2-02-38-0")) } ORDER BY ?n }"""
+    )
     # GROUP_CONCAT over an ordered subquery keeps the order on both (not promised by the spec)
     assert backend.select(query) == store.select(query)
     assert backend.select(query)[0]["all"].startswith("2-02-38-00|2-02-38-01|")
 
 
 @needs_virtuoso
-@pytest.mark.parametrize("query", [
-    "SELECT (bif:http_get('http://127.0.0.1:9/') AS ?x) WHERE {}",
-    "SELECT ?x WHERE { BIND(<bif:sys_stat>('st_dbms_name') AS ?x) }",
-    'define get:soft "soft" SELECT * WHERE { ?s ?p ?o } LIMIT 1',
-    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> INSERT DATA { <urn:x-test:a> skos:note \"x\" }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (bif:http_get('http://127.0.0.1:9/') AS ?x) WHERE {}",
+        "SELECT ?x WHERE { BIND(<bif:sys_stat>('st_dbms_name') AS ?x) }",
+        'define get:soft "soft" SELECT * WHERE { ?s ?p ?o } LIMIT 1',
+        'PREFIX skos: <http://www.w3.org/2004/02/skos/core#> INSERT DATA { <urn:x-test:a> skos:note "x" }',
+    ],
+)
 def test_virtuoso_extensions_and_updates_are_refused(virtuoso, client, query):  # type: ignore[no-untyped-def]
     """Virtuoso's /sparql runs its own functions for anyone (bif:http_get fetches a URL from the
     server; bif:sys_stat answers) and DEFINE pragmas; none of that is SPARQL 1.1, and OccuGraph
@@ -408,8 +448,9 @@ class _FakeSparql(http.server.BaseHTTPRequestHandler):
             self.send_response(503)
             self.end_headers()
             return
-        body = json.dumps({"head": {"vars": ["g"]}, "results": {"bindings": [
-            {"g": {"type": "uri", "value": DATA}}]}}).encode()
+        body = json.dumps(
+            {"head": {"vars": ["g"]}, "results": {"bindings": [{"g": {"type": "uri", "value": DATA}}]}}
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/sparql-results+json")
         self.send_header("X-SPARQL-MaxRows", "1")
@@ -442,10 +483,12 @@ def test_an_unreachable_endpoint_is_503(fake_sparql):  # type: ignore[no-untyped
 
     _FakeSparql.mode = "down"
     try:
-        down = create_app({"TESTING": True, "STORE": RemoteStore(
-            f"http://127.0.0.1:{fake_sparql.server_port}/sparql", graphs=[DATA])})
-        closed = create_app({"TESTING": True, "STORE": RemoteStore(f"http://127.0.0.1:{free_port()}/sparql",
-                                                                   graphs=[DATA], timeout=2)})
+        down = create_app(
+            {"TESTING": True, "STORE": RemoteStore(f"http://127.0.0.1:{fake_sparql.server_port}/sparql", graphs=[DATA])}
+        )
+        closed = create_app(
+            {"TESTING": True, "STORE": RemoteStore(f"http://127.0.0.1:{free_port()}/sparql", graphs=[DATA], timeout=2)}
+        )
         for app in (down, closed):
             c = app.test_client()
             for resp in (c.get("/api/occupations/2-02-38-01"), c.get("/sparql", query_string={"query": "ASK {}"})):
@@ -506,8 +549,10 @@ def test_a_failed_load_changes_nothing(virtuoso, remote):  # type: ignore[no-unt
     with pytest.raises(LoadError):
         load_release(remote, _writer(virtuoso), broken, method="gsp")
     assert _total(remote) == before
-    leftovers = _raw_select(virtuoso, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                                      f'FILTER(STRSTARTS(STR(?g), "{LOADING_PREFIX}")) }}')
+    leftovers = _raw_select(
+        virtuoso,
+        f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{LOADING_PREFIX}")) }}',
+    )
     assert leftovers == []
 
 
@@ -530,8 +575,14 @@ def test_a_swap_the_server_cannot_hold_is_refused_whole(built, tmp_path):  # typ
         with pytest.raises(LoadError, match="SR325.*raise TransactionAfterImageLimit"):
             load_release(read, write, changed, bulk=bulk)
         assert _total(read) == before
-        assert _raw_select(server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                                   f'FILTER(STRSTARTS(STR(?g), "{LOADING_PREFIX}")) }}') == []
+        assert (
+            _raw_select(
+                server,
+                "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                f'FILTER(STRSTARTS(STR(?g), "{LOADING_PREFIX}")) }}',
+            )
+            == []
+        )
     finally:
         server.stop()
 
@@ -557,16 +608,39 @@ def test_other_load_paths_give_the_same_graph(virtuoso, remote, store, built, me
 
 @needs_virtuoso
 def test_cli_load_and_query_with_endpoint(virtuoso, built, capsys, monkeypatch):  # type: ignore[no-untyped-def]
-    from graph.cli import main
+    from graph.cli.main import main
 
     monkeypatch.setenv("OCCUGRAPH_ENDPOINT_PASSWORD", virtuoso.password)
-    assert main(["load", "--endpoint", virtuoso.endpoint, "--virtuoso", "--user", "dba",
-                 "--store", str(built.store_path), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "load",
+                "--endpoint",
+                virtuoso.endpoint,
+                "--virtuoso",
+                "--user",
+                "dba",
+                "--store",
+                str(built.store_path),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     embedded = EmbeddedStore(built.store_path)
     total = embedded.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]
     assert f"loaded {total} triples into {len(embedded.graph_names())} graph(s)" in capsys.readouterr().out
-    assert main(["query", "--endpoint", virtuoso.endpoint,
-                 P + 'SELECT ?name WHERE { ?o skos:notation "2-02-38-01" ; skos:prefLabel ?name }']) == 0
+    assert (
+        main(
+            [
+                "query",
+                "--endpoint",
+                virtuoso.endpoint,
+                P + 'SELECT ?name WHERE { ?o skos:notation "2-02-38-01" ; skos:prefLabel ?name }',
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "人工智能工程技术人员" in out and "(1 row)" in out
     monkeypatch.setenv("OCCUGRAPH_ENDPOINT", virtuoso.endpoint)  # the environment works as --endpoint does
@@ -575,7 +649,7 @@ def test_cli_load_and_query_with_endpoint(virtuoso, built, capsys, monkeypatch):
 
 
 def test_cli_endpoint_errors_exit_1(capsys, monkeypatch):  # type: ignore[no-untyped-def]
-    from graph.cli import main
+    from graph.cli.main import main
 
     monkeypatch.delenv("OCCUGRAPH_ENDPOINT", raising=False)
     with pytest.raises(SystemExit) as info:
@@ -596,14 +670,15 @@ def test_serve_with_gunicorn_workers(source, built, request, tmp_path):  # type:
     endpoint); both workers answer."""
     pytest.importorskip("gunicorn")
     port = free_port()
-    args = [sys.executable, "-m", "graph.cli", "serve", "--port", str(port), "--workers", "2", "--threads", "2"]
+    args = [sys.executable, "-m", "graph.cli.main", "serve", "--port", str(port), "--workers", "2", "--threads", "2"]
     env = {**os.environ, "OCCUGRAPH_QUERY_WORKERS": "0"}
     if source == "embedded":
         args += ["--store", str(built.store_path)]
     else:
         args += ["--endpoint", request.getfixturevalue("virtuoso").endpoint]
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
     try:
         pids = set()
         deadline = time.monotonic() + 60

@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
-from graph.build import BuildResult
-from graph.errors import SourceError
-from graph.namespaces import OG, entry_iri
-from graph.sources import BuildContext, provenance
-from graph.sources.schools import load_credit_equivalences, load_majors, load_onex
-from graph.store import EmbeddedStore
-from graph.tsv import SourceErrors
+from graph.build.context import BuildContext
+from graph.build.pipeline import BuildResult
+from graph.build.sources import provenance
+from graph.build.sources.schools import load_credit_equivalences, load_majors, load_onex
+from graph.build.tsv import SourceErrors
+from graph.core.errors import SourceError
+from graph.core.namespaces import OG, entry_iri
+from graph.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "schools"
@@ -48,19 +49,28 @@ def test_pilot_majors_loaded_with_tiers_and_provenance(store: EmbeddedStore) -> 
     voc2021 = "<https://w3id.org/occugraph/id/major-catalogue/voc2021>"
     assert count(store, f"?m a og:SchoolMajor ; skos:inScheme {voc2021}") == 13
     # every pilot row is a curated orientation (not official) and gives og:preparesFor
-    assert count(store, "?o a og:OccupationalOrientation ; og:orientationBasis 'curated' . ?m a og:SchoolMajor ; "
-                        "og:hasOrientation ?o") == 43
+    assert (
+        count(
+            store,
+            "?o a og:OccupationalOrientation ; og:orientationBasis 'curated' . ?m a og:SchoolMajor ; "
+            "og:hasOrientation ?o",
+        )
+        == 43
+    )
     assert count(store, "?m a og:SchoolMajor ; og:preparesFor ?occ") == 43
     assert count(store, "?m a og:SchoolMajor ; og:hasOrientation ?o . ?o og:orientationBasis 'official'") == 0
     pilot = "<https://w3id.org/occugraph/id/source/majors-pilot>"
     assert count(store, f"?m a og:SchoolMajor ; prov:wasDerivedFrom {pilot}") == 18
-    rows = store.select(P + """SELECT ?tier (COUNT(?m) AS ?n) WHERE { ?m og:inTier ?t . ?t skos:prefLabel ?tier .
-      FILTER(LANG(?tier) = "zh") } GROUP BY ?tier""")
+    rows = store.select(
+        P
+        + """SELECT ?tier (COUNT(?m) AS ?n) WHERE { ?m og:inTier ?t . ?t skos:prefLabel ?tier .
+      FILTER(LANG(?tier) = "zh") } GROUP BY ?tier"""
+    )
     assert {r["tier"]: int(r["n"]) for r in rows} == {"中职": 3, "高职专科": 6, "职业本科": 4, "普通本科": 5}
 
 
 def test_major_codes_stay_out_of_the_classification(store: EmbeddedStore) -> None:
-    from graph.queries import all_codes
+    from graph.classification.queries import all_codes
 
     codes = all_codes(store)
     assert "510209" not in codes and "4-04-05-05" in codes
@@ -68,8 +78,10 @@ def test_major_codes_stay_out_of_the_classification(store: EmbeddedStore) -> Non
 
 def test_qc_report_states_catalogue_coverage(built: BuildResult) -> None:
     report = (built.dist / "qc-report.md").read_text(encoding="utf-8")
-    assert ("职业教育专业目录（2021年）: 13 of 1,349 majors present (1.0%); "
-            "中职 3 of 358; 高职专科 6 of 744; 职业本科 4 of 247") in report
+    assert (
+        "职业教育专业目录（2021年）: 13 of 1,349 majors present (1.0%); "
+        "中职 3 of 358; 高职专科 6 of 744; 职业本科 4 of 247"
+    ) in report
     section = report.split("## WARN: major-catalogue-incomplete", 1)[1].split("\n## ", 1)[0]
     assert "6 of 744 majors present" in section and "3 of 358" in section and "4 of 247" in section
     assert built.qc_counts["major-catalogue-incomplete"] == 3
@@ -84,8 +96,9 @@ def test_onex_certificates_levels_and_organisations(store: EmbeddedStore) -> Non
     assert count(store, "?l a og:CertificateAtLevel") == 10
     # one organisation awards two certificates of batch 1 (北京中车行高新技术有限公司)
     assert count(store, "?o a og:TrainingEvaluationOrganisation") == 23
-    ranks = store.select(P + "SELECT ?l ?r WHERE { ?x a og:OnexLevel ; skos:prefLabel ?l ; og:levelRank ?r . "
-                             "FILTER(LANG(?l) = 'zh') }")
+    ranks = store.select(
+        P + "SELECT ?l ?r WHERE { ?x a og:OnexLevel ; skos:prefLabel ?l ; og:levelRank ?r . FILTER(LANG(?l) = 'zh') }"
+    )
     assert sorted((int(r["r"]), r["l"]) for r in ranks) == [(1, "初级"), (2, "中级"), (3, "高级")]
     # 1+X certificates are not asserted to be skill-level-recognition certificates
     assert count(store, "?c a og:OnexCertificate , og:SkillLevelCertificate") == 0
@@ -99,8 +112,14 @@ def test_machine_suggestions_are_not_facts(store: EmbeddedStore) -> None:
 
 def test_every_equivalence_is_a_marked_example(store: EmbeddedStore) -> None:
     assert count(store, "?e a og:CreditEquivalence") == 6
-    assert count(store, "?e a og:CreditEquivalence ; og:equivalenceStatus 'example' ; rdfs:comment ?c . "
-                        "FILTER(STRSTARTS(STR(?c), 'EXAMPLE:'))") == 6
+    assert (
+        count(
+            store,
+            "?e a og:CreditEquivalence ; og:equivalenceStatus 'example' ; rdfs:comment ?c . "
+            "FILTER(STRSTARTS(STR(?c), 'EXAMPLE:'))",
+        )
+        == 6
+    )
     # examples only point at example frameworks, courses and outcomes
     assert count(store, "?f a og:CreditFramework ; rdfs:comment ?c . FILTER(STRSTARTS(STR(?c), 'EXAMPLE:'))") == 1
     assert count(store, "?e og:countsForCreditsIn <https://w3id.org/occugraph/id/credit-framework/ncb>") == 0
@@ -119,8 +138,12 @@ def _entries() -> dict[str, tuple[URIRef, frozenset[str]]]:
 
 
 EXPECTED_INVALID = json.loads((DATA / "invalid-expected.json").read_text(encoding="utf-8"))
-FOLDERS = {"majors": "majors", "major-occupations": "majors", "certificates": "onex",
-           "equivalences": "credit-equivalences"}
+FOLDERS = {
+    "majors": "majors",
+    "major-occupations": "majors",
+    "certificates": "onex",
+    "equivalences": "credit-equivalences",
+}
 
 
 @pytest.mark.parametrize("fixture", sorted(k for k in EXPECTED_INVALID if k != "about"))
@@ -148,7 +171,7 @@ def test_reader_rejects_invalid_fixture(fixture: str, tmp_path: Path) -> None:
 def test_shapes_catch_what_the_reader_would_never_write() -> None:
     """The SHACL shapes hold on their own: an equivalence with both targets, no justification and an
     unmarked example is rejected."""
-    from graph.build import shacl_results
+    from graph.build.pipeline import shacl_results
 
     tbox, shapes = Graph(), Graph()
     for ttl in sorted((ROOT / "ontology").glob("*.ttl")):
@@ -186,7 +209,10 @@ def test_api_majors_lists_tiers_with_catalogue_coverage(client) -> None:  # type
     assert (tiers["higher-vocational"]["present"], tiers["higher-vocational"]["expected"]) == (6, 744)
     assert tiers["general-undergraduate"]["expected"] is None
     assert [m["code"] for m in client.get("/api/majors?tier=secondary-vocational").get_json()["majors"]] == [
-        "710201", "710202", "710203"]
+        "710201",
+        "710202",
+        "710203",
+    ]
     assert client.get("/api/majors?tier=college").status_code == 400
 
 
@@ -234,8 +260,12 @@ def test_api_certificate_says_what_it_counts_for(client) -> None:  # type: ignor
     assert set(by_id) == {"example-001", "example-002"}
     credits = by_id["example-001"]
     assert credits["example"] is True and credits["status"] == "example"
-    assert credits["target"] == {"kind": "credits", "framework": "example-school",
-                                 "framework_name": "示例职业技术学院学分（示例）", "credits": 2.0}
+    assert credits["target"] == {
+        "kind": "credits",
+        "framework": "example-school",
+        "framework_name": "示例职业技术学院学分（示例）",
+        "credits": 2.0,
+    }
     assert credits["conditions"] == ["在校期间取得", "证书在有效期内"]
     assert (credits["valid_from"], credits["valid_until"]) == ("2025-09-01", "2028-08-31")
     assert credits["decided_by"] and credits["justification"].startswith("示例")
@@ -290,7 +320,7 @@ def test_pages(client) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_cli_majors_and_certificates(built: BuildResult, capsys) -> None:  # type: ignore[no-untyped-def]
-    from graph.cli import main
+    from graph.cli.main import main
 
     assert main(["majors", "510209", "--store", str(built.store_path)]) == 0
     assert "4-04-05-05 人工智能训练师 [curated]" in capsys.readouterr().out

@@ -28,7 +28,7 @@ from fixture_project import (
     only_project_readers,
 )
 
-from graph.validate import Report, validate
+from graph.workflow.validate import Report, validate
 
 CASES = invalid_fixtures()
 
@@ -114,7 +114,7 @@ def test_qc_warnings_point_at_the_entity_row(project: Path, tmp_path: Path):
 def test_a_disappeared_identifier_is_an_error_and_deprecation_is_the_way_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    from graph.release import cut_release
+    from graph.workflow.release import cut_release
 
     project = make_project(tmp_path / "project")
     only_project_readers(monkeypatch, project)

@@ -24,7 +24,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 
-from graph.store import EmbeddedStore
+from graph.store.embedded import EmbeddedStore
 
 W3C = Path(__file__).parent / "w3c"
 MANIFEST = W3C / "manifest.ttl"

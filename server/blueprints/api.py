@@ -5,14 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, request
 from werkzeug.wrappers import Response
 
-from graph import queries
-from graph.codes import CODE_RE
+from graph.classification import queries
+from graph.core.codes import CODE_RE
 from server.api_errors import error
 from server.resources import get_codes, get_search_index, get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
 
 
 def int_arg(name: str, default: int, low: int, high: int) -> int:

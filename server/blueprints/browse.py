@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template
 
-from graph.codes import CODE_RE
-from graph.queries import KIND_ORDER, PREFIXES, _kinds
+from graph.classification.queries import KIND_ORDER, PREFIXES, _kinds
+from graph.core.codes import CODE_RE
 from server.limits import error_json
 from server.resources import get_store
 

@@ -20,7 +20,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, send_file
 
-from graph.store import project_root
+from graph.core.paths import project_root
 from server.limits import error_json
 from server.linked_data import PREFIXES
 

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 
-from graph.namespaces import BASE, ID, ONTOLOGY_IRI
+from graph.core.namespaces import BASE, ID, ONTOLOGY_IRI
 from server import linked_data as ld
 from server.limits import error_json
 from server.resources import get_store

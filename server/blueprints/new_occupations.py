@@ -19,8 +19,8 @@ from urllib.parse import parse_qs
 from flask import Blueprint, current_app, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
-from graph import new_occupations as nq
-from graph.classify import MAX_TITLE_CHARS, Classifier, TitleError
+from graph.classification import new_occupations as nq
+from graph.classification.classifier import MAX_TITLE_CHARS, Classifier, TitleError
 from server.api_errors import error
 from server.resources import get_store
 
@@ -28,8 +28,6 @@ bp = Blueprint("new_occupations", __name__)
 
 EXTENSION_KEY = "occugraph.new_occupations"
 _build_lock = threading.Lock()
-
-
 
 
 def get_classifier() -> Classifier:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from graph import queries
-from graph.codes import CODE_RE
+from graph.classification import queries
+from graph.core.codes import CODE_RE
 from server.resources import get_codes, get_search_index, get_store
 
 bp = Blueprint("pages", __name__)
@@ -18,7 +18,7 @@ def home() -> str:
     message = None
     converted = None
     if q:
-        from server.chinese import search_both  # Traditional input is also searched in Simplified
+        from graph.text.chinese import search_both  # Traditional input is also searched in Simplified
 
         try:
             hits, converted = search_both(get_search_index(), q, limit=50)

@@ -6,7 +6,7 @@
 - GET  /api/pathways/next-steps?from=CODE   natural horizontal moves, with reasons
 - GET  /pathways                     a form, the routes and the drawn route graph (inline SVG, no scripts)
 
-Every answer comes from ``graph.pathways.PathwayEngine``, built once per app from the same RuleBook
+Every answer comes from ``graph.pathways.engine.PathwayEngine``, built once per app from the same RuleBook
 as /api/standards. Bad input is a 400 (unknown codes come with the nearest valid ones), never a 500.
 """
 
@@ -18,8 +18,16 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
-from graph.pathway_render import route_graph, to_svg
-from graph.pathways import MAX_ROUTES, QUERY_PARAMS, Describer, PathwayEngine, PathwayError, PathwayQuery, QueryParser
+from graph.pathways.engine import (
+    MAX_ROUTES,
+    QUERY_PARAMS,
+    Describer,
+    PathwayEngine,
+    PathwayError,
+    PathwayQuery,
+    QueryParser,
+)
+from graph.pathways.render import route_graph, to_svg
 from server.api_errors import error
 from server.resources import get_store
 
@@ -46,8 +54,6 @@ def get_engine() -> PathwayEngine:
     return ext["engine"]  # type: ignore[no-any-return]
 
 
-
-
 def _args() -> dict[str, str]:
     out = {}
     for key in request.args:
@@ -63,8 +69,10 @@ def _body() -> dict[str, Any]:
         raise PathwayError(f"the body is over {MAX_BODY_BYTES // 1024} KiB", status=413)
     data = request.get_json(silent=True, force=True)
     if not isinstance(data, dict):
-        raise PathwayError("the body must be a JSON object, e.g. {\"to\": \"6-31-01-04\", \"to_level\": \"2\", "
-                           "\"profile\": {\"certificates\": [...]}} (docs/pathways.md)")
+        raise PathwayError(
+            'the body must be a JSON object, e.g. {"to": "6-31-01-04", "to_level": "2", '
+            '"profile": {"certificates": [...]}} (docs/pathways.md)'
+        )
     return data
 
 
@@ -129,28 +137,37 @@ def page() -> str:
     args = {k: v for k, v in request.args.items() if k in QUERY_PARAMS and v != ""}
     engine = get_engine()
     d = Describer(engine)
-    ctx: dict[str, Any] = {"args": args, "levels": engine.ladder.ordered("skill"), "max_routes": MAX_ROUTES,
-                           "titles": engine.ladder.ordered("professional"),
-                           "diplomas": list(engine.diploma_zh.items()),
-                           "result": None, "svg": None, "message": None, "reach": None, "next": None}
+    ctx: dict[str, Any] = {
+        "args": args,
+        "levels": engine.ladder.ordered("skill"),
+        "max_routes": MAX_ROUTES,
+        "titles": engine.ladder.ordered("professional"),
+        "diplomas": list(engine.diploma_zh.items()),
+        "result": None,
+        "svg": None,
+        "message": None,
+        "reach": None,
+        "next": None,
+    }
     try:
         if args.get("to") and args.get("to_level"):
             q = QueryParser(engine).parse(args)
-            result = engine.find_routes(q.profile, q.target or "", q.target_level or "", q.max_routes,
-                                        origin=q.origin)
+            result = engine.find_routes(q.profile, q.target or "", q.target_level or "", q.max_routes, origin=q.origin)
             ctx["result"] = d.result(result, q)
             g = route_graph(result, engine)
             if g.number_of_edges():
                 ctx["svg"] = to_svg(g, f"{q.target} {engine.level_words(q.target_level)}")
         elif args.get("within") and args.get("from"):
             q = QueryParser(engine).parse(args, need_target=False)
-            ctx["reach"] = d.reachable(engine.reachable(q.profile, q.within_years or 0.0, origin=q.origin),
-                                       q.within_years or 0.0, q)
+            ctx["reach"] = d.reachable(
+                engine.reachable(q.profile, q.within_years or 0.0, origin=q.origin), q.within_years or 0.0, q
+            )
         elif args.get("from"):
             q = QueryParser(engine).parse(args, need_target=False)
             has_profile = bool(q.profile.certificates or q.profile.work)
-            ctx["next"] = d.next_steps(q.origin or "", engine.next_steps(q.origin or "", q.profile if has_profile
-                                                                          else None, limit=q.limit))
+            ctx["next"] = d.next_steps(
+                q.origin or "", engine.next_steps(q.origin or "", q.profile if has_profile else None, limit=q.limit)
+            )
     except PathwayError as exc:
         ctx["message"] = exc.message
         if exc.extra.get("nearest_codes"):
@@ -181,20 +198,32 @@ _PROFILE_PARAMS = [
     _param("title_since", "date of that title (YYYY-MM-DD)"),
     _param("as_of", "date to reason from (YYYY-MM-DD, default today)", "2026-01-01"),
 ]
-_BODY = {"required": True, "content": {"application/json": {"schema": {
-    "type": "object",
-    "description": "the query parameters as JSON keys, plus 'profile': the full profile (certificates with "
-                   "dates, work spells, diplomas, titles, trainings, birth_date; docs/pathways.md)",
-    "properties": {"to": _Q, "to_level": _Q, "from": _Q, "from_level": _Q, "profile": {"type": "object"}},
-}}}}
+_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "description": "the query parameters as JSON keys, plus 'profile': the full profile (certificates with "
+                "dates, work spells, diplomas, titles, trainings, birth_date; docs/pathways.md)",
+                "properties": {"to": _Q, "to_level": _Q, "from": _Q, "from_level": _Q, "profile": {"type": "object"}},
+            }
+        }
+    },
+}
 _ERRORS = {"400": {"$ref": "#/components/responses/BadRequest"}, "429": {"$ref": "#/components/responses/TooMany"}}
-_POST_ERRORS = {**_ERRORS, "413": {"$ref": "#/components/responses/BadRequest"},
-                "422": {"$ref": "#/components/responses/BadRequest"}}  # 422: the profile is invalid (names the field)
+_POST_ERRORS = {
+    **_ERRORS,
+    "413": {"$ref": "#/components/responses/BadRequest"},
+    "422": {"$ref": "#/components/responses/BadRequest"},
+}  # 422: the profile is invalid (names the field)
 
 
 def _ok(description: str, schema: str) -> dict[str, Any]:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
 
 
 OPENAPI_SCHEMAS = {
@@ -202,57 +231,108 @@ OPENAPI_SCHEMAS = {
         "type": "object",
         "required": ["as_of", "from", "to", "routes", "reason", "nearest", "notes"],
         "properties": {
-            "as_of": {"type": "string"}, "from": {"type": "object"}, "to": {"type": "object"},
-            "already_holds": {"type": "boolean"}, "already_qualifies": {"type": "boolean"},
-            "routes": {"type": "array", "description": "best first", "items": {
-                "type": "object", "required": ["total_years", "steps"],
-                "properties": {"total_years": {"type": "number"}, "reached_on": {"type": "string"},
-                               "summary": {"type": "string"},
-                               "steps": {"type": "array", "items": {
-                                   "type": "object", "required": ["from", "to", "years", "rule"],
-                                   "properties": {"from": {"type": "object"}, "to": {"type": "object"},
-                                                  "kind": {"type": "string"}, "years": {"type": "number"},
-                                                  "date": {"type": "string"}, "rule": {"type": "object"}}}}}}},
+            "as_of": {"type": "string"},
+            "from": {"type": "object"},
+            "to": {"type": "object"},
+            "already_holds": {"type": "boolean"},
+            "already_qualifies": {"type": "boolean"},
+            "routes": {
+                "type": "array",
+                "description": "best first",
+                "items": {
+                    "type": "object",
+                    "required": ["total_years", "steps"],
+                    "properties": {
+                        "total_years": {"type": "number"},
+                        "reached_on": {"type": "string"},
+                        "summary": {"type": "string"},
+                        "steps": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["from", "to", "years", "rule"],
+                                "properties": {
+                                    "from": {"type": "object"},
+                                    "to": {"type": "object"},
+                                    "kind": {"type": "string"},
+                                    "years": {"type": "number"},
+                                    "date": {"type": "string"},
+                                    "rule": {"type": "object"},
+                                },
+                            },
+                        },
+                    },
+                },
+            },
             "reason": {"type": ["string", "null"]},
             "nearest": {"type": ["object", "null"]},
             "notes": {"type": "array", "items": {"type": "string"}},
             "assumptions": {"type": "array", "items": {"type": "string"}},
         },
     },
-    "PathwayReachable": {"type": "object", "required": ["within_years", "count", "reachable"],
-                         "properties": {"within_years": {"type": "number"}, "count": {"type": "integer"},
-                                        "reachable": {"type": "array", "items": {"type": "object"}}}},
-    "PathwayNextSteps": {"type": "object", "required": ["from", "count", "next_steps"],
-                         "properties": {"from": {"type": "object"}, "count": {"type": "integer"},
-                                        "next_steps": {"type": "array", "items": {"type": "object"}},
-                                        "definition": {"type": "string"}}},
+    "PathwayReachable": {
+        "type": "object",
+        "required": ["within_years", "count", "reachable"],
+        "properties": {
+            "within_years": {"type": "number"},
+            "count": {"type": "integer"},
+            "reachable": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+    "PathwayNextSteps": {
+        "type": "object",
+        "required": ["from", "count", "next_steps"],
+        "properties": {
+            "from": {"type": "object"},
+            "count": {"type": "integer"},
+            "next_steps": {"type": "array", "items": {"type": "object"}},
+            "definition": {"type": "string"},
+        },
+    },
 }
 OPENAPI_PATHS = {
     "/api/pathways": {
-        "get": {"summary": "Fastest routes from where you are to a level in an occupation, with time and rules",
-                "tags": ["pathways"],
-                "parameters": [_param("to", "target occupation code", "6-31-01-04", True),
-                               _param("to_level", "target level: 5..1 or a name", "2", True),
-                               _param("max_routes", f"alternatives to return (1-{MAX_ROUTES}, default 3)"),
-                               *_PROFILE_PARAMS],
-                "responses": {"200": _ok("routes best first; empty routes with the reason and the nearest target",
-                                         "PathwayRoutes"), **_ERRORS}},
-        "post": {"summary": "Routes for a full profile given as JSON", "tags": ["pathways"], "requestBody": _BODY,
-                 "responses": {"200": _ok("routes best first", "PathwayRoutes"), **_POST_ERRORS}},
+        "get": {
+            "summary": "Fastest routes from where you are to a level in an occupation, with time and rules",
+            "tags": ["pathways"],
+            "parameters": [
+                _param("to", "target occupation code", "6-31-01-04", True),
+                _param("to_level", "target level: 5..1 or a name", "2", True),
+                _param("max_routes", f"alternatives to return (1-{MAX_ROUTES}, default 3)"),
+                *_PROFILE_PARAMS,
+            ],
+            "responses": {
+                "200": _ok("routes best first; empty routes with the reason and the nearest target", "PathwayRoutes"),
+                **_ERRORS,
+            },
+        },
+        "post": {
+            "summary": "Routes for a full profile given as JSON",
+            "tags": ["pathways"],
+            "requestBody": _BODY,
+            "responses": {"200": _ok("routes best first", "PathwayRoutes"), **_POST_ERRORS},
+        },
     },
     "/api/pathways/reachable": {
-        "get": {"summary": "What can be reached within N years (levels in your and related occupations)",
-                "tags": ["pathways"],
-                "parameters": [_param("within", "horizon in years (0-40)", "3", True), *_PROFILE_PARAMS],
-                "responses": {"200": _ok("reachable targets, fastest first", "PathwayReachable"), **_ERRORS}},
-        "post": {"summary": "What can be reached within N years, for a full profile as JSON", "tags": ["pathways"],
-                 "requestBody": _BODY,
-                 "responses": {"200": _ok("reachable targets", "PathwayReachable"), **_POST_ERRORS}},
+        "get": {
+            "summary": "What can be reached within N years (levels in your and related occupations)",
+            "tags": ["pathways"],
+            "parameters": [_param("within", "horizon in years (0-40)", "3", True), *_PROFILE_PARAMS],
+            "responses": {"200": _ok("reachable targets, fastest first", "PathwayReachable"), **_ERRORS},
+        },
+        "post": {
+            "summary": "What can be reached within N years, for a full profile as JSON",
+            "tags": ["pathways"],
+            "requestBody": _BODY,
+            "responses": {"200": _ok("reachable targets", "PathwayReachable"), **_POST_ERRORS},
+        },
     },
     "/api/pathways/next-steps": {
-        "get": {"summary": "Natural next steps (horizontal moves) from an occupation, with reasons",
-                "tags": ["pathways"],
-                "parameters": [_param("limit", "how many (1-50, default 10)"), *_PROFILE_PARAMS],
-                "responses": {"200": _ok("related and similar occupations", "PathwayNextSteps"), **_ERRORS}},
+        "get": {
+            "summary": "Natural next steps (horizontal moves) from an occupation, with reasons",
+            "tags": ["pathways"],
+            "parameters": [_param("limit", "how many (1-50, default 10)"), *_PROFILE_PARAMS],
+            "responses": {"200": _ok("related and similar occupations", "PathwayNextSteps"), **_ERRORS},
+        },
     },
 }

@@ -28,9 +28,11 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
-from graph import queries, schools
-from graph.codes import CODE_RE
-from graph.curriculum import (
+from graph.classification import queries
+from graph.core.codes import CODE_RE
+from graph.core.paths import project_root
+from graph.schools import majors as schools
+from graph.schools.curriculum import (
     FORMATS,
     MAX_BYTES,
     CurriculumError,
@@ -41,7 +43,6 @@ from graph.curriculum import (
     parse_overrides,
     render,
 )
-from graph.store import project_root
 from server.api_errors import ApiError
 from server.resources import get_codes, get_store
 
@@ -50,8 +51,6 @@ bp = Blueprint("schools", __name__)
 SAVED_ID = re.compile(r"[0-9a-f]{16}")
 TIERS = schools.TIER_ORDER
 _TRUE = {"1", "true", "yes", "on"}
-
-
 
 
 # ---------------------------------------------------------------- majors
@@ -79,8 +78,11 @@ def api_major(code: str) -> Response:
     except ValueError as exc:
         raise ApiError(400, str(exc), suggestions=schools.suggest_majors(store, code)) from None
     if not found:
-        raise ApiError(404, f"no major has code {code}" + (f" in catalogue {catalogue}" if catalogue else ""),
-                       suggestions=schools.suggest_majors(store, code))
+        raise ApiError(
+            404,
+            f"no major has code {code}" + (f" in catalogue {catalogue}" if catalogue else ""),
+            suggestions=schools.suggest_majors(store, code),
+        )
     if len(found) == 1:
         return jsonify(found[0])
     return jsonify(code=code, matches=found)
@@ -92,11 +94,16 @@ def api_occupation_majors(code: str) -> Response:
         raise ApiError(400, f"{code!r} is not a classification code (expected N-NN-NN-NN, e.g. 4-04-05-05)")
     codes = get_codes()
     if code not in set(codes):
-        raise ApiError(404, f"no classification entry has code {code}",
-                       nearest_codes=queries.nearest_codes(code, codes))
+        raise ApiError(
+            404, f"no classification entry has code {code}", nearest_codes=queries.nearest_codes(code, codes)
+        )
     found = schools.occupation_majors(get_store(), code)
-    return jsonify(code=code, count=len(found), majors=found,
-                   note="basis official/curated: the major prepares for the occupation; suggested: not yet reviewed")
+    return jsonify(
+        code=code,
+        count=len(found),
+        majors=found,
+        note="basis official/curated: the major prepares for the occupation; suggested: not yet reviewed",
+    )
 
 
 # ---------------------------------------------------------------- certificates and equivalences
@@ -108,8 +115,9 @@ def _certificate_name(ident: str) -> str:
         raise ApiError(400, "a certificate name is at most 100 characters")
     name = schools.resolve_certificate(store, ident)
     if name is None:
-        raise ApiError(404, f"no 1+X certificate is named {ident!r}",
-                       suggestions=schools.suggest_certificates(store, ident))
+        raise ApiError(
+            404, f"no 1+X certificate is named {ident!r}", suggestions=schools.suggest_certificates(store, ident)
+        )
     return name
 
 
@@ -131,8 +139,10 @@ def api_course_certificates(code: str) -> Response:
     school = request.args.get("school") or None
     found = schools.course_certificates(get_store(), code, school)
     if not found["courses"]:
-        raise ApiError(404, f"no course with code {code} is referred to by a credit equivalence"
-                       + (f" at {school}" if school else ""))
+        raise ApiError(
+            404,
+            f"no course with code {code} is referred to by a credit equivalence" + (f" at {school}" if school else ""),
+        )
     return jsonify(found)
 
 
@@ -142,8 +152,11 @@ def api_equivalences() -> Response:
     if status is not None and status not in ("example", "proposed", "approved", "withdrawn"):
         raise ApiError(400, "status must be example, proposed, approved or withdrawn")
     found = schools.equivalences(get_store(), status)
-    return jsonify(count=len(found), equivalences=found,
-                   notice=schools.EXAMPLE_NOTICE if any(e["example"] for e in found) else None)
+    return jsonify(
+        count=len(found),
+        equivalences=found,
+        notice=schools.EXAMPLE_NOTICE if any(e["example"] for e in found) else None,
+    )
 
 
 # ---------------------------------------------------------------- curricula
@@ -171,8 +184,9 @@ class Upload:
     def __init__(self) -> None:
         limit = _max_bytes()
         if request.content_length is not None and request.content_length > limit + 64_000:
-            raise ApiError(413, f"the upload is {request.content_length:,} bytes; a curriculum CSV may be at most "
-                                f"{limit:,} bytes")
+            raise ApiError(
+                413, f"the upload is {request.content_length:,} bytes; a curriculum CSV may be at most {limit:,} bytes"
+            )
         args = request.args
         self.csv: bytes | None = None
         self.name = "curriculum.csv"
@@ -193,20 +207,24 @@ class Upload:
         elif mimetype == "application/json":
             body = request.get_json(silent=True)
             if not isinstance(body, dict):
-                raise ApiError(400, "the JSON body must be an object with \"major\" and \"csv\" (the CSV text)")
+                raise ApiError(400, 'the JSON body must be an object with "major" and "csv" (the CSV text)')
             fields = body
             if body.get("csv") is not None:
                 if not isinstance(body["csv"], str):
-                    raise ApiError(400, "\"csv\" must be the CSV file's text")
+                    raise ApiError(400, '"csv" must be the CSV file\'s text')
                 self.csv = body["csv"].encode("utf-8")
         elif mimetype in ("text/csv", "text/plain", "application/csv"):
             self.csv = request.get_data(cache=False)[: limit + 1]
         elif request.content_length:
-            raise ApiError(415, f"send the curriculum as multipart/form-data (field file), application/json "
-                                f"(field csv) or text/csv, not {mimetype or 'an unnamed type'}")
+            raise ApiError(
+                415,
+                f"send the curriculum as multipart/form-data (field file), application/json "
+                f"(field csv) or text/csv, not {mimetype or 'an unnamed type'}",
+            )
         if self.csv is None:
-            raise ApiError(400, "no curriculum: upload the CSV as the form field \"file\", the JSON field \"csv\" "
-                                "or a text/csv body")
+            raise ApiError(
+                400, 'no curriculum: upload the CSV as the form field "file", the JSON field "csv" or a text/csv body'
+            )
         if len(self.csv) > limit:
             raise ApiError(413, f"the curriculum CSV is more than {limit:,} bytes; split it by major")
 
@@ -216,7 +234,7 @@ class Upload:
 
         self.major = field("major")
         if not isinstance(self.major, str) or not self.major.strip():
-            raise ApiError(400, "give the major's code as \"major\" (e.g. 510209; GET /api/majors lists them)")
+            raise ApiError(400, 'give the major\'s code as "major" (e.g. 510209; GET /api/majors lists them)')
         self.major = self.major.strip()
         self.catalogue = field("catalogue")
         self.format = field("format") or "json"
@@ -241,11 +259,15 @@ def _map(upload: Upload) -> dict[str, Any]:
         curriculum = parse_curriculum(upload.csv or b"", upload.name, max_bytes=_max_bytes())
     except CurriculumError as exc:
         status = 413 if exc.errors and exc.errors[0].line == 0 else 400
-        raise ApiError(status, f"the curriculum has {len(exc.errors)} problem(s); nothing was mapped or stored",
-                       errors=[e.as_dict() for e in exc.errors]) from None
+        raise ApiError(
+            status,
+            f"the curriculum has {len(exc.errors)} problem(s); nothing was mapped or stored",
+            errors=[e.as_dict() for e in exc.errors],
+        ) from None
     try:
-        return map_curriculum(get_store(), curriculum, upload.major, upload.catalogue, upload.overrides,
-                              upload.standards)
+        return map_curriculum(
+            get_store(), curriculum, upload.major, upload.catalogue, upload.overrides, upload.standards
+        )
     except MajorNotFound as exc:
         raise ApiError(404, str(exc), suggestions=exc.suggestions) from None
 
@@ -253,8 +275,15 @@ def _map(upload: Upload) -> dict[str, Any]:
 def _save(upload: Upload, result: dict[str, Any]) -> str:
     """Write the upload and its mapping under CURRICULA_DIR/<id>/ in one step (rename of a full folder)."""
     digest = hashlib.sha256()
-    request_key = json.dumps({"major": upload.major, "catalogue": upload.catalogue, "standards": upload.standards,
-                              "overrides": [o.__dict__ for o in upload.overrides]}, sort_keys=True)
+    request_key = json.dumps(
+        {
+            "major": upload.major,
+            "catalogue": upload.catalogue,
+            "standards": upload.standards,
+            "overrides": [o.__dict__ for o in upload.overrides],
+        },
+        sort_keys=True,
+    )
     for part in (upload.csv or b"", request_key.encode()):
         digest.update(part + b"\0")
     sid = digest.hexdigest()[:16]
@@ -266,10 +295,20 @@ def _save(upload: Upload, result: dict[str, Any]) -> str:
     staging = Path(tempfile.mkdtemp(prefix=".saving-", dir=root))
     (staging / "curriculum.csv").write_bytes(upload.csv or b"")
     (staging / "mapping.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
-    (staging / "request.json").write_text(json.dumps({
-        "major": upload.major, "catalogue": upload.catalogue, "standards": upload.standards,
-        "overrides": [o.__dict__ for o in upload.overrides], "file": upload.name}, ensure_ascii=False, indent=2),
-        encoding="utf-8")
+    (staging / "request.json").write_text(
+        json.dumps(
+            {
+                "major": upload.major,
+                "catalogue": upload.catalogue,
+                "standards": upload.standards,
+                "overrides": [o.__dict__ for o in upload.overrides],
+                "file": upload.name,
+            },
+            ensure_ascii=False,
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     try:
         os.replace(staging, target)
     except OSError:  # saved meanwhile by an identical request
@@ -337,16 +376,19 @@ def major_page(code: str) -> Any:
     except ValueError:
         found = []
     if not found:
-        return render_template("major_not_found.html", code=code,
-                               suggestions=schools.suggest_majors(store, code)), 404
+        return render_template("major_not_found.html", code=code, suggestions=schools.suggest_majors(store, code)), 404
     return render_template("major.html", majors=found)
 
 
 @bp.get("/certificates")
 def certificates_page() -> str:
     store = get_store()
-    return render_template("certificates.html", certificates=schools.certificates(store),
-                           equivalences=schools.equivalences(store), notice=schools.EXAMPLE_NOTICE)
+    return render_template(
+        "certificates.html",
+        certificates=schools.certificates(store),
+        equivalences=schools.equivalences(store),
+        notice=schools.EXAMPLE_NOTICE,
+    )
 
 
 @bp.get("/certificates/<name>")
@@ -354,8 +396,9 @@ def certificate_page(name: str) -> Any:
     store = get_store()
     resolved = schools.resolve_certificate(store, name)
     if resolved is None:
-        return render_template("certificate_not_found.html", name=name,
-                               suggestions=schools.suggest_certificates(store, name)), 404
+        return render_template(
+            "certificate_not_found.html", name=name, suggestions=schools.suggest_certificates(store, name)
+        ), 404
     return render_template("certificate.html", c=schools.certificate(store, resolved))
 
 
@@ -367,8 +410,9 @@ def curricula_page() -> Any:
         upload = Upload()
         result = _map(upload)
     except ApiError as exc:
-        return render_template("curricula.html", majors=schools.majors(get_store()), message=exc.message,
-                               errors=exc.extra.get("errors")), exc.status
+        return render_template(
+            "curricula.html", majors=schools.majors(get_store()), message=exc.message, errors=exc.extra.get("errors")
+        ), exc.status
     text, _media = render(result, "html")
     return Response(text, mimetype="text/html")
 
@@ -383,19 +427,32 @@ def _openapi() -> dict[str, Any]:
         return {"description": description, "content": {"application/json": {"schema": obj}}}
 
     def err(description: str) -> dict[str, Any]:
-        return {"description": description,
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        return {
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
 
     def q(name: str, description: str, example: str | None = None) -> dict[str, Any]:
-        p: dict[str, Any] = {"name": name, "in": "query", "required": False, "schema": {"type": "string"},
-                             "description": description}
+        p: dict[str, Any] = {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": description,
+        }
         if example is not None:
             p["example"] = example
         return p
 
     def path(name: str, description: str, example: str) -> dict[str, Any]:
-        return {"name": name, "in": "path", "required": True, "schema": {"type": "string"},
-                "description": description, "example": example}
+        return {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": description,
+            "example": example,
+        }
 
     tags = ["schools"]
     bad, missing, many = err("bad input"), err("not found; suggestions given"), err("too many requests")
@@ -406,64 +463,114 @@ def _openapi() -> dict[str, Any]:
         responses["429"] = many
         return {"get": {"summary": summary, "tags": tags, "parameters": params, "responses": responses}}
 
-    csv_body = {"type": "object", "properties": {
-        "major": {"type": "string", "example": "510209"},
-        "csv": {"type": "string", "description": "the curriculum CSV: code,title,hours,credits,learning_outcomes"},
-        "format": {"type": "string", "enum": list(FORMATS)},
-        "overrides": {"type": "object", "description": "{\"force\": [...], \"reject\": [...]}"},
-        "standards": {"type": "array", "items": {"type": "string"}},
-        "save": {"type": "boolean", "description": "store the upload and its mapping (default false)"}}}
-    text_out = {"text/csv": {"schema": {"type": "string"}}, "text/markdown": {"schema": {"type": "string"}},
-                "text/html": {"schema": {"type": "string"}}, "application/json": {"schema": obj}}
+    csv_body = {
+        "type": "object",
+        "properties": {
+            "major": {"type": "string", "example": "510209"},
+            "csv": {"type": "string", "description": "the curriculum CSV: code,title,hours,credits,learning_outcomes"},
+            "format": {"type": "string", "enum": list(FORMATS)},
+            "overrides": {"type": "object", "description": '{"force": [...], "reject": [...]}'},
+            "standards": {"type": "array", "items": {"type": "string"}},
+            "save": {"type": "boolean", "description": "store the upload and its mapping (default false)"},
+        },
+    }
+    text_out = {
+        "text/csv": {"schema": {"type": "string"}},
+        "text/markdown": {"schema": {"type": "string"}},
+        "text/html": {"schema": {"type": "string"}},
+        "application/json": {"schema": obj},
+    }
     return {
-        "/api/majors": get("Majors (中职, 高职专科, 职业本科), with how much of the catalogue is present",
-                           [q("tier", "secondary-vocational, higher-vocational, vocational-undergraduate or "
-                                      "general-undergraduate", "higher-vocational"),
-                            q("q", "part of a name or code", "人工智能")], ("400",)),
-        "/api/majors/{code}": get("A major with the occupations it prepares for, their standards and 1+X "
-                                  "certificates", [path("code", "major code", "510209"),
-                                                   q("catalogue", "catalogue id (voc2021, ug)", "voc2021")]),
-        "/api/occupations/{code}/majors": get("Which majors lead to an occupation",
-                                              [path("code", "classification code", "4-04-05-05")]),
+        "/api/majors": get(
+            "Majors (中职, 高职专科, 职业本科), with how much of the catalogue is present",
+            [
+                q(
+                    "tier",
+                    "secondary-vocational, higher-vocational, vocational-undergraduate or general-undergraduate",
+                    "higher-vocational",
+                ),
+                q("q", "part of a name or code", "人工智能"),
+            ],
+            ("400",),
+        ),
+        "/api/majors/{code}": get(
+            "A major with the occupations it prepares for, their standards and 1+X certificates",
+            [path("code", "major code", "510209"), q("catalogue", "catalogue id (voc2021, ug)", "voc2021")],
+        ),
+        "/api/occupations/{code}/majors": get(
+            "Which majors lead to an occupation", [path("code", "classification code", "4-04-05-05")]
+        ),
         "/api/certificates": get("1+X vocational skill level certificates", [], ()),
-        "/api/certificates/{name}": get("A 1+X certificate: levels, organisation, occupations and what it counts "
-                                        "for (credit equivalences; examples flagged)",
-                                        [path("name", "certificate name, with or without 职业技能等级证书",
-                                              "跨境电子商务多平台运营")]),
-        "/api/courses/{code}/certificates": get("Which certificates count toward a course (exemptions)",
-                                                [path("code", "course code", "ECM301"),
-                                                 q("school", "school name", None)]),
-        "/api/credit-equivalences": get("Credit-bank equivalences (status example = made up, never official)",
-                                        [q("status", "example, proposed, approved or withdrawn", "example")],
-                                        ("400",)),
-        "/api/curricula": {"post": {
-            "summary": "Map a curriculum CSV to the work requirements of a major's standards (nothing stored "
-                       "unless save=true)",
-            "tags": tags,
-            "parameters": [q("major", "major code (also as a body field)", "510209"),
-                           q("format", "json (default), csv, md or html", "json"),
-                           q("save", "true to store the upload and the mapping", "false")],
-            "requestBody": {"required": True, "content": {
-                "application/json": {"schema": csv_body},
-                "multipart/form-data": {"schema": {"type": "object", "properties": {
-                    "file": {"type": "string", "format": "binary"}, "major": {"type": "string"},
-                    "format": {"type": "string"}, "overrides": {"type": "string"}, "save": {"type": "string"}}}},
-                "text/csv": {"schema": {"type": "string"}}}},
-            "responses": {"200": {"description": "the mapping", "content": text_out},
-                          "201": {"description": "the mapping, saved (Location: /api/curricula/<id>)",
-                                  "content": text_out},
-                          "400": err("malformed CSV (errors with line numbers) or bad parameters"),
-                          "404": err("unknown major; suggestions given"),
-                          "413": err("the upload is too large"),
-                          "415": err("unsupported content type"),
-                          "429": many}}},
-        "/api/curricula/{sid}": {"get": {
-            "summary": "A saved curriculum mapping",
-            "tags": tags,
-            "parameters": [path("sid", "id returned when the mapping was saved", "0123456789abcdef"),
-                           q("format", "json (default), csv, md or html", "json")],
-            "responses": {"200": {"description": "the saved mapping", "content": text_out}, "400": bad,
-                          "404": missing, "429": many}}},
+        "/api/certificates/{name}": get(
+            "A 1+X certificate: levels, organisation, occupations and what it counts "
+            "for (credit equivalences; examples flagged)",
+            [path("name", "certificate name, with or without 职业技能等级证书", "跨境电子商务多平台运营")],
+        ),
+        "/api/courses/{code}/certificates": get(
+            "Which certificates count toward a course (exemptions)",
+            [path("code", "course code", "ECM301"), q("school", "school name", None)],
+        ),
+        "/api/credit-equivalences": get(
+            "Credit-bank equivalences (status example = made up, never official)",
+            [q("status", "example, proposed, approved or withdrawn", "example")],
+            ("400",),
+        ),
+        "/api/curricula": {
+            "post": {
+                "summary": "Map a curriculum CSV to the work requirements of a major's standards (nothing stored "
+                "unless save=true)",
+                "tags": tags,
+                "parameters": [
+                    q("major", "major code (also as a body field)", "510209"),
+                    q("format", "json (default), csv, md or html", "json"),
+                    q("save", "true to store the upload and the mapping", "false"),
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": csv_body},
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "file": {"type": "string", "format": "binary"},
+                                    "major": {"type": "string"},
+                                    "format": {"type": "string"},
+                                    "overrides": {"type": "string"},
+                                    "save": {"type": "string"},
+                                },
+                            }
+                        },
+                        "text/csv": {"schema": {"type": "string"}},
+                    },
+                },
+                "responses": {
+                    "200": {"description": "the mapping", "content": text_out},
+                    "201": {"description": "the mapping, saved (Location: /api/curricula/<id>)", "content": text_out},
+                    "400": err("malformed CSV (errors with line numbers) or bad parameters"),
+                    "404": err("unknown major; suggestions given"),
+                    "413": err("the upload is too large"),
+                    "415": err("unsupported content type"),
+                    "429": many,
+                },
+            }
+        },
+        "/api/curricula/{sid}": {
+            "get": {
+                "summary": "A saved curriculum mapping",
+                "tags": tags,
+                "parameters": [
+                    path("sid", "id returned when the mapping was saved", "0123456789abcdef"),
+                    q("format", "json (default), csv, md or html", "json"),
+                ],
+                "responses": {
+                    "200": {"description": "the saved mapping", "content": text_out},
+                    "400": bad,
+                    "404": missing,
+                    "429": many,
+                },
+            }
+        },
     }
 
 

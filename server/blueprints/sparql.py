@@ -39,11 +39,23 @@ def sparql() -> Response:
     if store.truncated and resp.status == 200:
         resp.headers["OccuGraph-Results-Truncated"] = f"true; limit={limit}"
     if resp.html is not None:
-        body = render_template("sparql.html", query=resp.html.get("query") or EXAMPLE_QUERY,
-                               result=resp.html.get("result"), truncated=limit if store.truncated else None,
-                               examples=EXAMPLES, yasgui=yasgui_assets())
-        return Response(body, resp.status, {"Content-Type": "text/html; charset=utf-8", "Vary": "Accept",
-                                            **{k: v for k, v in resp.headers.items() if k.startswith("OccuGraph")}})
+        body = render_template(
+            "sparql.html",
+            query=resp.html.get("query") or EXAMPLE_QUERY,
+            result=resp.html.get("result"),
+            truncated=limit if store.truncated else None,
+            examples=EXAMPLES,
+            yasgui=yasgui_assets(),
+        )
+        return Response(
+            body,
+            resp.status,
+            {
+                "Content-Type": "text/html; charset=utf-8",
+                "Vary": "Accept",
+                **{k: v for k, v in resp.headers.items() if k.startswith("OccuGraph")},
+            },
+        )
     body = scrub(resp.body.decode("utf-8", "replace")).encode() if resp.status >= 400 else resp.body
     return Response(body, resp.status, resp.headers)
 

@@ -19,10 +19,10 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.wrappers import Response
 
-from graph import queries
-from graph.codes import CODE_RE
-from graph.eligibility import ProfileError, profile_from_json
-from graph.standards_queries import (
+from graph.classification import queries
+from graph.core.codes import CODE_RE
+from graph.standards.eligibility import ProfileError, profile_from_json
+from graph.standards.queries import (
     TIERS,
     RuleBook,
     UnknownLevel,
@@ -40,8 +40,6 @@ MAX_PROFILE_BYTES = 64 * 1024
 _lock = threading.Lock()
 
 
-
-
 def get_rulebook() -> RuleBook:
     """Rules, ladder and the standards index of this app's store, loaded on first use and shared."""
     ext = current_app.extensions.setdefault(EXTENSION_KEY, {})
@@ -52,16 +50,15 @@ def get_rulebook() -> RuleBook:
     return ext["rulebook"]  # type: ignore[no-any-return]
 
 
-
-
 def _occupation(code: str) -> str:
     """The code if it is an occupation of the classification; else 400 (malformed) or 404 (unknown)."""
     if not CODE_RE.fullmatch(code):
         raise ApiError(400, f"{code!r} is not a classification code (expected N-NN-NN-NN, e.g. 4-04-05-05)")
     codes = get_codes()
     if code not in set(codes):
-        raise ApiError(404, f"no classification entry has code {code}",
-                         nearest_codes=queries.nearest_codes(code, codes))
+        raise ApiError(
+            404, f"no classification entry has code {code}", nearest_codes=queries.nearest_codes(code, codes)
+        )
     return code
 
 
@@ -102,8 +99,11 @@ def list_standards() -> Response:
     start = (page - 1) * per_page
     return jsonify(
         filters={"year": year, "occupation": occupation, "level": level, "tier": tier},
-        total=len(found), page=page, per_page=per_page, pages=(len(found) + per_page - 1) // per_page,
-        results=[s.as_dict() for s in found[start:start + per_page]],
+        total=len(found),
+        page=page,
+        per_page=per_page,
+        pages=(len(found) + per_page - 1) // per_page,
+        results=[s.as_dict() for s in found[start : start + per_page]],
     )
 
 
@@ -135,8 +135,11 @@ def levels() -> Response:
         if lv.ladder == "professional":
             d["title_counts_toward"] = title_routes.get(lv.id, [])
         out.append(d)
-    return jsonify(levels=out, diploma_kinds=list(book.diploma_kinds.values()),
-                   rule_sets=[rule_set_dict(rs) for rs in book.rule_sets.values()])
+    return jsonify(
+        levels=out,
+        diploma_kinds=list(book.diploma_kinds.values()),
+        rule_sets=[rule_set_dict(rs) for rs in book.rule_sets.values()],
+    )
 
 
 @bp.get("/occupations/<code>/standards")
@@ -145,8 +148,9 @@ def occupation_standards(code: str) -> Response:
     book = get_rulebook()
     found = book.standards_for(code)
     current = book.current_standard(code)
-    return jsonify(code=code, count=len(found), current=current.id if current else None,
-                   results=[s.as_dict() for s in found])
+    return jsonify(
+        code=code, count=len(found), current=current.id if current else None, results=[s.as_dict() for s in found]
+    )
 
 
 @bp.get("/occupations/<code>/levels")
@@ -155,8 +159,12 @@ def occupation_levels(code: str) -> Response:
     book = get_rulebook()
     std = book.current_standard(code)
     if std is None:
-        return jsonify(code=code, standard=None, levels=[],
-                       notes=[f"{code} has no national skill standard in the data; no levels or rules are known"])
+        return jsonify(
+            code=code,
+            standard=None,
+            levels=[],
+            notes=[f"{code} has no national skill standard in the data; no levels or rules are known"],
+        )
     rs = book.rule_sets.get(std.rule_set) if std.rule_set else None
     ids = list(std.levels)
     if rs is not None:
@@ -165,10 +173,21 @@ def occupation_levels(code: str) -> Response:
     out = []
     for lv in levels:
         _s, _r, _l, rules, notes = book.routes(code, lv.id)
-        out.append({"level": lv.as_dict(), "covered": lv.id in std.levels,
-                    "routes": [r.as_dict(book.ladder) for r in rules], "notes": notes})
-    return jsonify(code=code, standard=std.as_dict(), rule_set=rule_set_dict(rs, std) if rs else None,
-                   levels=out, all_standards=[s.id for s in book.standards_for(code)])
+        out.append(
+            {
+                "level": lv.as_dict(),
+                "covered": lv.id in std.levels,
+                "routes": [r.as_dict(book.ladder) for r in rules],
+                "notes": notes,
+            }
+        )
+    return jsonify(
+        code=code,
+        standard=std.as_dict(),
+        rule_set=rule_set_dict(rs, std) if rs else None,
+        levels=out,
+        all_standards=[s.id for s in book.standards_for(code)],
+    )
 
 
 @bp.route("/occupations/<code>/levels/<level>/eligibility", methods=["GET", "POST"])
@@ -179,29 +198,40 @@ def eligibility(code: str, level: str) -> Response:
     level_id = _level(book, level, std.ladder if std else "skill")
     if request.method == "GET":
         std, rs, lv, rules, notes = book.routes(code, level_id)
-        return jsonify(code=code, level=lv.as_dict(), standard=std.as_dict() if std else None,
-                       rule_set=rule_set_dict(rs, std) if rs else None, notes=notes,
-                       routes=[r.as_dict(book.ladder) for r in rules],
-                       how_to_evaluate="POST a JSON profile to this URL (docs/standards.md)")
+        return jsonify(
+            code=code,
+            level=lv.as_dict(),
+            standard=std.as_dict() if std else None,
+            rule_set=rule_set_dict(rs, std) if rs else None,
+            notes=notes,
+            routes=[r.as_dict(book.ladder) for r in rules],
+            how_to_evaluate="POST a JSON profile to this URL (docs/standards.md)",
+        )
     if request.content_length and request.content_length > MAX_PROFILE_BYTES:
         return error(413, f"the profile is larger than {MAX_PROFILE_BYTES} bytes")
     data: Any = request.get_json(silent=True)
     if data is None:
-        return error(400, "send the profile as a JSON object with Content-Type: application/json "
-                          "(fields: as_of, birth_date or age, certificates, work or years_worked, diplomas, "
-                          "titles, trainings, apprenticeships)")
+        return error(
+            400,
+            "send the profile as a JSON object with Content-Type: application/json "
+            "(fields: as_of, birth_date or age, certificates, work or years_worked, diplomas, "
+            "titles, trainings, apprenticeships)",
+        )
     codes = set(get_codes())
     try:
-        profile = profile_from_json(data, book.ladder, is_code=codes.__contains__,
-                                    diploma_kinds=book.diploma_kinds.keys())
+        profile = profile_from_json(
+            data, book.ladder, is_code=codes.__contains__, diploma_kinds=book.diploma_kinds.keys()
+        )
     except ProfileError as exc:
         return error(422, f"malformed profile: {exc}")
     result = book.check(profile, code, level_id)
     return jsonify(result.as_dict(book.ladder))
 
 
-_ERR = {"description": "bad input; the message says what is wrong",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+_ERR = {
+    "description": "bad input; the message says what is wrong",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
 _OBJ: dict[str, Any] = {"type": "object"}
 
 
@@ -210,8 +240,13 @@ def _ok(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any
 
 
 def _param(name: str, where: str, description: str, example: str | None = None) -> dict[str, Any]:
-    p: dict[str, Any] = {"name": name, "in": where, "required": where == "path", "schema": {"type": "string"},
-                         "description": description}
+    p: dict[str, Any] = {
+        "name": name,
+        "in": where,
+        "required": where == "path",
+        "schema": {"type": "string"},
+        "description": description,
+    }
     if example:
         p["example"] = example
     return p
@@ -221,51 +256,98 @@ _CODE = _param("code", "path", "occupation code N-NN-NN-NN; unknown codes get 40
 _LEVEL = _param("level", "path", "level id (5..1, apprentice, ...), number or name (三级, 高级工)", "3")
 _TAGS = ["standards"]
 OPENAPI_PATHS: dict[str, Any] = {
-    "/api/standards": {"get": {
-        "summary": "National skill standards (and specifications), filtered and paginated, newest first",
-        "tags": _TAGS,
-        "parameters": [
-            _param("year", "query", "issue year", "2024"),
-            _param("occupation", "query", "current occupation code", "4-04-05-05"),
-            _param("level", "query", "a covered level (id, number or name)", "3"),
-            _param("tier", "query", "national, evaluation or special-ability"),
-            _param("page", "query", "page number, from 1"),
-            _param("per_page", "query", "1-200, default 50"),
-        ],
-        "responses": {"200": _ok("total, page, per_page, pages and results", {
-            "type": "object", "required": ["total", "page", "per_page", "results"],
-            "properties": {"total": {"type": "integer"}, "page": {"type": "integer"},
-                           "per_page": {"type": "integer"}, "pages": {"type": "integer"},
-                           "results": {"type": "array", "items": _OBJ}}}),
-            "400": _ERR, "404": _ERR},
-    }},
-    "/api/standards/{sid}": {"get": {
-        "summary": "One standard: document number, date, occupation and how it was resolved, levels covered "
-                   "(with provenance), eligibility rules per level and work requirements per level",
-        "tags": _TAGS, "parameters": [_param("sid", "path", "standard id", "4-04-05-05-2021")],
-        "responses": {"200": _ok("the standard"), "404": _ERR}}},
-    "/api/levels": {"get": {
-        "summary": "The skill-level and professional-technical ladders, diploma kinds and rule sets",
-        "tags": _TAGS, "parameters": [], "responses": {"200": _ok("levels, diploma_kinds, rule_sets")}}},
-    "/api/occupations/{code}/standards": {"get": {
-        "summary": "Standards of an occupation, newest first, with the one whose rules apply",
-        "tags": _TAGS, "parameters": [_CODE], "responses": {"200": _ok("the standards"), "400": _ERR, "404": _ERR}}},
-    "/api/occupations/{code}/levels": {"get": {
-        "summary": "Levels of an occupation's current standard, each with its eligibility routes",
-        "tags": _TAGS, "parameters": [_CODE], "responses": {"200": _ok("levels and routes"), "400": _ERR,
-                                                            "404": _ERR}}},
+    "/api/standards": {
+        "get": {
+            "summary": "National skill standards (and specifications), filtered and paginated, newest first",
+            "tags": _TAGS,
+            "parameters": [
+                _param("year", "query", "issue year", "2024"),
+                _param("occupation", "query", "current occupation code", "4-04-05-05"),
+                _param("level", "query", "a covered level (id, number or name)", "3"),
+                _param("tier", "query", "national, evaluation or special-ability"),
+                _param("page", "query", "page number, from 1"),
+                _param("per_page", "query", "1-200, default 50"),
+            ],
+            "responses": {
+                "200": _ok(
+                    "total, page, per_page, pages and results",
+                    {
+                        "type": "object",
+                        "required": ["total", "page", "per_page", "results"],
+                        "properties": {
+                            "total": {"type": "integer"},
+                            "page": {"type": "integer"},
+                            "per_page": {"type": "integer"},
+                            "pages": {"type": "integer"},
+                            "results": {"type": "array", "items": _OBJ},
+                        },
+                    },
+                ),
+                "400": _ERR,
+                "404": _ERR,
+            },
+        }
+    },
+    "/api/standards/{sid}": {
+        "get": {
+            "summary": "One standard: document number, date, occupation and how it was resolved, levels covered "
+            "(with provenance), eligibility rules per level and work requirements per level",
+            "tags": _TAGS,
+            "parameters": [_param("sid", "path", "standard id", "4-04-05-05-2021")],
+            "responses": {"200": _ok("the standard"), "404": _ERR},
+        }
+    },
+    "/api/levels": {
+        "get": {
+            "summary": "The skill-level and professional-technical ladders, diploma kinds and rule sets",
+            "tags": _TAGS,
+            "parameters": [],
+            "responses": {"200": _ok("levels, diploma_kinds, rule_sets")},
+        }
+    },
+    "/api/occupations/{code}/standards": {
+        "get": {
+            "summary": "Standards of an occupation, newest first, with the one whose rules apply",
+            "tags": _TAGS,
+            "parameters": [_CODE],
+            "responses": {"200": _ok("the standards"), "400": _ERR, "404": _ERR},
+        }
+    },
+    "/api/occupations/{code}/levels": {
+        "get": {
+            "summary": "Levels of an occupation's current standard, each with its eligibility routes",
+            "tags": _TAGS,
+            "parameters": [_CODE],
+            "responses": {"200": _ok("levels and routes"), "400": _ERR, "404": _ERR},
+        }
+    },
     "/api/occupations/{code}/levels/{level}/eligibility": {
-        "get": {"summary": "Every route (申报条件) to the level: original text, source, structured conditions",
-                "tags": _TAGS, "parameters": [_CODE, _LEVEL],
-                "responses": {"200": _ok("the routes"), "400": _ERR, "404": _ERR}},
-        "post": {"summary": "Evaluate a person's profile: which routes are open, the closest, what is missing and "
-                            "the earliest date each could open",
-                 "tags": _TAGS, "parameters": [_CODE, _LEVEL],
-                 "requestBody": {"required": True, "content": {"application/json": {"schema": _OBJ, "example": {
-                     "as_of": "2025-06-01", "birth_date": "1995-03-01",
-                     "certificates": [{"occupation": "4-04-05-05", "level": "4", "date": "2021-09-01"}],
-                     "work": [{"occupation": "4-04-05-05", "start": "2019-07-01"}]}}}},
-                 "responses": {"200": _ok("the evaluation"), "400": _ERR, "404": _ERR,
-                               "413": _ERR, "422": _ERR}},
+        "get": {
+            "summary": "Every route (申报条件) to the level: original text, source, structured conditions",
+            "tags": _TAGS,
+            "parameters": [_CODE, _LEVEL],
+            "responses": {"200": _ok("the routes"), "400": _ERR, "404": _ERR},
+        },
+        "post": {
+            "summary": "Evaluate a person's profile: which routes are open, the closest, what is missing and "
+            "the earliest date each could open",
+            "tags": _TAGS,
+            "parameters": [_CODE, _LEVEL],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": _OBJ,
+                        "example": {
+                            "as_of": "2025-06-01",
+                            "birth_date": "1995-03-01",
+                            "certificates": [{"occupation": "4-04-05-05", "level": "4", "date": "2021-09-01"}],
+                            "work": [{"occupation": "4-04-05-05", "start": "2019-07-01"}],
+                        },
+                    }
+                },
+            },
+            "responses": {"200": _ok("the evaluation"), "400": _ERR, "404": _ERR, "413": _ERR, "422": _ERR},
+        },
     },
 }

@@ -31,12 +31,13 @@ from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, request
 
-from graph.store import EmbeddedStore, project_root
+from graph.core.paths import project_root
+from graph.store.embedded import EmbeddedStore
+from graph.store.guard import _tokens, find_service
 from server.limits import client_address, scrub
 from server.query_worker import QueryTimeout, WorkerFailed, run_update, store_path_of
 from server.resources import KEY as RESOURCES_KEY
 from server.resources import get_store
-from server.sparql_guard import _tokens, find_service
 from server.sparql_protocol import error_response
 
 bp = Blueprint("update", __name__)

@@ -23,11 +23,11 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from graph.diff import compute
-from graph.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
-from graph.proposals import ProposalError, ProposalStore
-from graph.snapshot import Snapshot, SnapshotError, find_release, list_releases, release_snapshot
-from graph.store import project_root
+from graph.core.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
+from graph.core.paths import project_root
+from graph.workflow.diff import compute
+from graph.workflow.proposals import ProposalError, ProposalStore
+from graph.workflow.snapshot import Snapshot, SnapshotError, find_release, list_releases, release_snapshot
 from server.api_errors import error
 from server.resources import get_store
 
@@ -55,8 +55,6 @@ def _releases_dir() -> Path:
 def _proposals() -> ProposalStore:
     folder = Path(_config("PROPOSALS_DIR") or _root() / "proposals")
     return ProposalStore(folder, _root(), releases_dir=_releases_dir())
-
-
 
 
 # --- changes ---------------------------------------------------------------------------------

@@ -1,0 +1,27 @@
+"""What the readers of standards/ share while a build runs (graph/build/sources/)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from graph.build.locations import SourceMap
+
+
+@dataclass
+class BuildContext:
+    """What readers share: the entries by code, findings for the QC report, and where each triple
+    came from (``locations``, filled in by the build; see graph/build/locations.py)."""
+
+    entries: dict[str, tuple[URIRef, frozenset[str]]] = field(default_factory=dict)
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    locations: SourceMap = field(default_factory=SourceMap)
+
+    def note(self, section: str, text: str) -> None:
+        self.notes.setdefault(section, []).append(text)
+
+
+Reader = Callable[[Path, Graph, BuildContext], None]

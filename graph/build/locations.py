@@ -1,0 +1,134 @@
+"""Where each triple came from: a map from triples and entities back to ``file:line``.
+
+Readers do not have to say where a triple comes from. While a reader runs, every triple it adds
+to a :class:`LocatingGraph` is attributed to the source row whose cells it read last
+(``graph.build.tsv.CURRENT_ROW``), or to the folder when it read none. Validation then reports a SHACL
+result or a QC row as ``standards/classification/labels.tsv:812`` instead of an IRI.
+
+A reader that reads one row while adding triples for another can say so with
+``ctx.locations.use(row)``.
+
+>>> from rdflib import URIRef, Literal
+>>> from rdflib.namespace import RDF, SKOS
+>>> from graph.build.tsv import Row
+>>> sm = SourceMap()
+>>> g = LocatingGraph(sm)
+>>> x = URIRef("https://w3id.org/occugraph/id/occupation/1-01-01-01")
+>>> with sm.reading("standards/classification"):
+...     row = Row("standards/classification/entries.tsv", 7, {"code": "1-01-01-01"})
+...     _ = row["code"]
+...     _ = g.add((x, RDF.type, SKOS.Concept))
+...     _ = g.add((x, SKOS.prefLabel, Literal("x", lang="zh")))
+>>> str(sm.locate(x))
+'standards/classification/entries.tsv:7'
+>>> str(sm.locate(x, SKOS.prefLabel, Literal("x", lang="zh")))
+'standards/classification/entries.tsv:7'
+>>> sm.locate(URIRef("https://example.org/elsewhere")) is None
+True
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import RDF, Graph
+from rdflib.term import Node
+
+from graph.build.tsv import CURRENT_ROW, Row
+
+Triple = tuple[Node, Node, Node]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a source file; line 0 means the file (or folder) as a whole."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def relative_to(self, root: Path) -> Location:
+        """The same place with its path relative to the project folder (as editors see it)."""
+        absolute = os.path.abspath(self.path)
+        try:
+            rel = os.path.relpath(absolute, root)
+        except ValueError:  # another drive (Windows)
+            return self
+        return self if rel.startswith("..") else Location(rel, self.line)
+
+
+class SourceMap:
+    """Triple -> location, (subject, predicate) -> location and entity -> defining location."""
+
+    def __init__(self) -> None:
+        self.triples: dict[Triple, Location] = {}
+        self.by_property: dict[tuple[Node, Node], Location] = {}
+        self.defined: dict[Node, Location] = {}  # where the entity got its rdf:type
+        self.mentioned: dict[Node, Location] = {}  # where it first appeared as a subject
+        self._folder: str | None = None
+        self._cache: dict[tuple[str, int], Location] = {}
+
+    @contextmanager
+    def reading(self, folder: str | Path) -> Iterator[None]:
+        """Attribute the triples added while a reader of ``folder`` runs."""
+        self._folder = str(folder)
+        token = CURRENT_ROW.set(None)
+        try:
+            yield
+        finally:
+            CURRENT_ROW.reset(token)
+            self._folder = None
+
+    def use(self, row: Row) -> None:
+        """Attribute the next triples to ``row`` (for readers that read other rows meanwhile)."""
+        CURRENT_ROW.set(row)
+
+    def _here(self) -> Location:
+        row = CURRENT_ROW.get()
+        key = (row.path, row.line) if row is not None else (self._folder or "", 0)
+        loc = self._cache.get(key)
+        if loc is None:
+            loc = self._cache[key] = Location(*key)
+        return loc
+
+    def record(self, triple: Triple) -> None:
+        if self._folder is None:
+            return
+        loc = self._here()
+        s, p, _o = triple
+        self.triples.setdefault(triple, loc)
+        self.by_property.setdefault((s, p), loc)
+        self.mentioned.setdefault(s, loc)
+        if p == RDF.type:
+            self.defined.setdefault(s, loc)
+
+    def locate(self, subject: Node, predicate: Node | None = None, value: Node | None = None) -> Location | None:
+        """The most precise known place: the triple, else the property, else the entity."""
+        if predicate is not None and value is not None:
+            loc = self.triples.get((subject, predicate, value))
+            if loc is not None:
+                return loc
+        if predicate is not None:
+            loc = self.by_property.get((subject, predicate))
+            if loc is not None:
+                return loc
+        return self.defined.get(subject) or self.mentioned.get(subject)
+
+
+class LocatingGraph(Graph):
+    """An rdflib graph that tells its :class:`SourceMap` about every triple added to it."""
+
+    def __init__(self, source_map: SourceMap, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.source_map = source_map
+
+    def add(self, triple: Triple) -> LocatingGraph:  # type: ignore[override]
+        self.source_map.record(triple)
+        super().add(triple)  # type: ignore[arg-type]
+        return self

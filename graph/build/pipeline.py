@@ -1,0 +1,329 @@
+"""The build: ontology/ + standards/ -> validated store in var/ and deterministic dumps in dist/.
+
+Order matters for safety: everything is read, validated (source checks, SHACL, QC rules at
+ERROR) and written to new files first; only then are the dist/ and store symlinks swapped
+(dist/ points at var/dists/<build-id>/, so the dumps change together or not at all). A failure or
+a kill at any earlier point leaves the previous build intact.
+
+``compile_sources`` (read and check the sources) and ``shacl_results`` are also what
+``occugraph validate`` runs (graph/workflow/validate.py), so both report the same problems.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Node
+
+from graph.build.context import BuildContext, Reader
+from graph.build.locations import LocatingGraph, SourceMap
+from graph.build.qc import edition_counts, render_report, run_rules
+from graph.build.sources import readers
+from graph.build.tsv import SourceErrors
+from graph.core.errors import BuildError, SourceError
+from graph.core.faults import checkpoint
+from graph.core.namespaces import BASE, DATA_GRAPH, ONTOLOGY_GRAPH
+from graph.core.paths import project_root
+from graph.store.embedded import EmbeddedStore, load_new_store, swap_in
+
+PREFIXES = {
+    "og": BASE + "ontology/",
+    "occ": BASE + "id/occupation/",
+    "grp": BASE + "id/group/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+}
+
+
+@dataclass
+class BuildResult:
+    store_path: Path
+    dist: Path
+    triples: int
+    qc_counts: dict[str, int]
+    warnings: int
+
+
+def _progress(quiet: bool) -> Callable[[str], Callable[[str], None]]:
+    """Print each step as it starts and how long it took, so a slow step is visible."""
+
+    def step(name: str) -> Callable[[str], None]:
+        started = time.perf_counter()
+        if not quiet:
+            print(f"  {name} ...", end="", file=sys.stderr, flush=True)
+
+        def done(detail: str = "") -> None:
+            if not quiet:
+                took = time.perf_counter() - started
+                print(f" {detail} ({took:.2f}s)", file=sys.stderr, flush=True)
+
+        return done
+
+    return step
+
+
+def sorted_ntriples(g: Graph) -> bytes:
+    """Canonical N-Triples: one triple per line, sorted; no blank nodes in our data, so the same
+    input always gives the same bytes."""
+    lines = g.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
+    lines = [line for line in lines if line.strip()]
+    lines.sort()
+    return b"".join(lines)
+
+
+def turtle(ntriples: bytes) -> bytes:
+    """Turtle from sorted N-Triples: subjects grouped in sorted order, with prefixes."""
+    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+
+
+@dataclass
+class Compiled:
+    """What the sources say, read and checked by the readers but not yet by SHACL or QC."""
+
+    root: Path
+    tbox: Graph
+    shapes: Graph
+    abox: Graph
+    ctx: BuildContext
+
+
+def compile_sources(
+    root: Path,
+    step: Callable[[str], Callable[[str], None]] | None = None,
+    reader_list: list[tuple[str, Reader]] | None = None,
+) -> Compiled:
+    """Read ontology/ and standards/ into graphs, remembering where each triple came from.
+
+    Raises BuildError with every located problem the readers found. ``reader_list`` replaces
+    the registered readers (tests use it to read a fixture project with fewer file sets).
+    """
+    step = step or _progress(True)
+    done = step("reading ontology")
+    tbox = Graph()
+    shapes = Graph()
+    for ttl in sorted((root / "ontology").glob("*.ttl")):
+        _parse(tbox, ttl)
+    for ttl in sorted((root / "ontology" / "shapes").glob("*.ttl")):
+        _parse(shapes, ttl)
+    done(f"{len(tbox)} TBox triples, {len(shapes)} shape triples")
+
+    ctx = BuildContext()
+    abox = LocatingGraph(ctx.locations)
+    problems: list[SourceError] = []
+    for folder, reader in readers() if reader_list is None else reader_list:
+        done = step(f"reading standards/{folder}")
+        before = len(abox)
+        try:
+            with ctx.locations.reading(os.path.relpath(root / "standards" / folder)):
+                reader(root / "standards" / folder, abox, ctx)
+        except SourceErrors as exc:
+            problems.extend(exc.errors)
+        except SourceError as exc:
+            problems.append(exc)
+        done(f"{len(abox) - before} triples")
+    if problems:
+        raise BuildError(f"{len(problems)} problem(s) in the sources", problems)
+    return Compiled(root, tbox, shapes, abox, ctx)
+
+
+@dataclass(frozen=True)
+class ShaclResult:
+    """One SHACL validation result, with the terms kept so it can be traced to a source row."""
+
+    focus: Node
+    path: Node | None
+    value: Node | None
+    message: str
+    severity: str  # Violation, Warning or Info
+
+    def line(self) -> str:
+        return f"{self.focus} {self.path or ''}: {self.message}"
+
+    def located(self, locations: SourceMap) -> SourceError:
+        """As a SourceError at the source row the offending triple (or entity) came from."""
+        loc = locations.locate(self.focus, self.path, self.value)
+        if loc is None:
+            return SourceError("ontology/shapes", 0, self.line())
+        value = f" (value {self.value})" if self.value is not None else ""
+        return SourceError(loc.path, loc.line, f"{self.focus} {self.path or ''}: {self.message}{value}")
+
+
+def shacl_results(data: Graph, shapes: Graph, tbox: Graph) -> list[ShaclResult]:
+    """All SHACL results, sorted.
+
+    The TBox is added to the data graph for the run and removed after, rather than passed as
+    pySHACL's ``ont_graph``: that option copies the whole data graph first, which took 3 of the
+    build's seconds. Shapes need the TBox so that targetClass reaches subclasses.
+    """
+    from pyshacl import validate
+
+    added = [t for t in tbox if t not in data]
+    for t in added:
+        data.add(t)
+    try:
+        conforms, report_graph, _text = validate(
+            data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True
+        )
+    finally:
+        for t in added:
+            data.remove(t)
+    if conforms:
+        return []
+    q = """
+    PREFIX sh: <http://www.w3.org/ns/shacl#>
+    SELECT ?focus ?path ?value ?msg ?sev WHERE {
+      ?r a sh:ValidationResult ; sh:focusNode ?focus ; sh:resultSeverity ?sev .
+      OPTIONAL { ?r sh:resultPath ?path } OPTIONAL { ?r sh:value ?value } OPTIONAL { ?r sh:resultMessage ?msg }
+    }"""
+    results = {
+        ShaclResult(focus, path, value, str(msg or "shape violated"), str(sev).rsplit("#", 1)[-1])
+        for focus, path, value, msg, sev in report_graph.query(q)
+    }
+    return sorted(results, key=lambda r: (r.line(), str(r.value)))
+
+
+def build(
+    root: Path | None = None,
+    var_dir: Path | None = None,
+    dist: Path | None = None,
+    quiet: bool = False,
+) -> BuildResult:
+    root = root or project_root()
+    var_dir = var_dir or root / "var"
+    dist = dist or root / "dist"
+    step = _progress(quiet)
+
+    compiled = compile_sources(root, step)
+    tbox, shapes, abox, ctx = compiled.tbox, compiled.shapes, compiled.abox, compiled.ctx
+
+    done = step("validating with SHACL")
+    results = shacl_results(abox, shapes, tbox)
+    violations = [r for r in results if r.severity == "Violation"]
+    warnings = sorted(r.line() for r in results if r.severity != "Violation")
+    done(f"{len(violations)} violations, {len(warnings)} warnings")
+    if violations:
+        raise BuildError(
+            f"SHACL: {len(violations)} violation(s)",
+            [r.located(ctx.locations) for r in violations[:200]],
+        )
+    for w in warnings:
+        ctx.note("SHACL warnings", w)
+
+    done = step("serialising")
+    tbox_nt = sorted_ntriples(tbox)
+    abox_nt = sorted_ntriples(abox)
+    all_nt = b"".join(sorted((tbox_nt + abox_nt).splitlines(keepends=True)))
+    n_triples = all_nt.count(b"\n")
+    done(f"{n_triples} triples")
+
+    # unique per run: an id from the content alone (or content + pid, which gets reused) would
+    # name the live store when nothing changed, and loading would then overwrite it in place
+    build_id = f"{hashlib.sha256(all_nt).hexdigest()[:16]}-{os.getpid()}-{secrets.token_hex(4)}"
+    done = step("loading the new store")
+    new_store = load_new_store(var_dir, build_id, [(ONTOLOGY_GRAPH, tbox_nt), (DATA_GRAPH, abox_nt)])
+    done(str(new_store.relative_to(var_dir)))
+    checkpoint("build:store-loaded")
+
+    try:
+        done = step("running QC rules")
+        store = EmbeddedStore(store=ox.Store.read_only(str(new_store)))
+        results = run_rules(store, root / "ontology" / "qc")
+        counts = {ed: edition_counts(store, ed) for ed in ("2022", "live")}
+        del store
+        qc_counts = {r.rule: len(r.rows) for r in results}
+        errors = [r for r in results if r.severity == "ERROR" and r.rows]
+        done(", ".join(f"{r.rule}={len(r.rows)}" for r in results if r.rows) or "all pass")
+        if errors:
+            raise BuildError(
+                "QC rules at ERROR failed",
+                [
+                    SourceError(f"ontology/qc/{r.rule}-violation.rq", 0, f"{len(r.rows)} row(s), e.g. {r.rows[0]}")
+                    for r in errors
+                ],
+            )
+
+        done = step("writing dumps")
+        files = {
+            "occugraph.nt": all_nt,
+            "occugraph.ttl": turtle(all_nt),
+            "qc-report.md": render_report(results, counts, ctx.notes).encode("utf-8"),
+        }
+        new_dist = _stage_dist(var_dir, build_id, files)
+        done(", ".join(sorted(files)))
+        checkpoint("build:dist-staged")
+    except BaseException:
+        shutil.rmtree(new_store, ignore_errors=True)
+        if "new_dist" in locals():
+            shutil.rmtree(new_dist, ignore_errors=True)
+        raise
+
+    done = step("switching to the new dumps and store")
+    _swap_dist(dist, new_dist)
+    checkpoint("build:dist-swapped")
+    swap_in(var_dir, new_store)
+    done()
+    return BuildResult(
+        var_dir / "store",
+        dist,
+        n_triples,
+        qc_counts,
+        sum(n for r in results if r.severity == "WARN" for n in [len(r.rows)]),
+    )
+
+
+def _stage_dist(var_dir: Path, build_id: str, files: dict[str, bytes]) -> Path:
+    """Write the dumps and their SHA256SUMS to a new folder var/dists/<build-id>/."""
+    target = var_dir / "dists" / build_id
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=target.parent))
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; the dumps are for everyone to read
+    for name, content in files.items():
+        (staging / name).write_bytes(content)
+    sums = "".join(f"{hashlib.sha256(c).hexdigest()}  {n}\n" for n, c in sorted(files.items()))
+    (staging / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    os.replace(staging, target)
+    return target
+
+
+def _swap_dist(dist: Path, new_dist: Path) -> None:
+    """Point the dist symlink at ``new_dist`` in one atomic step, then drop older dumps.
+
+    A dist/ that is still a plain folder (made by an older build) is moved aside once first.
+    """
+    dist.parent.mkdir(parents=True, exist_ok=True)
+    if dist.exists() and not dist.is_symlink():
+        os.replace(dist, new_dist.parent / f".old-dist-{os.getpid()}")
+    tmp = dist.parent / f".dist-link-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(os.path.relpath(new_dist, dist.parent), tmp)
+    os.replace(tmp, dist)
+    for old in new_dist.parent.iterdir():
+        if old.resolve() != new_dist.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _parse(g: Graph, path: Path) -> None:
+    try:
+        g.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises several parser exception types
+        lines = getattr(exc, "lines", None)  # rdflib's BadSyntax counts lines from 0
+        line = int(lines) + 1 if isinstance(lines, int) else 0
+        raise BuildError(f"cannot parse {path}", [SourceError(str(path), line, str(exc).strip())]) from None

@@ -1,0 +1,107 @@
+"""Career pathways as RDF (issue 4): the promotions and related-occupation moves that the
+eligibility rules allow, so that SPARQL property paths can walk them (``og:leadsTo+``).
+
+Derived, not edited: this reader reads no files of its own. It runs after the eligibility and
+skill-standards readers, loads their triples into an in-memory store, builds the pathway engine
+from the same ``RuleBook`` the API uses (graph/pathways/engine.py) and writes what the engine's static
+graph holds between states:
+
+- a ``og:CareerState`` per (occupation, level) that a promotion or move starts from or leads to
+  (``id/career-state/<code>/<level>``), labelled;
+- ``og:leadsTo`` from state to state for every promotion within an occupation that has rules and
+  every move between related occupations that both have rules;
+- a ``og:PromotionStep`` per promotion (occupation, from level, to level) with every rule that
+  allows it and the waiting years of the plain promotion (certificate + time; see
+  ``PathwayEngine.state_edges``) (``id/promotion/<code>/<from level>/<to level>``). A move
+  A -> B follows the rules and years of B's own promotion from the same level, so moves get no
+  step resource of their own (that would repeat the rule links thousands of times).
+
+Entries (years of work, diplomas, titles) are left to the engine: they start from no state.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS, XSD
+
+from graph.build.context import BuildContext
+from graph.core.namespaces import ID, OG
+from graph.standards.iris import level_iri
+
+# what the RuleBook reads: every og: property (levels, diploma kinds, rule sets, rules, conditions,
+# standards, related occupations) except the bulky texts it never asks for, and the few labels,
+# notes and types it uses; read predicate by predicate (an rdflib scan of the whole graph is slow)
+_SKIP_PREDICATES = {OG.hasMainTask, OG.taskText, OG.taskNumber, OG.requirementText, OG.qualityFlag}
+_OTHER_PREDICATES = (RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.notation, SKOS.note, DCTERMS.source)
+
+
+def _predicates() -> list[URIRef]:
+    own = [OG[name] for name in OG.__annotations__ if name[:1].islower()]
+    return [p for p in own if p not in _SKIP_PREDICATES] + list(_OTHER_PREDICATES)
+
+
+def state_iri(code: str, level: str) -> URIRef:
+    return URIRef(f"{ID}career-state/{quote(code)}/{quote(level)}")
+
+
+def step_iri(code: str, source_level: str, target_level: str) -> URIRef:
+    return URIRef(f"{ID}promotion/{quote(code)}/{quote(source_level)}/{quote(target_level)}")
+
+
+def store_of(g: Graph):  # type: ignore[no-untyped-def]
+    """The triples the RuleBook needs, in an in-memory pyoxigraph store with ``select`` (written out
+    as N-Triples and bulk-loaded: faster than building pyoxigraph terms one by one)."""
+    from graph.store.embedded import EmbeddedStore
+
+    data = "".join(
+        f"{s.n3()} {p.n3()} {o.n3()} .\n" for pred in _predicates() for s, p, o in g.triples((None, pred, None))
+    )
+    store = ox.Store()
+    store.bulk_load(data.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return EmbeddedStore(store=store)
+
+
+def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
+    from graph.pathways.engine import PathwayEngine
+    from graph.standards.queries import RuleBook
+
+    book = RuleBook.load(store_of(g))
+    engine = PathwayEngine.from_book(book)
+    edges = engine.state_edges()
+    occupation_iri = {code: iri for code, (iri, kinds) in ctx.entries.items() if "occupation" in kinds}
+    states: set[tuple[str, str]] = set()
+    promotions = moves = 0
+    for (_, a, la), (_, b, lb), rules, years, kind in edges:
+        if a not in occupation_iri or b not in occupation_iri:
+            continue
+        states.update({(a, la), (b, lb)})
+        g.add((state_iri(a, la), OG.leadsTo, state_iri(b, lb)))
+        if kind != "promotion":
+            moves += 1  # its rules and years are those of b's own promotion from la (docs/pathways.md)
+            continue
+        promotions += 1
+        step = step_iri(b, la, lb)
+        g.add((step, RDF.type, OG.PromotionStep))
+        g.add((step, OG.stepFrom, state_iri(a, la)))
+        g.add((step, OG.stepTo, state_iri(b, lb)))
+        g.add((step, OG.waitingYears, Literal(f"{years:g}", datatype=XSD.decimal)))
+        for rule in rules:
+            g.add((step, OG.allowedByRule, URIRef(rule.id)))
+    for code, level in sorted(states):
+        iri = state_iri(code, level)
+        g.add((iri, RDF.type, OG.CareerState))
+        g.add((iri, OG.stateOccupation, occupation_iri[code]))
+        g.add((iri, OG.stateLevel, level_iri(level)))
+        name = engine.names.get(code, code)
+        lv = engine.ladder.levels.get(level)
+        g.add((iri, RDFS.label, Literal(f"{name} {lv.name_zh if lv else level}", lang="zh")))
+    ctx.note(
+        "career pathways",
+        f"{len(states)} career states (occupation, level), {promotions} level promotions "
+        f"in {len(engine.rule_set_of)} occupations with rules, {moves} moves between related occupations "
+        "(og:leadsTo; entries from work, diplomas and titles are computed by the engine, not stored)",
+    )

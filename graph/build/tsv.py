@@ -1,0 +1,159 @@
+"""The editable source format: tab-separated tables checked against a column dictionary.
+
+Each file set in ``standards/`` has a ``columns.tsv`` that documents every column (for people)
+and drives validation (for the build): one dictionary, so docs and checks cannot drift apart.
+Errors carry ``file:line`` so an editor working in a spreadsheet can find the row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.core.errors import SourceError
+
+DICTIONARY_FILE = "columns.tsv"
+
+# The row whose cells a reader read last. graph/build/locations.py attributes each triple a reader adds
+# to this row, so validation can point at file:line without every reader having to say where.
+CURRENT_ROW: ContextVar[Row | None] = ContextVar("CURRENT_ROW", default=None)
+DICTIONARY_HEADER = ["file", "column", "required", "pattern", "description"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One documented column: required flag and an optional full-match regex."""
+
+    name: str
+    required: bool
+    pattern: re.Pattern[str] | None
+    description: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """A data row with its 1-based line number in the file (header is line 1)."""
+
+    path: str
+    line: int
+    values: dict[str, str]
+
+    def __getitem__(self, key: str) -> str:
+        CURRENT_ROW.set(self)
+        return self.values[key]
+
+    def get(self, key: str, default: str = "") -> str:
+        CURRENT_ROW.set(self)
+        return self.values.get(key, default) or default
+
+    def error(self, message: str) -> SourceError:
+        return SourceError(self.path, self.line, message)
+
+
+def _split(line: str) -> list[str]:
+    return line.rstrip("\n").rstrip("\r").split("\t")
+
+
+def read_dictionary(folder: Path) -> dict[str, list[Column]]:
+    """Read ``columns.tsv`` of a file set: file name -> its columns in order."""
+    path = folder / DICTIONARY_FILE
+    if not path.exists():
+        raise SourceError(str(path), 0, "column dictionary is missing")
+    tables: dict[str, list[Column]] = {}
+    with path.open(encoding="utf-8") as fh:
+        header = _split(fh.readline())
+        if header != DICTIONARY_HEADER:
+            raise SourceError(str(path), 1, f"header must be {DICTIONARY_HEADER}, found {header}")
+        for n, line in enumerate(fh, start=2):
+            if not line.strip():
+                continue
+            cells = _split(line)
+            if len(cells) != len(DICTIONARY_HEADER):
+                raise SourceError(str(path), n, f"expected {len(DICTIONARY_HEADER)} cells")
+            file, column, required, pattern, description = cells
+            try:
+                compiled = re.compile(pattern) if pattern else None
+            except re.error as exc:
+                raise SourceError(str(path), n, f"bad pattern {pattern!r}: {exc}") from None
+            tables.setdefault(file, []).append(Column(column, required == "yes", compiled, description))
+    return tables
+
+
+def read_table(folder: Path, file: str, dictionary: dict[str, list[Column]]) -> list[Row]:
+    """Read one TSV of a file set, checking header, cell count, required cells and patterns.
+
+    All problems in the file are collected and raised together (first one as the exception,
+    the rest in ``errors``) so an editor sees every bad row in one run.
+    """
+    columns = dictionary.get(file)
+    path = folder / file
+    shown = os.path.relpath(path)
+    if columns is None:
+        raise SourceError(str(folder / DICTIONARY_FILE), 0, f"no columns documented for {file}")
+    if not path.exists():
+        raise SourceError(shown, 0, "file is missing")
+    names = [c.name for c in columns]
+    rows: list[Row] = []
+    problems: list[SourceError] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        header = _split(fh.readline())
+        if header != names:
+            raise SourceError(shown, 1, f"header must be {names}, found {header}")
+        for n, line in enumerate(fh, start=2):
+            if not line.strip():
+                continue
+            cells = _split(line)
+            if len(cells) != len(names):
+                problems.append(SourceError(shown, n, f"expected {len(names)} tab-separated cells, found {len(cells)}"))
+                continue
+            values = dict(zip(names, (c.strip() for c in cells), strict=True))
+            for col in columns:
+                value = values[col.name]
+                if col.required and not value:
+                    problems.append(SourceError(shown, n, f"column {col.name!r} is required"))
+                elif value and col.pattern and not col.pattern.fullmatch(value):
+                    problems.append(
+                        SourceError(shown, n, f"column {col.name!r}: {value!r} does not match {col.pattern.pattern}")
+                    )
+            rows.append(Row(shown, n, values))
+    if problems:
+        raise SourceErrors(problems)
+    return rows
+
+
+class SourceErrors(SourceError):
+    """Several located problems at once; behaves as the first one."""
+
+    def __init__(self, errors: Sequence[SourceError]) -> None:
+        first = errors[0]
+        super().__init__(first.path, first.line, first.message)
+        self.errors = list(errors)
+
+
+def _natural_key(row: tuple[str, ...]) -> tuple[str, ...]:
+    """Sort "2" before "10" in every cell, so task numbers read in order in a spreadsheet."""
+    return tuple(re.sub(r"\d+", lambda m: m.group().zfill(10), cell) for cell in row)
+
+
+def format_tsv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Serialise rows as TSV, sorted, so that the same content always gives the same bytes."""
+    out = io.StringIO()
+    out.write("\t".join(header) + "\n")
+    for row in sorted((tuple(r) for r in rows), key=_natural_key):
+        for cell in row:
+            if "\t" in cell or "\n" in cell:
+                raise ValueError(f"cell contains a tab or newline: {cell!r}")
+        out.write("\t".join(row) + "\n")
+    return out.getvalue()
+
+
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    """Read an upstream CSV (used by importers only, never by the build)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))

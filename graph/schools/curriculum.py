@@ -1,0 +1,1410 @@
+"""Curriculum mapping: which skill and knowledge requirements of a major's standards a school's
+courses cover, with the evidence for every match, so a teacher can judge and correct it.
+
+Input: a CSV of courses (code, title, hours and/or credits, learning outcomes as text) and a major
+code. The major's occupations (og:preparesFor) lead to their standards (og:forOccupation) and to
+the work requirements the graph holds for them (docs/standards.md); everything is read with
+SPARQL through ``store.select``, so the mapping runs on the embedded store and on a remote
+endpoint alike. Nothing is stored: the result is returned (JSON, CSV, Markdown or HTML).
+
+How a learning outcome is matched to a requirement (docs/schools.md has the details):
+
+1. Both texts are normalised like job titles in graph/classification/classifier.py (NFKC, lower case, Traditional
+   to Simplified) and segmented with jieba; compound words are also split into the dictionary
+   words they are made of (人工智能 -> 人工 智能), so differently segmented texts still meet.
+2. Stop words (standards/curriculum-matching/stopwords.tsv: 能, 根据, 完成, 知识, 方法, ...)
+   are dropped; what is left are the requirement's content words.
+3. Synonyms (standards/curriculum-matching/synonyms.tsv, the job-title abbreviations, and the
+   graph's occupation names with their alternative names) let a word of the outcome stand for a
+   word of the requirement; the evidence shows such a match as ``outcome word≈requirement word``.
+4. Score = WORD_WEIGHT x (share of the requirement's content words found in the outcome, each
+   weighted by its inverse document frequency over the requirements) + (1 - WORD_WEIGHT) x (the
+   same share of its character bigrams). The share is of the *requirement*: an outcome may say
+   more than the requirement, but must say what the requirement says.
+5. A requirement is covered when its best outcome scores at least MATCH_THRESHOLD, shares at
+   least min(2, n) content words with it (n = the requirement's content words) and contains its
+   head word: the last content word, which in Chinese is what the phrase is about (业务数据采集
+   *规范*, 对标注后数据进行*统计*). Overrides force or reject a (requirement, course) pair and win
+   over the score. Word rarity is counted over every requirement text in the graph, so a
+   requirement scores the same whichever major or standards a mapping selects.
+
+Coverage per standard and level respects "higher levels include lower levels": the requirements
+of a level are its own plus those of every level it includes (og:includesRequirementsOf), and the
+report gives both the level's own figure and the cumulative one.
+
+>>> split_outcomes("1. 能完成数据采集；2. 能完成数据清洗\\n（3）掌握标注工具")
+['能完成数据采集', '能完成数据清洗', '掌握标注工具']
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import math
+import re
+import threading
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.build.tsv import read_dictionary, read_table
+from graph.classification.queries import PREFIXES, SelectStore
+from graph.core.namespaces import ID
+from graph.core.paths import project_root
+from graph.schools.majors import MAJOR_CODE_RE, majors, suggest_majors
+
+MAX_BYTES = 256_000
+MAX_COURSES = 300
+MAX_OUTCOMES = 2_000
+MAX_CELL_CHARS = 4_000
+MAX_OUTCOME_CHARS = 500
+MATCH_THRESHOLD = 0.65
+WORD_WEIGHT = 0.65
+CANDIDATES_SHOWN = 3
+
+COLUMN_NAMES = {
+    "code": ("code", "course_code", "课程代码", "课程编号", "课程编码"),
+    "title": ("title", "course_title", "name", "课程名称", "课程名"),
+    "hours": ("hours", "学时", "总学时"),
+    "credits": ("credits", "学分"),
+    "learning_outcomes": ("learning_outcomes", "outcomes", "learning outcomes", "学习成果", "课程目标", "学习目标"),
+}
+REQUIRED_COLUMNS = ("code", "title", "learning_outcomes")
+COURSE_CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
+NUMBER_RE = re.compile(r"\d+(\.\d+)?")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+OUTCOME_SPLIT = re.compile(r"[\n；;]+|(?<=[。])")
+OUTCOME_NUMBER = re.compile(r"^\s*(?:\(?\d{1,2}[.、)）]|（\d{1,2}）|[①-⑳]|[一二三四五六七八九十]、)\s*")
+CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+WORDLIKE = re.compile(r"[^\W_]")
+KINDS = {"SkillRequirement": "skill", "KnowledgeRequirement": "knowledge"}
+FORMATS = ("json", "csv", "md", "html")
+
+
+# ---------------------------------------------------------------- the uploaded curriculum
+
+
+@dataclass
+class Outcome:
+    id: str
+    course: str
+    text: str
+
+
+@dataclass
+class Course:
+    code: str
+    title: str
+    hours: float | None
+    credits: float | None
+    outcomes: list[Outcome]
+    line: int
+
+
+@dataclass
+class Curriculum:
+    name: str
+    courses: list[Course]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        return [o for c in self.courses for o in c.outcomes]
+
+
+@dataclass
+class LineError:
+    line: int
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"line": self.line, "message": self.message}
+
+
+class CurriculumError(ValueError):
+    """A curriculum that cannot be mapped: every problem with its line (1 = the header)."""
+
+    def __init__(self, name: str, errors: list[LineError]) -> None:
+        self.name = name
+        self.errors = errors
+        first = errors[0]
+        super().__init__(
+            f"{name}:{first.line}: {first.message}" + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
+        )
+
+    def lines(self) -> list[str]:
+        return [f"{self.name}:{e.line}: {e.message}" for e in self.errors]
+
+
+def split_outcomes(text: str) -> list[str]:
+    """Learning outcomes from one cell: split at line breaks, semicolons and after 。; numbering
+    such as "1." "（2）" "③" is dropped."""
+    out = []
+    for part in OUTCOME_SPLIT.split(text):
+        part = OUTCOME_NUMBER.sub("", part).strip(" \t。.，,")
+        # "1. 能完成A 2. 能完成B" in one line: split before a number that starts a new item
+        for piece in re.split(r"\s+(?=\d{1,2}[.、)）]\s*)", part):
+            piece = OUTCOME_NUMBER.sub("", piece).strip(" \t。.，,")
+            if piece:
+                out.append(piece)
+    return out
+
+
+def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        line = data[: utf8_error.start].count(b"\n") + 1
+        raise CurriculumError(
+            name,
+            [LineError(line, 'the file is not UTF-8 text (nor GB18030); save it as "CSV UTF-8" and upload it again')],
+        ) from None
+    return text, ['the file is not UTF-8; it was read as GB18030 (GBK). Save it as "CSV UTF-8" to be sure']
+
+
+def _number(value: str, column: str, line: int, errors: list[LineError], high: float) -> float | None:
+    value = unicodedata.normalize("NFKC", value).strip()
+    if not value:
+        return None
+    if not NUMBER_RE.fullmatch(value):
+        errors.append(LineError(line, f"{column} must be a number such as 48 or 2.5, got {value!r}"))
+        return None
+    number = float(value)
+    if number > high:
+        errors.append(LineError(line, f"{column} {value} is more than {high:g}; check the column"))
+        return None
+    return number
+
+
+def parse_curriculum(data: bytes | str, name: str = "curriculum.csv", max_bytes: int = MAX_BYTES) -> Curriculum:
+    """Read a curriculum CSV; raise CurriculumError with every problem (line numbers as in the file).
+
+    Columns (header names in English or Chinese, any order, extra columns ignored): code/课程代码,
+    title/课程名称, hours/学时 and/or credits/学分, learning_outcomes/学习成果 (several outcomes in one
+    cell, one per line or separated by ；).
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if len(raw) > max_bytes:
+        raise CurriculumError(
+            name,
+            [LineError(0, f"the file is {len(raw):,} bytes; the limit is {max_bytes:,} (about {MAX_COURSES} courses)")],
+        )
+    text, warnings = _decode(raw, name)
+    if not text.strip():
+        raise CurriculumError(
+            name,
+            [
+                LineError(
+                    1,
+                    "the file is empty; the first line must name the columns "
+                    "(code,title,hours,credits,learning_outcomes)",
+                )
+            ],
+        )
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise CurriculumError(name, [LineError(line, "the file contains NUL bytes: it is not a CSV text file")])
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    errors: list[LineError] = []
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise CurriculumError(name, [LineError(1, f"the header line is not valid CSV: {exc}")]) from None
+    wanted = {alias.lower(): key for key, aliases in COLUMN_NAMES.items() for alias in aliases}
+    index: dict[str, int] = {}
+    ignored = []
+    for i, cell in enumerate(header):
+        key = wanted.get(cell.strip().lstrip("\ufeff").lower())
+        if key is None:
+            ignored.append(cell.strip())
+        elif key in index:
+            errors.append(LineError(1, f"column {cell.strip()!r} is given twice"))
+        else:
+            index[key] = i
+    missing = [k for k in REQUIRED_COLUMNS if k not in index]
+    if "hours" not in index and "credits" not in index:
+        missing.append("hours or credits")
+    if missing:
+        errors.append(
+            LineError(
+                1,
+                f"missing column(s): {', '.join(missing)}; the header must name code, title, "
+                f"hours and/or credits, learning_outcomes (found: {', '.join(header)})",
+            )
+        )
+        raise CurriculumError(name, errors)
+    if ignored and any(ignored):
+        warnings.append(f"columns ignored: {', '.join(c for c in ignored if c)}")
+
+    courses: list[Course] = []
+    first_seen: dict[str, int] = {}
+    outcome_count = 0
+    line = 1
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(
+                LineError(
+                    start,
+                    f"not valid CSV from this line to line {reader.line_num}: {exc} "
+                    "(a quote opened here and not closed?)",
+                )
+            )
+            break
+        line = start
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            errors.append(
+                LineError(
+                    line,
+                    f"expected {len(header)} cells as in the header, found {len(cells)} "
+                    "(a comma inside a cell must be quoted)",
+                )
+            )
+            continue
+        if any(CONTROL_RE.search(c) for c in cells):
+            errors.append(LineError(line, "contains control characters"))
+            continue
+        if any(len(c) > MAX_CELL_CHARS for c in cells):
+            errors.append(LineError(line, f"a cell is longer than {MAX_CELL_CHARS} characters"))
+            continue
+
+        def cell(key: str, cells: list[str] = cells) -> str:
+            return cells[index[key]].strip() if key in index else ""
+
+        code, title = unicodedata.normalize("NFKC", cell("code")), cell("title")
+        bad = len(errors)
+        if not code:
+            errors.append(LineError(line, "code is empty"))
+        elif not COURSE_CODE_RE.fullmatch(code):
+            errors.append(LineError(line, f"code {code!r} must be letters, digits, '.', '_' or '-' (at most 32)"))
+        elif code in first_seen:
+            errors.append(LineError(line, f"course {code} is already given at line {first_seen[code]}"))
+        if not title:
+            errors.append(LineError(line, "title is empty"))
+        hours = _number(cell("hours"), "hours", line, errors, 2_000)
+        credits = _number(cell("credits"), "credits", line, errors, 60)
+        if hours is None and credits is None and len(errors) == bad:
+            errors.append(LineError(line, "give hours or credits (or both)"))
+        texts = split_outcomes(cell("learning_outcomes"))
+        texts = [t for t in texts if CJK_RUN.search(t) or WORDLIKE.search(t)]
+        if not texts:
+            errors.append(LineError(line, "learning_outcomes is empty: write what students can do after the course"))
+        for t in texts:
+            if len(t) > MAX_OUTCOME_CHARS:
+                errors.append(
+                    LineError(
+                        line,
+                        f"a learning outcome is longer than {MAX_OUTCOME_CHARS} characters; "
+                        "split it into several (one per line or separated by ；)",
+                    )
+                )
+                break
+        if len(errors) > bad:
+            continue
+        first_seen[code] = line
+        outcome_count += len(texts)
+        outcomes = [Outcome(f"{code}.{i}", code, t) for i, t in enumerate(texts, start=1)]
+        courses.append(Course(code, title, hours, credits, outcomes, line))
+        if len(courses) > MAX_COURSES:
+            errors.append(LineError(line, f"more than {MAX_COURSES} courses; map one major's curriculum at a time"))
+            break
+        if outcome_count > MAX_OUTCOMES:
+            errors.append(LineError(line, f"more than {MAX_OUTCOMES} learning outcomes in all"))
+            break
+    if errors:
+        raise CurriculumError(name, errors)
+    if not courses:
+        raise CurriculumError(name, [LineError(2, "no courses: the file has a header but no course rows")])
+    return Curriculum(name, courses, warnings)
+
+
+# ---------------------------------------------------------------- overrides
+
+
+@dataclass
+class Override:
+    action: str  # force | reject
+    requirement: str  # IRI
+    course: str
+    outcome: str | None
+    note: str
+
+
+class OverrideError(ValueError):
+    pass
+
+
+def requirement_key(iri: str) -> str:
+    """The short key of a requirement IRI (its path after id/standard/), accepted in overrides."""
+    prefix = ID + "standard/"
+    return iri[len(prefix) :] if iri.startswith(prefix) else iri
+
+
+def parse_overrides(data: str | bytes | dict[str, Any] | list[Any] | None) -> list[Override]:
+    """Overrides as JSON: {"force": [...], "reject": [...]} or a list of {"action": ...}; each item
+    names a requirement (IRI or key), a course code, optionally an outcome id, and a note.
+
+    >>> [o.action for o in parse_overrides('{"reject": [{"requirement": "x/level/5/skill/1.1.1", "course": "C1"}]}')]
+    ['reject']
+    """
+    if data is None or data == "" or data == b"":
+        return []
+    if isinstance(data, (str, bytes)):
+        try:
+            data = json.loads(data)
+        except ValueError as exc:
+            raise OverrideError(f"overrides are not valid JSON: {exc}") from None
+    items: list[tuple[str, Any]] = []
+    if isinstance(data, dict):
+        unknown = set(data) - {"force", "reject"}
+        if unknown:
+            raise OverrideError(f'overrides: unknown key(s) {sorted(unknown)}; use "force" and "reject"')
+        for action in ("force", "reject"):
+            value = data.get(action, [])
+            if not isinstance(value, list):
+                raise OverrideError(f'overrides: "{action}" must be a list')
+            items += [(action, v) for v in value]
+    elif isinstance(data, list):
+        for v in data:
+            items.append((v.get("action") if isinstance(v, dict) else None, v))  # type: ignore[arg-type]
+    else:
+        raise OverrideError('overrides must be a JSON object with "force" and/or "reject" lists')
+    out = []
+    for n, (action, item) in enumerate(items, start=1):
+        if action not in ("force", "reject"):
+            raise OverrideError(f"override {n}: action must be force or reject")
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("requirement"), str)
+            or not isinstance(item.get("course"), str)
+        ):
+            raise OverrideError(f'override {n}: give "requirement" (IRI or key) and "course" (a course code)')
+        req = item["requirement"].strip()
+        iri = req if req.startswith("http") else ID + "standard/" + req
+        outcome = item.get("outcome")
+        if outcome is not None and not isinstance(outcome, str):
+            raise OverrideError(f'override {n}: "outcome" must be an outcome id such as C101.2')
+        out.append(Override(action, iri, item["course"].strip(), outcome, str(item.get("note", ""))))
+    return out
+
+
+# ---------------------------------------------------------------- requirements from the graph
+
+
+@dataclass
+class Requirement:
+    iri: str
+    kind: str
+    text: str
+    section: str
+    standard: str
+    standard_level: str
+    level: str
+    level_name: str
+    level_rank: int
+    work_content: str
+    function: str
+    flags: list[str]
+
+    @property
+    def key(self) -> str:
+        return requirement_key(self.iri)
+
+
+@dataclass
+class StandardInfo:
+    iri: str
+    title: str
+    occupation_code: str
+    occupation_name: str
+    issued: str | None
+    document_number: str | None
+    levels: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # standard level -> (level, name, rank)
+    includes: dict[str, set[str]] = field(default_factory=dict)  # standard level -> directly included
+
+    @property
+    def id(self) -> str:
+        return self.iri.rsplit("/", 1)[-1]
+
+
+class MajorNotFound(LookupError):
+    def __init__(self, message: str, suggestions: list[dict[str, str]]) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions
+
+
+def find_major(store: SelectStore, code: str, catalogue: str | None = None) -> dict[str, object]:
+    """The one major with this code; MajorNotFound (with suggestions) otherwise."""
+    code = code.strip()
+    if not MAJOR_CODE_RE.fullmatch(code):
+        raise MajorNotFound(
+            f"{code!r} is not a major code (six digits, e.g. 510209, or 080717T)", suggest_majors(store, code)
+        )
+    found = [m for m in majors(store) if m["code"] == code and (catalogue is None or m["catalogue"] == catalogue)]
+    if not found:
+        raise MajorNotFound(
+            f"no major has code {code}" + (f" in catalogue {catalogue}" if catalogue else ""),
+            suggest_majors(store, code),
+        )
+    if len(found) > 1:
+        raise MajorNotFound(
+            f"code {code} is in several catalogues ({', '.join(str(m['catalogue']) for m in found)}); "
+            "name the catalogue",
+            [{"code": code, "name": str(m["name"]), "tier": str(m["tier_name"])} for m in found],
+        )
+    return found[0]
+
+
+def load_requirements(
+    store: SelectStore,
+    major_iri: str,
+    standards: Iterable[str] | None = None,
+) -> tuple[list[dict[str, str]], dict[str, StandardInfo], list[Requirement]]:
+    """The major's occupations, their standards that have work requirements, and the requirements.
+
+    ``standards`` narrows the standards to those whose id (e.g. 4-04-05-05-2021) or occupation
+    code is listed.
+    """
+    occupations = store.select(
+        PREFIXES
+        + f"""
+SELECT ?occ ?code ?name WHERE {{
+  <{major_iri}> og:preparesFor ?occ . ?occ skos:notation ?code ; skos:prefLabel ?name . FILTER(LANG(?name) = "zh")
+}}"""
+    )
+    occupations.sort(key=lambda r: r["code"])
+    if not occupations:
+        return [], {}, []
+    values = " ".join(f"<{r['occ']}>" for r in occupations)
+    rows = store.select(
+        PREFIXES
+        + f"""
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?req ?kind ?text ?section ?std ?sl ?level ?levelName ?rank ?wc ?fn ?flag WHERE {{
+  VALUES ?occ {{ {values} }}
+  VALUES ?kind {{ og:SkillRequirement og:KnowledgeRequirement }}
+  ?std og:forOccupation ?occ .
+  ?req a ?kind ; og:ofStandard ?std ; og:requirementText ?text ; og:partOfStandardLevel ?sl .
+  ?sl og:atLevel ?level . ?level og:levelRank ?rank ; skos:prefLabel ?levelName . FILTER(LANG(?levelName) = "zh")
+  OPTIONAL {{ ?req og:sectionNumber ?section }}
+  OPTIONAL {{ ?req og:inWorkContent ?w . ?w rdfs:label ?wc . OPTIONAL {{ ?w og:inFunction ?f . ?f rdfs:label ?fn }} }}
+  OPTIONAL {{ ?req og:qualityFlag ?flag }}
+}}"""
+    )
+    std_rows = store.select(
+        PREFIXES
+        + f"""
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?std ?occ ?title ?issued ?doc ?sl ?included WHERE {{
+  VALUES ?occ {{ {values} }}
+  ?std og:forOccupation ?occ . ?sl a og:StandardLevel ; og:ofStandard ?std .
+  OPTIONAL {{ ?std og:standardTitle ?title }} OPTIONAL {{ ?std og:issueDate ?issued }}
+  OPTIONAL {{ ?std og:documentNumber ?doc }}
+  OPTIONAL {{ ?sl og:includesRequirementsOf ?included }}
+}}"""
+    )
+    occ_by_iri = {r["occ"]: r for r in occupations}
+    wanted = set(standards or [])
+    infos: dict[str, StandardInfo] = {}
+    for r in std_rows:
+        occ = occ_by_iri[r["occ"]]
+        std_id = r["std"].rsplit("/", 1)[-1]
+        if wanted and std_id not in wanted and occ["code"] not in wanted:
+            continue
+        info = infos.setdefault(
+            r["std"],
+            StandardInfo(r["std"], r.get("title", std_id), occ["code"], occ["name"], r.get("issued"), r.get("doc")),
+        )
+        info.includes.setdefault(r["sl"], set())
+        if "included" in r:
+            info.includes[r["sl"]].add(r["included"])
+    reqs: dict[str, Requirement] = {}
+    for r in rows:
+        info = infos.get(r["std"])
+        if info is None:
+            continue
+        info.levels[r["sl"]] = (r["level"], r["levelName"], int(r["rank"]))
+        req = reqs.get(r["req"])
+        if req is None:
+            reqs[r["req"]] = req = Requirement(
+                r["req"],
+                KINDS[r["kind"].rsplit("/", 1)[-1]],
+                r["text"],
+                r.get("section", ""),
+                r["std"],
+                r["sl"],
+                r["level"],
+                r["levelName"],
+                int(r["rank"]),
+                r.get("wc", ""),
+                r.get("fn", ""),
+                [],
+            )
+        if "flag" in r and r["flag"] not in req.flags:
+            req.flags.append(r["flag"])
+    infos = {k: v for k, v in infos.items() if v.levels}
+    ordered = sorted(
+        reqs.values(), key=lambda q: (q.standard, q.level_rank, q.kind != "skill", _section_key(q.section), q.iri)
+    )
+    return occupations, infos, ordered
+
+
+def _section_key(section: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", section))
+
+
+# ---------------------------------------------------------------- text features
+
+
+@dataclass(frozen=True)
+class WordLists:
+    stopwords: frozenset[str]  # removed anywhere
+    end_stopwords: frozenset[str]  # removed only at the end of a text
+    synonyms: dict[str, set[str]]  # symmetric, one hop
+
+    @classmethod
+    def load(cls, folder: Path | None = None, extra_synonyms: Iterable[tuple[str, str]] = ()) -> WordLists:
+        from graph.classification.classifier import normalise_width
+
+        folder = folder or project_root() / "standards" / "curriculum-matching"
+        dictionary = read_dictionary(folder)
+        stop_rows = read_table(folder, "stopwords.tsv", dictionary)
+        stop = frozenset(normalise_width(r["term"]) for r in stop_rows if r["where"] == "anywhere")
+        end_stop = frozenset(normalise_width(r["term"]) for r in stop_rows if r["where"] == "end")
+        pairs: list[tuple[str, str]] = []
+        for r in read_table(folder, "synonyms.tsv", dictionary):
+            pairs += [(normalise_width(r["term"]), normalise_width(e)) for e in r["expansion"].split()]
+        # the job-title lists' abbreviations (ai -> 人工智能, iot -> 物联网) hold for curricula too
+        title_folder = project_root() / "standards" / "job-titles"
+        for r in read_table(title_folder, "synonyms.tsv", read_dictionary(title_folder)):
+            if r["category"] == "abbreviation":
+                pairs += [(normalise_width(r["term"]), normalise_width(e)) for e in r["expansion"].split()]
+        pairs += [(normalise_width(a), normalise_width(b)) for a, b in extra_synonyms]
+        synonyms: dict[str, set[str]] = defaultdict(set)
+        for a, b in pairs:
+            if a != b:
+                synonyms[a].add(b)
+                synonyms[b].add(a)
+        return cls(stop, end_stop, dict(synonyms))
+
+
+@dataclass
+class Features:
+    text: str
+    units: dict[str, str]  # content units, in text order
+    tokens: set[str]  # every granularity, for finding units of other texts
+    bigrams: set[str]
+    head: str | None = None  # the last content unit: the head of a Chinese noun or verb phrase
+
+
+class TextAnalyzer:
+    """jieba words, split into dictionary sub-words, without stop words; character bigrams of the
+    runs of content words as they stand in the text."""
+
+    def __init__(self, lists: WordLists) -> None:
+        from graph.classification.classifier import Analyzer
+        from graph.classification.classifier import WordLists as TitleLists
+
+        self.lists = lists
+        self.analyzer = Analyzer(TitleLists.load())
+        for word in list(lists.synonyms) + list(lists.stopwords | lists.end_stopwords):
+            if CJK_RUN.fullmatch(word) and len(word) > 1:
+                self.analyzer.tokenizer.add_word(word, freq=2000)
+        self._lock = threading.Lock()
+        self._cache: dict[str, Features] = {}
+
+    def _pieces(self, word: str) -> list[str]:
+        """Dictionary sub-words that tile a compound exactly (人工智能 -> 人工 智能), else []."""
+        if len(word) < 4 or not CJK_RUN.fullmatch(word):
+            return []
+        subs = [w for w in self.analyzer.tokenizer.cut_for_search(word) if 2 <= len(w) < len(word)]
+        pos, tiles = 0, []
+        while pos < len(word):
+            nxt = next((s for s in sorted(subs, key=len, reverse=True) if word.startswith(s, pos)), None)
+            if nxt is None:
+                return []
+            tiles.append(nxt)
+            pos += len(nxt)
+        return tiles
+
+    def features(self, text: str) -> Features:
+        with self._lock:  # jieba's tokenizer is not safe to share between threads
+            simple, _ = self.analyzer.simplify(text)
+            words = self.analyzer.words(simple)
+            pieces = {w: self._pieces(w) for w in words}
+        tokens = {w for w in words if not (CJK_RUN.fullmatch(w) and len(w) < 2)}
+        for w in words:
+            tokens.update(pieces[w])
+        flat = [u for w in words for u in (pieces[w] or [w])]
+        keep = [not (u in self.lists.stopwords or (CJK_RUN.fullmatch(u) and len(u) < 2)) for u in flat]
+        for i in range(len(flat) - 1, -1, -1):  # end markers: 知识, 方法 at the end of the text
+            if not keep[i]:
+                continue
+            if flat[i] in self.lists.end_stopwords:
+                keep[i] = False
+                continue
+            break
+        units: dict[str, str] = {}
+        runs: list[str] = []
+        run = ""
+        head = None
+        for u, k in zip(flat, keep, strict=True):
+            if not k:
+                runs.append(run)
+                run = ""
+                continue
+            units.setdefault(u, u)
+            head = u
+            run = run + u if CJK_RUN.fullmatch(u) else ""
+        runs.append(run)
+        bigrams = {r[i : i + 2] for r in runs for i in range(len(r) - 1)}
+        return Features(text, units, tokens, bigrams, head)
+
+    def cached(self, text: str) -> Features:
+        """features() of a text, remembered (requirement texts are analysed once per process)."""
+        found = self._cache.get(text)
+        if found is None:
+            found = self._cache[text] = self.features(text)
+        return found
+
+
+_ANALYZERS: dict[int, tuple[object, TextAnalyzer]] = {}
+_ANALYZER_LOCK = threading.Lock()
+
+
+def graph_synonyms(store: SelectStore) -> list[tuple[str, str]]:
+    """Occupation names paired with their alternative and announced names (from the graph)."""
+    rows = store.select(
+        PREFIXES
+        + """
+SELECT ?name ?alt WHERE {
+  ?occ a og:Occupation ; skos:prefLabel ?name . FILTER(LANG(?name) = "zh")
+  { ?occ skos:altLabel ?alt } UNION { ?occ og:nameAsAnnounced ?alt }
+}"""
+    )
+    return sorted({(r["name"], r["alt"]) for r in rows if r["name"] != r["alt"]})
+
+
+def analyzer_for(store: SelectStore) -> TextAnalyzer:
+    """One analyzer per store (word lists + the graph's synonyms), built on first use."""
+    with _ANALYZER_LOCK:
+        cached = _ANALYZERS.get(id(store))
+        if cached is not None and cached[0] is store:
+            return cached[1]
+        analyzer = TextAnalyzer(WordLists.load(extra_synonyms=graph_synonyms(store)))
+        _ANALYZERS[id(store)] = (store, analyzer)
+        return analyzer
+
+
+_IDF: dict[int, tuple[object, dict[str, float], dict[str, float]]] = {}
+
+
+def corpus_idf(store: SelectStore, analyzer: TextAnalyzer) -> tuple[dict[str, float], dict[str, float]]:
+    """Inverse document frequencies of words and bigrams over every requirement text in the graph,
+    so a requirement scores the same whichever major or standards a mapping selects."""
+    with _ANALYZER_LOCK:
+        cached = _IDF.get(id(store))
+        if cached is not None and cached[0] is store:
+            return cached[1], cached[2]
+    rows = store.select(
+        PREFIXES
+        + """
+SELECT DISTINCT ?text WHERE {
+  VALUES ?kind { og:SkillRequirement og:KnowledgeRequirement } ?req a ?kind ; og:requirementText ?text .
+}"""
+    )
+    feats = [analyzer.cached(r["text"]) for r in sorted(rows, key=lambda r: r["text"])]
+    word_idf, bigram_idf = _idf([f.units for f in feats]), _idf([f.bigrams for f in feats])
+    with _ANALYZER_LOCK:
+        _IDF[id(store)] = (store, word_idf, bigram_idf)
+    return word_idf, bigram_idf
+
+
+# ---------------------------------------------------------------- matching
+
+
+@dataclass
+class Match:
+    outcome: Outcome
+    score: float
+    matched: list[str]  # evidence: unit, or outcome word≈unit
+    missing: list[str]
+    override: str | None = None
+    note: str = ""
+    precision: float = 0.0
+    head_found: bool = False
+
+    def as_dict(self, courses: dict[str, Course]) -> dict[str, object]:
+        return {
+            "course": self.outcome.course,
+            "course_title": courses[self.outcome.course].title,
+            "outcome": self.outcome.id,
+            "outcome_text": self.outcome.text,
+            "score": round(self.score, 3),
+            "evidence": self.matched,
+            "missing_words": self.missing,
+            "head_word_found": self.head_found,
+            "override": self.override,
+            "note": self.note or None,
+        }
+
+
+def _idf(docs: list[Iterable[str]]) -> dict[str, float]:
+    df: dict[str, int] = defaultdict(int)
+    for d in docs:
+        for t in set(d):
+            df[t] += 1
+    n = len(docs)
+    return {t: math.log(1 + n / c) for t, c in df.items()}
+
+
+def score_pair(
+    req: Features,
+    out: Features,
+    synonyms: dict[str, set[str]],
+    word_idf: dict[str, float],
+    bigram_idf: dict[str, float],
+) -> tuple[float, list[str], list[str], bool]:
+    """(score, evidence words, missing words, whether the head word is found) of an outcome for a requirement."""
+    total = matched_weight = 0.0
+    evidence, missing = [], []
+    head_found = False
+    for unit in req.units:
+        w = word_idf.get(unit, 1.0)
+        total += w
+        if unit in out.tokens:
+            found = unit
+        else:
+            via = sorted(s for s in synonyms.get(unit, ()) if s in out.tokens)
+            found = f"{via[0]}≈{unit}" if via else ""
+        if found:
+            matched_weight += w
+            evidence.append(found)
+            head_found = head_found or unit == req.head
+        else:
+            missing.append(unit)
+    if total == 0:
+        return 0.0, [], [], False
+    word_share = matched_weight / total
+    b_total = sum(bigram_idf.get(b, 1.0) for b in req.bigrams)
+    b_share = (sum(bigram_idf.get(b, 1.0) for b in req.bigrams & out.bigrams) / b_total) if b_total else word_share
+    return WORD_WEIGHT * word_share + (1 - WORD_WEIGHT) * b_share, evidence, missing, head_found
+
+
+def _precision(req: Features, out: Features, synonyms: dict[str, set[str]]) -> float:
+    """Share of the outcome's content units that the requirement also has (directly or by synonym)."""
+    if not out.units:
+        return 0.0
+    mine = set(req.units) | {s for u in req.units for s in synonyms.get(u, ())}
+    return sum(u in mine for u in out.units) / len(out.units)
+
+
+def map_curriculum(
+    store: SelectStore,
+    curriculum: Curriculum,
+    major_code: str,
+    catalogue: str | None = None,
+    overrides: list[Override] | None = None,
+    standards: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """The mapping as a JSON-ready dict (see docs/schools.md for the fields)."""
+    major = find_major(store, major_code, catalogue)
+    occupations, infos, reqs = load_requirements(store, str(major["iri"]), standards)
+    analyzer = analyzer_for(store)
+    synonyms = analyzer.lists.synonyms
+    req_feats = {r.iri: analyzer.cached(r.text) for r in reqs}
+    out_feats = {o.id: analyzer.features(o.text) for o in curriculum.outcomes}
+    word_idf, bigram_idf = corpus_idf(store, analyzer)
+    courses = {c.code: c for c in curriculum.courses}
+    outcomes = {o.id: o for o in curriculum.outcomes}
+
+    # candidate outcomes per requirement through an inverted index of outcome tokens and bigrams
+    postings: dict[str, set[str]] = defaultdict(set)
+    for oid, f in out_feats.items():
+        for t in f.tokens | f.bigrams:
+            postings[t].add(oid)
+
+    by_req: dict[str, list[Match]] = {}
+    for r in reqs:
+        f = req_feats[r.iri]
+        keys = set(f.units) | {s for u in f.units for s in synonyms.get(u, ())} | f.bigrams
+        candidates = sorted(set().union(*(postings.get(k, set()) for k in keys)) if keys else set())
+        found = []
+        for oid in candidates:
+            score, evidence, missing, head = score_pair(f, out_feats[oid], synonyms, word_idf, bigram_idf)
+            if score > 0 and evidence:
+                found.append(
+                    Match(
+                        outcomes[oid],
+                        score,
+                        evidence,
+                        missing,
+                        head_found=head,
+                        precision=_precision(f, out_feats[oid], synonyms),
+                    )
+                )
+        # ties go to the outcome that says least besides the requirement (the more specific one)
+        found.sort(key=lambda m: (-round(m.score, 6), -m.precision, m.outcome.id))
+        by_req[r.iri] = found
+
+    applied, ignored = _apply_overrides(
+        overrides or [],
+        by_req,
+        {r.iri for r in reqs},
+        courses,
+        outcomes,
+        out_feats,
+        req_feats,
+        synonyms,
+        word_idf,
+        bigram_idf,
+    )
+
+    requirement_rows = []
+    covered: set[str] = set()
+    for r in reqs:
+        f = req_feats[r.iri]
+        need = min(2, len(f.units))
+        ranked = by_req[r.iri]
+        forced = [m for m in ranked if m.override == "forced"]
+        live = [m for m in ranked if m.override != "rejected"]
+        accepted = (
+            forced or [m for m in live if m.score >= MATCH_THRESHOLD and len(m.matched) >= need and m.head_found][:1]
+        )
+        if forced:
+            status = "forced"
+        elif accepted:
+            status = "matched"
+        elif any(m.override == "rejected" for m in ranked) and not live:
+            status = "rejected"
+        else:
+            status = "not-covered"
+        if accepted:
+            covered.add(r.iri)
+        others = [m for m in ranked if m not in accepted][:CANDIDATES_SHOWN]
+        requirement_rows.append(
+            {
+                "iri": r.iri,
+                "key": r.key,
+                "standard": r.standard.rsplit("/", 1)[-1],
+                "level": r.level_name,
+                "level_rank": r.level_rank,
+                "kind": r.kind,
+                "section": r.section,
+                "function": r.function or None,
+                "work_content": r.work_content or None,
+                "text": r.text,
+                "quality_flags": r.flags,
+                "content_words": list(f.units),
+                "head_word": f.head,
+                "covered": bool(accepted),
+                "status": status,
+                "matches": [m.as_dict(courses) for m in accepted],
+                "other_candidates": [m.as_dict(courses) for m in others],
+            }
+        )
+
+    standards_out = [_coverage(info, reqs, covered) for info in sorted(infos.values(), key=lambda i: i.iri)]
+    course_rows = []
+    for c in curriculum.courses:
+        hits = sorted({row["key"] for row in requirement_rows for m in row["matches"] if m["course"] == c.code})
+        course_rows.append(
+            {
+                "code": c.code,
+                "title": c.title,
+                "hours": c.hours,
+                "credits": c.credits,
+                "line": c.line,
+                "outcomes": [{"id": o.id, "text": o.text} for o in c.outcomes],
+                "requirements_covered": len(hits),
+            }
+        )
+    notes = _notes(store, occupations, infos, reqs)
+    return {
+        "major": {k: major[k] for k in ("code", "name", "catalogue", "catalogue_name", "tier", "tier_name", "iri")},
+        "occupations": [{"code": o["code"], "name": o["name"]} for o in occupations],
+        "curriculum": {
+            "name": curriculum.name,
+            "courses": len(curriculum.courses),
+            "outcomes": len(curriculum.outcomes),
+            "warnings": curriculum.warnings,
+        },
+        "method": {
+            "threshold": MATCH_THRESHOLD,
+            "word_weight": WORD_WEIGHT,
+            "summary": "share of the requirement's content words (and character bigrams) found in one "
+            "learning outcome, weighted by rarity; synonyms count; overrides win",
+        },
+        "standards": standards_out,
+        "summary": {"requirements": len(reqs), "covered": len(covered), "not_covered": len(reqs) - len(covered)},
+        "requirements": requirement_rows,
+        "courses": course_rows,
+        "overrides": {"applied": applied, "ignored": ignored},
+        "notes": notes,
+    }
+
+
+def _apply_overrides(
+    overrides: list[Override],
+    by_req: dict[str, list[Match]],
+    known: set[str],
+    courses: dict[str, Course],
+    outcomes: dict[str, Outcome],
+    out_feats: dict[str, Features],
+    req_feats: dict[str, Features],
+    synonyms: dict[str, set[str]],
+    word_idf: dict[str, float],
+    bigram_idf: dict[str, float],
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    applied: list[dict[str, object]] = []
+    ignored: list[dict[str, object]] = []
+    for o in overrides:
+        item = {
+            "action": o.action,
+            "requirement": requirement_key(o.requirement),
+            "course": o.course,
+            "outcome": o.outcome,
+            "note": o.note or None,
+        }
+        if o.requirement not in known:
+            ignored.append({**item, "reason": "no such requirement in the standards of this major"})
+            continue
+        if o.course not in courses:
+            ignored.append({**item, "reason": f"no course {o.course} in the curriculum"})
+            continue
+        if o.outcome is not None and (o.outcome not in outcomes or outcomes[o.outcome].course != o.course):
+            ignored.append({**item, "reason": f"no outcome {o.outcome} in course {o.course}"})
+            continue
+        ranked = by_req[o.requirement]
+        targets = [m for m in ranked if m.outcome.course == o.course and o.outcome in (None, m.outcome.id)]
+        if o.action == "reject":
+            for m in targets:
+                m.override, m.note = "rejected", o.note
+            applied.append({**item, "pairs": len(targets)})
+            continue
+        if not targets:
+            oid = o.outcome or courses[o.course].outcomes[0].id
+            score, evidence, missing, head = score_pair(
+                req_feats[o.requirement], out_feats[oid], synonyms, word_idf, bigram_idf
+            )
+            m = Match(outcomes[oid], score, evidence, missing, head_found=head)
+            ranked.append(m)
+            targets = [m]
+        best = targets[0]
+        best.override, best.note = "forced", o.note
+        applied.append({**item, "pairs": 1})
+    for ranked in by_req.values():
+        ranked.sort(key=lambda m: (m.override != "forced", -round(m.score, 6), -m.precision, m.outcome.id))
+    return applied, ignored
+
+
+def _coverage(info: StandardInfo, reqs: list[Requirement], covered: set[str]) -> dict[str, object]:
+    own: dict[str, list[Requirement]] = defaultdict(list)
+    for r in reqs:
+        if r.standard == info.iri:
+            own[r.standard_level].append(r)
+
+    chained = any(info.includes.values())
+
+    def closure(sl: str) -> set[str]:
+        if not chained:  # no og:includesRequirementsOf in the graph: the rule itself, by rank
+            return {s for s, v in info.levels.items() if v[2] <= info.levels[sl][2]}
+        seen, todo = {sl}, [sl]
+        while todo:
+            for nxt in info.includes.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    def figures(items: list[Requirement]) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for kind in ("skill", "knowledge"):
+            sel = [r for r in items if r.kind == kind]
+            out[kind] = {"covered": sum(r.iri in covered for r in sel), "total": len(sel)}
+        n = len(items)
+        c = sum(r.iri in covered for r in items)
+        out["all"] = {"covered": c, "total": n, "percent": round(100 * c / n, 1) if n else None}
+        return out
+
+    levels = []
+    for sl, (level, name, rank) in sorted(info.levels.items(), key=lambda kv: kv[1][2]):
+        included = closure(sl)
+        cumulative = [r for s in included for r in own.get(s, [])]
+        lower = [
+            info.levels[s][1]
+            for s in sorted((s for s in included if s != sl and s in info.levels), key=lambda s: info.levels[s][2])
+        ]
+        levels.append(
+            {
+                "level": name,
+                "level_iri": level,
+                "rank": rank,
+                "standard_level": sl,
+                "includes": lower,
+                "own": figures(own.get(sl, [])),
+                "cumulative": figures(cumulative),
+            }
+        )
+    return {
+        "iri": info.iri,
+        "id": info.id,
+        "title": info.title,
+        "issued": info.issued,
+        "document_number": info.document_number,
+        "occupation": {"code": info.occupation_code, "name": info.occupation_name},
+        "levels": levels,
+    }
+
+
+def _notes(
+    store: SelectStore, occupations: list[dict[str, str]], infos: dict[str, StandardInfo], reqs: list[Requirement]
+) -> list[str]:
+    notes = []
+    with_reqs = {i.occupation_code for i in infos.values()}
+    for o in occupations:
+        if o["code"] not in with_reqs:
+            notes.append(
+                f"{o['code']} {o['name']}: the graph holds no structured work requirements for its "
+                "standards, so it is not part of the coverage"
+            )
+    if not occupations:
+        notes.append(
+            "the major prepares for no occupation in the graph (no official or curated link), so there "
+            "is nothing to map against"
+        )
+    if reqs:
+        notes.append(
+            "the work requirements come from a heuristic parse of the standards' PDFs "
+            "(docs/standards.md); requirements with quality flags may be truncated or garbled"
+        )
+    return notes
+
+
+# ---------------------------------------------------------------- output formats
+
+CSV_COLUMNS = [
+    "standard",
+    "occupation_code",
+    "level",
+    "level_rank",
+    "kind",
+    "section",
+    "function",
+    "work_content",
+    "requirement",
+    "requirement_key",
+    "covered",
+    "status",
+    "course",
+    "course_title",
+    "outcome",
+    "outcome_text",
+    "score",
+    "evidence",
+    "missing_words",
+    "override",
+    "note",
+]
+
+
+def render_csv(result: dict[str, Any]) -> str:
+    """One row per requirement and accepted match (a requirement without a match has one row)."""
+    occ = {s["id"]: s["occupation"]["code"] for s in result["standards"]}
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for r in result["requirements"]:
+        base = [
+            r["standard"],
+            occ.get(r["standard"], ""),
+            r["level"],
+            r["level_rank"],
+            r["kind"],
+            r["section"],
+            r["function"] or "",
+            r["work_content"] or "",
+            r["text"],
+            r["key"],
+            "yes" if r["covered"] else "no",
+            r["status"],
+        ]
+        for m in r["matches"] or [None]:
+            if m is None:
+                w.writerow(base + [""] * 9)
+            else:
+                w.writerow(
+                    base
+                    + [
+                        m["course"],
+                        m["course_title"],
+                        m["outcome"],
+                        m["outcome_text"],
+                        m["score"],
+                        " ".join(m["evidence"]),
+                        " ".join(m["missing_words"]),
+                        m["override"] or "",
+                        m["note"] or "",
+                    ]
+                )
+    return out.getvalue()
+
+
+def _md(text: object) -> str:
+    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def _bar(percent: float | None, width: int = 20) -> str:
+    if percent is None:
+        return ""
+    filled = round(percent / 100 * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def render_markdown(result: dict[str, Any]) -> str:
+    m = result["major"]
+    out = [
+        f"# Curriculum mapping: {m['name']} ({m['code']}, {m['tier_name']})",
+        "",
+        f"Curriculum: {result['curriculum']['name']} — {result['curriculum']['courses']} courses, "
+        f"{result['curriculum']['outcomes']} learning outcomes. Occupations: "
+        + ("、".join(f"{o['name']} ({o['code']})" for o in result["occupations"]) or "none")
+        + ".",
+        "",
+    ]
+    for w in result["curriculum"]["warnings"]:
+        out.append(f"> Note: {w}")
+    out += [
+        "",
+        "## Coverage",
+        "",
+        "Higher levels include lower levels: *cumulative* counts a level's own requirements and those of every "
+        "level below it; *own* counts only the requirements first stated at the level.",
+        "",
+    ]
+    for s in result["standards"]:
+        out += [
+            f"### {s['title']} ({s['id']}; occupation {s['occupation']['code']} {s['occupation']['name']})",
+            "",
+            "| level | cumulative | | skill | knowledge | own |",
+            "|---|---|---|---|---|---|",
+        ]
+        for lv in s["levels"]:
+            c, o = lv["cumulative"], lv["own"]
+            pct = c["all"]["percent"]
+            out.append(
+                f"| {lv['level']} | {_bar(pct)} | {c['all']['covered']}/{c['all']['total']} "
+                f"({pct if pct is not None else '–'}%) | {c['skill']['covered']}/{c['skill']['total']} | "
+                f"{c['knowledge']['covered']}/{c['knowledge']['total']} | "
+                f"{o['all']['covered']}/{o['all']['total']} |"
+            )
+        out.append("")
+    if not result["standards"]:
+        out += ["No standard of the major's occupations has structured work requirements in the graph.", ""]
+    out += ["## Requirements", ""]
+    for s in result["standards"]:
+        reqs = [r for r in result["requirements"] if r["standard"] == s["id"]]
+        out += [
+            f"### {s['title']}",
+            "",
+            "| level | kind | § | requirement | covered by | evidence | score |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for r in reqs:
+            if r["matches"]:
+                mm = r["matches"][0]
+                by = f"{mm['course']} {mm['course_title']} ({mm['outcome']})"
+                if mm["override"]:
+                    by += f" [{mm['override']}]"
+                ev, sc = "、".join(mm["evidence"]), mm["score"]
+            else:
+                by, ev, sc = "**not covered**" + (" (rejected)" if r["status"] == "rejected" else ""), "", ""
+            flag = f" ⚠ {', '.join(r['quality_flags'])}" if r["quality_flags"] else ""
+            out.append(
+                f"| {_md(r['level'])} | {r['kind']} | {_md(r['section'])} | {_md(r['text'])}{flag} | "
+                f"{_md(by)} | {_md(ev)} | {sc} |"
+            )
+        out.append("")
+    out += ["## Courses", "", "| code | title | hours | credits | requirements covered |", "|---|---|---|---|---|"]
+    for c in result["courses"]:
+        out.append(
+            f"| {_md(c['code'])} | {_md(c['title'])} | {_fmt(c['hours'])} | {_fmt(c['credits'])} | "
+            f"{c['requirements_covered']} |"
+        )
+    out.append("")
+    ov = result["overrides"]
+    if ov["applied"] or ov["ignored"]:
+        out += ["## Corrections (overrides)", ""]
+        out += [f"- {o['action']} {o['requirement']} ↔ {o['course']}: applied" for o in ov["applied"]]
+        out += [f"- {o['action']} {o['requirement']} ↔ {o['course']}: ignored, {o['reason']}" for o in ov["ignored"]]
+        out.append("")
+    out += ["## Notes", ""] + [f"- {n}" for n in result["notes"]]
+    out += [
+        "",
+        f"Method: {result['method']['summary']} (threshold {result['method']['threshold']}). To correct a "
+        'match, add it to an overrides file ({"force": [...], "reject": [...]}) and run again.',
+        "",
+    ]
+    return "\n".join(out)
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}"
+
+
+def coverage_svg(standard: dict[str, Any]) -> str:
+    """A horizontal bar chart of cumulative coverage per level (skill, knowledge), as inline SVG."""
+    levels = standard["levels"]
+    bar_w, row_h, label_w = 300, 34, 120
+    height = row_h * len(levels) + 30
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{label_w + bar_w + 110}" '
+        f'height="{height}" aria-label="coverage of {html.escape(standard["title"])} per level">'
+    ]
+    for i, lv in enumerate(levels):
+        y = 10 + i * row_h
+        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{html.escape(lv["level"])}</text>')
+        for j, kind in enumerate(("skill", "knowledge")):
+            fig = lv["cumulative"][kind]
+            share = fig["covered"] / fig["total"] if fig["total"] else 0
+            color = "#2f6fb0" if kind == "skill" else "#6aa84f"
+            yy = y + j * 13
+            parts.append(f'<rect x="{label_w}" y="{yy}" width="{bar_w}" height="11" fill="#e6ebf2"/>')
+            parts.append(
+                f'<rect x="{label_w}" y="{yy}" width="{round(bar_w * share, 1)}" height="11" '
+                f'fill="{color}"><title>{kind}: {fig["covered"]}/{fig["total"]}</title></rect>'
+            )
+            parts.append(
+                f'<text x="{label_w + bar_w + 6}" y="{yy + 10}" font-size="11">{kind[0].upper()} '
+                f"{fig['covered']}/{fig['total']}</text>"
+            )
+    parts.append(
+        f'<text x="{label_w}" y="{height - 4}" font-size="11" fill="#556">cumulative coverage '
+        "(a level includes the levels below it); S = skill, K = knowledge</text>"
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_html(result: dict[str, Any]) -> str:
+    """A self-contained page (no scripts, no external resources), all text escaped."""
+    e = html.escape
+    m = result["major"]
+    out = [
+        '<!doctype html><html lang="zh"><head><meta charset="utf-8">',
+        f"<title>课程覆盖分析 {e(m['name'])} {e(m['code'])}</title>",
+        "<style>body{font-family:system-ui,'Noto Sans CJK SC',sans-serif;margin:1.5rem;color:#1d2330}"
+        "table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #d0d7e2;padding:.25rem .45rem;"
+        "text-align:left;vertical-align:top;font-size:.9rem}th{background:#eef2f8}.no{color:#a00}"
+        ".ev{color:#2f6fb0}.muted{color:#667}.flag{color:#b36b00}</style></head><body>",
+        f"<h1>课程覆盖分析 Curriculum mapping: {e(m['name'])} ({e(m['code'])}, {e(m['tier_name'])})</h1>",
+        f"<p>{e(result['curriculum']['name'])}: {result['curriculum']['courses']} courses, "
+        f"{result['curriculum']['outcomes']} learning outcomes. Occupations: "
+        + e("、".join(f"{o['name']} ({o['code']})" for o in result["occupations"]) or "none")
+        + "</p>",
+    ]
+    for w in result["curriculum"]["warnings"]:
+        out.append(f'<p class="muted">Note: {e(w)}</p>')
+    for s in result["standards"]:
+        out.append(
+            f"<h2>{e(s['title'])} <span class='muted'>{e(s['id'])}; {e(s['occupation']['code'])} "
+            f"{e(s['occupation']['name'])}</span></h2>"
+        )
+        out.append(coverage_svg(s))
+        out.append(
+            "<table><tr><th>level</th><th>cumulative</th><th>skill</th><th>knowledge</th><th>own level</th></tr>"
+        )
+        for lv in s["levels"]:
+            c, o = lv["cumulative"], lv["own"]
+            pct = c["all"]["percent"]
+            out.append(
+                f"<tr><td>{e(lv['level'])}</td><td>{c['all']['covered']}/{c['all']['total']} "
+                f"({pct if pct is not None else '–'}%)</td><td>{c['skill']['covered']}/{c['skill']['total']}"
+                f"</td><td>{c['knowledge']['covered']}/{c['knowledge']['total']}</td>"
+                f"<td>{o['all']['covered']}/{o['all']['total']}</td></tr>"
+            )
+        out.append("</table>")
+        out.append(
+            "<table><tr><th>level</th><th>kind</th><th>§</th><th>requirement</th><th>covered by</th>"
+            "<th>evidence</th><th>score</th></tr>"
+        )
+        for r in (r for r in result["requirements"] if r["standard"] == s["id"]):
+            flag = f" <span class='flag'>⚠ {e(', '.join(r['quality_flags']))}</span>" if r["quality_flags"] else ""
+            if r["matches"]:
+                mm = r["matches"][0]
+                by = (
+                    f"{e(mm['course'])} {e(mm['course_title'])}<br><span class='muted'>{e(mm['outcome'])}: "
+                    f"{e(mm['outcome_text'])}</span>" + (f" [{e(mm['override'])}]" if mm["override"] else "")
+                )
+                ev = f"<span class='ev'>{e('、'.join(mm['evidence']))}</span>"
+                if mm["missing_words"]:
+                    ev += f"<br><span class='muted'>missing: {e('、'.join(mm['missing_words']))}</span>"
+                sc = str(mm["score"])
+            else:
+                by, ev, sc = "<span class='no'>not covered</span>", "", ""
+            out.append(
+                f"<tr><td>{e(r['level'])}</td><td>{r['kind']}</td><td>{e(r['section'])}</td>"
+                f"<td>{e(r['text'])}{flag}</td><td>{by}</td><td>{ev}</td><td>{sc}</td></tr>"
+            )
+        out.append("</table>")
+    if not result["standards"]:
+        out.append("<p>No standard of the major's occupations has structured work requirements in the graph.</p>")
+    out.append(
+        "<h2>Courses</h2><table><tr><th>code</th><th>title</th><th>hours</th><th>credits</th>"
+        "<th>requirements covered</th></tr>"
+    )
+    for c in result["courses"]:
+        out.append(
+            f"<tr><td>{e(c['code'])}</td><td>{e(c['title'])}</td><td>{_fmt(c['hours'])}</td>"
+            f"<td>{_fmt(c['credits'])}</td><td>{c['requirements_covered']}</td></tr>"
+        )
+    out.append("</table>")
+    ov = result["overrides"]
+    if ov["applied"] or ov["ignored"]:
+        out.append("<h2>Corrections</h2><ul>")
+        out += [f"<li>{e(o['action'])} {e(o['requirement'])} ↔ {e(o['course'])}: applied</li>" for o in ov["applied"]]
+        out += [
+            f"<li>{e(o['action'])} {e(o['requirement'])} ↔ {e(o['course'])}: ignored, {e(o['reason'])}</li>"
+            for o in ov["ignored"]
+        ]
+        out.append("</ul>")
+    out.append("<h2>Notes</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in result["notes"]) + "</ul>")
+    out.append(
+        f"<p class='muted'>Method: {e(result['method']['summary'])} (threshold "
+        f"{result['method']['threshold']}).</p></body></html>"
+    )
+    return "\n".join(out)
+
+
+def render(result: dict[str, Any], fmt: str) -> tuple[str, str]:
+    """(text, media type) in one of FORMATS."""
+    if fmt == "json":
+        return json.dumps(result, ensure_ascii=False, indent=2) + "\n", "application/json"
+    if fmt == "csv":
+        return render_csv(result), "text/csv; charset=utf-8"
+    if fmt == "md":
+        return render_markdown(result), "text/markdown; charset=utf-8"
+    if fmt == "html":
+        return render_html(result), "text/html; charset=utf-8"
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

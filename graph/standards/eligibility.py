@@ -1,0 +1,1328 @@
+"""Eligibility (申报条件) as code: rules as data, and a pure function that evaluates a person's profile.
+
+A level's rule set is an OR of routes (og:EligibilityRule); a route is an AND of conditions
+(og:EligibilityCondition). This module holds the typed model of both, the person's profile, and
+``evaluate``, which says for every route whether it is open, what is satisfied, what is missing
+and the earliest date it could open. It does no I/O: rules come from the store
+(``RuleBook.load(store)``, SPARQL) or are built by hand, so the career-pathway code can use the same
+structures (``Rule.conditions``, ``promotion_steps``) to reason about waiting times.
+
+Time is counted in calendar years: a spell from 2020-03-01 to 2023-03-01 is exactly 3 years; a
+part year counts as its share of that year. Work given only as a number of years (no dates) is
+laid end to end before ``as_of``, the last one listed being the most recent. "Earliest date"
+assumes the person works in the target occupation from ``as_of`` on, without gaps, and gets no
+new certificate, title or diploma; a route that needs one of those has no earliest date.
+
+>>> ladder = Ladder.default()
+>>> rule = Rule("demo/4/2", "demo", "4", "2", "取得五级证书后，累计从事本职业或相关职业工作满3年。", (
+...     Condition(1, "certificate", level="5", scope="related", certificate_types=("skill-level",)),
+...     Condition(2, "work", scope="related", years=3, counted_from=1)))
+>>> p = Profile(as_of=date(2024, 1, 1),
+...             certificates=(CertificateHeld("4-04-05-05", "5", date(2022, 1, 1)),),
+...             work=(WorkSpell("4-04-05-05", start=date(2020, 1, 1)),))
+>>> route = evaluate(p, "4-04-05-05", "4", [rule], ladder).routes[0]
+>>> route.open, route.earliest_date
+(False, datetime.date(2025, 1, 1))
+>>> route.missing
+['1 more year of work in this or a related occupation after the level-5 certificate (has 2 of 3)']
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Literal
+
+Scope = Literal["same", "related"]
+MajorScope = Literal["same", "related", "any"]
+ConditionKind = Literal["age", "declaration", "work", "certificate", "diploma", "title", "training", "apprenticeship"]
+CertificateKind = Literal["vocational-qualification", "skill-level", "special-ability"]
+StudentStatus = Literal["graduated", "graduating", "enrolled"]
+Related = Callable[[str, str], bool]
+
+CONDITION_KINDS: tuple[str, ...] = (
+    "age",
+    "declaration",
+    "work",
+    "certificate",
+    "diploma",
+    "title",
+    "training",
+    "apprenticeship",
+)
+CERTIFICATE_KINDS: tuple[str, ...] = ("vocational-qualification", "skill-level", "special-ability")
+CERTIFICATE_NAMES = {
+    "vocational-qualification": "vocational qualification",
+    "skill-level": "skill level",
+    "special-ability": "special ability",
+}
+STUDENT_STATUSES: tuple[str, ...] = ("graduated", "graduating", "enrolled")
+EVENT_KINDS = ("certificate", "title", "diploma", "training", "apprenticeship")
+EPSILON = 1e-9
+
+
+class ProfileError(ValueError):
+    """A malformed profile; the message names the field (e.g. ``certificates[0].date``)."""
+
+
+# ------------------------------------------------------------------------------------------------
+# levels
+
+
+@dataclass(frozen=True)
+class Level:
+    """A rung of a ladder: ``skill`` (学徒工 … 首席技师) or ``professional`` (初级/中级/高级)."""
+
+    id: str
+    ladder: str
+    rank: int
+    name_zh: str
+    name_en: str
+    number: int | None = None
+    alt_zh: tuple[str, ...] = ()
+
+    def label(self) -> str:
+        if self.number is not None:
+            return f"level-{self.number}"
+        return self.name_en.split(" (")[0].lower()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "ladder": self.ladder,
+            "rank": self.rank,
+            "number": self.number,
+            "name_zh": self.name_zh,
+            "name_en": self.name_en,
+            "alt_zh": list(self.alt_zh),
+        }
+
+
+class Ladder:
+    """The levels, with parsing of the names people and rules use for them."""
+
+    def __init__(self, levels: Iterable[Level]) -> None:
+        self.levels = {lv.id: lv for lv in levels}
+
+    @classmethod
+    def default(cls) -> Ladder:
+        """The ladder as in standards/ladder/levels.tsv (for examples and tests; the store is the source)."""
+        skill = [
+            ("apprentice", None, "学徒工", "Apprentice", ("学徒",)),
+            ("5", 5, "五级/初级工", "Level 5 / junior worker", ("五级", "初级工", "初级", "国家职业资格五级")),
+            ("4", 4, "四级/中级工", "Level 4 / intermediate worker", ("四级", "中级工", "中级", "国家职业资格四级")),
+            ("3", 3, "三级/高级工", "Level 3 / senior worker", ("三级", "高级工", "高级", "国家职业资格三级")),
+            ("2", 2, "二级/技师", "Level 2 / technician", ("二级", "技师", "国家职业资格二级")),
+            ("1", 1, "一级/高级技师", "Level 1 / senior technician", ("一级", "高级技师", "国家职业资格一级")),
+            ("principal-technician", None, "特级技师", "Principal technician", ()),
+            ("chief-technician", None, "首席技师", "Chief technician", ()),
+        ]
+        prof = [
+            ("professional-junior", "初级", "Junior (professional-technical level / title)", ("初级职称",)),
+            ("professional-intermediate", "中级", "Intermediate (professional-technical level / title)", ("中级职称",)),
+            ("professional-senior", "高级", "Senior (professional-technical level / title)", ("高级职称",)),
+        ]
+        levels = [Level(i, "skill", r, zh, en, n, alt) for r, (i, n, zh, en, alt) in enumerate(skill, start=1)]
+        levels += [Level(i, "professional", r, zh, en, None, alt) for r, (i, zh, en, alt) in enumerate(prof, start=1)]
+        return cls(levels)
+
+    def __getitem__(self, level_id: str) -> Level:
+        return self.levels[level_id]
+
+    def __contains__(self, level_id: object) -> bool:
+        return level_id in self.levels
+
+    def ordered(self, ladder: str | None = None) -> list[Level]:
+        return sorted(
+            (lv for lv in self.levels.values() if ladder is None or lv.ladder == ladder),
+            key=lambda lv: (lv.ladder != "skill", lv.rank),
+        )
+
+    def parse(self, text: str, prefer: str | None = None) -> Level:
+        """A level from its id, official number or any of its names; ``prefer`` picks the ladder
+        when a name belongs to both (初级, 中级, 高级).
+
+        >>> lad = Ladder.default()
+        >>> lad.parse("三级").id, lad.parse("高级工").id, lad.parse("level-3").id, lad.parse("高级").id
+        ('3', '3', '3', '3')
+        >>> lad.parse("高级", prefer="professional").id
+        'professional-senior'
+        """
+        t = text.strip()
+        if t.lower().startswith("level-"):
+            t = t[6:]
+        if t in self.levels:
+            return self.levels[t]
+        matches = [
+            lv for lv in self.ordered() if t in (lv.name_zh, lv.name_en, *lv.alt_zh) or t.lower() == lv.name_en.lower()
+        ]
+        if not matches:
+            names = ", ".join(f"{lv.id} ({lv.name_zh})" for lv in self.ordered())
+            raise KeyError(f"unknown level {text!r}; use one of: {names}")
+        if prefer:
+            preferred = [lv for lv in matches if lv.ladder == prefer]
+            if preferred:
+                return preferred[0]
+        return matches[0]
+
+    def at_least(self, held: str, required: str) -> bool:
+        """Whether a credential at level ``held`` satisfies a requirement of level ``required``."""
+        a, b = self.levels.get(held), self.levels.get(required)
+        return a is not None and b is not None and a.ladder == b.ladder and a.rank >= b.rank
+
+
+# ------------------------------------------------------------------------------------------------
+# rules
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition of a route; which fields matter depends on ``kind`` (docs/standards.md)."""
+
+    number: int
+    kind: ConditionKind
+    level: str | None = None
+    scope: Scope | None = None
+    years: float | None = None
+    counted_from: int | None = None
+    continuous: bool = False
+    certificate_types: tuple[str, ...] = ("vocational-qualification", "skill-level")
+    years_held: float | None = None
+    diploma_kinds: tuple[str, ...] = ()
+    major_scope: MajorScope = "any"
+    student_status: tuple[str, ...] = ("graduated",)
+    assessed: bool = False
+    title_correspondence: bool = False
+    age: int | None = None
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"number": self.number, "kind": self.kind}
+        fields_by_kind = {
+            "age": ("age",),
+            "declaration": (),
+            "work": ("scope", "years", "counted_from", "continuous"),
+            "certificate": ("level", "scope", "certificate_types", "years_held"),
+            "diploma": ("diploma_kinds", "major_scope", "student_status", "assessed"),
+            "title": ("level", "title_correspondence"),
+            "training": ("level", "scope"),
+            "apprenticeship": ("scope",),
+        }
+        for name in fields_by_kind[self.kind]:
+            value = getattr(self, name)
+            d[name] = list(value) if isinstance(value, tuple) else value
+        if self.note:
+            d["note"] = self.note
+        return d
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One route: all its conditions must hold. ``text`` is the original wording."""
+
+    id: str
+    rule_set: str
+    level: str
+    number: str
+    text: str
+    conditions: tuple[Condition, ...]
+    materials: tuple[str, ...] = ()
+    source: str = ""
+    part: str = ""
+
+    def condition(self, number: int) -> Condition | None:
+        return next((c for c in self.conditions if c.number == number), None)
+
+    def summary(self, ladder: Ladder | None = None, kinds: Mapping[str, str] | None = None) -> str:
+        """The route in plain English, e.g. 'a level-5 certificate ...; and 3 years of work ...'."""
+        parts = [describe(c, self, ladder or Ladder.default(), kinds) for c in self.conditions]
+        return "; and ".join(parts)
+
+    def as_dict(self, ladder: Ladder | None = None) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "rule_set": self.rule_set,
+            "level": self.level,
+            "number": self.number,
+            "text": self.text,
+            "summary": self.summary(ladder),
+            "part": self.part or None,
+            "materials": list(self.materials),
+            "source": self.source,
+            "conditions": [c.as_dict() for c in self.conditions],
+        }
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    id: str
+    title: str
+    rules: tuple[Rule, ...]
+    applies_from: date | None = None
+    applies_until: date | None = None
+    source: str = ""
+    note: str = ""
+
+    def rules_for(self, level: str) -> list[Rule]:
+        return sorted((r for r in self.rules if r.level == level), key=lambda r: rule_order(r.number))
+
+    def levels(self) -> list[str]:
+        return sorted({r.level for r in self.rules})
+
+
+def rule_order(number: str) -> tuple[int, str]:
+    """Sort key of rule numbers: 1, 2, 3a, 3b, 10.
+
+    >>> sorted(["3a", "10", "2", "3b"], key=rule_order)
+    ['2', '3a', '3b', '10']
+    """
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return (int(digits) if digits else 0, number[len(digits) :])
+
+
+def _years(x: float) -> str:
+    s = f"{x:.1f}".rstrip("0").rstrip(".")
+    return s
+
+
+def _plural(x: float, word: str) -> str:
+    return f"{_years(x)} {word}" + ("" if abs(x - 1) < EPSILON else "s")
+
+
+def _a(words: str) -> str:
+    return ("an " if words[:1] in "aeiou" else "a ") + words
+
+
+def _scope_words(scope: str | None) -> str:
+    return "this occupation" if scope == "same" else "this or a related occupation"
+
+
+def _level_words(level: str | None, ladder: Ladder) -> str:
+    if level is None or level not in ladder:
+        return f"level {level}"
+    lv = ladder[level]
+    if lv.ladder == "professional":
+        return f"{lv.name_en.split(' (')[0].lower()} ({lv.name_zh})"
+    return lv.label()
+
+
+def describe(c: Condition, rule: Rule | None, ladder: Ladder, kinds: Mapping[str, str] | None = None) -> str:
+    """A condition in plain English."""
+    if c.kind == "age":
+        return f"at least {c.age} years old"
+    if c.kind == "declaration":
+        return c.note or "a declaration by the applicant"
+    if c.kind == "work":
+        continuous = "continuous " if c.continuous else ""
+        amount = f"{_plural(c.years, 'year')} of {continuous}work in" if c.years else "working in"
+        text = f"{amount} {_scope_words(c.scope)}"
+        if c.counted_from and rule is not None:
+            ev = rule.condition(c.counted_from)
+            if ev is not None:
+                text += f" after {_event_words(ev, ladder)}"
+        return text
+    if c.kind == "certificate":
+        types = " or ".join(CERTIFICATE_NAMES.get(t, t) for t in c.certificate_types)
+        text = f"{_a(_level_words(c.level, ladder))} certificate ({types}) in {_scope_words(c.scope)}"
+        if c.years_held:
+            text += f", held for at least {_plural(c.years_held, 'year')}"
+        return text
+    if c.kind == "diploma":
+        names = [(kinds or {}).get(k, k) for k in c.diploma_kinds]
+        major = {"same": "in this occupation's major", "related": "in this or a related major", "any": ""}[
+            c.major_scope
+        ]
+        status = ""
+        if "enrolled" in c.student_status and "graduated" not in c.student_status:
+            status = " (students)"
+        elif "graduating" in c.student_status:
+            status = " (final-year students included)"
+        assessed = " from an assessed programme" if c.assessed else ""
+        return f"a diploma: {' or '.join(names)}{' ' + major if major else ''}{assessed}{status}"
+    if c.kind == "title":
+        corr = " corresponding to the occupation" if c.title_correspondence else ""
+        return f"{_a(_level_words(c.level, ladder))} professional title{corr}"
+    if c.kind == "training":
+        return (
+            f"completed formal training for {_level_words(c.level, ladder)} in {_scope_words(c.scope)}, "
+            "with a completion certificate"
+        )
+    if c.kind == "apprenticeship":
+        return f"a completed apprenticeship in {_scope_words(c.scope)}"
+    return c.kind
+
+
+def _event_words(ev: Condition, ladder: Ladder) -> str:
+    if ev.kind == "certificate":
+        return f"the {_level_words(ev.level, ladder)} certificate"
+    if ev.kind == "title":
+        return f"the {_level_words(ev.level, ladder)} title"
+    if ev.kind == "diploma":
+        return "graduating"
+    return f"the {ev.kind}"
+
+
+# ------------------------------------------------------------------------------------------------
+# the profile
+
+
+@dataclass(frozen=True)
+class CertificateHeld:
+    occupation: str
+    level: str
+    date: date
+    kind: CertificateKind = "skill-level"
+
+
+@dataclass(frozen=True)
+class WorkSpell:
+    """Work in one occupation: dated (``start``, ``end``=None for ongoing) or just ``years``."""
+
+    occupation: str
+    start: date | None = None
+    end: date | None = None
+    years: float | None = None
+
+
+@dataclass(frozen=True)
+class DiplomaHeld:
+    """A diploma; ``graduation`` is the date (past: graduated; future: expected), "graduating" for a
+    final-year student, or None for a student whose graduation date is not known. The major's
+    relation to the target occupation is ``major_relation`` if given, else worked out from
+    ``major_occupations`` (the occupations the major prepares for)."""
+
+    kind: str
+    graduation: date | Literal["graduating"] | None = None
+    major: str = ""
+    major_relation: Literal["same", "related", "unrelated"] | None = None
+    major_occupations: tuple[str, ...] = ()
+    assessed: bool = False
+
+
+@dataclass(frozen=True)
+class TitleHeld:
+    """A professional title (职称); ``corresponds`` says whether it corresponds to the target
+    occupation (符合专业对应关系), else ``occupations`` lists those it corresponds to."""
+
+    level: str
+    date: date
+    corresponds: bool | None = None
+    occupations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrainingDone:
+    occupation: str
+    level: str
+    completed: date
+
+
+@dataclass(frozen=True)
+class ApprenticeshipDone:
+    occupation: str
+    completed: date
+
+
+@dataclass(frozen=True)
+class Profile:
+    as_of: date
+    birth_date: date | None = None
+    age: int | None = None
+    certificates: tuple[CertificateHeld, ...] = ()
+    work: tuple[WorkSpell, ...] = ()
+    diplomas: tuple[DiplomaHeld, ...] = ()
+    titles: tuple[TitleHeld, ...] = ()
+    trainings: tuple[TrainingDone, ...] = ()
+    apprenticeships: tuple[ApprenticeshipDone, ...] = ()
+
+
+def _date(value: object, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ProfileError(f"{where}: expected a date YYYY-MM-DD, got {value!r}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ProfileError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _number(value: object, where: str, low: float = 0, high: float = 80) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ProfileError(f"{where}: expected a number, got {value!r}")
+    if not low <= value <= high or math.isnan(value):
+        raise ProfileError(f"{where}: {value} is outside {low:g}..{high:g}")
+    return float(value)
+
+
+def _items(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise ProfileError(f"{key}: expected a list")
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise ProfileError(f"{key}[{i}]: expected an object")
+    return value
+
+
+def _keys(item: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    unknown = set(item) - allowed
+    if unknown:
+        raise ProfileError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
+
+
+def profile_from_json(
+    data: object,
+    ladder: Ladder,
+    is_code: Callable[[str], bool] = lambda c: True,
+    diploma_kinds: Iterable[str] | None = None,
+    today: date | None = None,
+) -> Profile:
+    """Build a Profile from JSON (docs/standards.md shows the format); ProfileError says what is wrong.
+
+    ``is_code`` checks occupation codes (e.g. against the classification); levels may be given by
+    id, number or name (``"4"``, ``"四级"``, ``"中级工"``; titles ``"初级"`` or ``"professional-junior"``).
+    """
+    if not isinstance(data, dict):
+        raise ProfileError("the profile must be a JSON object")
+    top = {
+        "as_of",
+        "birth_date",
+        "age",
+        "certificates",
+        "work",
+        "years_worked",
+        "diplomas",
+        "titles",
+        "trainings",
+        "apprenticeships",
+    }
+    _keys(data, top, "profile")
+    as_of = _date(data["as_of"], "as_of") if data.get("as_of") else (today or date.today())
+    kinds = set(diploma_kinds) if diploma_kinds is not None else None
+
+    def code(value: object, where: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise ProfileError(f"{where}: expected an occupation code such as 4-04-05-05")
+        if not is_code(value.strip()):
+            raise ProfileError(f"{where}: {value!r} is not an occupation code of the classification")
+        return value.strip()
+
+    def level(value: object, where: str, prefer: str) -> str:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise ProfileError(f'{where}: expected a level such as "4" or "四级"')
+        try:
+            lv = ladder.parse(value, prefer=prefer)
+        except KeyError as exc:
+            raise ProfileError(f"{where}: {exc.args[0]}") from None
+        if lv.ladder != prefer:
+            raise ProfileError(f"{where}: {value!r} is a {lv.ladder} level; expected a {prefer} level")
+        return lv.id
+
+    certificates = []
+    for i, c in enumerate(_items(data, "certificates")):
+        w = f"certificates[{i}]"
+        _keys(c, {"occupation", "level", "date", "kind"}, w)
+        kind = c.get("kind", "skill-level")
+        if kind not in CERTIFICATE_KINDS:
+            raise ProfileError(f"{w}.kind: {kind!r}; use one of {list(CERTIFICATE_KINDS)}")
+        certificates.append(
+            CertificateHeld(
+                code(c.get("occupation"), f"{w}.occupation"),
+                level(c.get("level"), f"{w}.level", "skill"),
+                _date(c.get("date"), f"{w}.date"),
+                kind,
+            )
+        )
+    work = []
+    for i, s in enumerate(_items(data, "work")):
+        w = f"work[{i}]"
+        _keys(s, {"occupation", "start", "end", "years"}, w)
+        start = _date(s["start"], f"{w}.start") if s.get("start") else None
+        end = _date(s["end"], f"{w}.end") if s.get("end") else None
+        years = _number(s["years"], f"{w}.years") if s.get("years") is not None else None
+        if (start is None) == (years is None):
+            raise ProfileError(f"{w}: give either start (and end, if it has ended) or years")
+        if start and end and end < start:
+            raise ProfileError(f"{w}: end {end} is before start {start}")
+        work.append(WorkSpell(code(s.get("occupation"), f"{w}.occupation"), start, end, years))
+    years_worked = data.get("years_worked", {})
+    if not isinstance(years_worked, dict):
+        raise ProfileError("years_worked: expected an object {occupation code: years}")
+    for occ, yrs in years_worked.items():
+        work.append(WorkSpell(code(occ, "years_worked"), years=_number(yrs, f"years_worked[{occ}]")))
+    diplomas = []
+    for i, d in enumerate(_items(data, "diplomas")):
+        w = f"diplomas[{i}]"
+        _keys(d, {"kind", "graduation", "major", "major_relation", "major_occupations", "assessed"}, w)
+        kind = d.get("kind")
+        if not isinstance(kind, str) or (kinds is not None and kind not in kinds):
+            raise ProfileError(f"{w}.kind: {kind!r}; use one of {sorted(kinds or [])}")
+        grad = d.get("graduation")
+        graduation: date | Literal["graduating"] | None
+        if grad == "graduating":
+            graduation = "graduating"
+        elif grad is None:
+            graduation = None
+        else:
+            graduation = _date(grad, f"{w}.graduation")
+        relation = d.get("major_relation")
+        if relation not in (None, "same", "related", "unrelated"):
+            raise ProfileError(f"{w}.major_relation: {relation!r}; use same, related or unrelated")
+        occs = d.get("major_occupations", [])
+        if not isinstance(occs, list):
+            raise ProfileError(f"{w}.major_occupations: expected a list of occupation codes")
+        assessed = d.get("assessed", False)
+        if not isinstance(assessed, bool):
+            raise ProfileError(f"{w}.assessed: expected true or false")
+        diplomas.append(
+            DiplomaHeld(
+                kind,
+                graduation,
+                str(d.get("major", "")),
+                relation,
+                tuple(code(o, f"{w}.major_occupations") for o in occs),
+                assessed,
+            )
+        )
+    titles = []
+    for i, t in enumerate(_items(data, "titles")):
+        w = f"titles[{i}]"
+        _keys(t, {"level", "date", "corresponds", "occupations"}, w)
+        corr = t.get("corresponds")
+        if corr is not None and not isinstance(corr, bool):
+            raise ProfileError(f"{w}.corresponds: expected true or false")
+        occs = t.get("occupations", [])
+        if not isinstance(occs, list):
+            raise ProfileError(f"{w}.occupations: expected a list of occupation codes")
+        titles.append(
+            TitleHeld(
+                level(t.get("level"), f"{w}.level", "professional"),
+                _date(t.get("date"), f"{w}.date"),
+                corr,
+                tuple(code(o, f"{w}.occupations") for o in occs),
+            )
+        )
+    trainings = []
+    for i, t in enumerate(_items(data, "trainings")):
+        w = f"trainings[{i}]"
+        _keys(t, {"occupation", "level", "completed"}, w)
+        trainings.append(
+            TrainingDone(
+                code(t.get("occupation"), f"{w}.occupation"),
+                level(t.get("level"), f"{w}.level", "skill"),
+                _date(t.get("completed"), f"{w}.completed"),
+            )
+        )
+    apprenticeships = []
+    for i, a in enumerate(_items(data, "apprenticeships")):
+        w = f"apprenticeships[{i}]"
+        _keys(a, {"occupation", "completed"}, w)
+        apprenticeships.append(
+            ApprenticeshipDone(
+                code(a.get("occupation"), f"{w}.occupation"), _date(a.get("completed"), f"{w}.completed")
+            )
+        )
+    birth = _date(data["birth_date"], "birth_date") if data.get("birth_date") else None
+    age = int(_number(data["age"], "age", 0, 120)) if data.get("age") is not None else None
+    if birth and birth > as_of:
+        raise ProfileError(f"birth_date {birth} is after as_of {as_of}")
+    return Profile(
+        as_of,
+        birth,
+        age,
+        tuple(certificates),
+        tuple(work),
+        tuple(diplomas),
+        tuple(titles),
+        tuple(trainings),
+        tuple(apprenticeships),
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# related occupations
+
+
+def same_minor_group(a: str, b: str) -> bool:
+    """Occupation codes in the same minor group (the first three parts of the code agree).
+
+    >>> same_minor_group("4-04-05-05", "4-04-05-02"), same_minor_group("4-04-05-05", "4-04-04-02")
+    (True, False)
+    """
+    return a.rsplit("-", 1)[0] == b.rsplit("-", 1)[0]
+
+
+class RelatedOccupations:
+    """The default ``related(a, b)``: the same occupation, the same minor group, or a pair an editor
+    recorded in standards/eligibility/related-occupations.tsv (og:relatedOccupation, symmetric);
+    minus same-minor-group pairs recorded in unrelated-occupations.tsv (og:notRelatedOccupation).
+
+    >>> related = RelatedOccupations([("4-04-05-05", "2-02-38-01")])
+    >>> related("4-04-05-05", "4-04-05-02"), related("2-02-38-01", "4-04-05-05"), related("4-04-05-05", "6-31-01-03")
+    (True, True, False)
+    >>> RelatedOccupations(excluded=[("4-04-05-05", "4-04-05-02")])("4-04-05-02", "4-04-05-05")
+    False
+    """
+
+    def __init__(
+        self,
+        pairs: Iterable[tuple[str, str]] = (),
+        minor_group: bool = True,
+        excluded: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        self.pairs = {frozenset(p) for p in pairs}
+        self.minor_group = minor_group
+        # same-minor-group pairs editors marked as not related (unrelated-occupations.tsv)
+        self.excluded = {frozenset(p) for p in excluded}
+
+    def __call__(self, a: str, b: str) -> bool:
+        if a == b:
+            return True
+        pair = frozenset((a, b))
+        if pair in self.pairs:
+            return True
+        return self.minor_group and same_minor_group(a, b) and pair not in self.excluded
+
+
+default_related = RelatedOccupations()
+
+
+# ------------------------------------------------------------------------------------------------
+# time
+
+
+def add_years(d: date, years: int) -> date:
+    """The same day ``years`` later (29 February becomes 28 February).
+
+    >>> add_years(date(2020, 2, 29), 1)
+    datetime.date(2021, 2, 28)
+    """
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return d.replace(year=d.year + years, day=28)
+
+
+def years_between(a: date, b: date) -> float:
+    """Calendar years from a to b: whole years, plus the elapsed share of the next year.
+
+    >>> years_between(date(2020, 3, 1), date(2023, 3, 1))
+    3.0
+    >>> round(years_between(date(2020, 1, 1), date(2020, 7, 1)), 3)
+    0.497
+    """
+    if b <= a:
+        return 0.0
+    whole = b.year - a.year
+    if add_years(a, whole) > b:
+        whole -= 1
+    anchor = add_years(a, whole)
+    span = (add_years(a, whole + 1) - anchor).days
+    return whole + (b - anchor).days / span
+
+
+def add_fraction(d: date, years: float) -> date:
+    """The date ``years`` (possibly fractional) calendar years after d, rounded up to a whole day."""
+    whole = math.floor(years + EPSILON)
+    anchor = add_years(d, whole)
+    rest = years - whole
+    if rest <= EPSILON:
+        return anchor
+    span = (add_years(anchor, 1) - anchor).days
+    return anchor + timedelta(days=math.ceil(rest * span - EPSILON))
+
+
+Interval = tuple[date, date]
+
+
+def _merge(intervals: Iterable[Interval]) -> list[Interval]:
+    out: list[list[date]] = []
+    for s, e in sorted(i for i in intervals if i[1] > i[0]):
+        if out and s <= out[-1][1] + timedelta(days=1):
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+# ------------------------------------------------------------------------------------------------
+# evaluation
+
+
+@dataclass
+class ConditionResult:
+    number: int
+    kind: str
+    description: str
+    met: bool
+    detail: str
+    met_on: date | None = None
+    assumed: bool = False
+    waiting: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "kind": self.kind,
+            "description": self.description,
+            "met": self.met,
+            "assumed": self.assumed,
+            "detail": self.detail,
+            "met_on": self.met_on.isoformat() if self.met_on else None,
+            "only_time_missing": self.waiting,
+        }
+
+
+@dataclass
+class RouteResult:
+    rule: Rule
+    open: bool
+    earliest_date: date | None
+    satisfied: list[str]
+    missing: list[str]
+    conditions: list[ConditionResult]
+    summary: str = ""
+
+    @property
+    def unmet(self) -> int:
+        return sum(1 for c in self.conditions if not c.met)
+
+    @property
+    def only_time_missing(self) -> bool:
+        return not self.open and self.earliest_date is not None
+
+    def as_dict(self, ladder: Ladder | None = None) -> dict[str, Any]:
+        return {
+            "rule": self.rule.as_dict(ladder),
+            "open": self.open,
+            "earliest_date": self.earliest_date.isoformat() if self.earliest_date else None,
+            "only_time_missing": self.only_time_missing,
+            "satisfied": self.satisfied,
+            "missing": self.missing,
+            "conditions": [c.as_dict() for c in self.conditions],
+        }
+
+
+@dataclass
+class EligibilityResult:
+    occupation: str
+    level: str
+    as_of: date
+    routes: list[RouteResult]
+    notes: list[str] = field(default_factory=list)
+    standard: dict[str, Any] | None = None
+    rule_set: dict[str, Any] | None = None
+
+    @property
+    def open(self) -> bool:
+        return any(r.open for r in self.routes)
+
+    @property
+    def closest(self) -> RouteResult | None:
+        """The closed route nearest to opening: one that only needs time (earliest first), else the
+        one with the fewest unmet conditions."""
+        return next((r for r in self.routes if not r.open), None)
+
+    def as_dict(self, ladder: Ladder | None = None) -> dict[str, Any]:
+        closest = self.closest
+        return {
+            "occupation": self.occupation,
+            "level": self.level,
+            "as_of": self.as_of.isoformat(),
+            "eligible": self.open,
+            "open_routes": [r.rule.number for r in self.routes if r.open],
+            "closest_route": closest.rule.number if closest and not self.open else None,
+            "standard": self.standard,
+            "rule_set": self.rule_set,
+            "notes": self.notes,
+            "routes": [r.as_dict(ladder) for r in self.routes],
+        }
+
+
+@dataclass
+class _Context:
+    profile: Profile
+    target: str
+    ladder: Ladder
+    related: Related
+    kinds: Mapping[str, str]
+    assume_continued_work: bool
+
+
+def _in_scope(occupation: str, ctx: _Context, scope: str | None) -> bool:
+    return occupation == ctx.target if scope == "same" else ctx.related(occupation, ctx.target)
+
+
+def _placed_spells(p: Profile) -> list[tuple[WorkSpell, Interval]]:
+    """Every spell as an interval up to as_of; undated ones laid end to end before as_of."""
+    out: list[tuple[WorkSpell, Interval]] = []
+    cursor = p.as_of
+    for s in reversed(p.work):
+        if s.start is None and s.years is not None:
+            whole = math.floor(s.years + EPSILON)
+            start = add_years(cursor, -whole)
+            rest = s.years - whole
+            if rest > EPSILON:
+                start -= timedelta(days=math.ceil(rest * 365.25))
+            out.append((s, (start, cursor)))
+            cursor = start
+    for s in p.work:
+        if s.start is not None:
+            end = min(s.end or p.as_of, p.as_of)
+            out.append((s, (s.start, end)))
+    return out
+
+
+def _work_measure(ctx: _Context, scope: str | None, since: date | None, continuous: bool, until: date) -> float:
+    intervals = [iv for s, iv in _placed_spells(ctx.profile) if _in_scope(s.occupation, ctx, scope)]
+    if until > ctx.profile.as_of and ctx.assume_continued_work:
+        intervals.append((ctx.profile.as_of, until))
+    if since is not None:
+        intervals = [(max(s, since), min(e, until)) for s, e in intervals]
+    intervals = [(s, min(e, until)) for s, e in intervals]
+    merged = _merge(intervals)
+    lengths = [years_between(s, e) for s, e in merged]
+    if not lengths:
+        return 0.0
+    return max(lengths) if continuous else sum(lengths)
+
+
+def _first_date(ok: Callable[[date], bool], start: date, end: date) -> date | None:
+    """The first day in [start, end] on which ``ok`` holds (ok is monotonic), or None."""
+    if not ok(end):
+        return None
+    lo, hi = start, end
+    while lo < hi:
+        mid = lo + (hi - lo) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid + timedelta(days=1)
+    return lo
+
+
+def _diploma_status(d: DiplomaHeld, as_of: date) -> str:
+    if d.graduation == "graduating":
+        return "graduating"
+    if d.graduation is None:
+        return "enrolled"
+    if d.graduation <= as_of:
+        return "graduated"
+    return "graduating" if d.graduation <= add_years(as_of, 1) else "enrolled"
+
+
+def _major_relation(d: DiplomaHeld, ctx: _Context) -> str | None:
+    if d.major_relation is not None:
+        return d.major_relation
+    if d.major_occupations:
+        if ctx.target in d.major_occupations:
+            return "same"
+        return "related" if any(ctx.related(o, ctx.target) for o in d.major_occupations) else "unrelated"
+    return None
+
+
+def _title_corresponds(t: TitleHeld, ctx: _Context) -> bool | None:
+    if t.corresponds is not None:
+        return t.corresponds
+    if t.occupations:
+        return any(ctx.related(o, ctx.target) for o in t.occupations)
+    return None
+
+
+class _Evaluator:
+    def __init__(self, rule: Rule, ctx: _Context) -> None:
+        self.rule, self.ctx = rule, ctx
+        self.events: dict[int, date | None] = {}  # condition number -> date of its event (if held)
+        self.labels: dict[int, str] = {}
+
+    def run(self) -> RouteResult:
+        ordered = sorted(self.rule.conditions, key=lambda c: (c.kind == "work", c.number))
+        results = {c.number: self.check(c) for c in ordered}
+        conds = [results[c.number] for c in self.rule.conditions]
+        open_ = all(c.met for c in conds)
+        as_of = self.ctx.profile.as_of
+        if open_:
+            earliest: date | None = as_of
+        elif all(c.met or c.met_on is not None for c in conds):
+            earliest = max(c.met_on or as_of for c in conds)
+        else:
+            earliest = None
+        satisfied = [c.detail for c in conds if c.met]
+        missing = [c.detail for c in conds if not c.met]
+        return RouteResult(
+            self.rule, open_, earliest, satisfied, missing, conds, self.rule.summary(self.ctx.ladder, self.ctx.kinds)
+        )
+
+    def check(self, c: Condition) -> ConditionResult:
+        desc = describe(c, self.rule, self.ctx.ladder, self.ctx.kinds)
+        handler = getattr(self, f"_{c.kind}")
+        met, detail, met_on, assumed = handler(c)
+        as_of = self.ctx.profile.as_of
+        waiting = not met and met_on is not None and met_on > as_of
+        return ConditionResult(
+            c.number, c.kind, desc, met, detail, met_on if (met or waiting) else None, assumed, waiting
+        )
+
+    # each handler returns (met, detail, date it is or would be met, assumed)
+    def _age(self, c: Condition) -> tuple[bool, str, date | None, bool]:
+        p, n = self.ctx.profile, c.age or 0
+        if p.birth_date:
+            on = add_years(p.birth_date, n)
+            if on <= p.as_of:
+                return True, f"aged {n} or over (since {on})", on, False
+            return False, f"must be at least {n} years old (reaches it on {on})", on, False
+        if p.age is not None:
+            if p.age >= n:
+                return True, f"aged {p.age} (at least {n})", p.as_of, False
+            on = add_years(p.as_of, n - p.age)
+            return (
+                False,
+                (f"must be at least {n} years old (aged {p.age}; about {on}, give birth_date for the exact day)"),
+                on,
+                False,
+            )
+        return False, f"must be at least {n} years old (the profile gives no birth_date or age)", None, False
+
+    def _declaration(self, c: Condition) -> tuple[bool, str, date | None, bool]:
+        return True, f"assumed: {c.note or 'a declaration by the applicant'}", self.ctx.profile.as_of, True
+
+    def _certificate(self, c: Condition) -> tuple[bool, str, date | None, bool]:
+        ctx, lad = self.ctx, self.ctx.ladder
+        level = _level_words(c.level, lad)
+        held = [
+            x
+            for x in ctx.profile.certificates
+            if x.kind in c.certificate_types
+            and lad.at_least(x.level, c.level or "")
+            and _in_scope(x.occupation, ctx, c.scope)
+        ]
+        if not held:
+            near = [
+                x
+                for x in ctx.profile.certificates
+                if lad.at_least(x.level, c.level or "") and _in_scope(x.occupation, ctx, c.scope)
+            ]
+            types = " or ".join(CERTIFICATE_NAMES[t] for t in c.certificate_types)
+            extra = (
+                f" (the {CERTIFICATE_NAMES[near[0].kind]} certificate held is not accepted: {types} only)"
+                if near
+                else ""
+            )
+            self.events[c.number] = None
+            return False, f"needs {_a(level)} certificate ({types}) in {_scope_words(c.scope)}{extra}", None, False
+        best = min(held, key=lambda x: x.date)
+        self.events[c.number] = best.date
+        self.labels[c.number] = f"the {_level_words(best.level, lad)} certificate of {best.date}"
+        on = add_fraction(best.date, c.years_held) if c.years_held else best.date
+        what = f"{_level_words(best.level, lad)} certificate in {best.occupation} from {best.date}"
+        if on <= ctx.profile.as_of:
+            extra = f", held for at least {_plural(c.years_held, 'year')}" if c.years_held else ""
+            return True, what + extra, on, False
+        if c.years_held and best.date <= ctx.profile.as_of:
+            has = years_between(best.date, ctx.profile.as_of)
+            return (
+                False,
+                (f"the {what} must be held for {_plural(c.years_held, 'year')} (held {_years(has)}; until {on})"),
+                on,
+                False,
+            )
+        return False, f"the {what} is dated after as_of", on, False
+
+    def _title(self, c: Condition) -> tuple[bool, str, date | None, bool]:
+        ctx, lad = self.ctx, self.ctx.ladder
+        level = _level_words(c.level, lad)
+        held = [t for t in ctx.profile.titles if lad.at_least(t.level, c.level or "")]
+        if not held:
+            self.events[c.number] = None
+            corr = " corresponding to the occupation (符合专业对应关系)" if c.title_correspondence else ""
+            return False, f"needs {_a(level)} professional title{corr}", None, False
+        if c.title_correspondence:
+            ok = [t for t in held if _title_corresponds(t, ctx)]
+            unknown = [t for t in held if _title_corresponds(t, ctx) is None]
+            if not ok:
+                self.events[c.number] = None
+                if unknown:
+                    return (
+                        False,
+                        (
+                            f"the {_level_words(unknown[0].level, lad)} title must correspond to "
+                            f"{ctx.target} (符合专业对应关系); the profile does not say whether it does "
+                            "(corresponds: true/false)"
+                        ),
+                        None,
+                        False,
+                    )
+                return (
+                    False,
+                    (f"the title held does not correspond to {ctx.target}; needs a {level} title that does"),
+                    None,
+                    False,
+                )
+            held = ok
+        best = min(held, key=lambda t: t.date)
+        self.events[c.number] = best.date
+        self.labels[c.number] = f"the {_level_words(best.level, lad)} title of {best.date}"
+        if best.date <= ctx.profile.as_of:
+            return True, f"{_level_words(best.level, lad)} professional title from {best.date}", best.date, False
+        return False, f"the title is dated after as_of ({best.date})", best.date, False
+
+    def _diploma(self, c: Condition) -> tuple[bool, str, date | None, bool]:
+        ctx = self.ctx
+        names = " or ".join(ctx.kinds.get(k, k) for k in c.diploma_kinds)
+        candidates = [d for d in ctx.profile.diplomas if d.kind in c.diploma_kinds]
+        if not candidates:
+            self.events[c.number] = None
+            return False, f"needs a diploma: {names}", None, False
+        problems: list[str] = []
+        best: tuple[date | None, str] | None = None
+        for d in candidates:
+            label = ctx.kinds.get(d.kind, d.kind) + (f" ({d.major})" if d.major else "")
+            if c.major_scope != "any":
+                rel = _major_relation(d, ctx)
+                if rel is None:
+                    problems.append(
+                        f"say whether the major of the {label} diploma is the same as or related to "
+                        f"{ctx.target} (major_relation, or major_occupations)"
+                    )
+                    continue
+                if rel == "unrelated" or (c.major_scope == "same" and rel != "same"):
+                    problems.append(
+                        f"the {label} diploma is in a major that is not "
+                        f"{'this occupation' if c.major_scope == 'same' else 'the same or related'}"
+                    )
+                    continue
+            if c.assessed and not d.assessed:
+                problems.append(
+                    f"the {label} programme must be assessed (经评估论证 / 审核认定); "
+                    "mark the diploma assessed: true if it is"
+                )
+                continue
+            status = _diploma_status(d, ctx.profile.as_of)
+            if status in c.student_status:
+                on = d.graduation if isinstance(d.graduation, date) and status == "graduated" else ctx.profile.as_of
+                self.events[c.number] = d.graduation if isinstance(d.graduation, date) else ctx.profile.as_of
+                return True, f"{label} diploma ({status})", on, False
+            # in school: when would the status be accepted?
+            when: date | None = None
+            if isinstance(d.graduation, date):
+                if "graduating" in c.student_status:
+                    when = add_years(d.graduation, -1)
+                elif "graduated" in c.student_status:
+                    when = d.graduation
+            accepted = ", ".join(c.student_status)
+            detail = f"the {label} diploma counts when {accepted} (now {status}" + (f"; from {when})" if when else ")")
+            if best is None or (when and (best[0] is None or when < best[0])):
+                best = (when, detail)
+        if best is not None:
+            self.events[c.number] = best[0]
+            return False, best[1], best[0], False
+        self.events[c.number] = None
+        return False, "; ".join(problems) or f"needs a diploma: {names}", None, False
+
+    def _training(self, c: Condition) -> tuple[bool, str, date | None, bool]:
+        ctx = self.ctx
+        done = [t for t in ctx.profile.trainings if t.level == c.level and _in_scope(t.occupation, ctx, c.scope)]
+        level = _level_words(c.level, ctx.ladder)
+        if not done:
+            self.events[c.number] = None
+            return False, f"needs completed formal training for {level} in {_scope_words(c.scope)}", None, False
+        best = min(done, key=lambda t: t.completed)
+        self.events[c.number] = best.completed
+        done_by = best.completed <= ctx.profile.as_of
+        return done_by, f"training for {level} completed {best.completed}", best.completed, False
+
+    def _apprenticeship(self, c: Condition) -> tuple[bool, str, date | None, bool]:
+        ctx = self.ctx
+        done = [a for a in ctx.profile.apprenticeships if _in_scope(a.occupation, ctx, c.scope)]
+        if not done:
+            self.events[c.number] = None
+            return False, f"needs a completed apprenticeship in {_scope_words(c.scope)}", None, False
+        best = min(done, key=lambda a: a.completed)
+        self.events[c.number] = best.completed
+        return best.completed <= ctx.profile.as_of, f"apprenticeship completed {best.completed}", best.completed, False
+
+    def _work(self, c: Condition) -> tuple[bool, str, date | None, bool]:
+        ctx = self.ctx
+        as_of = ctx.profile.as_of
+        scope = _scope_words(c.scope)
+        since: date | None = None
+        after = ""
+        if c.counted_from is not None:
+            ev = self.rule.condition(c.counted_from)
+            ev_words = _event_words(ev, ctx.ladder) if ev else f"condition {c.counted_from}"
+            after = f" after {ev_words}"
+            since = self.events.get(c.counted_from)
+            if since is None:
+                years = f"{_plural(c.years or 0, 'year')} of work" if c.years else "work"
+                return False, f"needs {years} in {scope}{after} (counted once it is obtained)", None, False
+        need = c.years or 0.0
+        kind = "continuous " if c.continuous else ""
+        if need <= 0:
+            any_work = any(_in_scope(s.occupation, ctx, c.scope) for s in ctx.profile.work)
+            if any_work:
+                return True, f"works in {scope}", as_of, False
+            return False, f"needs to be working in {scope}", None, False
+        has = _work_measure(ctx, c.scope, since, c.continuous, as_of)
+        if has + EPSILON >= need:
+            return True, f"{_years(has)} years of {kind}work in {scope}{after}", as_of, False
+        start = max(as_of, since) if since else as_of
+        on = (
+            _first_date(
+                lambda t: _work_measure(ctx, c.scope, since, c.continuous, t) + EPSILON >= need,
+                start,
+                add_fraction(start, need + 1),
+            )
+            if ctx.assume_continued_work
+            else None
+        )
+        more = need - has
+        return (
+            False,
+            (f"{_plural(more, 'more year')} of {kind}work in {scope}{after} (has {_years(has)} of {_years(need)})"),
+            on,
+            False,
+        )
+
+
+def evaluate(
+    profile: Profile,
+    occupation: str,
+    level: str,
+    rules: Sequence[Rule],
+    ladder: Ladder,
+    related: Related = default_related,
+    diploma_names: Mapping[str, str] | None = None,
+    assume_continued_work: bool = True,
+) -> EligibilityResult:
+    """Evaluate every route of ``rules`` for ``level`` in ``occupation`` against ``profile``.
+
+    Routes come back ordered: open ones first, then closed ones that only need time (earliest date
+    first), then the rest by the number of unmet conditions. ``related(a, b)`` decides 相关职业.
+    """
+    ctx = _Context(profile, occupation, ladder, related, diploma_names or {}, assume_continued_work)
+    results = [_Evaluator(r, ctx).run() for r in rules if r.level == level]
+
+    def order(r: RouteResult) -> tuple[int, date, int, tuple[int, str]]:
+        group = 0 if r.open else (1 if r.earliest_date else 2)
+        return (group, r.earliest_date or date.max, r.unmet, rule_order(r.rule.number))
+
+    results.sort(key=order)
+    notes = []
+    if not results:
+        notes.append(f"no eligibility rules for level {level} in the rule set")
+    return EligibilityResult(occupation, level, profile.as_of, results, notes)
+
+
+# ------------------------------------------------------------------------------------------------
+# promotions, for career pathways
+
+
+@dataclass(frozen=True)
+class PromotionStep:
+    """A route read as a step up: from a certificate of ``from_level`` to ``to_level`` after
+    ``years_after`` years of work counted from that certificate (None when the route counts no
+    years from it), plus whatever ``other_conditions`` the route also needs."""
+
+    rule: Rule
+    from_level: str
+    to_level: str
+    scope: str
+    years_after: float | None
+    years_held: float | None
+    other_conditions: tuple[Condition, ...]
+
+
+def promotion_steps(rules: Iterable[Rule]) -> list[PromotionStep]:
+    """Every route that starts from a certificate, as a step between levels.
+
+    >>> r = Rule("x", "x", "3", "2", "", (Condition(1, "certificate", level="4", scope="related"),
+    ...          Condition(2, "work", scope="related", years=4, counted_from=1)))
+    >>> [(s.from_level, s.to_level, s.years_after) for s in promotion_steps([r])]
+    [('4', '3', 4.0)]
+    """
+    steps = []
+    for rule in rules:
+        for c in rule.conditions:
+            if c.kind != "certificate" or c.level is None:
+                continue
+            work = next((w for w in rule.conditions if w.kind == "work" and w.counted_from == c.number), None)
+            others = tuple(x for x in rule.conditions if x is not c and x is not work)
+            steps.append(
+                PromotionStep(
+                    rule,
+                    c.level,
+                    rule.level,
+                    c.scope or "related",
+                    float(work.years) if work and work.years is not None else None,
+                    c.years_held,
+                    others,
+                )
+            )
+    return steps
+
+
+def with_related(related: Related, extra: Iterable[tuple[str, str]]) -> Related:
+    """``related`` extended by more pairs (e.g. to try what an editor's relation would change)."""
+    pairs = {frozenset(p) for p in extra}
+    return lambda a, b: related(a, b) or frozenset((a, b)) in pairs
+
+
+def dated_work(profile: Profile) -> Profile:
+    """The profile with every work spell dated as ``evaluate`` places it (undated ``years`` laid end
+    to end before ``as_of``; ongoing spells ending at ``as_of``), so that ``as_of`` can later move
+    forward without moving the past (career pathways evaluate future steps this way).
+
+    >>> p = dated_work(Profile(date(2024, 1, 1), work=(WorkSpell("4-04-05-05", years=2),)))
+    >>> p.work[0].start, p.work[0].end
+    (datetime.date(2022, 1, 1), datetime.date(2024, 1, 1))
+    """
+    spells = tuple(WorkSpell(s.occupation, start, end) for s, (start, end) in _placed_spells(profile))
+    return Profile(
+        profile.as_of,
+        profile.birth_date,
+        profile.age,
+        profile.certificates,
+        spells,
+        profile.diplomas,
+        profile.titles,
+        profile.trainings,
+        profile.apprenticeships,
+    )
+
+
+__all__ = [
+    "ApprenticeshipDone",
+    "CertificateHeld",
+    "Condition",
+    "ConditionResult",
+    "DiplomaHeld",
+    "EligibilityResult",
+    "Ladder",
+    "Level",
+    "Profile",
+    "ProfileError",
+    "PromotionStep",
+    "RelatedOccupations",
+    "Rule",
+    "RuleSet",
+    "RouteResult",
+    "TitleHeld",
+    "TrainingDone",
+    "WorkSpell",
+    "add_years",
+    "dated_work",
+    "default_related",
+    "describe",
+    "evaluate",
+    "profile_from_json",
+    "promotion_steps",
+    "rule_order",
+    "same_minor_group",
+    "with_related",
+    "years_between",
+]

@@ -41,10 +41,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     limits.init_app(app, test_config)  # time limit, caps, rate limits, update switch (server/limits.py)
 
-    from server import api_errors, resources
+    from server import api_errors, resources, ui
 
     resources.init_app(app)
     api_errors.init_app(app)
+    ui.init_app(app)  # labels, navigation and ladder order shared by every page
 
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(importlib.import_module(name).bp)

@@ -42,3 +42,35 @@ def search_both(index: Any, text: str, limit: int = 50) -> tuple[list[dict[str, 
             best[h["code"]] = h
     ranked = sorted(best.values(), key=lambda h: (-h["score"], "occupation" not in h["kinds"], h["code"]))
     return ranked[:limit], alt
+
+
+@functools.cache
+def _pinyin() -> Any:
+    try:
+        import pypinyin
+    except ImportError:  # pragma: no cover - pypinyin is a dependency; search by characters still works
+        return None
+    return pypinyin
+
+
+def pinyin_keys(text: str) -> tuple[str, str]:
+    """The toneless pinyin of Chinese text, run together, and its initials, for searching by pinyin.
+
+    >>> pinyin_keys("人工智能训练师")
+    ('rengongzhinengxunlianshi', 'rgznxls')
+    """
+    mod = _pinyin()
+    if mod is None:
+        return "", ""
+    syllables = [s.lower() for s in mod.lazy_pinyin(text, errors="ignore") if s.isascii() and s.isalpha()]
+    return "".join(syllables), "".join(s[0] for s in syllables)
+
+
+def looks_like_pinyin(text: str) -> bool:
+    """True for Latin letters (and spaces) only, which the search treats as pinyin.
+
+    >>> looks_like_pinyin("rengong zhineng"), looks_like_pinyin("电子"), looks_like_pinyin("AI")
+    (True, False, True)
+    """
+    t = text.replace(" ", "")
+    return bool(t) and t.isascii() and t.isalpha()

@@ -1,40 +1,194 @@
-"""HTML pages for people: home with search, and an occupation page."""
+"""HTML pages for people: home, the search of every page, and the occupation page.
+
+The occupation page gathers what each area knows about one occupation (classification, standards
+with their levels in ladder order, 工种, new-occupation batch, majors, related occupations) and
+offers the next questions as actions: 规划路径, 查看标准, 对应专业.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 
 from graph.classification import queries
+from graph.classification.queries import PREFIXES, sparql_string
 from graph.core.codes import CODE_RE
 from server.resources import get_codes, get_search_index, get_store
+from server.ui import level_rank, per_store
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
-def home() -> str:
-    q = request.args.get("q", "").strip()
-    hits = []
-    message = None
-    converted = None
-    if q:
-        from graph.text.chinese import search_both  # Traditional input is also searched in Simplified
+def home() -> Any:
+    if request.args.get("q", "").strip():  # the home page's search, as it was: the same results as /search
+        return search()
+    return render_template("home.html")
 
+
+def _site_index() -> Any:
+    from server.blueprints.standards import get_rulebook
+    from server.site_search import SiteIndex
+
+    book = get_rulebook()
+    return per_store("site-index", lambda store: SiteIndex.load(store, book))
+
+
+@bp.get("/search")
+def search() -> Any:
+    from server import site_search
+
+    q = request.args.get("q", "").strip()
+    found, message, classified = None, None, None
+    if q:
         try:
-            hits, converted = search_both(get_search_index(), q, limit=50)
+            found = site_search.search(_site_index(), get_search_index(), q)
         except ValueError as exc:
             message = str(exc)
-    return render_template("home.html", q=q, hits=hits, message=message, converted=converted)
+        if found is not None and not found["results"]["occupation"]:
+            classified = _classify(q)
+    status = 400 if message else 200
+    return render_template("search.html", q=q, found=found, message=message, classified=classified), status
+
+
+def _classify(title: str) -> dict[str, Any] | None:
+    """The job-title classifier's answer (candidates with reasons), or None when it refuses the text."""
+    from graph.classification.classifier import TitleError
+    from server.blueprints.new_occupations import get_classifier
+
+    try:
+        return get_classifier().classify(title)
+    except (TitleError, ValueError):
+        return None
+
+
+def _work_types(code: str) -> list[dict[str, str]]:
+    """工种 of an occupation: work-type resources of the graph and the work types standards name."""
+    rows = get_store().select(
+        PREFIXES
+        + f"""SELECT DISTINCT ?name ?batch WHERE {{
+  ?occ skos:notation {sparql_string(code)} . ?wt og:workTypeOf ?occ ; skos:prefLabel ?name .
+  OPTIONAL {{ ?wt og:announcedIn|og:proposedIn ?b . ?b og:batchNumber ?batch }}
+}}"""
+    )
+    out = {r["name"]: {"name": r["name"], "batch": r.get("batch")} for r in rows}
+    return sorted(out.values(), key=lambda w: w["name"])
+
+
+def _standards(code: str) -> list[dict[str, Any]]:
+    from server.blueprints.standards import get_rulebook
+
+    book = get_rulebook()
+    out = []
+    for s in book.standards_for(code):
+        d = s.as_dict()
+        d["levels"] = sorted(s.levels, key=level_rank)
+        out.append(d)
+    return out
+
+
+def _batch(code: str) -> dict[str, Any] | None:
+    from graph.classification import new_occupations as nq
+
+    found = per_store("new-occupations", nq.new_occupations)
+    return next((o for o in found if o["code"] == code), None)
+
+
+def _related(iri: str) -> list[dict[str, str]]:
+    """Occupations an editor marked related, then the others of the same minor group."""
+    from server.linked_data import is_safe_iri
+
+    if not is_safe_iri(iri):
+        return []
+    return get_store().select(
+        PREFIXES
+        + f"""SELECT DISTINCT ?code ?name ?why WHERE {{
+  {{ <{iri}> skos:related|^skos:related|og:relatedOccupation|^og:relatedOccupation ?r BIND("related" AS ?why) }}
+  UNION {{ <{iri}> skos:broader ?p . ?r skos:broader ?p . ?r a og:Occupation
+           FILTER(?r != <{iri}>) BIND("sibling" AS ?why) }}
+  ?r skos:notation ?code ; skos:prefLabel ?name . FILTER(LANG(?name) = "zh")
+}} ORDER BY DESC(?why) ?code LIMIT 60"""
+    )
 
 
 @bp.get("/occupation/<code>")
-def occupation_page(code: str) -> str:
+def occupation_page(code: str) -> Any:
     if not CODE_RE.fullmatch(code):
-        abort(400, f"{code!r} is not a classification code")
+        abort(400, f"{code!r} 不是职业分类代码（应为 N-NN-NN-NN，如 2-02-38-01）")
     found = queries.occupation(get_store(), code)
     if found is None:
         near = queries.nearest_codes(code, get_codes())
-        return render_template("not_found.html", code=code, near=near), 404  # type: ignore[return-value]
-    from server.linked_data import occupation_extras
+        return render_template("not_found.html", code=code, near=near), 404
+    from graph.schools import majors as schools
 
-    return render_template("occupation.html", o=found, extra=occupation_extras(get_store(), str(found["iri"])))
+    related = _related(str(found["iri"]))
+    seen: set[str] = set()
+    related = [r for r in related if not (r["code"] in seen or seen.add(r["code"]))]  # type: ignore[func-returns-value]
+    return render_template(
+        "occupation.html",
+        o=found,
+        standards=_standards(code),
+        work_types=_work_types(code),
+        batch=_batch(code),
+        majors=schools.occupation_majors(get_store(), code),
+        related=related,
+    )
+
+
+# ---------------------------------------------------------------- skill standards
+
+STANDARDS_PER_PAGE = 50
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        abort(400, f"page 应为正整数，收到 {raw!r}")
+    return int(raw)
+
+
+@bp.get("/standards")
+def standards_page() -> Any:
+    from graph.standards.queries import filter_standards
+    from server.blueprints.standards import get_rulebook
+
+    book = get_rulebook()
+    year_raw = request.args.get("year", "")
+    if year_raw and not (year_raw.isdigit() and len(year_raw) == 4):
+        abort(400, f"year 应为四位年份，收到 {year_raw!r}")
+    year = int(year_raw) if year_raw else None
+    q = request.args.get("q", "").strip()
+    found = filter_standards(book, year=year)
+    if q:
+        found = [s for s in found if q in s.title or q in (s.doc_number or "") or q == s.occupation]
+    page = _page_number()
+    pages = max(1, (len(found) + STANDARDS_PER_PAGE - 1) // STANDARDS_PER_PAGE)
+    shown = found[(page - 1) * STANDARDS_PER_PAGE : page * STANDARDS_PER_PAGE]
+    years = sorted({s.issued[:4] for s in book.standards}, reverse=True)
+    return render_template(
+        "standards.html",
+        standards=[{**s.as_dict(), "levels": sorted(s.levels, key=level_rank)} for s in shown],
+        total=len(found),
+        page=page,
+        pages=pages,
+        years=years,
+        year=year_raw,
+        q=q,
+    )
+
+
+@bp.get("/standards/<sid>")
+def standard_page(sid: str) -> Any:
+    from graph.standards.queries import standard_detail
+    from server.blueprints.standards import get_rulebook
+
+    book = get_rulebook()
+    found = standard_detail(get_store(), book, sid)
+    if found is None:
+        near = [s for s in book.standards if s.id.startswith(sid.split("-")[0] + "-")][:5]
+        return render_template("standard_not_found.html", sid=sid, near=near), 404
+    found["eligibility"].sort(key=lambda e: level_rank(e["level"]["id"]))
+    found["work_requirements"].sort(key=lambda w: level_rank(w["level"]["id"]))
+    work_types = _work_types(found["occupation"]["code"]) if found.get("occupation") else []
+    return render_template("standard.html", s=found, work_types=work_types)

@@ -1,0 +1,115 @@
+"""What every HTML page shares: the language of the labels, the navigation, and names read from
+the graph (kinds of classification entry, levels in ladder order) so that templates never carry a
+hand-typed copy of what the ontology or the ladder already says.
+
+Pages are Chinese. ``?lang=en`` asks for English labels where the graph has them (ontology class
+labels, level names, the navigation); anything without an English label stays Chinese.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, request
+
+from graph.classification.queries import KIND_NAMES, KIND_ORDER, PREFIXES
+
+# the navigation of every page: (path, Chinese, English); an ASCII name (SPARQL) is a machine term
+NAV = [
+    ("/browse", "分类浏览", "Classification"),
+    ("/new-occupations", "新职业", "New occupations"),
+    ("/standards", "职业标准", "Standards"),
+    ("/majors", "专业", "Majors"),
+    ("/pathways", "发展路径", "Pathways"),
+    ("/classify", "岗位归类", "Job titles"),
+    ("/downloads", "数据下载", "Downloads"),
+    ("/sparql", "SPARQL", "SPARQL"),
+]
+
+EXTENSION_KEY = "occugraph.ui"
+
+
+def lang() -> str:
+    """'en' when the page was asked for in English (?lang=en), else 'zh'."""
+    try:
+        return "en" if request.args.get("lang") == "en" else "zh"
+    except RuntimeError:  # outside a request (e.g. rendering in a test)
+        return "zh"
+
+
+def t(zh: str, en: str | None = None) -> str:
+    """The label in the page's language; Chinese when no English label exists."""
+    return en if lang() == "en" and en else zh
+
+
+def per_store(name: str, make: Any) -> Any:
+    from server.resources import get_store
+
+    store = get_store()
+    cache = current_app.extensions.setdefault(EXTENSION_KEY, {})
+    if cache.get("store") is not store:
+        cache.clear()
+        cache["store"] = store
+    if name not in cache:
+        cache[name] = make(store)
+    return cache[name]
+
+
+def _load_kind_labels(store: Any) -> dict[str, dict[str, str]]:
+    """{kind: {"zh": 大类, "en": major group}} from the ontology's class labels."""
+    values = " ".join(f"og:{cls}" for cls in KIND_NAMES)
+    rows = store.select(
+        PREFIXES
+        + f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?c ?l (LANG(?l) AS ?lang) WHERE {{ VALUES ?c {{ {values} }} ?c rdfs:label ?l }}"""
+    )
+    out: dict[str, dict[str, str]] = {k: {} for k in KIND_ORDER}
+    for r in rows:
+        out[KIND_NAMES[r["c"].rsplit("/", 1)[-1]]]["en" if r.get("lang") == "en" else "zh"] = r["l"]
+    return out
+
+
+def kind_label(kind: str) -> str:
+    """大类 / 中类 / 小类 / 职业（细类） for a kind id, from the ontology."""
+    labels = per_store("kinds", _load_kind_labels).get(kind, {})
+    return t(labels.get("zh", kind), labels.get("en"))
+
+
+def kinds_label(kinds: list[str]) -> str:
+    return "、".join(kind_label(k) for k in kinds)
+
+
+def ladder() -> Any:
+    """The level ladder of the store (graph.standards.eligibility.Ladder), loaded once per store."""
+    from server.blueprints.standards import get_rulebook  # the one RuleBook of this store holds the ladder
+
+    return get_rulebook().ladder
+
+
+def level_rank(level_id: str) -> tuple[int, int]:
+    """Sort key putting levels in ladder order (skill ladder from the lowest, then professional)."""
+    lad = ladder()
+    if level_id in lad:
+        lv = lad[level_id]
+        return (0 if lv.ladder == "skill" else 1, lv.rank)
+    return (2, 0)
+
+
+def level_name(level_id: str) -> str:
+    lad = ladder()
+    if level_id in lad:
+        lv = lad[level_id]
+        return t(lv.name_zh, lv.name_en)
+    return level_id
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(t, "t")
+    app.add_template_global(kind_label, "kind_label")
+    app.add_template_global(kinds_label, "kinds_label")
+    app.add_template_global(level_name, "level_name")
+    app.add_template_global(level_rank, "level_rank")
+
+    @app.context_processor
+    def page_context() -> dict[str, Any]:
+        return {"lang": lang(), "nav": [(path, t(zh, en), zh.isascii()) for path, zh, en in NAV]}

@@ -1,0 +1,104 @@
+"""Pages for people (issue 18), through the Flask test client on the real data. The browser walks
+the same pages in tests/e2e/.
+
+Facts used (from the sources): 人工智能训练师 4-04-05-05 is a digital occupation of the second
+new-occupation batch (2020-03-02), with the standard 人社厅发〔2021〕81号 (2021-10-21) covering
+五级 to 一级, and majors 510209 人工智能技术应用 and 310209 人工智能工程技术 leading to it.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _text(resp) -> str:  # type: ignore[no-untyped-def]
+    return resp.get_data(as_text=True)
+
+
+def test_json_is_utf8_not_escaped(client) -> None:  # type: ignore[no-untyped-def]
+    raw = client.get("/api/occupations", query_string={"q": "电子商务"}).data
+    assert "电子商务师".encode() in raw and b"\\u" not in raw
+    raw = client.get("/api/occupations/4-04-05-05").data
+    assert "人工智能训练师".encode() in raw and b"\\u" not in raw
+
+
+def _readme_curls() -> list[list[str]]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return [shlex.split(line) for line in text.splitlines() if line.startswith("curl ")]
+
+
+def test_readme_curl_examples_work_when_pasted(client) -> None:  # type: ignore[no-untyped-def]
+    """Each `curl` line of the README, run as curl would (-G + --data-urlencode = a query string)."""
+    curls = _readme_curls()
+    assert len(curls) >= 4
+    for argv in curls:
+        url = next(a for a in argv[1:] if a.startswith("http"))
+        path = re.sub(r"^https?://[^/]+", "", url)
+        params = [argv[i + 1] for i, a in enumerate(argv) if a == "--data-urlencode"]
+        assert "-G" in argv or not params, argv
+        query = dict(p.split("=", 1) for p in params)
+        resp = client.get(path, query_string=query)
+        assert resp.status_code == 200, (argv, _text(resp)[:200])
+        assert b"\\u" not in resp.data, argv
+
+
+def test_every_page_uses_the_shared_stylesheet_and_search(client) -> None:  # type: ignore[no-untyped-def]
+    for url in ("/", "/browse", "/occupation/4-04-05-05", "/standards", "/majors", "/new-occupations", "/classify"):
+        page = _text(client.get(url))
+        assert "/static/occugraph.css" in page, url
+        assert "cdn" not in page.lower(), url
+        assert 'action="/search"' in page, url
+        assert 'lang="zh-CN"' in page, url
+    assert client.get("/static/occugraph.css").status_code == 200
+
+
+def test_search_finds_every_kind_by_name_traditional_and_pinyin(client) -> None:  # type: ignore[no-untyped-def]
+    page = _text(client.get("/search", query_string={"q": "电子商务"}))
+    assert "/occupation/4-01-06-01" in page  # 电子商务师
+    assert "/standards/" in page  # its standard, 人社厅发〔2022〕33号
+    page = _text(client.get("/search", query_string={"q": "電子商務"}))
+    assert "/occupation/4-01-06-01" in page
+    page = _text(client.get("/search", query_string={"q": "dianzishangwu"}))
+    assert "/occupation/4-01-06-01" in page
+    page = _text(client.get("/search", query_string={"q": "人工智能"}))
+    assert "/majors/510209" in page  # 人工智能技术应用
+    # a 工种 announced with the 2025 batch (智慧仓运维员, under 物流服务师) is found by its own name
+    page = _text(client.get("/search", query_string={"q": "智慧仓运维"}))
+    assert 'id="work-type-results"' in page and "/occupation/4-02-06-03#work-types" in page
+
+
+def test_search_falls_back_to_classification_with_reasons(client) -> None:  # type: ignore[no-untyped-def]
+    page = _text(client.get("/search", query_string={"q": "急招拼多多运营"}))
+    assert 'id="classify-results"' in page
+    assert "/occupation/4-01-06-01" in page and "理由" in page
+
+
+def test_occupation_page_answers_the_next_questions(client) -> None:  # type: ignore[no-untyped-def]
+    page = _text(client.get("/occupation/4-04-05-05"))
+    for text in ("人工智能训练师", "数字职业", "第二批新职业", "人社厅发〔2021〕81号", "人工智能技术应用", "对应专业"):
+        assert text in page, text
+    assert "/pathways?to=4-04-05-05" in page and "/standards/4-04-05-05-2021" in page
+    levels = re.search(r'<td class="levels">(.*?)</td>', page, re.S)
+    assert levels is not None
+    # ladder order, lowest first: 五级 before 四级 before 三级 before 二级 before 一级
+    order = [levels.group(1).index(x) for x in ("五级", "四级", "三级", "二级", "一级")]
+    assert order == sorted(order)
+
+
+def test_standard_page_groups_conditions_by_level_in_ladder_order(client) -> None:  # type: ignore[no-untyped-def]
+    page = _text(client.get("/standards/4-04-05-05-2021"))
+    assert "人社厅发〔2021〕81号" in page and "2021-10-21" in page
+    levels = re.findall(r'<li data-level="([^"]+)">', page)
+    assert levels == ["5", "4", "3", "2", "1"]
+    assert "累计从事本职业工作1年（含）以上" in page  # a 五级 condition, as written
+    assert 'id="wr-5"' in page and "业务数据采集" in page  # work requirements of level 5
+    assert client.get("/standards/no-such-standard").status_code == 404
+
+
+def test_english_view_where_labels_exist(client) -> None:  # type: ignore[no-untyped-def]
+    page = _text(client.get("/standards/4-04-05-05-2021", query_string={"lang": "en"}))
+    assert 'lang="en"' in page and "Level 5 / junior worker" in page

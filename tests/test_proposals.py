@@ -295,3 +295,30 @@ def test_kill_mid_approval_leaves_the_sources_as_they_were(project: Path, kill_a
         assert store.get(1)["state"] == "proposed"
     assert not list(project.glob("standards/*/.*proposal*"))
     assert not (project / "proposals/.journal.json").exists()
+
+
+@pytest.mark.parametrize("command", [["build", "--quiet"], ["diff", "working", "working"]])
+def test_a_plain_build_after_a_killed_approval_never_reads_the_unapproved_row(project: Path, command: list[str]):
+    """Issue 20 item 6: killed at approve:file-replaced, one new file was already in place; the
+    next command that reads the sources (not only `proposals recover`) rolls it back first."""
+    store = store_for(project)
+    store.create(TWO_FILES)
+    before = sources(project)
+    runner = [sys.executable, str(ROOT / "tests/fixture_project.py"), str(project)]
+    env = dict(os.environ, OCCUGRAPH_KILL_AT="approve:file-replaced")
+    killed = subprocess.run(
+        [*runner, "proposals", "approve", "1", "--editor", "王编辑"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert killed.returncode == -9, killed.stderr
+    assert sources(project) != before  # the kill left one approved-in-progress file in place
+    run = subprocess.run([*runner, *command], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "rolled back the interrupted approval of proposal 1" in run.stderr
+    assert sources(project) == before
+    assert store.get(1)["state"] == "proposed"
+    if command[0] == "build":
+        assert "大模型算法工程师".encode() not in (project / "dist/occugraph.nt").read_bytes()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from graph.build.causes import Causes
 from graph.build.locations import SourceMap
 
 
@@ -19,6 +20,7 @@ class BuildContext:
     entries: dict[str, tuple[URIRef, frozenset[str]]] = field(default_factory=dict)
     notes: dict[str, list[str]] = field(default_factory=dict)
     locations: SourceMap = field(default_factory=SourceMap)
+    causes: Causes = field(default_factory=Causes)  # what a broken row failed to define (causes.py)
 
     def note(self, section: str, text: str) -> None:
         self.notes.setdefault(section, []).append(text)

@@ -27,6 +27,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from graph.build.context import BuildContext, Reader
+from graph.build.journal import recover_sources
 from graph.build.locations import LocatingGraph, SourceMap
 from graph.build.qc import edition_counts, render_report, run_rules
 from graph.build.sources import readers
@@ -111,10 +112,16 @@ def compile_sources(
 ) -> Compiled:
     """Read ontology/ and standards/ into graphs, remembering where each triple came from.
 
-    Raises BuildError with every located problem the readers found. ``reader_list`` replaces
+    First finishes or rolls back an approval that was killed half-way (graph/build/journal.py),
+    so no command ever reads sources an editor has not approved.
+
+    Raises BuildError with every located root problem the readers found, each carrying the
+    problems it caused (graph/build/causes.py). ``reader_list`` replaces
     the registered readers (tests use it to read a fixture project with fewer file sets).
     """
     step = step or _progress(True)
+    for line in recover_sources(root):  # an approval killed half-way must not be read (journal.py)
+        print(f"occugraph: {line}", file=sys.stderr)
     done = step("reading ontology")
     tbox = Graph()
     shapes = Graph()
@@ -139,7 +146,8 @@ def compile_sources(
             problems.append(exc)
         done(f"{len(abox) - before} triples")
     if problems:
-        raise BuildError(f"{len(problems)} problem(s) in the sources", problems)
+        roots = ctx.causes.trace(problems)
+        raise BuildError(f"{len(roots)} problem(s) in the sources", roots)
     return Compiled(root, tbox, shapes, abox, ctx)
 
 

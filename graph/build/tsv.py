@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.core.errors import SourceError
+from graph.core.errors import MissingReference, SourceError
 
 DICTIONARY_FILE = "columns.tsv"
 
@@ -55,6 +55,10 @@ class Row:
     def error(self, message: str) -> SourceError:
         return SourceError(self.path, self.line, message)
 
+    def missing(self, message: str, key: str, defined_in: str) -> MissingReference:
+        """A reference to ``key`` that ``defined_in`` (e.g. ``classification/entries.tsv``) lacks."""
+        return MissingReference(self.path, self.line, message, key=key, defined_in=defined_in)
+
 
 def _split(line: str) -> list[str]:
     return line.rstrip("\n").rstrip("\r").split("\t")
@@ -85,11 +89,19 @@ def read_dictionary(folder: Path) -> dict[str, list[Column]]:
     return tables
 
 
-def read_table(folder: Path, file: str, dictionary: dict[str, list[Column]]) -> list[Row]:
+def read_table(
+    folder: Path,
+    file: str,
+    dictionary: dict[str, list[Column]],
+    rejected: list[tuple[Row, list[SourceError]]] | None = None,
+) -> list[Row]:
     """Read one TSV of a file set, checking header, cell count, required cells and patterns.
 
     All problems in the file are collected and raised together (first one as the exception,
-    the rest in ``errors``) so an editor sees every bad row in one run.
+    the rest in ``errors``) so an editor sees every bad row in one run. With ``rejected``, bad
+    rows are put there with their problems instead and the good rows are returned: a reader that
+    defines what other files refer to (entries.tsv) goes on with the good rows, so one bad row
+    does not make every reference to every other row fail too.
     """
     columns = dictionary.get(file)
     path = folder / file
@@ -113,14 +125,19 @@ def read_table(folder: Path, file: str, dictionary: dict[str, list[Column]]) -> 
                 problems.append(SourceError(shown, n, f"expected {len(names)} tab-separated cells, found {len(cells)}"))
                 continue
             values = dict(zip(names, (c.strip() for c in cells), strict=True))
+            row_problems = []
             for col in columns:
                 value = values[col.name]
                 if col.required and not value:
-                    problems.append(SourceError(shown, n, f"column {col.name!r} is required"))
+                    row_problems.append(SourceError(shown, n, f"column {col.name!r} is required"))
                 elif value and col.pattern and not col.pattern.fullmatch(value):
-                    problems.append(
+                    row_problems.append(
                         SourceError(shown, n, f"column {col.name!r}: {value!r} does not match {col.pattern.pattern}")
                     )
+            if row_problems and rejected is not None:
+                rejected.append((Row(shown, n, values), row_problems))
+                continue
+            problems += row_problems
             rows.append(Row(shown, n, values))
     if problems:
         raise SourceErrors(problems)

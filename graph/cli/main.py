@@ -80,7 +80,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         result = build(root=args.root.resolve() if args.root else None, quiet=args.quiet)
     except BuildError as exc:
         for problem in exc.problems:
-            print(str(problem), file=sys.stderr)
+            print(problem.with_summary(), file=sys.stderr)
         return fail(f"build failed: {exc}; the previous store was left as it was")
     print(
         f"built {result.triples} triples into {result.store_path}; dumps and QC report in {result.dist} "

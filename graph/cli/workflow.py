@@ -55,6 +55,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--output", "-o", type=Path, help="write the report to this file instead of standard output")
     p.add_argument("--reason", action="store_true", help="also run HermiT and the OWL 2 DL profile check (slower)")
     p.add_argument("--all", action="store_true", help="text format: list every finding, including INFO notes")
+    p.add_argument(
+        "--consequences",
+        action="store_true",
+        help="text format: under each root problem, list every row that fails because of it",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_validate)
 
@@ -137,7 +142,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         text = report.render_markdown()
     else:
-        text = report.render_text(show_info=args.all, limit=None if args.all else 10)
+        text = report.render_text(show_info=args.all, limit=None if args.all else 10, consequences=args.consequences)
     _write(text, args.output)
     if not args.quiet:
         print(f"  ({time.perf_counter() - started:.1f}s)", file=sys.stderr)
@@ -168,7 +173,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return fail(str(exc))
     except BuildError as exc:
         for problem in exc.problems:
-            print(str(problem), file=sys.stderr)
+            print(problem.with_summary(), file=sys.stderr)
         return fail(f"cannot read the working tree: {exc} (run `occugraph validate`)")
     diff = compute(old, new)
     if args.kind:
@@ -188,7 +193,7 @@ def cmd_reason(args: argparse.Namespace) -> int:
         compiled = compile_sources(root)
     except BuildError as exc:
         for problem in exc.problems:
-            print(str(problem), file=sys.stderr)
+            print(problem.with_summary(), file=sys.stderr)
         return fail(f"cannot read the sources: {exc} (run `occugraph validate`)")
     result = reason(compiled, root, abox="none" if args.tbox_only else "logical", profile=not args.no_profile)
     report = Report(str(root), result.findings, timings=result.timings)

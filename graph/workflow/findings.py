@@ -5,7 +5,7 @@ Shared by graph/workflow/validate.py and graph/workflow/reason.py so that neithe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SEVERITY_ORDER = {"ERROR": 0, "WARN": 1, "INFO": 2}
 SHACL_SEVERITY = {"Violation": "ERROR", "Warning": "WARN", "Info": "INFO"}
@@ -13,17 +13,32 @@ SHACL_SEVERITY = {"Violation": "ERROR", "Warning": "WARN", "Info": "INFO"}
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem: how bad, which check, what, where (``file:line``) and about which entity."""
+    """One problem: how bad, which check, what, where (``file:line``) and about which entity.
+
+    ``consequences`` are the ``file:line: message`` lines of the rows that fail only because of
+    this one (graph/build/causes.py): the report shows their count, ``--consequences`` lists them.
+    """
 
     severity: str
     check: str
     message: str
     location: str = ""
     entity: str = ""
+    consequences: tuple[str, ...] = field(default=(), compare=False)
 
     def line(self) -> str:
         where = f"{self.location}: " if self.location else ""
-        return f"{where}{self.severity} [{self.check}] {self.message}"
+        return f"{where}{self.severity} [{self.check}] {self.message}{self.summary()}"
+
+    def summary(self) -> str:
+        """`` (and 2,079 rows in 9 files that refer to it)``, or nothing."""
+        if not self.consequences:
+            return ""
+        rows = len(self.consequences)
+        files = len({c.split(":", 1)[0] for c in self.consequences})
+        return (
+            f" (and {rows:,} row{'s' if rows != 1 else ''} in {files} file{'s' if files != 1 else ''} that refer to it)"
+        )
 
     def sort_key(self) -> tuple[object, ...]:
         path, _, line = self.location.rpartition(":")

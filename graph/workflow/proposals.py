@@ -18,27 +18,27 @@ the change to a copy of the sources, runs ``occugraph validate`` on that copy, a
 is no ERROR puts the changed files in place; a failed validation leaves the sources untouched
 and the proposal in the queue with the reasons.
 
-Crash safety: the approval writes the new files and backups of the old ones next to them, then a
+Crash safety (graph/build/journal.py): the approval writes the new files and backups of the old ones
+next to them, then a
 journal (``proposals/.journal.json``), then swaps the files in, then records the decision. If it
-is killed before the decision is recorded, ``recover()`` (run before every operation) restores the
+is killed before the decision is recorded, the recovery that runs before anything reads the sources restores the
 backups, so the sources are exactly as before and the proposal is still proposed.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from graph.build.journal import finish, queue_lock, recover_locked, write_journal
 from graph.build.tsv import DICTIONARY_FILE, Column, format_tsv, read_dictionary
 from graph.core.errors import SourceError
 from graph.core.faults import checkpoint
@@ -49,7 +49,6 @@ OPS = ("add", "update", "delete")
 FILE_RE = re.compile(r"[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*\.tsv")
 MAX_CHANGES = 200
 MAX_TEXT = 5000
-JOURNAL = ".journal.json"
 
 
 class ProposalError(Exception):
@@ -95,18 +94,8 @@ class ProposalStore:
 
     # --- storage ---------------------------------------------------------------------------
 
-    @contextmanager
-    def _lock(self) -> Iterator[None]:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        ignore = self.folder / ".gitignore"
-        if not ignore.exists():  # the proposals are committed; the lock and journal are not
-            ignore.write_text(".lock\n.journal.json*\n.*.tmp\n", encoding="utf-8")
-        with open(self.folder / ".lock", "w") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+    def _lock(self):  # type: ignore[no-untyped-def]
+        return queue_lock(self.folder)
 
     def _path(self, pid: int) -> Path:
         return self.folder / f"{pid:06d}.json"
@@ -361,9 +350,7 @@ class ProposalStore:
                 journal["files"].append(
                     {"target": str(t.relative_to(self.root)), "new": new.name, "backup": backup.name}
                 )
-            tmp = self.folder / (JOURNAL + ".tmp")
-            tmp.write_text(json.dumps(journal, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, self.folder / JOURNAL)
+            write_journal(self.folder, journal)
             checkpoint("approve:journal-written")
             for entry in journal["files"]:
                 target = self.root / entry["target"]
@@ -382,7 +369,7 @@ class ProposalStore:
             )
             self._save(p)  # the commit point: from here on the approval stands
             checkpoint("approve:recorded")
-            self._finish(journal)
+            finish(self.root, self.folder, journal)
         return p | {"files": sorted(f"standards/{f}" for f in new_files)}
 
     def _validate_with(self, new_files: dict[str, bytes]) -> Report:
@@ -406,43 +393,12 @@ class ProposalStore:
 
     # --- crash recovery ---------------------------------------------------------------------
 
-    def _finish(self, journal: dict[str, Any]) -> None:
-        for entry in journal["files"]:
-            target = self.root / entry["target"]
-            for name in (entry["new"], entry["backup"]):
-                path = target.with_name(name)
-                if path.exists():
-                    path.unlink()
-        (self.folder / JOURNAL).unlink(missing_ok=True)
-
     def recover(self) -> list[str]:
-        """Undo an approval that was killed before its decision was recorded (see the module doc)."""
+        """Undo an approval that was killed before its decision was recorded (graph/build/journal.py)."""
         if not self.folder.is_dir():
             return []
         with self._lock():
             return self._recover_locked()
 
     def _recover_locked(self) -> list[str]:
-        done: list[str] = []
-        path = self.folder / JOURNAL
-        if path.is_file():
-            journal = json.loads(path.read_text(encoding="utf-8"))
-            try:
-                state = self._load(journal["id"])["state"]
-            except ProposalError:
-                state = ""
-            if state == "approved":
-                done.append(f"finished the approval of proposal {journal['id']}")
-            else:
-                for entry in journal["files"]:
-                    target = self.root / entry["target"]
-                    backup = target.with_name(entry["backup"])
-                    if backup.exists():
-                        os.replace(backup, target)
-                done.append(f"rolled back the interrupted approval of proposal {journal['id']}; sources restored")
-            self._finish(journal)
-        # leftovers of an approval killed before its journal existed: the sources were not touched
-        for stray in sorted((self.root / "standards").glob("*/.*.proposal-*")):
-            stray.unlink()
-            done.append(f"removed {stray.relative_to(self.root)}")
-        return done
+        return recover_locked(self.root, self.folder)

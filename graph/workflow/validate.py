@@ -19,6 +19,7 @@ than an IRI. Nothing is written: validation runs in memory and leaves var/ and d
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -35,11 +36,11 @@ from graph.build.locations import Location
 from graph.build.pipeline import Compiled, compile_sources, shacl_results, sorted_ntriples
 from graph.build.qc import read_profile, run_rules
 from graph.core.codes import CODE_RE
-from graph.core.errors import BuildError, SourceError
+from graph.core.errors import BuildError, MissingReference, SourceError
 from graph.core.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 from graph.store.embedded import EmbeddedStore
 from graph.workflow.findings import SEVERITY_ORDER, SHACL_SEVERITY, Finding, _short
-from graph.workflow.snapshot import Snapshot, SnapshotError, latest_release, release_snapshot
+from graph.workflow.snapshot import ReleaseInfo, Snapshot, SnapshotError, latest_release, release_snapshot
 
 
 @dataclass
@@ -72,8 +73,9 @@ class Report:
         verdict = "FAILED" if c["ERROR"] else "passed"
         return f"validation {verdict}: {c['ERROR']} error(s), {c['WARN']} warning(s), {c['INFO']} note(s)"
 
-    def render_text(self, show_info: bool = False, limit: int | None = None) -> str:
-        """One line per finding, ``file:line: SEVERITY [check] message``, errors first."""
+    def render_text(self, show_info: bool = False, limit: int | None = None, consequences: bool = False) -> str:
+        """One line per finding, ``file:line: SEVERITY [check] message``, errors first; with
+        ``consequences`` the rows that fail because of a root problem are listed under it."""
         shown = [f for f in self.sorted() if show_info or f.severity != "INFO"]
         per_check: Counter[str] = Counter()
         lines = []
@@ -81,10 +83,14 @@ class Report:
             per_check[f.check] += 1
             if limit is None or per_check[f.check] <= limit or f.severity == "ERROR":
                 lines.append(f.line())
+                if consequences:
+                    lines += [f"    because of it: {c}" for c in f.consequences]
         hidden = {c: n - limit for c, n in per_check.items() if limit is not None and n > limit}
         for check, n in sorted(hidden.items()):
             if any(f.check == check and f.severity != "ERROR" for f in shown):
                 lines.append(f"... and {n} more [{check}] (use --all or --format markdown to see them)")
+        if not consequences and any(f.consequences for f in shown):
+            lines.append("(each root problem is listed once; --consequences lists the rows that fail because of it)")
         lines.append(self.summary())
         return "\n".join(lines)
 
@@ -106,7 +112,7 @@ class Report:
                 out += [self.checks[check], ""]
             out += ["| where | what |", "|---|---|"]
             for f in fs:
-                out.append(f"| {f.location or '—'} | {f.message.replace('|', chr(92) + '|')} |")
+                out.append(f"| {f.location or '—'} | {(f.message + f.summary()).replace('|', chr(92) + '|')} |")
             out.append("")
         return "\n".join(out)
 
@@ -144,7 +150,67 @@ def _rel(path: str, root: Path) -> str:
 
 def _source_finding(problem: SourceError, root: Path) -> Finding:
     loc = Location(_rel(problem.path, root), problem.line)
-    return Finding("ERROR", "source", " ".join(problem.message.split()), str(loc))
+    consequences = tuple(
+        f"{Location(_rel(c.path, root), c.line)}: {' '.join(c.message.split())}" for c in problem.consequences
+    )
+    return Finding("ERROR", "source", " ".join(problem.message.split()), str(loc), consequences=consequences)
+
+
+def _deleted_keys(problems: list[SourceError], previous: ReleaseInfo | None) -> dict[int, tuple[str, str, str]]:
+    """Root problems that refer to a code the latest release had: its row was deleted.
+    id(problem) -> (release version, IRI, display name).
+
+    Reads only the lines of the release's sorted N-Triples that name those codes (a whole
+    snapshot of the release takes far longer than the rest of a failing validation)."""
+    refs = [p for p in problems if isinstance(p, MissingReference) and CODE_RE.fullmatch(p.key)]
+    if previous is None or not refs:
+        return {}
+    try:
+        data = previous.ntriples.read_bytes()
+    except OSError:
+        return {}
+    out = {}
+    for p in refs:
+        at = data.find(f'> <{SKOS.notation}> "{p.key}" .\n'.encode())
+        if at < 0:
+            continue
+        start = data.rfind(b"\n", 0, at) + 1
+        iri = data[start + 1 : at].decode()
+        label = re.search(rf'^<{re.escape(iri)}> <{SKOS.prefLabel}> "([^"]*)"@zh'.encode(), data, re.M)
+        name = f"{p.key} {label.group(1).decode()}" if label else p.key
+        out[id(p)] = (previous.version, iri, name)
+    return out
+
+
+def _where_it_was(root: Path, defined_in: str, key: str) -> str:
+    """``standards/classification/entries.tsv:303``: where a deleted row sorted in its file."""
+    path = root / "standards" / defined_in
+    try:
+        keys = [text.split("\t", 1)[0].strip() for text in path.read_text(encoding="utf-8").splitlines()[1:]]
+    except OSError:
+        keys = []
+    line = next((n for n, k in enumerate(keys, start=2) if k > key), len(keys) + 2)
+    return str(Location(f"standards/{defined_in}", line))
+
+
+def _deleted_finding(problem: SourceError, deleted: tuple[str, str, str], root: Path) -> Finding:
+    """A row that was in the last release and is gone, reported once where it was, with every row
+    that still refers to it (the first reference included) as its consequences."""
+    version, iri, name = deleted
+    assert isinstance(problem, MissingReference)
+    consequences = tuple(
+        f"{Location(_rel(c.path, root), c.line)}: {' '.join(c.message.split())}"
+        for c in [problem, *problem.consequences]
+    )
+    return Finding(
+        "ERROR",
+        "identity",
+        f"{name} ({iri}) was in release {version} and its row is gone from standards/{problem.defined_in}; "
+        "identifiers persist: restore the row and retire it in standards/deprecations/deprecations.tsv",
+        _where_it_was(root, problem.defined_in, problem.key),
+        iri,
+        consequences=consequences,
+    )
 
 
 def validate(
@@ -180,7 +246,11 @@ def validate(
     try:
         compiled = compile_sources(root, reader_list=reader_list)
     except BuildError as exc:
-        report.findings += [_source_finding(p, root) for p in exc.problems] or [Finding("ERROR", "source", str(exc))]
+        deleted = _deleted_keys(exc.problems, latest_release(releases_dir, before=exclude_version))
+        report.findings += [
+            _deleted_finding(p, deleted[id(p)], root) if id(p) in deleted else _source_finding(p, root)
+            for p in exc.problems
+        ] or [Finding("ERROR", "source", str(exc))]
         stop()
         return Validated(report)
     stop()

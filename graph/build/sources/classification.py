@@ -13,10 +13,11 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from graph.build.context import BuildContext
 from graph.build.tsv import SourceErrors, read_dictionary, read_table
-from graph.core.codes import ancestors, code_kind
+from graph.core.codes import CODE_RE, ancestors, code_kind
 from graph.core.errors import SourceError
 from graph.core.namespaces import KIND_CLASS, OG, SCHEME, edition_iri, entry_iri, source_iri, task_iri
 
+ENTRIES = "classification/entries.tsv"
 SOURCE_DATASET = {"csco22": "csco22", "osta-live": "osta-live", "osta-live-parent": "osta-live"}
 
 
@@ -34,7 +35,20 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         if row.get("note"):
             g.add((iri, SKOS.note, Literal(row["note"], lang="en")))
 
-    entries = read_table(folder, "entries.tsv", dictionary)
+    rejected: list = []
+    entries = read_table(folder, "entries.tsv", dictionary, rejected=rejected)
+    # a bad row defines nothing; rows that refer to its code are its consequences (causes.py)
+    good = sorted(r.values["code"] for r in entries)
+    for row, row_problems in rejected:
+        problems += row_problems
+        code = row.values["code"]
+        if CODE_RE.fullmatch(code):
+            ctx.causes.broken[(ENTRIES, code)] = row_problems[0]
+        else:
+            after = max((c for c in (r.values["code"] for r in entries if r.line < row.line)), default="")
+            before = min((c for c in good if c > after), default="")
+            ctx.causes.gap(ENTRIES, after, before, row_problems[0])
+    bad_lines = {row.line for row, _ in rejected}
     seen: dict[str, int] = {}
     for row in entries:
         code = row["code"]
@@ -54,8 +68,9 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
             if ed not in editions:
                 problems.append(row.error(f"unknown edition {ed!r} (editions.tsv has {sorted(editions)})"))
         ctx.entries[code] = (entry_iri(code, kinds), kinds)
-    if problems:
+    if any(p.line not in bad_lines for p in problems):
         raise SourceErrors(problems)
+    # only whole bad rows so far: go on without them, so references to the other rows still check
 
     for row in entries:
         code = row["code"]
@@ -83,7 +98,9 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         parent = next((a for a in ancestors(code) if a in ctx.entries), None)
         if parent is None:
             if code_kind(code) != "major":
-                problems.append(row.error(f"no parent group of {code} exists in entries.tsv"))
+                problems.append(
+                    row.missing(f"no parent group of {code} exists in entries.tsv", ancestors(code)[0], ENTRIES)
+                )
             g.add((iri, SKOS.topConceptOf, SCHEME))
             g.add((SCHEME, SKOS.hasTopConcept, iri))
         else:
@@ -105,7 +122,7 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
     for row in read_table(folder, "tasks.tsv", dictionary):
         code, number = row["code"], row["task_no"]
         if code not in ctx.entries:
-            problems.append(row.error(f"unknown code {code} (not in entries.tsv)"))
+            problems.append(row.missing(f"unknown code {code} (not in entries.tsv)", code, ENTRIES))
             continue
         if (code, number) in task_seen:
             problems.append(row.error(f"task {number} of {code} already given at line {task_seen[(code, number)]}"))
@@ -120,14 +137,16 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
 
     for row in read_table(folder, "labels.tsv", dictionary):
         if row["code"] not in ctx.entries:
-            problems.append(row.error(f"unknown code {row['code']} (not in entries.tsv)"))
+            problems.append(row.missing(f"unknown code {row['code']} (not in entries.tsv)", row["code"], ENTRIES))
             continue
         prop = SKOS.altLabel if row["type"] == "alt" else SKOS.hiddenLabel
         g.add((ctx.entries[row["code"]][0], prop, Literal(row["label"], lang="zh")))
 
     for row in read_table(folder, "code-history.tsv", dictionary):
         if row["code"] not in ctx.entries:
-            problems.append(row.error(f"unknown current code {row['code']} (not in entries.tsv)"))
+            problems.append(
+                row.missing(f"unknown current code {row['code']} (not in entries.tsv)", row["code"], ENTRIES)
+            )
             continue
         g.add((ctx.entries[row["code"]][0], OG.formerCode, Literal(row["former_code"])))
 

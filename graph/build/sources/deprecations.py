@@ -28,7 +28,11 @@ def resolve(value: str, ctx: BuildContext, row: Row, column: str) -> URIRef:
     if CODE_RE.fullmatch(value):
         entry = ctx.entries.get(value)
         if entry is None:
-            raise row.error(f"column {column!r}: no entry with code {value} in classification/entries.tsv")
+            raise row.missing(
+                f"column {column!r}: no entry with code {value} in classification/entries.tsv",
+                value,
+                "classification/entries.tsv",
+            )
         return entry[0]
     return URIRef(ID + value)
 

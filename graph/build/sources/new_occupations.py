@@ -61,7 +61,13 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
             continue
         entry = ctx.entries.get(code)
         if entry is None:
-            problems.append(row.error(f"unknown code {code} (not in standards/classification/entries.tsv)"))
+            problems.append(
+                row.missing(
+                    f"unknown code {code} (not in standards/classification/entries.tsv)",
+                    code,
+                    "classification/entries.tsv",
+                )
+            )
             continue
         if "occupation" not in entry[1]:
             problems.append(row.error(f"{code} is a {'/'.join(sorted(entry[1]))} group, not an occupation"))

@@ -91,7 +91,13 @@ def _orientation(
     code = row["occupation_code"]
     entry = ctx.entries.get(code)
     if entry is None:
-        problems.append(row.error(f"unknown occupation code {code} (not in standards/classification/entries.tsv)"))
+        problems.append(
+            row.missing(
+                f"unknown occupation code {code} (not in standards/classification/entries.tsv)",
+                code,
+                "classification/entries.tsv",
+            )
+        )
         return
     if "occupation" not in entry[1]:
         problems.append(row.error(f"{code} is a {'/'.join(sorted(entry[1]))} group, not an occupation"))

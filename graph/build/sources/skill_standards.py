@@ -54,6 +54,7 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
     basis_counts: Counter[str] = Counter()
     for row in read_table(folder, "standards.tsv", dictionary):
         sid = row["id"]
+        before = len(problems)  # one bad row must not stop the rows after it from being defined
         if sid in standards:
             problems.append(row.error(f"standard id {sid} already used at line {standards[sid].line}"))
             continue
@@ -70,9 +71,11 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
             entry = ctx.entries.get(occ)
             if entry is None or "occupation" not in entry[1]:
                 problems.append(
-                    row.error(
+                    row.missing(
                         f"occupation {occ} is not an occupation of the classification "
-                        "(standards/classification/entries.tsv)"
+                        "(standards/classification/entries.tsv)",
+                        occ,
+                        "classification/entries.tsv",
                     )
                 )
                 continue
@@ -86,7 +89,7 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
             continue
         if stated and not row["rule_set_evidence"]:
             problems.append(row.error("say where the rule set is stated (rule_set_evidence)"))
-        if problems:
+        if len(problems) > before:
             continue
         counts[row["resolution"]] += 1
         iri = standard_iri(sid)
@@ -128,7 +131,9 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         sid, level = row["standard"], row["level"]
         std = standards.get(sid)
         if std is None:
-            problems.append(row.error(f"unknown standard {sid!r} (standards.tsv)"))
+            problems.append(
+                row.missing(f"unknown standard {sid!r} (standards.tsv)", sid, "skill-standards/standards.tsv")
+            )
             continue
         if level not in ladder:
             problems.append(row.error(f"unknown level {level!r} (standards/ladder/levels.tsv)"))
@@ -168,7 +173,9 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
 
     for row in read_table(folder, "fixes.tsv", dictionary):
         if row["standard"] not in standards:
-            problems.append(row.error(f"unknown standard {row['standard']!r}"))
+            problems.append(
+                row.missing(f"unknown standard {row['standard']!r}", row["standard"], "skill-standards/standards.tsv")
+            )
             continue
         ctx.note("standards: import fixes", f"{row['standard']} [{row['fix']}] {row['evidence']}")
     if problems:

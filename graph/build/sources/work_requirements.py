@@ -52,7 +52,13 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
     for row in read_table(folder, "functions.tsv", dictionary):
         sid, level, number = row["standard"], row["level"], row["number"]
         if not standard_ok(sid):
-            problems.append(row.error(f"unknown standard {sid!r} (standards/skill-standards/standards.tsv)"))
+            problems.append(
+                row.missing(
+                    f"unknown standard {sid!r} (standards/skill-standards/standards.tsv)",
+                    sid,
+                    "skill-standards/standards.tsv",
+                )
+            )
             continue
         if level not in ladder:
             problems.append(row.error(f"unknown level {level!r} (standards/ladder/levels.tsv)"))
@@ -75,7 +81,13 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         sid, level, number = row["standard"], row["level"], row["number"]
         fn = number.split(".")[0]
         if (sid, level, fn) not in functions:
-            problems.append(row.error(f"no function {fn} for {sid} level {level} (functions.tsv)"))
+            problems.append(
+                row.missing(
+                    f"no function {fn} for {sid} level {level} (functions.tsv)",
+                    f"{sid} {level} {fn}",
+                    "work-requirements/functions.tsv",
+                )
+            )
             continue
         if (sid, level, number) in contents:
             problems.append(row.error(f"work content {number} of {sid} level {level} is given twice"))
@@ -97,7 +109,13 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
     for row in read_table(folder, "requirements.tsv", dictionary):
         sid, level, kind = row["standard"], row["level"], row["kind"]
         if (sid, level, row["work_content"]) not in contents:
-            problems.append(row.error(f"no work content {row['work_content']} for {sid} level {level} (contents.tsv)"))
+            problems.append(
+                row.missing(
+                    f"no work content {row['work_content']} for {sid} level {level} (contents.tsv)",
+                    f"{sid} {level} {row['work_content']}",
+                    "work-requirements/contents.tsv",
+                )
+            )
             continue
         key = (sid, level, kind, row["number"], row["seq"])
         if key in seen:

@@ -390,7 +390,7 @@ def test_upload_page_shows_line_errors(saving_client) -> None:  # type: ignore[n
         data={"file": (io.BytesIO(bad), "plan.csv"), "major": "510209"},
         content_type="multipart/form-data",
     )
-    assert r.status_code == 400 and "line 3" in r.get_data(as_text=True)
+    assert r.status_code == 400 and "第 3 行" in r.get_data(as_text=True)
     r = client.post(
         "/curricula",
         data={"file": (io.BytesIO(CURRICULUM.read_bytes()), "plan.csv"), "major": "510209", "standard": STD},

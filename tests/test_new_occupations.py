@@ -222,7 +222,13 @@ def test_page_with_chart(client) -> None:  # type: ignore[no-untyped-def]
     filtered = client.get("/new-occupations?batch=7").get_data(as_text=True)
     assert "跨境电商运营管理师" in filtered
     bad = client.get("/new-occupations?since=soon")
-    assert bad.status_code == 400 and "since must be a date" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "2022-01-01" in bad.get_data(as_text=True)  # the page's own words
+    # the editor's question: which new occupations of 2024 have no national standard yet
+    waiting = client.get("/new-occupations?year=2024&standard=none").get_data(as_text=True)
+    table = waiting.split('id="occupations"', 1)[1].split("</table>", 1)[0]
+    assert "2024-07-" in table and "2025-07-22" not in table and "2020-03-02" not in table
+    assert "尚无" in table and "人社厅发" not in table  # none of them lists a standard
+    assert '<svg class="chart" id="year-chart"' in html and '<svg class="chart" id="group-chart"' in html
 
 
 def test_chart_geometry_is_proportional() -> None:
@@ -238,11 +244,13 @@ def test_chart_geometry_is_proportional() -> None:
             "median_days_waiting": 100,
         }
     ]
-    from server.blueprints.new_occupations import coverage_chart
+    import re
 
-    chart = coverage_chart(bars)
-    widths = [p["width"] for p in chart["bars"][0]["parts"]]
-    assert widths[0] == pytest.approx(2 * widths[1]) and widths[1] == pytest.approx(widths[2])
+    from server.blueprints.new_occupations import batch_chart
+
+    svg = str(batch_chart(bars))
+    widths = [float(w) for w in re.findall(r'<rect class="[a-z]+" x="[0-9.]+" y="\d+" width="([0-9.]+)"', svg)]
+    assert widths[0] == pytest.approx(2 * widths[1], abs=0.2) and widths[1] == pytest.approx(widths[2], abs=0.2)
 
 
 # ---------------------------------------------------------------- the reader's checks (invalid fixtures)

@@ -123,6 +123,7 @@ def browse(code: str) -> Any:
         path=[h.brief(c) for c in h.path(code)],
         children=[h.brief(c) for c in h.nodes[code].children],
         totals=None,
+        tree=h,
     )
 
 

@@ -28,9 +28,9 @@ bp = Blueprint("downloads", __name__)
 
 # name -> (media type, description, derived from occugraph.nt when dist/ lacks it, is RDF)
 FILES: dict[str, tuple[str, str, bool, bool]] = {
-    "occugraph.ttl": ("text/turtle", "整个图谱（Turtle）", False, True),
-    "occugraph.nt": ("application/n-triples", "整个图谱（N-Triples，排序，可逐字节比较）", False, True),
-    "occugraph.jsonld": ("application/ld+json", "整个图谱（JSON-LD）", True, True),
+    "occugraph.ttl": ("text/turtle", "整个图谱，便于阅读的文本格式", False, True),
+    "occugraph.nt": ("application/n-triples", "整个图谱，每行一条陈述，已排序，可逐字节比较", False, True),
+    "occugraph.jsonld": ("application/ld+json", "整个图谱，供网页程序读取的格式", True, True),
     "occupations.csv": ("text/csv", "职业（细类）一览表（CSV，UTF-8）", True, False),
     "qc-report.md": ("text/markdown", "质量检查报告（与官方数字的差异）", False, False),
     "SHA256SUMS": ("text/plain", "构建文件的 SHA-256 校验和", False, False),

@@ -147,45 +147,80 @@ def api_classify() -> Response:
 
 # ---------------------------------------------------------------- pages
 
-CHART = {"width": 820, "label_width": 150, "bar_height": 26, "gap": 10, "top": 30, "right": 230}
+
+def _page_filters(args: Any) -> dict[str, Any]:
+    """The page's own filters beyond the API's: year of announcement and "without a standard"."""
+    year = args.get("year") or None
+    if year is not None and not (year.isdigit() and len(year) == 4):
+        raise ValueError(f"年份应为四位数字，收到 {year!r}")
+    standard = args.get("standard") or None
+    if standard not in (None, "none", "has"):
+        raise ValueError(f"standard 只能是 none（尚无标准）或 has（已有标准），收到 {standard!r}")
+    return {"year": year, "standard": standard}
 
 
-def coverage_chart(batches: list[dict[str, Any]]) -> dict[str, Any]:
-    """Geometry of a server-rendered SVG bar chart: one stacked bar per batch (with a standard,
-    without one, announced but not named in the sources), and the median wait at the bar's end."""
-    scale_max = max([int(b["occupations_announced"]) for b in batches] + [1])
-    plot = CHART["width"] - CHART["label_width"] - CHART["right"]
-    bars = []
-    for n, b in enumerate(batches):
-        y = CHART["top"] + n * (CHART["bar_height"] + CHART["gap"])
-        x = CHART["label_width"]
-        parts = []
-        for key, css, title in (
-            ("with_national_standard", "has", "有国家职业技能标准"),
-            ("without_national_standard", "waiting", "尚无国家标准"),
-            ("occupations_unknown", "unknown", "已发布但数据中缺名称"),
-        ):
-            value = int(b[key])
-            w = plot * value / scale_max
-            if value:
-                parts.append({"x": round(x, 1), "width": round(w, 1), "css": css, "value": value, "title": title})
-            x += w
-        wait = b["median_days_waiting"]
-        bars.append(
-            {
-                "y": y,
-                "label": f"第{b['batch']}批 {b['announced_on']}",
-                "parts": parts,
-                "end": round(x + 6, 1),
-                "note": f"{b['occupations_known']}/{b['occupations_announced']}"
-                + (f"，待标准中位 {wait} 天" if wait is not None else ""),
-            }
+def _page_message(api_message: str) -> str:
+    """The filter error in the page's words (the API's message names the parameter in English)."""
+    for name, zh in (
+        ("since", "“发布日期不早于”应写成年-月-日，如 2022-01-01"),
+        ("as_of", "“截至日期”应写成年-月-日，如 2026-01-01"),
+        ("batch", "批次应为 1 到 7 的数字"),
+        ("flag", "标识只能选数字职业或绿色职业"),
+    ):
+        if api_message.startswith(name):
+            return zh
+    return api_message
+
+
+def year_chart(rows: list[dict[str, Any]]) -> Any:
+    """New occupations per year of announcement, each bar split into with / without a national standard."""
+    from server.charts import Bar, Part, bar_chart
+
+    years: dict[str, list[int]] = {}
+    for r in rows:
+        y = years.setdefault(str(r["announced_on"])[:4], [0, 0])
+        y[0 if r["has_national_standard"] else 1] += 1
+    bars = [
+        Bar(
+            f"{year}年",
+            [Part(has, "has", "有国家职业技能标准"), Part(none, "waiting", "尚无国家标准")],
+            note=f"{has + none} 个",
         )
-    height = CHART["top"] + len(batches) * (CHART["bar_height"] + CHART["gap"]) + 20
-    ticks = [
-        {"x": round(CHART["label_width"] + plot * t / scale_max, 1), "value": t} for t in range(0, scale_max + 1, 5)
+        for year, (has, none) in sorted(years.items())
     ]
-    return {**CHART, "height": height, "bars": bars, "ticks": ticks, "axis_y": height - 18}
+    return bar_chart(bars, "各年发布的新职业数，按是否已有国家职业技能标准分色", chart_id="year-chart")
+
+
+def major_group_chart(rows: list[dict[str, Any]], names: dict[str, str]) -> Any:
+    """New occupations per major group (大类) of the classification."""
+    from server.charts import Bar, Part, bar_chart
+
+    groups: dict[str, list[int]] = {}
+    for r in rows:
+        g = groups.setdefault(str(r["code"])[0] + "-00-00-00", [0, 0])
+        g[0 if r["has_national_standard"] else 1] += 1
+    bars = [
+        Bar(
+            names.get(code, code),
+            [Part(has, "has", "有国家职业技能标准"), Part(none, "waiting", "尚无国家标准")],
+            note=f"{has + none} 个",
+        )
+        for code, (has, none) in sorted(groups.items())
+    ]
+    return bar_chart(
+        bars, "各大类的新职业数，按是否已有国家职业技能标准分色", label_width=250, width=720, chart_id="group-chart"
+    )
+
+
+def _major_group_names(store: Any) -> dict[str, str]:
+    from graph.classification.queries import PREFIXES
+
+    rows = store.select(
+        PREFIXES
+        + """SELECT ?code ?name WHERE { ?g a og:MajorGroup ; skos:notation ?code ; skos:prefLabel ?name .
+  FILTER(LANG(?name) = "zh") }"""
+    )
+    return {r["code"]: r["name"] for r in rows}
 
 
 @bp.get("/new-occupations")
@@ -194,11 +229,19 @@ def page_new_occupations() -> tuple[str, int] | str:
     message = None
     try:
         f = _filters(request.args)
+        extra = _page_filters(request.args)
         as_of = _as_of(request.args)
     except ValueError as exc:
-        message, f, as_of = str(exc), {"since": None, "batch": None, "flag": None}, None
+        message, f, as_of = _page_message(str(exc)), {"since": None, "batch": None, "flag": None}, None
+        extra = {"year": None, "standard": None}
     cov = nq.coverage(store, as_of)
     found = nq.new_occupations(store, **f)
+    if extra["year"]:
+        found = [o for o in found if str(o["announced_on"]).startswith(extra["year"] + "-")]
+    if extra["standard"] == "none":
+        found = [o for o in found if not o["has_national_standard"]]
+    elif extra["standard"] == "has":
+        found = [o for o in found if o["has_national_standard"]]
     waiting = {r["code"]: r["days_waiting"] for r in cov.rows}
     page = render_template(
         "new_occupations.html",
@@ -207,11 +250,35 @@ def page_new_occupations() -> tuple[str, int] | str:
         batches=nq.batches(store),
         work_types=nq.work_types(store),
         coverage=cov,
-        chart=coverage_chart(cov.batches),
+        years=sorted({str(r["announced_on"])[:4] for r in cov.rows}),
+        year_chart=year_chart(cov.rows),
+        group_chart=major_group_chart(cov.rows, _major_group_names(store)),
+        batch_chart=batch_chart(cov.batches),
         occupations=found,
         waiting=waiting,
     )
     return (page, 400) if message else page
+
+
+def batch_chart(batches: list[dict[str, Any]]) -> Any:
+    """One stacked bar per batch: with a standard, without one, announced but not named in the sources."""
+    from server.charts import Bar, Part, bar_chart
+
+    bars = []
+    for b in batches:
+        wait = b["median_days_waiting"]
+        bars.append(
+            Bar(
+                f"第{b['batch']}批 {b['announced_on'][:7]}",
+                [
+                    Part(int(b["with_national_standard"]), "has", "有国家职业技能标准"),
+                    Part(int(b["without_national_standard"]), "waiting", "尚无国家标准"),
+                    Part(int(b["occupations_unknown"]), "unknown", "已发布但数据中缺名称"),
+                ],
+                note=f"等待中位 {wait} 天" if wait is not None else "",
+            )
+        )
+    return bar_chart(bars, "各批次新职业的国家职业技能标准覆盖", note_width=130, chart_id="coverage-chart")
 
 
 @bp.get("/classify")

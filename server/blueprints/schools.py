@@ -413,8 +413,51 @@ def curricula_page() -> Any:
         return render_template(
             "curricula.html", majors=schools.majors(get_store()), message=exc.message, errors=exc.extra.get("errors")
         ), exc.status
-    text, _media = render(result, "html")
-    return Response(text, mimetype="text/html")
+    return render_template("curriculum_report.html", r=result, standards=coverage_views(result))
+
+
+def coverage_views(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per standard of a curriculum mapping: its levels in ladder order with a coverage bar each
+    (cumulative: a level includes the levels below it) and its requirements."""
+    from server.charts import Bar, Part, bar_chart
+    from server.ui import level_rank
+
+    out = []
+    for s in result["standards"]:
+        levels = [{**lv, "level_id": lv["level_iri"].rsplit("/", 1)[-1]} for lv in s["levels"]]
+        levels.sort(key=lambda lv: level_rank(lv["level_id"]))
+        bars = []
+        for lv in levels:
+            c = lv["cumulative"]["all"]
+            pct = f"{c['percent']:g}%" if c["percent"] is not None else "—"
+            bars.append(
+                Bar(
+                    lv["level"],
+                    [Part(c["covered"], "bar", "已覆盖的要求")],
+                    note=f"{c['covered']}/{c['total']}（{pct}）",
+                    total=c["total"],
+                )
+            )
+        chart = bar_chart(
+            [
+                Bar(
+                    b.label,
+                    [Part(100 * b.parts[0].value / b.total if b.total else 0, "bar", "已覆盖（%）")],
+                    b.note,
+                    total=100,
+                )
+                for b in bars
+            ],
+            f"{s['title']}：课程方案对各等级要求的累计覆盖比例",
+            note_width=120,
+            scale_max=100,
+        )
+        requirements = sorted(
+            (r for r in result["requirements"] if r["standard"] == s["id"]),
+            key=lambda r: (r["level_rank"], r["kind"], r["section"]),
+        )
+        out.append({**s, "levels": levels, "chart": chart, "requirements": requirements})
+    return out
 
 
 OPENAPI_PATHS: dict[str, Any] = {}  # filled in below, after the helpers

@@ -1,10 +1,21 @@
-"""End-to-end: what a person does in a real browser (issue 7)."""
+"""End-to-end: what a person does in a real browser (issues 7 and 18).
+
+The journeys of issue 18 — a worker (job title -> occupation -> pathway -> print), a school
+(major -> curriculum upload -> coverage per level) and an editor (new occupations without a
+standard) — and every other page for people, each audited at desktop and phone width (see
+``audit`` in conftest.py).
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from server.sparql_examples import yasgui_assets
+
+ROOT = Path(__file__).resolve().parents[2]
+LADDER_LOW_TO_HIGH = ["五级", "四级", "三级", "二级", "一级"]
 
 
 def test_search_from_home(page, shot) -> None:  # type: ignore[no-untyped-def]
@@ -20,7 +31,7 @@ def test_search_from_home(page, shot) -> None:  # type: ignore[no-untyped-def]
     code = first.inner_text()
     first.click()
     page.wait_for_url(f"**/occupation/{code}")
-    assert code in page.locator("h1").inner_text()
+    assert code in page.locator("#facts").inner_text()
 
 
 def test_search_accepts_traditional_input(page, shot) -> None:  # type: ignore[no-untyped-def]
@@ -40,7 +51,7 @@ def test_hierarchy_browser_down_to_an_occupation(page, shot) -> None:  # type: i
     for code in ("2-00-00-00", "2-02-00-00", "2-02-38-00"):
         page.click(f"#children a[href='/browse/{code}']")
         page.wait_for_url(f"**/browse/{code}")
-        assert code in page.locator("h1").inner_text()
+        assert code in page.locator("main p.muted").first.inner_text()
     shot("browse-minor-2-02-38-00")
     page.click("#children a[href='/occupation/2-02-38-01']")
     page.wait_for_url("**/occupation/2-02-38-01")
@@ -93,12 +104,107 @@ def test_sparql_plain_form(page, shot) -> None:  # type: ignore[no-untyped-def]
     shot("sparql-plain-form")
 
 
-def test_pathway_planner(page, shot, live_server) -> None:  # type: ignore[no-untyped-def]
-    import urllib.request
+def test_worker_journey_job_title_to_printed_pathway(page, audit, artifacts) -> None:  # type: ignore[no-untyped-def]
+    """A worker types a job title from an advert (not an occupation's name), is shown the occupation
+    it belongs to with the reasons, opens it, plans a pathway from level 5 to level 4 and prints it."""
+    page.goto("/")
+    audit("home")
+    page.fill("#home-q", "急招AI训练师")
+    page.press("#home-q", "Enter")
+    page.wait_for_selector("#classify-results")
+    assert "理由" in page.locator("#classify-results").inner_text()
+    audit("search-job-title")
+    page.click("#classify-results a[href='/occupation/4-04-05-05']")
+    page.wait_for_url("**/occupation/4-04-05-05")
+    assert "人工智能训练师" in page.locator("h1").inner_text()
+    levels = page.locator("#standard-list td.levels").first.inner_text()
+    assert [levels.index(x) for x in LADDER_LOW_TO_HIGH] == sorted(levels.index(x) for x in LADDER_LOW_TO_HIGH)
+    audit("occupation")
+    page.click("#plan-pathway")
+    page.wait_for_url("**/pathways?to=4-04-05-05")
+    page.fill("input[name=from]", "4-04-05-05")
+    page.select_option("select[name=from_level]", "5")
+    page.fill("input[name=level_since]", "2020-01-01")
+    page.fill("input[name=years_worked]", "6")
+    page.select_option("select[name=to_level]", "4")
+    page.press("input[name=from]", "Enter")  # submits the pathway form (the header's search is another form)
+    page.wait_for_selector("#routes")
+    assert "四级" in page.locator("#routes").inner_text()
+    # the words of the pathway page are issue 15's (rule notes still English on main): checked once it lands
+    audit("pathway", english=False)
+    page.emulate_media(media="print")
+    assert not page.locator("header.site-header").is_visible()  # the printout is the route, not the site
+    page.pdf(path=str(artifacts / "pathway-print.pdf"), format="A4")
+    page.screenshot(path=str(artifacts / "pathway-print.png"), full_page=True)
+    page.emulate_media(media="screen")
 
-    try:
-        urllib.request.urlopen(f"{live_server}/pathways", timeout=10)
-    except Exception:  # noqa: BLE001 - any failure means the page is not there yet
-        pytest.skip("no pathway planner page at /pathways yet (issue 4)")
-    page.goto("/pathways")
-    shot("pathway-planner")
+
+def test_school_journey_major_to_curriculum_coverage(page, audit) -> None:  # type: ignore[no-untyped-def]
+    """A school opens its major, uploads its curriculum and sees the coverage per level."""
+    page.goto("/majors")
+    audit("majors")
+    page.click("#majors a[href^='/majors/510209']")
+    page.wait_for_url("**/majors/510209**")
+    assert "人工智能训练师" in page.locator("#major-occupations").inner_text()
+    audit("major")
+    page.click("#map-curriculum")
+    page.wait_for_url("**/curricula?major=510209")
+    audit("curricula")
+    page.set_input_files("#c-file", str(ROOT / "tests" / "data" / "curricula" / "valid" / "ai-trainer-510209.csv"))
+    page.click("#curriculum-form button[type=submit]")
+    page.wait_for_selector("#coverage-4-04-05-05-2021")
+    section = page.locator("#coverage-4-04-05-05-2021")
+    assert section.locator("svg.chart rect.bar").count() >= 1  # a bar per level with something covered
+    rows = section.locator("table.coverage-table tbody tr")
+    levels = [rows.nth(i).get_attribute("data-level") for i in range(rows.count())]
+    assert levels == ["5", "4", "3", "2", "1"]  # ladder order, lowest first
+    assert "/" in rows.first.inner_text()
+    audit("curriculum-coverage")
+
+
+def test_editor_journey_new_occupations_without_standard(page, audit) -> None:  # type: ignore[no-untyped-def]
+    """An editor lists the new occupations of 2024 that still have no national standard."""
+    page.goto("/new-occupations")
+    assert page.locator("#year-chart").count() == 1 and page.locator("#group-chart").count() == 1
+    page.select_option("#f-year", "2024")
+    page.select_option("#f-standard", "none")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**/new-occupations?*standard=none*")
+    rows = page.locator("#occupations tbody tr")
+    assert rows.count() >= 1
+    for i in range(rows.count()):
+        text = rows.nth(i).inner_text()
+        assert "尚无" in text and "2024-" in text
+    audit("new-occupations-without-standard")
+
+
+@pytest.mark.parametrize(
+    "name, url",
+    [
+        ("search-simplified", "/search?q=电子商务"),
+        ("search-traditional", "/search?q=電子商務"),
+        ("search-pinyin", "/search?q=dianzishangwu"),
+        ("browse", "/browse"),
+        ("browse-major-group", "/browse/2-00-00-00"),
+        ("standards", "/standards"),
+        ("standard", "/standards/4-04-05-05-2021"),
+        ("new-occupations", "/new-occupations"),
+        ("classify", "/classify?title=SLAM算法工程师"),
+        ("certificates", "/certificates"),
+        ("downloads", "/downloads"),
+    ],
+)
+def test_page_at_desktop_and_phone_width(page, audit, name: str, url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(url)
+    audit(name)
+
+
+def test_major_group_tree_opens_and_closes_with_the_keyboard(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/browse/2-00-00-00")
+    first = page.locator("#tree > li > details").first
+    assert first.get_attribute("open") is not None
+    inner = first.locator("details").first
+    assert inner.get_attribute("open") is None
+    inner.locator("summary").first.focus()
+    page.keyboard.press("Enter")
+    assert inner.get_attribute("open") is not None

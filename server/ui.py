@@ -112,4 +112,5 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def page_context() -> dict[str, Any]:
-        return {"lang": lang(), "nav": [(path, t(zh, en), zh.isascii()) for path, zh, en in NAV]}
+        suffix = "?lang=en" if lang() == "en" else ""  # the English view stays English from page to page
+        return {"lang": lang(), "nav": [(path, path + suffix, t(zh, en), zh.isascii()) for path, zh, en in NAV]}

@@ -102,3 +102,15 @@ def test_standard_page_groups_conditions_by_level_in_ladder_order(client) -> Non
 def test_english_view_where_labels_exist(client) -> None:  # type: ignore[no-untyped-def]
     page = _text(client.get("/standards/4-04-05-05-2021", query_string={"lang": "en"}))
     assert 'lang="en"' in page and "Level 5 / junior worker" in page
+
+
+def test_major_group_tree_holds_every_occupation_below_it(client) -> None:  # type: ignore[no-untyped-def]
+    page = _text(client.get("/browse/2-02-00-00"))
+    tree = page.split('id="tree"', 1)[1].split("</ul>\n", 1)[0]
+    assert tree.count("<details") >= 10  # one per minor group below 工程技术人员
+    assert "/occupation/2-02-38-01" in tree  # an occupation three levels down is in the tree
+
+
+def test_english_view_follows_the_navigation(client) -> None:  # type: ignore[no-untyped-def]
+    page = _text(client.get("/browse", query_string={"lang": "en"}))
+    assert 'href="/standards?lang=en"' in page and "major group" in page

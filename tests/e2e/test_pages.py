@@ -191,6 +191,7 @@ def test_editor_journey_new_occupations_without_standard(page, audit) -> None:  
         ("new-occupations", "/new-occupations"),
         ("classify", "/classify?title=SLAM算法工程师"),
         ("certificates", "/certificates"),
+        ("certificate", "/certificates/跨境电子商务多平台运营"),
         ("downloads", "/downloads"),
     ],
 )

@@ -43,6 +43,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.core.paths import PACKAGE_ROOT
+from graph.store import guard
+from graph.store.guard import Refused, SparqlSyntaxError, check_update, query_dataset
+from server.sandbox import SandboxUnavailable, deny_network
 
 log = logging.getLogger(__name__)
 
@@ -152,20 +155,51 @@ def run_query(
 
 
 # exceptions a query may raise that are the query's fault (400), passed back by type name
-_PASSED = {
+_PASSED: dict[str, type[Exception]] = {
     "SyntaxError": SyntaxError,
     "ValueError": ValueError,
     "OSError": OSError,
     "RuntimeError": RuntimeError,
     "TypeError": ValueError,
+    "Refused": Refused,
 }
 
 
+def _error_reply(exc: Exception) -> tuple[Any, ...]:
+    if isinstance(exc, SparqlSyntaxError):
+        return ("error", "SparqlSyntaxError", str(exc), exc.update)
+    return ("error", type(exc).__name__, str(exc))
+
+
+def _raise_reply(reply: tuple[Any, ...]) -> None:
+    if reply[1] == "SparqlSyntaxError":
+        raise SparqlSyntaxError(reply[2], update=bool(reply[3]))
+    raise _PASSED.get(reply[1], RuntimeError)(reply[2])
+
+
+def _sandbox(conn: Connection) -> bool:
+    """Cut this worker off the network before it touches a query; tell the parent if it cannot."""
+    try:
+        deny_network()
+    except SandboxUnavailable as exc:
+        conn.send(("fatal", "SandboxUnavailable", str(exc)))
+        return False
+    return True
+
+
+def _graphs_of(store: ox.Store) -> set[str]:
+    return {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+
 def _worker_main(conn: Connection, store_path: str) -> None:
-    """The worker process: open the store read-only, then answer queries until the pipe closes."""
+    """The worker process: no network, open the store read-only, then answer queries until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when a worker stops
+    if not _sandbox(conn):
+        return
     try:
         store = ox.Store.read_only(os.path.realpath(store_path))
+        graphs = _graphs_of(store)
+        guard.check_query("ASK { ?s ?p ?o }", graphs)  # load the parser now, not in a query's time
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
         conn.send(("fatal", type(exc).__name__, str(exc)))
         return
@@ -175,27 +209,33 @@ def _worker_main(conn: Connection, store_path: str) -> None:
             message = conn.recv()
         except (EOFError, OSError):
             return
-        _op, sparql, defaults, named, base_iri, max_rows = message
+        _op, sparql, defaults, named, base_iri, max_rows, check = message
         try:
+            if check:
+                defaults, named = query_dataset(sparql, defaults, named, graphs)
             result = run_query(store, sparql, defaults, named, base_iri)
             kind, payload, truncated = capture(result, max_rows)
             reply: tuple[Any, ...] = ("ok", kind, payload, truncated)
         except Exception as exc:  # noqa: BLE001 - every query error goes back as a message
-            reply = ("error", type(exc).__name__, str(exc))
+            reply = _error_reply(exc)
         conn.send(reply)
 
 
 def _update_main(conn: Connection, store_path: str) -> None:
-    """A one-off process for SPARQL Update: open writable, apply in one transaction, report."""
-    update = conn.recv()
+    """A one-off process for SPARQL Update: no network, open writable, apply in one transaction, report."""
+    if not _sandbox(conn):
+        return
+    update, check = conn.recv()
     try:
         store = ox.Store(os.path.realpath(store_path))
+        if check:
+            check_update(update, _graphs_of(store))
         before = len(store)
         store.update(update)
         store.flush()
         conn.send(("ok", before, len(store)))
     except Exception as exc:  # noqa: BLE001 - reported to the parent
-        conn.send(("error", type(exc).__name__, str(exc)))
+        conn.send(_error_reply(exc))
 
 
 # ---------------------------------------------------------------- the parent side
@@ -306,7 +346,15 @@ class WorkerPool:
         start = time.monotonic()
         try:
             worker.conn.send(
-                ("query", sparql, list(default_graphs or []), list(named_graphs or []), base_iri, max_rows)
+                (
+                    "query",
+                    sparql,
+                    list(default_graphs or []),
+                    list(named_graphs or []),
+                    base_iri,
+                    max_rows,
+                    guard.ENABLED,
+                )
             )
             if not worker.conn.poll(timeout):
                 log.warning(
@@ -323,7 +371,7 @@ class WorkerPool:
             raise WorkerFailed("the query worker stopped unexpectedly; try again") from None
         self._idle.put(worker)
         if reply[0] == "error":
-            raise _PASSED.get(reply[1], RuntimeError)(reply[2])
+            _raise_reply(reply)
         _ok, kind, payload, truncated = reply
         return revive(kind, payload), truncated
 
@@ -345,7 +393,7 @@ def run_update(store_path: str, update: str, timeout: float) -> tuple[int, int]:
     """
     process, conn = _start("update", store_path)
     try:
-        conn.send(update)
+        conn.send((update, guard.ENABLED))
         if not conn.poll(timeout + 10.0):  # + the time it takes to start and open the store
             process.kill()
             raise QueryTimeout(
@@ -358,8 +406,11 @@ def run_update(store_path: str, update: str, timeout: float) -> tuple[int, int]:
     finally:
         process.wait(timeout=30)
         conn.close()
+    if reply[0] == "fatal":
+        log.error("update process could not start: %s: %s", reply[1], reply[2])
+        raise WorkerFailed("the update process could not start; the server log has the details; nothing was changed")
     if reply[0] == "error":
-        raise _PASSED.get(reply[1], RuntimeError)(reply[2])
+        _raise_reply(reply)
     return reply[1], reply[2]
 
 
@@ -378,6 +429,8 @@ class LimitedStore:
         self.timeout = timeout
         self.queue_timeout = queue_timeout
         self.truncated = False
+        # the worker checks each query with graph.store.guard, inside its sandbox, before running it
+        self.guards_queries = pool is not None
 
     def graph_names(self) -> set[str]:
         return self.store.graph_names()

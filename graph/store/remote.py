@@ -158,18 +158,6 @@ class ResultTruncated(RemoteQueryError):
     """The server returned only part of the result (a row cap or a partial answer on timeout)."""
 
 
-def has_dataset_clause(sparql: str) -> bool:
-    """True when the query names its own dataset with FROM / FROM NAMED.
-
-    >>> has_dataset_clause('SELECT * FROM <http://g> WHERE { ?s ?p ?o }'), has_dataset_clause('SELECT ?from {}')
-    (True, False)
-    """
-    from graph.store.guard import dataset_iris
-
-    default, named = dataset_iris(sparql)
-    return bool(default or named)
-
-
 class RemoteStore:
     """The OccuGraph graphs on a SPARQL 1.1 endpoint, with ``graph.store.embedded.EmbeddedStore``'s interface.
 
@@ -278,8 +266,6 @@ class RemoteStore:
     ) -> tuple[list[str], list[str]]:
         if default_graphs or named_graphs:
             return list(default_graphs or []), list(named_graphs or [])
-        if has_dataset_clause(sparql):
-            return [], []  # protocol parameters would override the query's own FROM
         graphs = list(self.graphs())
         return graphs, graphs
 

@@ -7,7 +7,9 @@ the environment variables OCCUGRAPH_UPDATE_ENABLED=1, OCCUGRAPH_UPDATE_TOKENS). 
 The update runs in its own process against the on-disk store as one transaction (pyoxigraph
 applies an update all or nothing) with ``UPDATE_TIMEOUT``; a killed update commits nothing.
 Afterwards the query workers and the server's read handle reopen the store, so the change is
-visible at once. LOAD (which would read URLs or files) and SERVICE are refused.
+visible at once. LOAD (which would read URLs or files), SERVICE and USING a graph the store
+does not hold are refused (graph.store.guard, in the update process, which cannot open a network
+socket: server.sandbox).
 
 Each attempt, applied or refused, is one JSON line in ``UPDATE_AUDIT_LOG`` (default
 var/audit/sparql-update.jsonl): time, who, client address, the update text and its SHA-256,
@@ -32,8 +34,9 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, current_app, request
 
 from graph.core.paths import project_root
+from graph.store import guard
 from graph.store.embedded import EmbeddedStore
-from graph.store.guard import _tokens, find_service
+from graph.store.guard import Refused
 from server.limits import client_address, scrub
 from server.query_worker import QueryTimeout, WorkerFailed, run_update, store_path_of
 from server.resources import KEY as RESOURCES_KEY
@@ -73,16 +76,6 @@ def who_is(header: str, tokens: dict[str, str]) -> str | None:
         if hmac.compare_digest(token.encode(), given.strip().encode()):
             found = name
     return found
-
-
-def refused_keyword(update: str) -> str | None:
-    """LOAD and SERVICE would make the server read URLs or files on the caller's behalf."""
-    if find_service(update):
-        return "SERVICE"
-    for kind, value in _tokens(update):
-        if kind == "word" and value.upper() == "LOAD":
-            return "LOAD"
-    return None
 
 
 def audit_path() -> Path:
@@ -157,12 +150,10 @@ def update() -> Response:
     if len(text) > cfg["MAX_QUERY_CHARS"]:
         audit("refused: too long", who, text[:200] + "…")
         return _error(400, f"update is {len(text)} characters; the limit is {cfg['MAX_QUERY_CHARS']}")
-    keyword = refused_keyword(text)
-    if keyword:
-        audit(f"refused: {keyword}", who, text)
-        return _error(
-            400, f"{keyword} is refused: the server never reads URLs, files or other endpoints on a request's behalf"
-        )
+    depth = guard.nesting_depth(text)
+    if depth > guard.MAX_NESTING_DEPTH:
+        audit("refused: nesting", who, text)
+        return _error(400, f"the update nests groups {depth} deep; the limit is {guard.MAX_NESTING_DEPTH}")
     store = get_store()
     path = store_path_of(store)
     if path is None:
@@ -171,6 +162,9 @@ def update() -> Response:
     with _UPDATE_LOCK:
         try:
             before, after = run_update(path, text, float(cfg["UPDATE_TIMEOUT"]))
+        except Refused as exc:  # LOAD, SERVICE, USING a graph not held: decided on the parsed update
+            audit("refused: " + str(exc).split(" ", 1)[0], who, text, message=str(exc))
+            return _error(400, str(exc))
         except SyntaxError as exc:
             audit("failed: syntax", who, text, message=scrub(str(exc)))
             return _error(400, f"update syntax error: {scrub(str(exc))}")

@@ -6,7 +6,10 @@ app-wide handler (registered by ``init_app``) turns the exception into the same 
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, jsonify
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.wrappers import Response
 
 
@@ -25,5 +28,19 @@ class ApiError(Exception):
         self.status, self.message, self.extra = status, message, extra
 
 
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, except that a body nested too deeply for the parser (100,000 ``[``) is a
+    malformed body (``ValueError``: 400 from ``request.get_json``), not a RecursionError (500)."""
+
+    ensure_ascii = False
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("the JSON body nests arrays or objects too deeply") from None
+
+
 def init_app(app: Flask) -> None:
+    app.json = JSONProvider(app)
     app.register_error_handler(ApiError, lambda exc: error(exc.status, exc.message, **exc.extra))

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
+from graph.core.tabular import neutralise_csv
 from graph.store import guard
 from graph.store.guard import Refused, SparqlSyntaxError, nesting_depth, query_dataset
 from graph.store.remote import StoreUnavailable
@@ -283,5 +284,7 @@ def serialise(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, acc
             body = b"true" if bool(result) else b"false"  # CSV/TSV have no boolean form
         else:
             body = result.serialize(format=fmt) or b""
+            if fmt == ox.QueryResultsFormat.CSV:  # cells a spreadsheet would run as formulas get a '
+                body = neutralise_csv(body.decode("utf-8")).encode("utf-8")
     headers["Content-Type"] = f"{media}; charset=utf-8"
     return ProtocolResponse(200, headers, body)

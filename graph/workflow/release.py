@@ -29,7 +29,6 @@ validation (including reasoning and the OWL 2 DL profile) has an ERROR.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import fcntl
 import hashlib
@@ -51,6 +50,7 @@ from rdflib.namespace import DCTERMS, XSD
 from graph.build.pipeline import PREFIXES, sorted_ntriples, turtle
 from graph.core.faults import checkpoint
 from graph.core.namespaces import ID, ONTOLOGY_IRI, RELEASES
+from graph.core.tabular import csv_writer
 from graph.workflow.diff import compute, curie, empty
 from graph.workflow.snapshot import (
     IS_REPLACED_BY,
@@ -151,7 +151,7 @@ def entities_csv(snap: Snapshot, sources: dict[str, str]) -> bytes:
     from graph.workflow.diff import primary_kind, type_label
 
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = csv_writer(out)
     w.writerow(
         [
             "iri",

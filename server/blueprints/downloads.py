@@ -8,7 +8,6 @@ they came from (a build that writes them into dist/ itself takes precedence).
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import os
@@ -21,6 +20,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, send_file
 
 from graph.core.paths import project_root
+from graph.core.tabular import csv_writer
 from server.limits import error_json
 from server.linked_data import PREFIXES
 
@@ -114,7 +114,7 @@ def derive_occupations_csv(nt: Path) -> bytes:
     scratch = ox.Store()
     scratch.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for s in scratch.query(OCCUPATIONS_CSV_QUERY):
         code = s["code"].value

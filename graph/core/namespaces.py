@@ -37,6 +37,25 @@ class OG(DefinedNamespace):
     Occupation: URIRef
     DigitalOccupation: URIRef
     GreenOccupation: URIRef
+    studyDuration: URIRef
+    trainingGoal: URIRef
+    practiceText: URIRef
+    jobPostName: URIRef
+    foundationCourse: URIRef
+    coreCourse: URIRef
+    itemNumber: URIRef
+    AbilityRequirement: URIRef
+    hasAbilityRequirement: URIRef
+    abilityText: URIRef
+    CertificateExample: URIRef
+    hasCertificateExample: URIRef
+    certificateKindText: URIRef
+    ContinuingMajor: URIRef
+    hasContinuingMajor: URIRef
+    continuingLevelText: URIRef
+    continuesTo: URIRef
+    profileDocument: URIRef
+    coversOnlyWorkType: URIRef
     WorkType: URIRef
     MainTask: URIRef
     Edition: URIRef

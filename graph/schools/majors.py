@@ -27,7 +27,7 @@ from graph.classification.queries import PREFIXES, SelectStore, sparql_string
 from graph.core.namespaces import ID
 
 CERT_SUFFIX = "职业技能等级证书"
-MAJOR_CODE_RE = re.compile(r"\d{6}[A-Z]{0,2}", re.ASCII)
+MAJOR_CODE_RE = re.compile(r"\d{6,7}[A-Z]{0,2}", re.ASCII)
 SCHOOL_PREFIXES = (
     PREFIXES
     + """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -210,8 +210,24 @@ def major(store: SelectStore, code: str, catalogue: str | None = None) -> list[d
     """Every major with this code (one per catalogue that has it), with its occupations and their standards."""
     if not MAJOR_CODE_RE.fullmatch(code):
         raise ValueError(f"{code!r} is not a major code (six digits, e.g. 510201, or 080717T)")
-    found = [m for m in majors(store) if m["code"] == code and (catalogue is None or m["catalogue"] == catalogue)]
+    lit = sparql_string(code)
+    found = [
+        {
+            "code": r["code"],
+            "name": r["name"],
+            "iri": r["major"],
+            "catalogue": r["catalogue"],
+            "catalogue_name": r["catalogueName"],
+            "tier": r["tier"],
+            "tier_name": r["tierName"],
+            "occupation_count": int(r["occupations"]),
+        }
+        for r in _rows(store, MAJOR_LIST.replace("WHERE {", f"WHERE {{ VALUES ?code {{ {lit} }}", 1))
+        if catalogue is None or r["catalogue"] == catalogue
+    ]
+    found.sort(key=lambda m: str(m["catalogue"]))
     for m in found:
+        m.update(profile(store, str(m["iri"])))
         iri = m["iri"]
         links = _rows(
             store,
@@ -225,23 +241,96 @@ SELECT ?occ ?occCode ?occName ?given ?basis ?evidence ?source WHERE {{
 }}""",
         )
         standards = occupation_standards(store, [str(r["occ"]) for r in links])
-        m["occupations"] = sorted(
-            (
+        by_occ: dict[str, dict[str, object]] = {}
+        for r in links:
+            o = by_occ.setdefault(
+                r["occ"],
                 {
                     "code": r["occCode"],
                     "name": r["occName"],
                     "name_as_given": r.get("given"),
                     "basis": r["basis"],
                     "evidence": r.get("evidence"),
-                    "source": r.get("source"),
+                    "source": "",
                     "standards": standards.get(r["occ"], []),
-                }
-                for r in links
-            ),
-            key=lambda o: (o["basis"] not in BASES, o["code"]),
-        )
+                },
+            )
+            if r.get("source"):  # one row per data set the link comes from
+                o["source"] = " ".join(sorted({*str(o["source"]).split(), r["source"]}))
+        m["occupations"] = sorted(by_occ.values(), key=lambda o: (o["basis"] not in BASES, o["code"]))
         m["certificates"] = certificates_for_occupations(store, [str(r["occ"]) for r in links])
     return found
+
+
+def profile(store: SelectStore, iri: str) -> dict[str, object]:
+    """The MOE 专业简介 of a major as data: 职业面向 text and 岗位, numbered ability requirements,
+    courses, the certificates and continuing majors it names (empty values where the major has no
+    profile in the sources)."""
+    fields = _rows(
+        store,
+        f"""
+SELECT ?years ?orientation ?goal ?practice ?document ?pdf WHERE {{
+  OPTIONAL {{ <{iri}> og:studyDuration ?years }}
+  OPTIONAL {{ <{iri}> og:orientationText ?orientation }}
+  OPTIONAL {{ <{iri}> og:trainingGoal ?goal }}
+  OPTIONAL {{ <{iri}> og:practiceText ?practice }}
+  OPTIONAL {{ <{iri}> og:profileDocument ?document }}
+  OPTIONAL {{ <{iri}> rdfs:seeAlso ?pdf }}
+}}""",
+    )
+    f = fields[0] if fields else {}
+    abilities = _rows(
+        store,
+        f"SELECT ?no ?text WHERE {{ <{iri}> og:hasAbilityRequirement ?a . "
+        "?a og:itemNumber ?no ; og:abilityText ?text }",
+    )
+    courses = _rows(
+        store,
+        f"""
+SELECT ?kind ?name WHERE {{
+  {{ <{iri}> og:foundationCourse ?name BIND("foundation" AS ?kind) }}
+  UNION {{ <{iri}> og:coreCourse ?name BIND("core" AS ?kind) }}
+}}""",
+    )
+    certs = _rows(
+        store,
+        f"""
+SELECT ?kind ?no ?name WHERE {{
+  <{iri}> og:hasCertificateExample ?c . ?c og:certificateKindText ?kind ; og:itemNumber ?no ; skos:prefLabel ?name
+}}""",
+    )
+    continuing = _rows(
+        store,
+        f"""
+SELECT ?level ?no ?name ?code WHERE {{
+  <{iri}> og:hasContinuingMajor ?c . ?c og:continuingLevelText ?level ; og:itemNumber ?no ; skos:prefLabel ?name .
+  OPTIONAL {{ ?c og:continuesTo ?m . ?m og:majorCode ?code }}
+}}""",
+    )
+    posts = _rows(store, f"SELECT ?post WHERE {{ <{iri}> og:jobPostName ?post }}")
+    levels: dict[str, list[dict[str, object]]] = {}
+    for r in sorted(continuing, key=lambda r: (r["level"], int(r["no"]))):
+        levels.setdefault(r["level"], []).append({"name": r["name"], "code": r.get("code")})
+    kinds: dict[str, list[str]] = {}
+    for r in sorted(certs, key=lambda r: (r["kind"], int(r["no"]))):
+        kinds.setdefault(r["kind"], []).append(r["name"])
+    return {
+        "profile": {
+            "years": f.get("years"),
+            "orientation": f.get("orientation"),
+            "goal": f.get("goal"),
+            "practice": f.get("practice"),
+            "document": f.get("document"),
+            "pdf": f.get("pdf"),
+        }
+        if f.get("document")
+        else None,
+        "posts": sorted(r["post"] for r in posts),
+        "abilities": [{"no": int(r["no"]), "text": r["text"]} for r in sorted(abilities, key=lambda r: int(r["no"]))],
+        "courses": {kind: sorted(r["name"] for r in courses if r["kind"] == kind) for kind in ("foundation", "core")},
+        "profile_certificates": [{"kind": k, "names": v} for k, v in kinds.items()],
+        "continuing": [{"level": k, "majors": v} for k, v in levels.items()],
+    }
 
 
 def occupation_standards(store: SelectStore, occupations: list[str]) -> dict[str, list[dict[str, object]]]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
@@ -230,9 +231,105 @@ def load_majors(folder: Path, g: Graph, ctx: BuildContext) -> None:
             continue
         _orientation(g, ctx, row, majors[key], OG.preparesFor, known, problems, SECTION_MAJORS)
 
+    _load_profiles(folder, g, dictionary, majors, known, problems)
+
     if problems:
         raise SourceErrors(problems)
     _note_catalogue_coverage(g, ctx, catalogues, tiers, majors)
+
+
+PROFILE_SOURCE = "moe-profiles"
+COURSE_PROPERTY = {"foundation": OG.foundationCourse, "core": OG.coreCourse}
+
+
+def _load_profiles(
+    folder: Path,
+    g: Graph,
+    dictionary: dict[str, list[Column]],
+    majors: dict[tuple[str, str], URIRef],
+    known: set[str],
+    problems: list[SourceError],
+) -> None:
+    """The MOE 专业简介 of each major: its text fields, numbered ability requirements, courses,
+    certificates, continuing majors and the 岗位 its 职业面向 names (profiles.tsv and the files
+    beside it; one row per item so editors can correct a single line)."""
+
+    def major_of(row: Row) -> URIRef | None:
+        iri = majors.get((row["catalogue"], row["code"]))
+        if iri is None:
+            problems.append(row.error(f"unknown major {row['catalogue']}:{row['code']} (not in majors.tsv)"))
+        return iri
+
+    profiled: set[URIRef] = set()
+    for row in read_table(folder, "profiles.tsv", dictionary):
+        iri = major_of(row)
+        if iri is None:
+            continue
+        if iri in profiled:
+            problems.append(row.error(f"the profile of {row['code']} is given twice"))
+            continue
+        profiled.add(iri)
+        if row.get("years"):
+            g.add((iri, OG.studyDuration, Literal(row["years"], lang="zh")))
+        for column, prop in (
+            ("orientation", OG.orientationText),
+            ("goal", OG.trainingGoal),
+            ("practice", OG.practiceText),
+        ):
+            if row.get(column):
+                g.add((iri, prop, Literal(row[column], lang="zh")))
+        g.add((iri, OG.profileDocument, Literal(row["document"])))
+        if row.get("pdf_url"):
+            g.add((iri, RDFS.seeAlso, URIRef(row["pdf_url"])))
+        if PROFILE_SOURCE in known:
+            g.add((iri, PROV.wasDerivedFrom, source_iri(PROFILE_SOURCE)))
+
+    def numbered(file: str, kind: str, cls: URIRef, link: URIRef) -> dict[URIRef, Row]:
+        """Nodes id/major/<catalogue>/<code>/<kind>/<n> for a numbered list of the profile."""
+        nodes: dict[URIRef, Row] = {}
+        for row in read_table(folder, file, dictionary):
+            iri = major_of(row)
+            if iri is None:
+                continue
+            key = f"{row['level']}/{row['no']}" if kind == "continuing" else f"{row.get('kind', '')}/{row['no']}"
+            node = URIRef(f"{iri}/{kind}/{quote(key.strip('/'), safe='/')}")
+            if node in nodes:
+                problems.append(
+                    row.error(f"item {row['no']} of {row['code']} is given twice (line {nodes[node].line})")
+                )
+                continue
+            nodes[node] = row
+            g.add((node, RDF.type, cls))
+            g.add((iri, link, node))
+            g.add((node, OG.itemNumber, Literal(int(row["no"]))))
+        return nodes
+
+    for node, row in numbered("abilities.tsv", "ability", OG.AbilityRequirement, OG.hasAbilityRequirement).items():
+        g.add((node, OG.abilityText, Literal(row["text"], lang="zh")))
+    for node, row in numbered(
+        "profile-certificates.tsv", "certificate", OG.CertificateExample, OG.hasCertificateExample
+    ).items():
+        g.add((node, SKOS.prefLabel, Literal(row["name"], lang="zh")))
+        g.add((node, OG.certificateKindText, Literal(row["kind"], lang="zh")))
+    by_code = {code: iri for (_cat, code), iri in majors.items()}
+    for node, row in numbered("continuing.tsv", "continuing", OG.ContinuingMajor, OG.hasContinuingMajor).items():
+        g.add((node, SKOS.prefLabel, Literal(row["name"], lang="zh")))
+        g.add((node, OG.continuingLevelText, Literal(row["level"], lang="zh")))
+        if row.get("major_code"):
+            target = by_code.get(row["major_code"])
+            if target is None:
+                problems.append(row.error(f"major_code {row['major_code']} is not in majors.tsv"))
+            else:
+                g.add((node, OG.continuesTo, target))
+
+    for row in read_table(folder, "courses.tsv", dictionary):
+        iri = major_of(row)
+        if iri is not None:
+            g.add((iri, COURSE_PROPERTY[row["kind"]], Literal(row["name"], lang="zh")))
+    for row in read_table(folder, "posts.tsv", dictionary):
+        iri = major_of(row)
+        if iri is not None:
+            g.add((iri, OG.jobPostName, Literal(row["post"], lang="zh")))
 
 
 def _expected(g: Graph, iri: URIRef, row: Row, problems: list[SourceError]) -> None:

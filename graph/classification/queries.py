@@ -100,6 +100,8 @@ WHERE {{
     )
     if not rows:
         return None
+    # a single-occupation minor group shares its occupation's code: the code names the occupation
+    rows.sort(key=lambda r: "/Occupation" not in r.get("types", ""))
     head = rows[0]
     iri = head["e"]
     types = head.get("types", "")

@@ -244,15 +244,25 @@ SCHEME = URIRef(ID + "scheme/csco")
 
 
 def entry_iri(code: str, kinds: set[str] | frozenset[str]) -> URIRef:
-    """IRI of a classification entry: occupations under id/occupation/, groups under id/group/.
+    """IRI of a classification entry: occupations under id/occupation/, groups under id/group/
+    (8-00-00-00, a major group printed at every level, keeps its group IRI).
 
     >>> entry_iri("2-02-38-01", {"occupation"})
     rdflib.term.URIRef('https://w3id.org/occugraph/id/occupation/2-02-38-01')
     >>> entry_iri("2-02-38-00", {"minor"})
     rdflib.term.URIRef('https://w3id.org/occugraph/id/group/2-02-38-00')
     """
-    path = "occupation" if "occupation" in kinds else "group"
+    path = "occupation" if "occupation" in kinds and "major" not in kinds else "group"
     return URIRef(f"{ID}{path}/{quote(code)}")
+
+
+def group_iri(code: str) -> URIRef:
+    """IRI of a group whose code is also its only occupation's code (single-occupation minor groups).
+
+    >>> group_iri("6-08-02-00")
+    rdflib.term.URIRef('https://w3id.org/occugraph/id/group/6-08-02-00')
+    """
+    return URIRef(f"{ID}group/{quote(code)}")
 
 
 def task_iri(code: str, number: int) -> URIRef:

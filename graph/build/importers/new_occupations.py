@@ -1,8 +1,9 @@
 """One-time import: new-occupation batches in standards/upstream/ -> editable standards/new-occupations/.
 
 Run by hand (``python -m graph.build.importers.new_occupations``); after that, editors change the TSVs.
-Reads the unchanged upstream copies new_occupation_batches.csv, new_work_types_2025_partial.csv
-and occupations_live.jsonl, and standards/classification/entries.tsv (to resolve names to codes).
+Reads the unchanged upstream copies new_occupation_batches.csv, new_work_types_2025_partial.csv,
+occupations_live.jsonl and the flyboat 2024/2025 tables (flyboat/new_occupations_2024_2025/), and
+standards/classification/entries.tsv (to resolve names to codes).
 
 What it does, and nothing more:
 - one row per batch in batches.tsv: the announced counts are parsed from the upstream batch note
@@ -17,8 +18,9 @@ What it does, and nothing more:
   the source excerpt was truncated), or matched by meaning from English/Japanese reports (batch 5);
 - one row per known new work type in work-types.tsv; the parent occupation's code is filled only
   when its name matches exactly one entry of the classification.
-Missing names (batch 4: 6 of 18, batch 7: 5 of 17 occupations) are not filled in: the build
-reports them.
+Batch 7's missing names and the 2024/2025 new 工种 come from the flyboat tables; batch 4's six from
+the names and codes SOURCES.md lists, each checked against the online dictionary; batch 6's date is
+its notice's (人社厅发〔2024〕36号, 2024-07-25).
 """
 
 from __future__ import annotations
@@ -47,6 +49,29 @@ COUNT_PATTERNS = [
 ]
 DAY_IN_NOTE = re.compile(r"发布会 (\d{4}-\d{2}-\d{2})")
 CODE_FROM_LIVE = "exact name match in occupations_live.jsonl (online dictionary)"
+FLYBOAT = ("flyboat", "new_occupations_2024_2025")
+FLYBOAT_SOURCE = "github.com/flyboat403/occupation-analysis class_7_2025年新增职业.md (commit ec542b8)"
+# The six names of batch 4 that no retrieved news page gave: the shared data folder's curator lists
+# them with the codes the online dictionary gives (SOURCES.md, "Added 2026-12-02", new_occupations/
+# 2024_2025_flyboat); each code is checked below against the online dictionary by exact name.
+BATCH_4_COMPLETION = {
+    "建筑幕墙设计师": "4-08-08-22",
+    "碳排放管理员": "4-09-07-04",
+    "管廊运维员": "6-28-03-05",
+    "酒体设计师": "6-02-06-12",
+    "智能硬件装调员": "6-25-04-05",
+    "工业视觉系统运维员": "6-31-07-02",
+}
+BATCH_4_SOURCE = "shared data SOURCES.md (Added 2026-12-02): batch 4 completion with online-dictionary codes"
+# batch 6's notice, as the flyboat compilation states it (发布文件 / 发布日期)
+BATCH_6_NOTICE = ("2024-07-25", "人社厅发〔2024〕36号 dated 2024-07-25 (class_7_2025年新增职业.md: 发布文件, 发布日期)")
+
+
+def read_tsv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """Rows of an upstream TSV with their line numbers."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    return [(n, dict(zip(header, line.split("\t"), strict=False))) for n, line in enumerate(lines[1:], start=2) if line]
 
 
 def announced_counts(note: str) -> tuple[str, str]:
@@ -134,6 +159,37 @@ def main(argv: list[str] | None = None) -> int:
                 note = f"{note}; code from the online dictionary by exact name" if note else code_source
         members.append((number, r["occupation_name"], code, code_source, name_evidence(note), note))
 
+    # batch 6's date is the notice's; batch 4 and 7 completed (names checked against the online dictionary)
+    b6 = batches["6"]
+    batches["6"] = (
+        b6[0],
+        BATCH_6_NOTICE[0],
+        BATCH_6_NOTICE[0],
+        BATCH_6_NOTICE[1],
+        *b6[4:7],
+        b6[7] + f"; news reports dated it {b6[2]}",
+        b6[8] + " ; " + FLYBOAT_SOURCE,
+    )
+    known_names = {(m[0], m[1]) for m in members}
+    for name, code in BATCH_4_COMPLETION.items():
+        if ("4", name) in known_names:
+            continue
+        if live_by_name.get(name) != [code]:
+            raise SystemExit(f"batch 4 completion: {name} is not {code} in the online dictionary")
+        members.append(("4", name, code, BATCH_4_SOURCE, "source-text", "name and code from " + BATCH_4_SOURCE))
+    flyboat = args.upstream.joinpath(*FLYBOAT)
+    fly_occ = read_tsv_rows(flyboat / "new_occupations_2024_2025.tsv")
+    for n, r in fly_occ:
+        batch = {"2024": "6", "2025": "7"}[r["batch_year"]]
+        if (batch, r["name"]) in known_names:
+            continue
+        found = live_by_name.get(r["name"], [])
+        code = r["code_as_given"] or (found[0] if len(found) == 1 else "")
+        source = f"{FLYBOAT_SOURCE} (new_occupations_2024_2025.tsv line {n})"
+        code_source = source if r["code_as_given"] else (CODE_FROM_LIVE if code else "")
+        members.append((batch, r["name"], code, code_source, "source-text", f"name from {source}"))
+        known_names.add((batch, r["name"]))
+
     wt_rows = []
     for w in work_types:
         ordinal = re.search(r"第(.)批", w["batch_release"])
@@ -159,6 +215,28 @@ def main(argv: list[str] | None = None) -> int:
                 w["source"],
             )
         )
+
+    by_name = {row[0]: i for i, row in enumerate(wt_rows)}
+    for n, w in read_tsv_rows(flyboat / "new_work_types_2024_2025.tsv"):
+        batch = {"2024": "6", "2025": "7"}[w["batch_year"]]
+        name, parent = w["new_work_type"], w["parent_occupation"]
+        codes = occupation_by_name.get(parent, [])
+        code = w["parent_code_as_given"] or (codes[0] if len(codes) == 1 else "")
+        source = f"{FLYBOAT_SOURCE} (new_work_types_2024_2025.tsv line {n})"
+        if name in by_name:
+            old_row = wt_rows[by_name[name]]
+            wt_rows[by_name[name]] = (
+                name,
+                batch,
+                "announced",
+                old_row[3],
+                parent or old_row[4],
+                code or old_row[5],
+                old_row[6] + " ; " + source,
+            )
+            continue
+        by_name[name] = len(wt_rows)
+        wt_rows.append((name, batch, "announced", batches[batch][2], parent, code, source))
 
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "batches.tsv").write_text(

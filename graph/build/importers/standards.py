@@ -15,11 +15,14 @@ Occupation resolution, in this order (the first that applies wins; each row says
    edition's, or was reassigned);
 3. code-history: the printed code is the former code of exactly one occupation in
    standards/classification/code-history.tsv;
-4. code-and-similar-name: the printed code is a current occupation whose name contains the
-   standard's name or is contained in it, or differs by one suffix (工/员/师) or has a character
-   similarity of at least 0.75 (difflib ratio) — a rename; flagged for review in the QC report;
-5. alias: the name is a recruiting alias (csco22 alias column) of exactly one occupation;
-6. unresolved: left for an editor; listed by the QC rule standard-occupation-unresolved.
+4. work-type: the name is the name of a 工种 of exactly one occupation (classification/work-types.tsv,
+   from the 2022 dictionary text); the standard then covers only that 工种 (work-type-scope.tsv);
+5. code-and-similar-name: the printed code is a current occupation whose name contains the
+   standard's name or is contained in it, or differs by one suffix (工/员/师), or has a character
+   similarity of at least 0.75 (difflib ratio), or keeps the job word (last three characters) with
+   at least 80% of the current name's characters — a rename; flagged for review in the QC report;
+6. alias: the name is a recruiting alias (csco22 alias column) of exactly one occupation;
+7. unresolved: left for an editor; listed by the QC rule standard-occupation-unresolved.
 
 Work requirements: every change to the parsed text is written to work-requirements/fixes.tsv
 with its evidence; what cannot be shown to be an artefact is kept and flagged.
@@ -49,6 +52,7 @@ REQUIREMENTS_OUT = ROOT / "standards" / "work-requirements"
 
 PRINTED_CODE_RE = re.compile(r"(?P<x>X?)(?P<code>\d-\d\d-\d\d-\d\d)(?P<wt>-\d{3})?(?:（(?P<ed>\d{4})年版）)?")
 SIMILARITY = 0.75
+SHARED_CHARACTERS = 0.8  # a rename that keeps the job word: 广电和通信设备调试工 -> 电子设备调试工
 SUFFIXES = ("人员", "工", "员", "师")
 # Standards issued from this date for an occupation of major group 2 with levels 初级/中级/高级 are
 # 国家职业技术技能标准 (professional-technical levels), not skill-level standards.
@@ -83,6 +87,7 @@ class Classification:
     alt_names: dict[str, set[str]]  # online-dictionary name -> codes
     aliases: dict[str, set[str]]  # csco22 recruiting alias -> codes
     former: dict[str, set[str]]  # former code -> current codes
+    work_types: dict[str, set[str]] = field(default_factory=dict)  # 工种 name -> occupation codes
 
     @classmethod
     def load(cls, folder: Path) -> Classification:
@@ -102,7 +107,12 @@ class Classification:
         former: dict[str, set[str]] = defaultdict(set)
         for r in rows("code-history.tsv"):
             former[r["former_code"]].add(r["code"])
-        return cls(occupations, names, alt_names, aliases, former)
+        work_types: dict[str, set[str]] = defaultdict(set)
+        if (folder / "work-types.tsv").exists():
+            for r in rows("work-types.tsv"):
+                if r["code"] in occupations:
+                    work_types[r["name"]].add(r["code"])
+        return cls(occupations, names, alt_names, aliases, former, work_types)
 
     def name_matches(self, name: str) -> set[str]:
         return self.names.get(name, set()) | self.alt_names.get(name, set())
@@ -117,6 +127,8 @@ def similar_names(a: str, b: str) -> tuple[bool, str]:
     (True, "'玩具制作工' is contained in '布绒玩具制作工'")
     >>> similar_names("木雕工", "玻璃加工工")[0]
     False
+    >>> similar_names("广电和通信设备调试工", "电子设备调试工")
+    (True, "same job word '调试工' and 6 of the 7 characters of '电子设备调试工' in '广电和通信设备调试工'")
     """
 
     def stem(n: str) -> tuple[str, str]:
@@ -134,6 +146,12 @@ def similar_names(a: str, b: str) -> tuple[bool, str]:
     ratio = difflib.SequenceMatcher(None, a, b).ratio()
     if ratio >= SIMILARITY:
         return True, f"character similarity {ratio:.2f} (at least {SIMILARITY})"
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    shared = sum(1 for ch in shorter if ch in longer)
+    if len(shorter) >= 5 and a[-3:] == b[-3:] and shared / len(shorter) >= SHARED_CHARACTERS:
+        return True, (
+            f"same job word {a[-3:]!r} and {shared} of the {len(shorter)} characters of {shorter!r} in {longer!r}"
+        )
     return False, f"character similarity {ratio:.2f}"
 
 
@@ -160,6 +178,15 @@ def resolve(printed: str, name: str, cls: Classification) -> tuple[str, str, str
     if len(former) == 1 and not m["x"] and not m["ed"]:
         (to,) = former
         return to, "code-history", f"{code} is a former code of {to} {cls.occupations[to]} (code-history.tsv)"
+    of_work_type = cls.work_types.get(name, set())
+    if len(of_work_type) == 1 and not by_name:
+        (to,) = of_work_type
+        return (
+            to,
+            "work-type",
+            f"{name} is a 工种 of exactly one occupation, {to} {cls.occupations[to]} (classification/work-types.tsv, "
+            f"from the 2022 dictionary text); printed code {printed}",
+        )
     if not m["x"] and not m["ed"] and code in cls.occupations:
         ok, why = similar_names(name, cls.occupations[code])
         if ok:
@@ -391,11 +418,38 @@ def import_standards(upstream: Path, classification: Path, out: Path) -> dict[st
         format_tsv(["standard", "level", "provenance", "evidence"], covered), encoding="utf-8"
     )
     (out / "fixes.tsv").write_text(format_tsv(["standard", "fix", "evidence"], fixes), encoding="utf-8")
+    (out / "work-type-scope.tsv").write_text(
+        format_tsv(["standard", "occupation", "work_type", "evidence"], work_type_scope(rows, cls)), encoding="utf-8"
+    )
     n_cov = len({c[0] for c in covered})
     print(
         f"wrote {len(rows)} standards ({dict(sorted(counts.items()))}), levels for {n_cov}, {len(fixes)} fixes to {out}"
     )
     return by_code_title
+
+
+def work_type_scope(rows: list[dict[str, str]], cls: Classification) -> list[list[str]]:
+    """Standards that cover a single 工种 of their occupation, not the whole occupation: the name is
+    a 工种 of it (resolution work-type), or the title's parenthesised 工种 is one of its 工种."""
+    out = []
+    for r in rows:
+        occ = r["occupation"]
+        if not occ:
+            continue
+        if r["resolution"] == "work-type":
+            out.append(
+                [r["id"], occ, r["occupation_name"], f"{r['occupation_name']} is a 工种 of {occ} (work-types.tsv)"]
+            )
+        elif r["work_type"] and occ in cls.work_types.get(r["work_type"], set()):
+            out.append(
+                [
+                    r["id"],
+                    occ,
+                    r["work_type"],
+                    f"the title names the 工种 {r['work_type']}, a 工种 of {occ} (work-types.tsv)",
+                ]
+            )
+    return out
 
 
 # ------------------------------------------------------------------------------------------------

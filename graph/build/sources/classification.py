@@ -8,17 +8,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from graph.build.context import BuildContext
-from graph.build.tsv import SourceErrors, read_dictionary, read_table
+from graph.build.tsv import Column, SourceErrors, read_dictionary, read_table
+from graph.classification.new_occupations import WORK_TYPE_SCHEME, work_type_iri
 from graph.core.codes import CODE_RE, ancestors, code_kind
 from graph.core.errors import SourceError
-from graph.core.namespaces import KIND_CLASS, OG, SCHEME, edition_iri, entry_iri, source_iri, task_iri
+from graph.core.namespaces import KIND_CLASS, OG, SCHEME, edition_iri, entry_iri, group_iri, source_iri, task_iri
 
 ENTRIES = "classification/entries.tsv"
-SOURCE_DATASET = {"csco22": "csco22", "osta-live": "osta-live", "osta-live-parent": "osta-live"}
+SOURCE_DATASET = {
+    "csco22": "csco22",
+    "osta-live": "osta-live",
+    "osta-live-parent": "osta-live",
+    "csco22-text": "csco22-text",
+    "new-occupations-2024-2025": "new-occupations-2024-2025",
+}
+# fixes.tsv rows that took a value from the dictionary text: the entry is also derived from it
+FROM_TEXT = {
+    "definition-from-dictionary-text",
+    "definition-from-2024-2025-list",
+    "tasks-from-2024-2025-list",
+    "tasks-from-dictionary-text",
+    "structure-from-dictionary-text",
+    "group-added-from-dictionary-text",
+}
+ALL_LEVELS = frozenset({"major", "medium", "minor", "occupation"})
 
 
 def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
@@ -49,6 +66,8 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
             before = min((c for c in good if c > after), default="")
             ctx.causes.gap(ENTRIES, after, before, row_problems[0])
     bad_lines = {row.line for row, _ in rejected}
+    # occupations whose minor group (same x-xx-xx-00 code) is a resource of its own
+    single_groups = {r["code"] for r in read_table(folder, "single-occupation-groups.tsv", dictionary)}
     seen: dict[str, int] = {}
     for row in entries:
         code = row["code"]
@@ -58,10 +77,12 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
             continue
         seen[code] = row.line
         implied = code_kind(code)
-        if implied not in kinds and not (implied == "medium" and "occupation" in kinds):
+        own_group = implied == "minor" and kinds == {"occupation"} and code in single_groups
+        if implied not in kinds and not (implied == "medium" and "occupation" in kinds) and not own_group:
             problems.append(row.error(f"kinds {row['kinds']!r} disagree with code {code} (a {implied} code)"))
-        if "occupation" in kinds and implied == "major":
-            problems.append(row.error(f"a major-group code ({code}) cannot be an occupation"))
+        if "occupation" in kinds and implied == "major" and kinds != ALL_LEVELS:
+            # only the catch-all 8-00-00-00 is printed at every level at once
+            problems.append(row.error(f"a major-group code ({code}) can be an occupation only at every level at once"))
         if row["marker"] and "occupation" not in kinds:
             problems.append(row.error(f"marker {row['marker']!r} on a group; markers belong to occupations"))
         for ed in row["editions"].split("|"):
@@ -152,6 +173,109 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
 
     for row in read_table(folder, "fixes.tsv", dictionary):
         ctx.note("fixes", f"{row['code']} [{row['fix']}] {row['evidence']}")
+        if row["fix"] in FROM_TEXT and row["code"] in ctx.entries:
+            dataset = "new-occupations-2024-2025" if "2024-2025" in row["fix"] else "csco22-text"
+            g.add((ctx.entries[row["code"]][0], PROV.wasDerivedFrom, source_iri(dataset)))
+
+    _single_occupation_groups(folder, g, ctx, dictionary, problems)
+    _work_types(folder, g, ctx, dictionary, problems)
+    _note_official_totals(folder, g, ctx, dictionary, editions)
 
     if problems:
         raise SourceErrors(problems)
+
+
+def _single_occupation_groups(
+    folder: Path, g: Graph, ctx: BuildContext, dictionary: dict[str, list[Column]], problems: list[SourceError]
+) -> None:
+    """A minor group holding one occupation printed with the group's own code (x-xx-xx-00) but
+    another name becomes a resource of its own: id/group/<code>, named as the group, with the same
+    notation as its occupation (the dictionary prints both codes alike), and the occupation below it."""
+    for row in read_table(folder, "single-occupation-groups.tsv", dictionary):
+        code = row["code"]
+        entry = ctx.entries.get(code)
+        if entry is None or entry[1] != frozenset({"occupation"}):
+            problems.append(row.error(f"{code} is not an occupation-only row of entries.tsv"))
+            continue
+        occ = entry[0]
+        group = group_iri(code)
+        g.add((group, RDF.type, SKOS.Concept))
+        g.add((group, RDF.type, KIND_CLASS["minor"]))
+        g.add((group, SKOS.inScheme, SCHEME))
+        g.add((group, SKOS.notation, Literal(code)))
+        g.add((group, SKOS.prefLabel, Literal(row["name"], lang="zh")))
+        if row["definition"]:
+            g.add((group, SKOS.definition, Literal(row["definition"], lang="zh")))
+        for edition in g.objects(occ, OG.inEdition):
+            g.add((group, OG.inEdition, edition))
+        g.add((group, PROV.wasDerivedFrom, source_iri(SOURCE_DATASET.get(row["source"], "csco22-text"))))
+        for parent in list(g.objects(occ, SKOS.broader)):
+            g.remove((occ, SKOS.broader, parent))
+            g.remove((parent, SKOS.narrower, occ))
+            g.add((group, SKOS.broader, parent))
+            g.add((parent, SKOS.narrower, group))
+        g.add((occ, SKOS.broader, group))
+        g.add((group, SKOS.narrower, occ))
+
+
+def _work_types(
+    folder: Path, g: Graph, ctx: BuildContext, dictionary: dict[str, list[Column]], problems: list[SourceError]
+) -> None:
+    """The 工种 the dictionary lists under each occupation (id/work-type/<code>/<name>)."""
+    seen: dict[tuple[str, str], int] = {}
+    for row in read_table(folder, "work-types.tsv", dictionary):
+        code, name = row["code"], row["name"]
+        entry = ctx.entries.get(code)
+        if entry is None or "occupation" not in entry[1]:
+            problems.append(row.error(f"{code} is not an occupation of entries.tsv"))
+            continue
+        if (code, name) in seen:
+            problems.append(row.error(f"工种 {name} of {code} already given at line {seen[(code, name)]}"))
+            continue
+        seen[(code, name)] = row.line
+        iri = work_type_iri(f"{code}/{name}")
+        g.add((iri, RDF.type, OG.WorkType))
+        g.add((iri, RDF.type, SKOS.Concept))
+        g.add((iri, SKOS.inScheme, WORK_TYPE_SCHEME))
+        g.add((iri, SKOS.prefLabel, Literal(name, lang="zh")))
+        g.add((iri, OG.workTypeOf, entry[0]))
+        g.add((iri, PROV.wasDerivedFrom, source_iri(SOURCE_DATASET.get(row["source"], "csco22-text"))))
+    if seen:
+        g.add((WORK_TYPE_SCHEME, RDF.type, SKOS.ConceptScheme))
+        g.add((WORK_TYPE_SCHEME, SKOS.prefLabel, Literal("工种", lang="zh")))
+        g.add((WORK_TYPE_SCHEME, SKOS.prefLabel, Literal("work types", lang="en")))
+
+
+# fixes.tsv kinds that explain where the data's edition differs from the published one
+EDITION_DIFFERENCES = ("final-not-in-draft", "draft-only", "draft-differs-from-final", "announced-after-2022-edition")
+COUNTED = {
+    "major": OG.MajorGroup,
+    "medium": OG.MediumGroup,
+    "minor": OG.MinorGroup,
+    "occupation": OG.Occupation,
+    "digital": OG.DigitalOccupation,
+    "green": OG.GreenOccupation,
+}
+
+
+def _note_official_totals(
+    folder: Path, g: Graph, ctx: BuildContext, dictionary: dict[str, list[Column]], editions: dict[str, URIRef]
+) -> None:
+    """Compare each edition's counts with the published totals; every difference goes to the QC
+    report with the items that explain it (the draft/final differences of fixes.tsv)."""
+    fixes = [r for r in read_table(folder, "fixes.tsv", dictionary) if r["fix"] in EDITION_DIFFERENCES]
+    section = "edition totals"
+    for row in read_table(folder, "official-totals.tsv", dictionary):
+        edition = editions.get(row["edition"])
+        if edition is None:
+            continue
+        cls = COUNTED[row["count"]]
+        n = len(set(g.subjects(RDF.type, cls)) & set(g.subjects(OG.inEdition, edition)))
+        official = int(row["official"])
+        if n == official:
+            ctx.note(section, f"{row['edition']} {row['count']}: {n}, as published ({row['source']})")
+            continue
+        ctx.note(section, f"{row['edition']} {row['count']}: {n} in the data, {official} published ({row['source']})")
+    for r in fixes:
+        name = g.value(ctx.entries[r["code"]][0], SKOS.prefLabel) if r["code"] in ctx.entries else ""
+        ctx.note(section, f"difference: {r['code']} {name} [{r['fix']}] {r['evidence']}")

@@ -112,7 +112,11 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         g.add((iri, SKOS.prefLabel, Literal(name, lang="zh")))
         g.add((iri, SKOS.note, Literal(f"reported: {row['date_as_reported']}", lang="en")))
         g.add((iri, DCTERMS.source, Literal(row["source"])))
-        g.add((iri, PROV.wasDerivedFrom, source_iri("new-work-types-2025")))
+        parts = row["source"].split(" ; ")
+        if any("flyboat403" not in part for part in parts):  # the news reports of new_work_types_2025_partial
+            g.add((iri, PROV.wasDerivedFrom, source_iri("new-work-types-2025")))
+        if any("flyboat403" in part for part in parts):
+            g.add((iri, PROV.wasDerivedFrom, source_iri("new-occupations-2024-2025")))
         if row["status"] == "announced":
             g.add((iri, OG.announcedIn, batches[number][0]))
             work_types_per_batch[number] = work_types_per_batch.get(number, 0) + 1

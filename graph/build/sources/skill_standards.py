@@ -19,6 +19,7 @@ from rdflib.namespace import PROV, XSD
 from graph.build.context import BuildContext
 from graph.build.sources.eligibility_rules import ladder_from_graph
 from graph.build.tsv import Row, SourceErrors, read_dictionary, read_table
+from graph.classification.new_occupations import work_type_iri
 from graph.core.errors import SourceError
 from graph.core.namespaces import OG, source_iri
 from graph.standards.iris import TIER_CLASS, level_iri, rule_set_iri, standard_iri
@@ -178,6 +179,19 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
             )
             continue
         ctx.note("standards: import fixes", f"{row['standard']} [{row['fix']}] {row['evidence']}")
+    for row in read_table(folder, "work-type-scope.tsv", dictionary):
+        # a standard for one 工种 of its occupation (pathways leave it out for the whole occupation)
+        sid, occ = row["standard"], row["occupation"]
+        std = standard_iri(sid)
+        entry = ctx.entries.get(occ)
+        wt = work_type_iri(f"{occ}/{row['work_type']}")
+        if entry is None or (std, OG.forOccupation, entry[0]) not in g:
+            problems.append(row.error(f"standard {sid} is not a standard for occupation {occ} (standards.tsv)"))
+        elif (wt, RDF.type, OG.WorkType) not in g:
+            problems.append(row.error(f"{row['work_type']} is not a 工种 of {occ} (classification/work-types.tsv)"))
+        else:
+            g.add((std, OG.coversOnlyWorkType, wt))
+
     if problems:
         raise SourceErrors(problems)
     total = len(standards)

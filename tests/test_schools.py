@@ -296,11 +296,7 @@ def test_api_equivalences_filter_and_notice(client) -> None:  # type: ignore[no-
 
 def test_pages(client) -> None:  # type: ignore[no-untyped-def]
     page = client.get("/majors").get_data(as_text=True)
-<<<<<<< HEAD
     assert "人工智能技术应用" in page and "744" in page
-=======
-    assert "人工智能技术应用" in page and "744" in page and "对应指引" in page
->>>>>>> d7844a3 (Issue 14 (part 2): the 2022 classification as published (8/79/450/1,636, 97 S, 134 L; the one extra minor group explained) from the dictionary text: catch-all 99 groups, 7-01..7-04 and 8-00 in the edition, 2024 occupations out of it, the 45 single-occupation minor groups named as printed, definitions/tasks where csco22 lacks them, draft/final differences listed; 2,936 dictionary 工种 + 70 new 工种 as og:WorkType; batches 4 and 7 complete, batch 6 dated by its notice, 2024/2025 definitions and tasks; standards resolve through 工种 and renames, og:coversOnlyWorkType for single-工种 standards)
     page = client.get("/majors/510209").get_data(as_text=True)
     assert "人工智能训练师" in page and "/occupation/4-04-05-05" in page
     assert "人工整理（非官方）" in page  # the pilot links are not the catalogue's official 职业面向

@@ -193,8 +193,9 @@ def test_school_corrects_matches_and_reruns(store: EmbeddedStore, curriculum, ma
 
 def test_major_without_structured_requirements(store: EmbeddedStore, curriculum) -> None:  # type: ignore[no-untyped-def]
     result = map_curriculum(store, curriculum, "510102")  # 物联网应用技术
-    assert result["standards"] == [] and result["summary"]["requirements"] == 0
-    assert any("no structured work requirements" in n for n in result["notes"])
+    # no standard with work requirements: only its ability requirements and its occupations' main tasks
+    assert result["standards"] and all(s["id"].endswith(("#abilities", "#tasks")) for s in result["standards"])
+    assert any("没有其职业标准的结构化工作要求" in n for n in result["notes"])
 
 
 def test_unknown_or_ambiguous_major(store: EmbeddedStore, curriculum) -> None:  # type: ignore[no-untyped-def]
@@ -213,7 +214,7 @@ def test_csv_markdown_and_html_outputs(mapped) -> None:  # type: ignore[no-untyp
     assert len({r["requirement_key"] for r in rows}) == mapped["summary"]["requirements"]
     assert sum(r["covered"] == "yes" for r in rows) == 21
     md, _ = render(mapped, "md")
-    assert "| 四级/中级工 |" in md and "21/57" in md and "**not covered**" in md
+    assert "| 四级/中级工 |" in md and "21/57" in md and "**未覆盖**" in md
     page, media = render(mapped, "html")
     assert media.startswith("text/html") and page.count("<svg") == 1
     assert "<script" not in page and not re.search(r"(src|href)=\"https?:", page)  # self-contained, no CDN
@@ -397,3 +398,57 @@ def test_upload_page_shows_line_errors(saving_client) -> None:  # type: ignore[n
         content_type="multipart/form-data",
     )
     assert r.status_code == 200 and "<svg" in r.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- any major (issue 14)
+
+ECOMMERCE = DATA / "valid" / "ecommerce-530701.csv"
+
+
+def test_tolerant_of_how_schools_phrase_outcomes(store: EmbeddedStore) -> None:
+    from graph.schools.curriculum import MATCH_THRESHOLD, analyzer_for, corpus_idf, score_pair
+
+    analyzer = analyzer_for(store)
+    word_idf, bigram_idf = corpus_idf(store, analyzer)
+    req = analyzer.features("能根据软件/产品需求规格说明书编写测试用例")
+    out = analyzer.features("能根据需求说明书编写测试用例")
+    score, evidence, missing, head = score_pair(req, out, analyzer.lists.synonyms, word_idf, bigram_idf)
+    # 软件/产品 are alternatives, and with 规格 they only qualify words the outcome has (需求, 说明书)
+    assert score >= MATCH_THRESHOLD and head
+    assert missing == ["软件/产品(修饰)", "规格(修饰)"]
+    # a different task still does not match
+    other = analyzer.features("能根据需求说明书设计数据库")
+    assert score_pair(req, other, analyzer.lists.synonyms, word_idf, bigram_idf)[0] < MATCH_THRESHOLD
+
+
+def test_ecommerce_530701_hand_written_curriculum(store: EmbeddedStore) -> None:
+    """Ten courses written by hand for 电子商务 (530701) against its MOE ability requirements and the main
+    tasks of its nine occupations (none has a standard with work requirements in the graph)."""
+    c = parse_curriculum(ECOMMERCE.read_bytes(), ECOMMERCE.name)
+    assert len(c.courses) == 10
+    result = map_curriculum(store, c, "530701")
+    rows = {(r["standard"], r["section"]): r for r in result["requirements"]}
+    accepted = {k: r["matches"][0]["course"] for k, r in rows.items() if r["covered"]}
+    # each match is one a reader accepts: the course's outcomes state the ability or task
+    assert accepted == {
+        ("530701#abilities", "2"): "EC104",  # 整合营销和销售方案制订与实施…构建销售漏斗 <- 网络营销
+        ("530701#abilities", "3"): "EC106",  # 客服日常管理、客户投诉受理、风控、服务质量监控 <- 客户服务与管理
+        ("530701#abilities", "5"): "EC108",  # 互联网产品规划和开发方案…电商产品设计与开发 <- 互联网产品开发
+        ("530701#abilities", "6"): "EC101",  # 诚实守信…遵守电子商务法律法规 <- 电子商务基础
+        ("4-01-02-01#tasks", "8"): "EC105",  # 营销员: 维护客户关系 <- 社群运营
+    }
+    # the ability split over two outcomes of one course is covered by the course as a whole
+    assert rows[("530701#abilities", "3")]["matches"][0]["outcome"] == "EC106/全部"
+    # near misses are shown with what is missing: 视觉设计 lacks 企业的市场定位
+    near = rows[("530701#abilities", "4")]["other_candidates"][0]
+    assert near["course"] == "EC107" and {"企业", "市场", "定位"} <= set(near["missing_words"])
+    for fmt in ("md", "html"):
+        text, _ = render(result, fmt)
+        assert "专业能力要求" in text and "最接近（未达阈值）" in text and "缺少：企业" in text
+    text, _ = render(result, "csv")
+    near_rows = [r for r in csv.DictReader(io.StringIO(text)) if r["near_miss_course"] == "EC107"]
+    assert near_rows and "市场" in near_rows[0]["near_miss_missing_words"]
+    md, _ = render(result, "md")
+    headings = [line for line in md.splitlines() if line.startswith("#")]
+    assert headings and all(re.search(r"[\u4e00-\u9fff]", h) for h in headings)
+    assert not any(re.search(r"\b(Coverage|Requirements|Courses|Notes)\b", h) for h in headings)

@@ -28,6 +28,15 @@ How a learning outcome is matched to a requirement (docs/schools.md has the deta
    over the score. Word rarity is counted over every requirement text in the graph, so a
    requirement scores the same whichever major or standards a mapping selects.
 
+Tolerance (issue 14): alternatives printed "A/B" count as one word; a missing word that only
+qualifies the word printed right after it, when that one is found, weighs QUALIFIER_WEIGHT (规格 in
+需求规格说明书); a long requirement (at least WHOLE_COURSE_MIN_WORDS content words, like the MOE
+ability lists) may be covered by one course's outcomes read together (outcome id <course>/全部).
+Besides the standards' work requirements, a mapping that names no standards also compares the
+major's ability requirements (MOE 专业简介) and the main tasks of its occupations, each reported
+like a standard with one level. The closest candidate of an uncovered requirement (near miss) is
+shown in every output format.
+
 Coverage per standard and level respects "higher levels include lower levels": the requirements
 of a level are its own plus those of every level it includes (og:includesRequirementsOf), and the
 report gives both the level's own figure and the cumulative one.
@@ -66,6 +75,11 @@ MAX_CELL_CHARS = 4_000
 MAX_OUTCOME_CHARS = 500
 MATCH_THRESHOLD = 0.65
 WORD_WEIGHT = 0.65
+QUALIFIER_WEIGHT = 0.5  # a missing word that only qualifies a found one (score_pair)
+WHOLE_COURSE = "全部"  # outcome id suffix of a course's outcomes read together
+# only a requirement that lists this many content words (an MOE ability such as "客服日常管理、客户投诉
+# 受理、客户风控管理及服务质量监控") may be covered by a course's outcomes read together
+WHOLE_COURSE_MIN_WORDS = 6
 CANDIDATES_SHOWN = 3
 
 COLUMN_NAMES = {
@@ -569,6 +583,54 @@ SELECT DISTINCT ?std ?occ ?title ?issued ?doc ?sl ?included WHERE {{
     return occupations, infos, ordered
 
 
+def load_major_targets(
+    store: SelectStore, major_iri: str, occupations: list[dict[str, str]]
+) -> tuple[dict[str, StandardInfo], list[Requirement]]:
+    """What a curriculum is compared with besides the standards: the major's numbered ability
+    requirements (MOE 专业简介) and the main tasks of the occupations it leads to. Each list is
+    reported like a standard with one level, so coverage and evidence read the same way."""
+    infos: dict[str, StandardInfo] = {}
+    reqs: list[Requirement] = []
+    rows = store.select(
+        PREFIXES
+        + f"""
+SELECT ?a ?no ?text WHERE {{
+  <{major_iri}> og:hasAbilityRequirement ?a . ?a og:itemNumber ?no ; og:abilityText ?text
+}}"""
+    )
+    if rows:
+        key = f"{major_iri}#abilities"
+        info = infos[key] = StandardInfo(key, "专业能力要求（教育部专业简介）", "", "", None, None)
+        info.levels[key] = (key, "专业能力要求", 0)
+        info.includes[key] = set()
+        for r in sorted(rows, key=lambda r: int(r["no"])):
+            reqs.append(
+                Requirement(r["a"], "ability", r["text"], r["no"], key, key, key, "专业能力要求", 0, "", "", [])
+            )
+    if occupations:
+        values = " ".join(f"<{o['occ']}>" for o in occupations)
+        rows = store.select(
+            PREFIXES
+            + f"""
+SELECT ?occ ?t ?no ?text WHERE {{
+  VALUES ?occ {{ {values} }} ?occ og:hasMainTask ?t . ?t og:taskNumber ?no ; og:taskText ?text
+}}"""
+        )
+        by_occ = {o["occ"]: o for o in occupations}
+        for r in sorted(rows, key=lambda r: (r["occ"], int(r["no"]))):
+            occ = by_occ[r["occ"]]
+            key = f"{r['occ']}#tasks"
+            info = infos.get(key)
+            if info is None:
+                info = infos[key] = StandardInfo(
+                    key, f"{occ['name']} 主要工作任务", occ["code"], occ["name"], None, None
+                )
+                info.levels[key] = (key, "主要工作任务", 0)
+                info.includes[key] = set()
+            reqs.append(Requirement(r["t"], "task", r["text"], r["no"], key, key, key, "主要工作任务", 0, "", "", []))
+    return infos, reqs
+
+
 def _section_key(section: str) -> tuple[int, ...]:
     return tuple(int(p) for p in re.findall(r"\d+", section))
 
@@ -615,6 +677,7 @@ class Features:
     tokens: set[str]  # every granularity, for finding units of other texts
     bigrams: set[str]
     head: str | None = None  # the last content unit: the head of a Chinese noun or verb phrase
+    plain: str = ""  # the normalised text, to see which units stand side by side or as "A/B"
 
 
 class TextAnalyzer:
@@ -678,7 +741,7 @@ class TextAnalyzer:
             run = run + u if CJK_RUN.fullmatch(u) else ""
         runs.append(run)
         bigrams = {r[i : i + 2] for r in runs for i in range(len(r) - 1)}
-        return Features(text, units, tokens, bigrams, head)
+        return Features(text, units, tokens, bigrams, head, simple.replace("／", "/"))
 
     def cached(self, text: str) -> Features:
         """features() of a text, remembered (requirement texts are analysed once per process)."""
@@ -778,6 +841,22 @@ def _idf(docs: list[Iterable[str]]) -> dict[str, float]:
     return {t: math.log(1 + n / c) for t, c in df.items()}
 
 
+def word_groups(req: Features) -> list[list[str]]:
+    """The requirement's content units in text order, alternatives printed as "A/B" in one group.
+
+    >>> word_groups(Features("", {"软件": "", "产品": "", "需求": ""}, set(), set(), "需求", "能根据软件/产品需求"))
+    [['软件', '产品'], ['需求']]
+    """
+    units = list(req.units)
+    groups: list[list[str]] = []
+    for i, unit in enumerate(units):
+        if i and groups and f"{units[i - 1]}/{unit}" in req.plain:
+            groups[-1].append(unit)
+        else:
+            groups.append([unit])
+    return groups
+
+
 def score_pair(
     req: Features,
     out: Features,
@@ -785,30 +864,66 @@ def score_pair(
     word_idf: dict[str, float],
     bigram_idf: dict[str, float],
 ) -> tuple[float, list[str], list[str], bool]:
-    """(score, evidence words, missing words, whether the head word is found) of an outcome for a requirement."""
+    """(score, evidence words, missing words, whether the head word is found) of an outcome for a requirement.
+
+    Tolerant of how schools phrase outcomes: alternatives ("软件/产品") count as one word that either
+    member satisfies, and a missing word that only qualifies the word printed right after it, when
+    that word is found (规格 in 需求*规格*说明书, 软件/产品 before 需求), weighs QUALIFIER_WEIGHT of a
+    word. The head word is never a qualifier. Missing qualifiers are listed as "word(修饰)".
+    """
     total = matched_weight = 0.0
     evidence, missing = [], []
     head_found = False
-    for unit in req.units:
-        w = word_idf.get(unit, 1.0)
-        total += w
+    groups = word_groups(req)
+
+    def found_as(unit: str) -> str:
         if unit in out.tokens:
-            found = unit
-        else:
-            via = sorted(s for s in synonyms.get(unit, ()) if s in out.tokens)
-            found = f"{via[0]}≈{unit}" if via else ""
+            return unit
+        via = sorted(s for s in synonyms.get(unit, ()) if s in out.tokens)
+        return f"{via[0]}≈{unit}" if via else ""
+
+    hits = [next((f for f in map(found_as, g) if f), "") for g in groups]
+    for i, (group, found) in enumerate(zip(groups, hits, strict=True)):
+        w = max(word_idf.get(u, 1.0) for u in group)
         if found:
             matched_weight += w
+            total += w
             evidence.append(found)
-            head_found = head_found or unit == req.head
+            head_found = head_found or req.head in group
+            continue
+        qualifies = (
+            i + 1 < len(groups)
+            and bool(hits[i + 1])
+            and req.head not in group
+            and f"{group[-1]}{groups[i + 1][0]}" in req.plain
+        )
+        if qualifies:
+            total += QUALIFIER_WEIGHT * w
+            missing.append("/".join(group) + "(修饰)")
         else:
-            missing.append(unit)
+            total += w
+            missing.append("/".join(group))
     if total == 0:
         return 0.0, [], [], False
     word_share = matched_weight / total
     b_total = sum(bigram_idf.get(b, 1.0) for b in req.bigrams)
     b_share = (sum(bigram_idf.get(b, 1.0) for b in req.bigrams & out.bigrams) / b_total) if b_total else word_share
     return WORD_WEIGHT * word_share + (1 - WORD_WEIGHT) * b_share, evidence, missing, head_found
+
+
+def combine(parts: list[Features], text: str) -> Features:
+    """The features of several outcomes read as one text (a whole course)."""
+    units: dict[str, str] = {}
+    for f in parts:
+        units.update(f.units)
+    return Features(
+        text,
+        units,
+        set().union(*(f.tokens for f in parts)),
+        set().union(*(f.bigrams for f in parts)),
+        parts[-1].head if parts else None,
+        "；".join(f.plain for f in parts),
+    )
 
 
 def _precision(req: Features, out: Features, synonyms: dict[str, set[str]]) -> float:
@@ -830,6 +945,11 @@ def map_curriculum(
     """The mapping as a JSON-ready dict (see docs/schools.md for the fields)."""
     major = find_major(store, major_code, catalogue)
     occupations, infos, reqs = load_requirements(store, str(major["iri"]), standards)
+    std_infos, std_reqs = infos, reqs
+    # a mapping narrowed to some standards compares with those only
+    target_infos, targets = load_major_targets(store, str(major["iri"]), occupations) if not standards else ({}, [])
+    infos = {**target_infos, **infos}
+    reqs = targets + reqs
     analyzer = analyzer_for(store)
     synonyms = analyzer.lists.synonyms
     req_feats = {r.iri: analyzer.cached(r.text) for r in reqs}
@@ -837,6 +957,13 @@ def map_curriculum(
     word_idf, bigram_idf = corpus_idf(store, analyzer)
     courses = {c.code: c for c in curriculum.courses}
     outcomes = {o.id: o for o in curriculum.outcomes}
+    # a course whose outcomes together say what a requirement says covers it too: schools split a
+    # requirement such as "客服日常管理、客户投诉受理、客户风控管理" over several outcomes
+    for c in curriculum.courses:
+        if len(c.outcomes) > 1:
+            whole = Outcome(f"{c.code}/{WHOLE_COURSE}", c.code, "；".join(o.text for o in c.outcomes))
+            outcomes[whole.id] = whole
+            out_feats[whole.id] = combine([out_feats[o.id] for o in c.outcomes], whole.text)
 
     # candidate outcomes per requirement through an inverted index of outcome tokens and bigrams
     postings: dict[str, set[str]] = defaultdict(set)
@@ -850,7 +977,10 @@ def map_curriculum(
         keys = set(f.units) | {s for u in f.units for s in synonyms.get(u, ())} | f.bigrams
         candidates = sorted(set().union(*(postings.get(k, set()) for k in keys)) if keys else set())
         found = []
+        listing = len(f.units) >= WHOLE_COURSE_MIN_WORDS
         for oid in candidates:
+            if oid.endswith(f"/{WHOLE_COURSE}") and not listing:
+                continue  # a short requirement must be said by one outcome
             score, evidence, missing, head = score_pair(f, out_feats[oid], synonyms, word_idf, bigram_idf)
             if score > 0 and evidence:
                 found.append(
@@ -939,7 +1069,7 @@ def map_curriculum(
                 "requirements_covered": len(hits),
             }
         )
-    notes = _notes(store, occupations, infos, reqs)
+    notes = _notes(store, occupations, std_infos, std_reqs)
     return {
         "major": {k: major[k] for k in ("code", "name", "catalogue", "catalogue_name", "tier", "tier_name", "iri")},
         "occupations": [{"code": o["code"], "name": o["name"]} for o in occupations],
@@ -1039,7 +1169,7 @@ def _coverage(info: StandardInfo, reqs: list[Requirement], covered: set[str]) ->
 
     def figures(items: list[Requirement]) -> dict[str, object]:
         out: dict[str, object] = {}
-        for kind in ("skill", "knowledge"):
+        for kind in ("skill", "knowledge", "ability", "task"):
             sel = [r for r in items if r.kind == kind]
             out[kind] = {"covered": sum(r.iri in covered for r in sel), "total": len(sel)}
         n = len(items)
@@ -1084,19 +1214,12 @@ def _notes(
     with_reqs = {i.occupation_code for i in infos.values()}
     for o in occupations:
         if o["code"] not in with_reqs:
-            notes.append(
-                f"{o['code']} {o['name']}: the graph holds no structured work requirements for its "
-                "standards, so it is not part of the coverage"
-            )
+            notes.append(f"{o['code']} {o['name']}：图谱中没有其职业标准的结构化工作要求，只比对了它的主要工作任务")
     if not occupations:
-        notes.append(
-            "the major prepares for no occupation in the graph (no official or curated link), so there "
-            "is nothing to map against"
-        )
+        notes.append("图谱中本专业没有面向的职业（没有官方或人工整理的对应关系），只比对了专业能力要求")
     if reqs:
         notes.append(
-            "the work requirements come from a heuristic parse of the standards' PDFs "
-            "(docs/standards.md); requirements with quality flags may be truncated or garbled"
+            "职业标准的工作要求来自对标准 PDF 的自动解析（docs/standards.md），带质量标记的条目可能被截断或错乱"
         )
     return notes
 
@@ -1125,7 +1248,35 @@ CSV_COLUMNS = [
     "missing_words",
     "override",
     "note",
+    "near_miss_course",
+    "near_miss_outcome",
+    "near_miss_score",
+    "near_miss_missing_words",
 ]
+KIND_NAMES = {"skill": "技能", "knowledge": "知识", "ability": "专业能力", "task": "工作任务"}
+METHOD_ZH = (
+    "要求中的实词（及相邻两字）在某一条学习成果中出现的比例，按稀有程度加权；同义词计入；"
+    "并列写法（甲/乙）算一个词；仅修饰已出现词语的缺失词按半计；人工更正优先"
+)
+
+
+def near_miss(r: dict[str, Any]) -> str:
+    """The closest candidate of a requirement left uncovered, in words: course, score, what is missing."""
+    if r["covered"] or not r["other_candidates"]:
+        return ""
+    m = r["other_candidates"][0]
+    missing = "、".join(m["missing_words"])
+    return f"{m['course']} {m['course_title']}（{m['outcome']}，{m['score']}）" + (
+        f" 缺少：{missing}" if missing else ""
+    )
+
+
+def near_miss_cells(r: dict[str, Any]) -> list[str]:
+    """The near miss as CSV cells (course, outcome, score, missing words), empty when there is none."""
+    if r["covered"] or not r["other_candidates"]:
+        return ["", "", "", ""]
+    m = r["other_candidates"][0]
+    return [m["course"], m["outcome"], str(m["score"]), " ".join(m["missing_words"])]
 
 
 def render_csv(result: dict[str, Any]) -> str:
@@ -1151,7 +1302,7 @@ def render_csv(result: dict[str, Any]) -> str:
         ]
         for m in r["matches"] or [None]:
             if m is None:
-                w.writerow(base + [""] * 9)
+                w.writerow(base + [""] * 9 + near_miss_cells(r))
             else:
                 w.writerow(
                     base
@@ -1166,6 +1317,7 @@ def render_csv(result: dict[str, Any]) -> str:
                         m["override"] or "",
                         m["note"] or "",
                     ]
+                    + ["", "", "", ""]
                 )
     return out.getvalue()
 
@@ -1184,29 +1336,28 @@ def _bar(percent: float | None, width: int = 20) -> str:
 def render_markdown(result: dict[str, Any]) -> str:
     m = result["major"]
     out = [
-        f"# Curriculum mapping: {m['name']} ({m['code']}, {m['tier_name']})",
+        f"# 课程覆盖分析：{m['name']}（{m['code']}，{m['tier_name']}）",
         "",
-        f"Curriculum: {result['curriculum']['name']} — {result['curriculum']['courses']} courses, "
-        f"{result['curriculum']['outcomes']} learning outcomes. Occupations: "
-        + ("、".join(f"{o['name']} ({o['code']})" for o in result["occupations"]) or "none")
-        + ".",
+        f"课程方案：{result['curriculum']['name']}，{result['curriculum']['courses']} 门课程，"
+        f"{result['curriculum']['outcomes']} 条学习成果。面向职业："
+        + ("、".join(f"{o['name']}（{o['code']}）" for o in result["occupations"]) or "无")
+        + "。",
         "",
     ]
     for w in result["curriculum"]["warnings"]:
-        out.append(f"> Note: {w}")
+        out.append(f"> 注意：{w}")
     out += [
         "",
-        "## Coverage",
+        "## 覆盖情况",
         "",
-        "Higher levels include lower levels: *cumulative* counts a level's own requirements and those of every "
-        "level below it; *own* counts only the requirements first stated at the level.",
+        "高等级包含低等级的要求：*累计*为本等级及以下各等级的全部要求，*本级*只计本等级首次提出的要求。",
         "",
     ]
     for s in result["standards"]:
         out += [
-            f"### {s['title']} ({s['id']}; occupation {s['occupation']['code']} {s['occupation']['name']})",
+            f"### {s['title']}（{s['id']}；职业 {s['occupation']['code']} {s['occupation']['name']}）",
             "",
-            "| level | cumulative | | skill | knowledge | own |",
+            "| 等级 | 累计 | | 技能 | 知识 | 本级 |",
             "|---|---|---|---|---|---|",
         ]
         for lv in s["levels"]:
@@ -1220,15 +1371,15 @@ def render_markdown(result: dict[str, Any]) -> str:
             )
         out.append("")
     if not result["standards"]:
-        out += ["No standard of the major's occupations has structured work requirements in the graph.", ""]
-    out += ["## Requirements", ""]
+        out += ["本专业面向的职业在图谱中没有结构化的工作要求。", ""]
+    out += ["## 逐条要求", ""]
     for s in result["standards"]:
         reqs = [r for r in result["requirements"] if r["standard"] == s["id"]]
         out += [
             f"### {s['title']}",
             "",
-            "| level | kind | § | requirement | covered by | evidence | score |",
-            "|---|---|---|---|---|---|---|",
+            "| 等级 | 类别 | 条目 | 要求 | 覆盖课程 | 依据 | 得分 | 最接近（未达阈值） |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for r in reqs:
             if r["matches"]:
@@ -1238,14 +1389,14 @@ def render_markdown(result: dict[str, Any]) -> str:
                     by += f" [{mm['override']}]"
                 ev, sc = "、".join(mm["evidence"]), mm["score"]
             else:
-                by, ev, sc = "**not covered**" + (" (rejected)" if r["status"] == "rejected" else ""), "", ""
+                by, ev, sc = "**未覆盖**" + ("（已否决）" if r["status"] == "rejected" else ""), "", ""
             flag = f" ⚠ {', '.join(r['quality_flags'])}" if r["quality_flags"] else ""
             out.append(
-                f"| {_md(r['level'])} | {r['kind']} | {_md(r['section'])} | {_md(r['text'])}{flag} | "
-                f"{_md(by)} | {_md(ev)} | {sc} |"
+                f"| {_md(r['level'])} | {KIND_NAMES.get(r['kind'], r['kind'])} | {_md(r['section'])} | "
+                f"{_md(r['text'])}{flag} | {_md(by)} | {_md(ev)} | {sc} | {_md(near_miss(r))} |"
             )
         out.append("")
-    out += ["## Courses", "", "| code | title | hours | credits | requirements covered |", "|---|---|---|---|---|"]
+    out += ["## 课程", "", "| 课程代码 | 课程名称 | 学时 | 学分 | 覆盖要求数 |", "|---|---|---|---|---|"]
     for c in result["courses"]:
         out.append(
             f"| {_md(c['code'])} | {_md(c['title'])} | {_fmt(c['hours'])} | {_fmt(c['credits'])} | "
@@ -1254,15 +1405,15 @@ def render_markdown(result: dict[str, Any]) -> str:
     out.append("")
     ov = result["overrides"]
     if ov["applied"] or ov["ignored"]:
-        out += ["## Corrections (overrides)", ""]
-        out += [f"- {o['action']} {o['requirement']} ↔ {o['course']}: applied" for o in ov["applied"]]
-        out += [f"- {o['action']} {o['requirement']} ↔ {o['course']}: ignored, {o['reason']}" for o in ov["ignored"]]
+        out += ["## 人工更正", ""]
+        out += [f"- {o['action']} {o['requirement']} ↔ {o['course']}：已采用" for o in ov["applied"]]
+        out += [f"- {o['action']} {o['requirement']} ↔ {o['course']}：未采用，{o['reason']}" for o in ov["ignored"]]
         out.append("")
-    out += ["## Notes", ""] + [f"- {n}" for n in result["notes"]]
+    out += ["## 说明", ""] + [f"- {n}" for n in result["notes"]]
     out += [
         "",
-        f"Method: {result['method']['summary']} (threshold {result['method']['threshold']}). To correct a "
-        'match, add it to an overrides file ({"force": [...], "reject": [...]}) and run again.',
+        f"方法：{METHOD_ZH}（阈值 {result['method']['threshold']}）。要更正某条匹配，"
+        '把它写入更正文件（{"force": [...], "reject": [...]}）后重新运行。',
         "",
     ]
     return "\n".join(out)
@@ -1301,8 +1452,8 @@ def coverage_svg(standard: dict[str, Any]) -> str:
                 f"{fig['covered']}/{fig['total']}</text>"
             )
     parts.append(
-        f'<text x="{label_w}" y="{height - 4}" font-size="11" fill="#556">cumulative coverage '
-        "(a level includes the levels below it); S = skill, K = knowledge</text>"
+        f'<text x="{label_w}" y="{height - 4}" font-size="11" fill="#556">累计覆盖率'
+        "（高等级包含低等级）；S = 技能，K = 知识</text>"
     )
     parts.append("</svg>")
     return "".join(parts)
@@ -1319,23 +1470,21 @@ def render_html(result: dict[str, Any]) -> str:
         "table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #d0d7e2;padding:.25rem .45rem;"
         "text-align:left;vertical-align:top;font-size:.9rem}th{background:#eef2f8}.no{color:#a00}"
         ".ev{color:#2f6fb0}.muted{color:#667}.flag{color:#b36b00}</style></head><body>",
-        f"<h1>课程覆盖分析 Curriculum mapping: {e(m['name'])} ({e(m['code'])}, {e(m['tier_name'])})</h1>",
-        f"<p>{e(result['curriculum']['name'])}: {result['curriculum']['courses']} courses, "
-        f"{result['curriculum']['outcomes']} learning outcomes. Occupations: "
-        + e("、".join(f"{o['name']} ({o['code']})" for o in result["occupations"]) or "none")
+        f"<h1>课程覆盖分析：{e(m['name'])}（{e(m['code'])}，{e(m['tier_name'])}）</h1>",
+        f"<p>{e(result['curriculum']['name'])}：{result['curriculum']['courses']} 门课程，"
+        f"{result['curriculum']['outcomes']} 条学习成果。面向职业："
+        + e("、".join(f"{o['name']}（{o['code']}）" for o in result["occupations"]) or "无")
         + "</p>",
     ]
     for w in result["curriculum"]["warnings"]:
-        out.append(f'<p class="muted">Note: {e(w)}</p>')
+        out.append(f'<p class="muted">注意：{e(w)}</p>')
     for s in result["standards"]:
         out.append(
             f"<h2>{e(s['title'])} <span class='muted'>{e(s['id'])}; {e(s['occupation']['code'])} "
             f"{e(s['occupation']['name'])}</span></h2>"
         )
         out.append(coverage_svg(s))
-        out.append(
-            "<table><tr><th>level</th><th>cumulative</th><th>skill</th><th>knowledge</th><th>own level</th></tr>"
-        )
+        out.append("<table><tr><th>等级</th><th>累计</th><th>技能</th><th>知识</th><th>本级</th></tr>")
         for lv in s["levels"]:
             c, o = lv["cumulative"], lv["own"]
             pct = c["all"]["percent"]
@@ -1347,8 +1496,8 @@ def render_html(result: dict[str, Any]) -> str:
             )
         out.append("</table>")
         out.append(
-            "<table><tr><th>level</th><th>kind</th><th>§</th><th>requirement</th><th>covered by</th>"
-            "<th>evidence</th><th>score</th></tr>"
+            "<table><tr><th>等级</th><th>类别</th><th>条目</th><th>要求</th><th>覆盖课程</th>"
+            "<th>依据</th><th>得分</th><th>最接近（未达阈值）</th></tr>"
         )
         for r in (r for r in result["requirements"] if r["standard"] == s["id"]):
             flag = f" <span class='flag'>⚠ {e(', '.join(r['quality_flags']))}</span>" if r["quality_flags"] else ""
@@ -1360,20 +1509,19 @@ def render_html(result: dict[str, Any]) -> str:
                 )
                 ev = f"<span class='ev'>{e('、'.join(mm['evidence']))}</span>"
                 if mm["missing_words"]:
-                    ev += f"<br><span class='muted'>missing: {e('、'.join(mm['missing_words']))}</span>"
+                    ev += f"<br><span class='muted'>缺少：{e('、'.join(mm['missing_words']))}</span>"
                 sc = str(mm["score"])
             else:
-                by, ev, sc = "<span class='no'>not covered</span>", "", ""
+                by, ev, sc = "<span class='no'>未覆盖</span>", "", ""
             out.append(
-                f"<tr><td>{e(r['level'])}</td><td>{r['kind']}</td><td>{e(r['section'])}</td>"
-                f"<td>{e(r['text'])}{flag}</td><td>{by}</td><td>{ev}</td><td>{sc}</td></tr>"
+                f"<tr><td>{e(r['level'])}</td><td>{KIND_NAMES.get(r['kind'], r['kind'])}</td><td>{e(r['section'])}</td>"
+                f"<td>{e(r['text'])}{flag}</td><td>{by}</td><td>{ev}</td><td>{sc}</td><td>{e(near_miss(r))}</td></tr>"
             )
         out.append("</table>")
     if not result["standards"]:
-        out.append("<p>No standard of the major's occupations has structured work requirements in the graph.</p>")
+        out.append("<p>本专业面向的职业在图谱中没有结构化的工作要求。</p>")
     out.append(
-        "<h2>Courses</h2><table><tr><th>code</th><th>title</th><th>hours</th><th>credits</th>"
-        "<th>requirements covered</th></tr>"
+        "<h2>课程</h2><table><tr><th>课程代码</th><th>课程名称</th><th>学时</th><th>学分</th><th>覆盖要求数</th></tr>"
     )
     for c in result["courses"]:
         out.append(
@@ -1383,10 +1531,10 @@ def render_html(result: dict[str, Any]) -> str:
     out.append("</table>")
     ov = result["overrides"]
     if ov["applied"] or ov["ignored"]:
-        out.append("<h2>Corrections</h2><ul>")
-        out += [f"<li>{e(o['action'])} {e(o['requirement'])} ↔ {e(o['course'])}: applied</li>" for o in ov["applied"]]
+        out.append("<h2>人工更正</h2><ul>")
+        out += [f"<li>{e(o['action'])} {e(o['requirement'])} ↔ {e(o['course'])}：已采用</li>" for o in ov["applied"]]
         out += [
-            f"<li>{e(o['action'])} {e(o['requirement'])} ↔ {e(o['course'])}: ignored, {e(o['reason'])}</li>"
+            f"<li>{e(o['action'])} {e(o['requirement'])} ↔ {e(o['course'])}：未采用，{e(o['reason'])}</li>"
             for o in ov["ignored"]
         ]
         out.append("</ul>")

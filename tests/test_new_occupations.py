@@ -30,17 +30,18 @@ def batches(store):  # type: ignore[no-untyped-def]
 def test_seven_batches_with_dates_and_counts(batches) -> None:  # type: ignore[no-untyped-def]
     assert sorted(batches) == [1, 2, 3, 4, 5, 6, 7]
     six = batches[6]
-    assert (six["announced_on"], six["occupations_announced"], six["occupations_known"]) == ("2024-07-31", 19, 19)
-    assert six["work_types_announced"] == 28 and six["work_types_known"] == 0
+    # dated by its notice, 人社厅发〔2024〕36号 of 2024-07-25 (news reports: 2024-07-31)
+    assert (six["announced_on"], six["occupations_announced"], six["occupations_known"]) == ("2024-07-25", 19, 19)
+    assert six["work_types_announced"] == 28 and six["work_types_known"] == 28
     four = batches[4]
-    assert (four["announced_on"], four["occupations_announced"], four["occupations_known"]) == ("2021-03-09", 18, 12)
-    assert four["complete"] is False
+    assert (four["announced_on"], four["occupations_announced"], four["occupations_known"]) == ("2021-03-09", 18, 18)
+    assert four["complete"] is True
     seven = batches[7]
     # the source reports the month only; the day is the 人社部 press conference named in the batch note
     assert (seven["date_as_reported"], seven["announced_on"]) == ("2025-07", "2025-07-22")
-    assert (seven["occupations_announced"], seven["occupations_known"]) == (17, 12)
-    assert (seven["work_types_announced"], seven["work_types_known"]) == (42, 6)
-    assert sum(b["occupations_known"] for b in batches.values()) == 99
+    assert (seven["occupations_announced"], seven["occupations_known"]) == (17, 17)
+    assert (seven["work_types_announced"], seven["work_types_known"]) == (42, 42)
+    assert sum(b["occupations_known"] for b in batches.values()) == 110
     assert all(b["source"] for b in batches.values())
 
 
@@ -53,7 +54,7 @@ SELECT ?n ?on ?name WHERE {
       og:announcedIn ?b ; skos:prefLabel ?name .
   ?b og:batchNumber ?n }"""
     )
-    assert rows == [{"n": "6", "on": "2024-07-31", "name": "生成式人工智能系统应用员"}]
+    assert rows == [{"n": "6", "on": "2024-07-25", "name": "生成式人工智能系统应用员"}]
     genai = "<https://w3id.org/occugraph/id/occupation/4-04-05-13>"
     editions = store.select(OG + f"SELECT ?e WHERE {{ {genai} og:inEdition ?e }}")
     assert [r["e"].rsplit("/", 1)[-1] for r in editions] == ["live"]
@@ -94,21 +95,17 @@ SELECT ?announced ?alt WHERE { <https://w3id.org/occugraph/id/occupation/4-13-04
 
 def test_work_types_of_batch_7(store) -> None:  # type: ignore[no-untyped-def]
     types = {w["name"]: w for w in nq.work_types(store)}
-    assert len(types) == 12
+    assert len(types) == 70  # 28 of 2024 + 42 of 2025
     assert types["生成式人工智能系统测试员"]["occupation"] == {"code": "4-04-05-13", "name": "生成式人工智能系统应用员"}
     assert types["生成式人工智能系统测试员"]["status"] == "announced"
-    assert types["黄金鉴定估价师"]["status"] == "proposed" and types["黄金鉴定估价师"]["occupation"] is None
+    # once only in the 公示 list; the 2025 list of 42 names it with its occupation 鉴定估价师
+    assert types["黄金鉴定估价师"]["status"] == "announced" and types["黄金鉴定估价师"]["occupation"]
 
 
-def test_qc_report_lists_incomplete_batches_and_conflicts(built) -> None:  # type: ignore[no-untyped-def]
-    report = (built.dist / "qc-report.md").read_text(encoding="utf-8")
-    section = report.split("## WARN: incomplete-batch")[1].split("\n## ")[0]
-    assert "| 4 | announced 2021-03-09: 18 occupations, 12 known | 第四批新职业 |" in section
-    assert "| 7 | announced 2025-07-22: 17 occupations, 12 known; 42 work types, 6 known | 第七批新职业 |" in section
-    assert "| 6 |" in section  # all 19 occupations known, but none of the 28 work types
-    assert "| 1 |" not in section
-    conflicts = report.split("## WARN: announced-after-edition")[1].split("\n## ")[0]
-    assert "2-02-32-02" in conflicts and "4-05-02-02" in conflicts
+def test_qc_report_no_longer_lists_incomplete_batches_or_conflicts(built) -> None:  # type: ignore[no-untyped-def]
+    # batches 4 and 7 are complete (issue 14); 2-02-32-02 and 4-05-02-02 are no longer in the 2022 edition
+    assert built.qc_counts["incomplete-batch"] == 0
+    assert built.qc_counts["announced-after-edition"] == 0
     assert built.qc_counts["batch-over-announced"] == 0
 
 
@@ -117,7 +114,7 @@ def test_qc_report_lists_incomplete_batches_and_conflicts(built) -> None:  # typ
 
 def test_api_since_2024(client) -> None:  # type: ignore[no-untyped-def]
     data = client.get("/api/new-occupations?since=2024-01-01").get_json()
-    assert data["count"] == 31  # 19 of batch 6 + the 12 known of batch 7
+    assert data["count"] == 36  # 19 of batch 6 + 17 of batch 7
     assert {r["batch"] for r in data["results"]} == {6, 7}
     assert all(r["announced_on"] >= "2024-01-01" for r in data["results"])
     one = next(r for r in data["results"] if r["code"] == "4-04-05-13")
@@ -161,17 +158,17 @@ def test_national_standard_link(client) -> None:  # type: ignore[no-untyped-def]
 def test_coverage_waiting_days(store) -> None:  # type: ignore[no-untyped-def]
     cov = nq.coverage(store, as_of=date(2026, 1, 1))
     rows = {r["code"]: r for r in cov.rows}
-    assert len(rows) == 99
-    assert rows["4-04-05-13"]["days_waiting"] == (date(2026, 1, 1) - date(2024, 7, 31)).days == 519
+    assert len(rows) == 110
+    assert rows["4-04-05-13"]["days_waiting"] == (date(2026, 1, 1) - date(2024, 7, 25)).days == 525
     assert rows["4-04-05-05"]["days_waiting"] is None
     assert rows["4-04-05-05"]["days_to_first_standard"] == (date(2021, 10, 21) - date(2020, 3, 2)).days
     summary = {b["batch"]: b for b in cov.batches}
-    assert summary[7]["with_national_standard"] == 0 and summary[7]["occupations_unknown"] == 5
+    assert summary[7]["with_national_standard"] == 0 and summary[7]["occupations_unknown"] == 0
     assert all(
         b["with_national_standard"] + b["without_national_standard"] == b["occupations_known"] for b in cov.batches
     )
     d = cov.as_dict()
-    assert d["with_national_standard"] + d["without_national_standard"] == 99
+    assert d["with_national_standard"] + d["without_national_standard"] == 110
     # waiting ones first, longest wait first
     waits = [r["days_waiting"] for r in cov.rows if r["days_waiting"] is not None]
     assert waits == sorted(waits, reverse=True)
@@ -179,15 +176,15 @@ def test_coverage_waiting_days(store) -> None:  # type: ignore[no-untyped-def]
 
 def test_coverage_api_and_csv(client) -> None:  # type: ignore[no-untyped-def]
     data = client.get("/api/new-occupations/coverage?as_of=2026-01-01").get_json()
-    assert data["as_of"] == "2026-01-01" and len(data["occupations"]) == 99
+    assert data["as_of"] == "2026-01-01" and len(data["occupations"]) == 110
     resp = client.get("/api/new-occupations/coverage.csv?as_of=2026-01-01")
     assert resp.status_code == 200 and resp.headers["Content-Type"] == "text/csv; charset=utf-8"
     text = resp.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-    assert len(rows) == 99 and list(rows[0]) == nq.COVERAGE_CSV_COLUMNS
+    assert len(rows) == 110 and list(rows[0]) == nq.COVERAGE_CSV_COLUMNS
     genai = next(r for r in rows if r["code"] == "4-04-05-13")
-    assert (genai["has_national_standard"], genai["days_waiting"], genai["batch"]) == ("no", "519", "6")
+    assert (genai["has_national_standard"], genai["days_waiting"], genai["batch"]) == ("no", "525", "6")
     same = client.get("/api/new-occupations/coverage?as_of=2026-01-01&format=csv")
     assert same.get_data() == resp.get_data()
     assert client.get("/api/new-occupations/coverage?as_of=01/01/2026").status_code == 400
@@ -196,7 +193,7 @@ def test_coverage_api_and_csv(client) -> None:  # type: ignore[no-untyped-def]
 def test_batches_api(client) -> None:  # type: ignore[no-untyped-def]
     data = client.get("/api/new-occupations/batches").get_json()
     assert [b["batch"] for b in data["batches"]] == [1, 2, 3, 4, 5, 6, 7]
-    assert len(data["work_types"]) == 12
+    assert len(data["work_types"]) == 70
 
 
 def test_sparql_endpoint_answers_batch_questions(client) -> None:  # type: ignore[no-untyped-def]
@@ -208,7 +205,7 @@ SELECT (COUNT(?occ) AS ?n) WHERE { ?occ a og:Occupation ; og:announcedIn ?b . ?b
     )
     resp = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
     assert resp.status_code == 200
-    assert resp.get_json()["results"]["bindings"][0]["n"]["value"] == "49"  # 18 + 19 + 12
+    assert resp.get_json()["results"]["bindings"][0]["n"]["value"] == "54"  # 18 + 19 + 17
 
 
 def test_page_with_chart(client) -> None:  # type: ignore[no-untyped-def]

@@ -299,7 +299,7 @@ def test_pages(client) -> None:  # type: ignore[no-untyped-def]
     assert "人工智能技术应用" in page and "744" in page
     page = client.get("/majors/510209").get_data(as_text=True)
     assert "人工智能训练师" in page and "/occupation/4-04-05-05" in page
-    assert "人工整理（非官方）" in page  # the pilot links are not the catalogue's official 职业面向
+    assert "官方对应指引" in page and "对应指引（2023年版）" in page  # links from the MOHRSS guide, source shown
     r = client.get("/majors/510299")
     assert r.status_code == 404 and "510209" in r.get_data(as_text=True)
     page = client.get(f"/certificates/{CROSS_BORDER}").get_data(as_text=True)
@@ -312,7 +312,7 @@ def test_cli_majors_and_certificates(built: BuildResult, capsys) -> None:  # typ
     from graph.cli.main import main
 
     assert main(["majors", "510209", "--store", str(built.store_path)]) == 0
-    assert "4-04-05-05 人工智能训练师 [curated]" in capsys.readouterr().out
+    assert "4-04-05-05 人工智能训练师 [official]" in capsys.readouterr().out
     assert main(["certificates", "跨境电子商务多平台运营", "--store", str(built.store_path)]) == 0
     assert "[EXAMPLE — not official]" in capsys.readouterr().out
     assert main(["certificates", "跨境电商", "--store", str(built.store_path)]) == 1

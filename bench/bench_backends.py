@@ -202,7 +202,7 @@ def serve(args: argparse.Namespace) -> int:
     info["index_s"] = time.perf_counter() - started
     started = time.perf_counter()
     with app.app_context():
-        from server.blueprints.pathways import get_engine
+        from server.resources import get_engine
 
         get_engine()  # rules and relations, read once (the first pathway request would do it)
     info["engine_s"] = time.perf_counter() - started

@@ -22,7 +22,7 @@ import threading
 import time
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, current_app, request
 
 # key -> (default, type); the types say how an environment value is read
 DEFAULTS: dict[str, tuple[Any, type]] = {
@@ -147,7 +147,9 @@ def _rate_limit() -> Response | None:
     if not wait:
         return None
     retry = max(1, math.ceil(wait))
-    resp = error_json(
+    from server.api_errors import error
+
+    resp = error(
         429,
         f"too many requests from {client_address()}: the limit is {per_minute} per minute"
         f"{' for SPARQL' if sparql else ''}; retry after {retry} s",
@@ -159,12 +161,6 @@ def _rate_limit() -> Response | None:
 def _safety_headers(resp: Response) -> Response:
     resp.headers.setdefault("X-Content-Type-Options", "nosniff")
     resp.headers.setdefault("Referrer-Policy", "same-origin")
-    return resp
-
-
-def error_json(status: int, message: str) -> Response:
-    resp = jsonify(error=message, status=status)
-    resp.status_code = status
     return resp
 
 
@@ -181,11 +177,16 @@ _POOL_LOCK = threading.Lock()
 
 
 def limited_store():  # type: ignore[no-untyped-def]
-    """The store for /sparql: queries go to killable worker processes when the store is on disk."""
-    from server.query_worker import LimitedStore, WorkerPool, store_path_of
-    from server.resources import get_store
+    """The store for /sparql: queries go to killable worker processes when the store is on disk.
 
-    store = get_store()
+    The pool follows the store generation: when a new generation is current (an update, a build
+    swap), its workers are replaced as they come free, so they reopen the store.
+    """
+    from server.query_worker import LimitedStore, WorkerPool, store_path_of
+    from server.resources import generation
+
+    gen = generation()
+    store = gen.store
     cfg = current_app.config
     pool = None
     path = store_path_of(store)
@@ -197,6 +198,10 @@ def limited_store():  # type: ignore[no-untyped-def]
                 if pool is not None:
                     pool.close()
                 pool = ext["occugraph-pool"] = WorkerPool(path, cfg["QUERY_WORKERS"])
+                ext["occugraph-pool-generation"] = gen.number
+            elif ext.get("occugraph-pool-generation", gen.number) < gen.number:
+                pool.recycle()
+                ext["occugraph-pool-generation"] = gen.number
     return LimitedStore(
         store,
         pool,

@@ -574,10 +574,9 @@ def undocumented_json_routes(app: Flask) -> list[str]:
 
 @bp.get("/api/openapi.json")
 def openapi_json() -> Response:
-    cache = current_app.extensions.setdefault("occugraph-openapi", {})
-    if "spec" not in cache:
-        cache["spec"] = build_spec(current_app)  # type: ignore[arg-type]
-    return jsonify(cache["spec"])
+    # built per request (a few milliseconds): it describes the app's routes, not the store's data,
+    # and a cache would be one more thing to keep in step
+    return jsonify(build_spec(current_app))  # type: ignore[arg-type]
 
 
 @bp.get("/api/docs")

@@ -52,6 +52,7 @@ import networkx as nx
 
 from graph.classification.queries import SelectStore, nearest_codes
 from graph.core.codes import CODE_RE
+from graph.core.errors import RequestError
 from graph.standards.eligibility import (
     CertificateHeld,
     Ladder,
@@ -88,13 +89,8 @@ STEP_KINDS = (
 )
 
 
-class PathwayError(ValueError):
-    """Bad input to a pathway query; ``status`` is the HTTP status to answer with, ``extra``
-    what to add to the JSON error (e.g. ``nearest_codes``)."""
-
-    def __init__(self, message: str, status: int = 400, **extra: Any) -> None:
-        super().__init__(message)
-        self.message, self.status, self.extra = message, status, extra
+class PathwayError(RequestError):
+    """Bad input to a pathway query (graph.core.errors.RequestError: status and extra fields)."""
 
 
 def cert_node(occupation: str, level: str) -> Node:

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, send_file
 
 from graph.core.paths import project_root
-from server.limits import error_json
+from server.api_errors import ApiError
 from server.linked_data import PREFIXES
 
 bp = Blueprint("downloads", __name__)
@@ -185,10 +185,10 @@ def api_index() -> Response:
 @bp.get("/downloads/<name>")
 def download(name: str) -> Response:
     if name not in FILES:
-        return error_json(404, f"no download named {name!r}; see /downloads")
+        raise ApiError(404, f"no download named {name!r}; see /downloads")
     path = _path_for(name)
     if path is None:
-        return error_json(404, f"{name} is not available: the server has no current build in dist/")
+        raise ApiError(404, f"{name} is not available: the server has no current build in dist/")
     media = FILES[name][0]
     resp = send_file(
         path, mimetype=media, conditional=True, etag=True, max_age=300, download_name=name, as_attachment=False

@@ -14,8 +14,8 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 
 from graph.core.namespaces import BASE, ID, ONTOLOGY_IRI
 from server import linked_data as ld
-from server.limits import error_json
-from server.resources import get_store
+from server.api_errors import ApiError
+from server.resources import get_dataset_statistics, get_store
 
 bp = Blueprint("ld", __name__)
 
@@ -31,9 +31,7 @@ def _negotiate() -> str | None:
 
 
 def not_acceptable() -> Response:
-    resp = error_json(406, "no acceptable format; offered: " + ", ".join(m for m, _ in ld.LD_FORMATS))
-    resp.headers.update(VARY)
-    return resp
+    raise ApiError(406, "no acceptable format; offered: " + ", ".join(m for m, _ in ld.LD_FORMATS), headers=VARY)
 
 
 def rdf_response(triples: list, media: str) -> Response:  # type: ignore[type-arg]
@@ -50,7 +48,7 @@ def id_index() -> Response:
 def resource(rest: str) -> Response:
     iri = ID + quote(rest)
     if not ld.is_safe_iri(iri):
-        return error_json(400, "not a valid identifier")
+        raise ApiError(400, "not a valid identifier")
     media = _negotiate()
     if media is None:
         return not_acceptable()
@@ -60,9 +58,7 @@ def resource(rest: str) -> Response:
         if media == ld.HTML:
             html = render_template("resource.html", view=None, iri=iri)
             return Response(html, 404, {"Content-Type": "text/html; charset=utf-8", **VARY})
-        resp = error_json(404, f"<{iri}> is not described in this dataset")
-        resp.headers.update(VARY)
-        return resp
+        raise ApiError(404, f"<{iri}> is not described in this dataset", headers=VARY)
     if media == ld.HTML:
         notation = _notation(triples, iri)
         kind, _, tail = rest.partition("/")
@@ -101,22 +97,14 @@ def ontology_term(term: str) -> Response:
         return not_acceptable()
     triples = ld.describe(get_store(), iri) if ld.is_safe_iri(iri) else []
     if not triples:
-        resp = error_json(404, f"<{iri}> is not a term of the OccuGraph ontology")
-        resp.headers.update(VARY)
-        return resp
+        raise ApiError(404, f"<{iri}> is not a term of the OccuGraph ontology", headers=VARY)
     if media == ld.HTML:
         return Response("", 303, {"Location": f"/ontology#{quote(term)}", **VARY})
     return rdf_response(triples, media)
 
 
 def _stats() -> dict:  # type: ignore[type-arg]
-    store = get_store()
-    cache = current_app.extensions.setdefault("occugraph-ld-cache", {})
-    key = ("void-stats", id(store))
-    if key not in cache:
-        cache.clear()
-        cache[key] = ld.dataset_statistics(store)
-    return cache[key]
+    return get_dataset_statistics()
 
 
 def void_turtle() -> str:

@@ -6,16 +6,16 @@
 - GET  /api/pathways/next-steps?from=CODE   natural horizontal moves, with reasons
 - GET  /pathways                     a form, the routes and the drawn route graph (inline SVG, no scripts)
 
-Every answer comes from ``graph.pathways.engine.PathwayEngine``, built once per app from the same RuleBook
-as /api/standards. Bad input is a 400 (unknown codes come with the nearest valid ones), never a 500.
+Every answer comes from ``graph.pathways.engine.PathwayEngine``, built once per store generation from the
+same RuleBook as /api/standards (server/resources.py). Bad input is a 400 (unknown codes come with the nearest
+valid ones), never a 500.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
 from graph.pathways.engine import (
@@ -28,30 +28,11 @@ from graph.pathways.engine import (
     QueryParser,
 )
 from graph.pathways.render import route_graph, to_svg
-from server.api_errors import error
-from server.resources import get_store
+from server.resources import get_engine
 
 bp = Blueprint("pathways", __name__)
 
-EXTENSION_KEY = "occugraph.pathways"
 MAX_BODY_BYTES = 64 * 1024
-_lock = threading.Lock()
-
-
-def get_engine() -> PathwayEngine:
-    """The engine of this app's store, built on first use and shared by all threads."""
-    ext = current_app.extensions.setdefault(EXTENSION_KEY, {})
-    if "engine" not in ext:
-        with _lock:
-            if "engine" not in ext:
-                try:
-                    from server.blueprints.standards import get_rulebook
-
-                    book = get_rulebook()
-                except ImportError:  # the standards API is not installed: load the rules here
-                    book = None
-                ext["engine"] = PathwayEngine.from_store(get_store(), book)
-    return ext["engine"]  # type: ignore[no-any-return]
 
 
 def _args() -> dict[str, str]:
@@ -79,11 +60,6 @@ def _body() -> dict[str, Any]:
 def _parse(params: dict[str, Any], need_target: bool, json_body: bool) -> tuple[PathwayEngine, PathwayQuery]:
     engine = get_engine()
     return engine, QueryParser(engine).parse(params, need_target=need_target, json_body=json_body)
-
-
-@bp.errorhandler(PathwayError)
-def _bad_input(exc: PathwayError) -> Response:
-    return error(exc.status, exc.message, **exc.extra)
 
 
 def _routes(params: dict[str, Any], json_body: bool) -> Response:

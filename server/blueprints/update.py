@@ -36,8 +36,7 @@ from graph.store.embedded import EmbeddedStore
 from graph.store.guard import _tokens, find_service
 from server.limits import client_address, scrub
 from server.query_worker import QueryTimeout, WorkerFailed, run_update, store_path_of
-from server.resources import KEY as RESOURCES_KEY
-from server.resources import get_store
+from server.resources import get_store, reopen
 from server.sparql_protocol import error_response
 
 bp = Blueprint("update", __name__)
@@ -191,11 +190,6 @@ def update() -> Response:
 
 
 def _reopen(path: str) -> None:
-    """Make the change visible: new read handle for the request threads, fresh query workers."""
-    resources = current_app.extensions[RESOURCES_KEY]
-    fresh = EmbeddedStore(Path(path))
-    resources.clear()
-    resources["store"] = fresh
-    pool = current_app.extensions.get("occugraph-pool")
-    if pool is not None:
-        pool.recycle()
+    """Make the change visible: a new store generation (read handle and everything derived from it;
+    the query workers follow it). Requests already running finish on the generation they started with."""
+    reopen(EmbeddedStore(Path(path)))

@@ -25,16 +25,22 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from graph.core.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 from graph.core.paths import project_root
+from graph.store.generation import Generation
 from graph.workflow.diff import compute
 from graph.workflow.proposals import ProposalError, ProposalStore
 from graph.workflow.snapshot import Snapshot, SnapshotError, find_release, list_releases, release_snapshot
 from server.api_errors import error
-from server.resources import get_store
+from server.resources import generation, get_store
 
 bp = Blueprint("workflow", __name__, url_prefix="/api")
 
 MAX_PROPOSAL_BYTES = 256 * 1024
 _cache_lock = threading.Lock()
+
+
+def _diff_cache(gen: Generation) -> dict[tuple[str, str], Any]:
+    """Release diffs computed for one store generation (a few, bounded below)."""
+    return {}
 
 
 def _config(key: str, default: str = "") -> str:
@@ -95,8 +101,8 @@ def changes() -> Response:
     except SnapshotError:
         missing = until if since in known else since
         return error(404, f"no release {missing!r}", releases=known)
-    cache = current_app.extensions.setdefault("occugraph-changes", {})
-    key = (since, until, id(get_store()))
+    cache = generation().derive(_diff_cache)  # the current data's diffs go with its generation
+    key = (since, until)
     with _cache_lock:
         diff = cache.get(key)
     if diff is None:

@@ -47,6 +47,11 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "UPDATE_TOKENS": ("", str),
     "UPDATE_TIMEOUT": (30.0, float),
     "UPDATE_AUDIT_LOG": ("", str),  # default var/audit/sparql-update.jsonl
+    # with a remote store (ENDPOINT): where /sparql/update sends updates, and as whom (the password
+    # from OCCUGRAPH_ENDPOINT_PASSWORD, as for `occugraph load`); Virtuoso: .../sparql-auth
+    "ENDPOINT_UPDATE_URL": ("", str),
+    "ENDPOINT_USER": ("", str),
+    "ENDPOINT_PASSWORD": ("", str),
     # where the current build's dumps are (dist/) and where derived downloads are cached
     "DIST_DIR": ("", str),
     "DOWNLOAD_CACHE_DIR": ("", str),

@@ -1,7 +1,7 @@
 """Linked data, free of the web framework: content negotiation, resource descriptions, the
 SPARQL 1.1 Service Description and the VoID description of the dataset.
 
-Formats are chosen through one explicit table (media type -> pyoxigraph format; None = HTML).
+Formats come from the one table of media types (graph/core/media.py); XHTML is answered as HTML.
 
 >>> negotiate("text/html,application/xhtml+xml,*/*;q=0.8")
 'text/html'
@@ -21,77 +21,31 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.core.namespaces import BASE, DATA_GRAPH, ID, ONTOLOGY_GRAPH, ONTOLOGY_IRI
-from server.sparql_protocol import RESULT_FORMATS, parse_accept
+from graph.core import media
+from graph.core.namespaces import BASE, DATA_GRAPH, ID, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES, SPARQL_PREFIXES
 
-HTML = "text/html"
-# media type -> RDF format (None: an HTML page); the first entry wins when anything is accepted
-LD_FORMATS: list[tuple[str, ox.RdfFormat | None]] = [
-    (HTML, None),
-    ("text/turtle", ox.RdfFormat.TURTLE),
-    ("application/ld+json", ox.RdfFormat.JSON_LD),
-    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-    ("application/xhtml+xml", None),
-    ("application/json", ox.RdfFormat.JSON_LD),
-    ("text/plain", ox.RdfFormat.N_TRIPLES),
-    ("application/xml", ox.RdfFormat.RDF_XML),
-]
-RDF_MEDIA = [m for m, f in LD_FORMATS if f is not None]
-# ?format= short names, for links people can click and clients that cannot set headers
-FORMAT_PARAM = {
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "jsonld": "application/ld+json",
-    "json": "application/ld+json",
-    "nt": "application/n-triples",
-    "rdf": "application/rdf+xml",
-    "xml": "application/rdf+xml",
-    "html": HTML,
-}
+HTML = media.HTML
+LD_MEDIA = media.LINKED_DATA  # what a linked-data IRI offers, best first (graph/core/media.py)
+RDF_MEDIA = [m for m in LD_MEDIA if m in media.RDF_FORMATS]
 
-PREFIXES = {
-    "og": BASE + "ontology/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "vann": "http://purl.org/vocab/vann/",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "sd": "http://www.w3.org/ns/sparql-service-description#",
-    "void": "http://rdfs.org/ns/void#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-}
-SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 DATASET_IRI = BASE + "dataset"
 
 
-def negotiate(accept: str, offered: list[tuple[str, Any]] | None = None, fmt: str | None = None) -> str | None:
-    """The media type to answer with, or None when nothing offered is acceptable (406)."""
-    table = offered or LD_FORMATS
-    media_types = [m for m, _ in table]
+def negotiate(accept: str, offered: list[str] | None = None, fmt: str | None = None) -> str | None:
+    """The media type to answer with, or None when nothing offered is acceptable (406).
+
+    ``fmt`` (?format=ttl ...) wins over the Accept header.
+    """
+    offered = offered or LD_MEDIA
     if fmt:
-        wanted = FORMAT_PARAM.get(fmt.lower())
-        return wanted if wanted in media_types else None
-    for media, _q in parse_accept(accept or "*/*"):
-        if media in ("*/*", "*"):
-            return media_types[0]
-        if media.endswith("/*"):
-            for m in media_types:
-                if m.startswith(media[:-1]):
-                    return m
-        elif media in media_types:
-            return media
-    return None
+        wanted = media.SHORT_NAMES.get(fmt.lower())
+        return wanted if wanted in offered else None
+    chosen = media.choose(accept, offered)
+    return HTML if chosen == media.XHTML else chosen
 
 
-def rdf_format(media: str) -> ox.RdfFormat:
-    fmt = dict(LD_FORMATS)[media]
-    assert fmt is not None
-    return fmt
+def rdf_format(media_type: str) -> ox.RdfFormat:
+    return media.rdf_format(media_type)
 
 
 def serialize(triples: list[ox.Triple], media: str) -> bytes:
@@ -306,7 +260,7 @@ def _turtle_list(items: list[str]) -> str:
 
 def service_description(endpoint: str, base: str, update_endpoint: str | None) -> str:
     """The SPARQL 1.1 Service Description of /sparql, as Turtle."""
-    result_formats = sorted({_FORMAT_IRI[m] for m, _ in RESULT_FORMATS if m in _FORMAT_IRI})
+    result_formats = sorted({_FORMAT_IRI[m] for m in media.SPARQL_RESULTS if m in _FORMAT_IRI})
     languages = ["sd:SPARQL11Query"] + (["sd:SPARQL11Update"] if update_endpoint else [])
     return f"""@prefix sd: <{PREFIXES["sd"]}> .
 @prefix void: <{PREFIXES["void"]}> .

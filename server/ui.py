@@ -51,9 +51,7 @@ def _load_kind_labels(store: Any) -> dict[str, dict[str, str]]:
     """{kind: {"zh": 大类, "en": major group}} from the ontology's class labels."""
     values = " ".join(f"og:{cls}" for cls in KIND_NAMES)
     rows = store.select(
-        PREFIXES
-        + f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?c ?l (LANG(?l) AS ?lang) WHERE {{ VALUES ?c {{ {values} }} ?c rdfs:label ?l }}"""
+        PREFIXES + f"""SELECT ?c ?l (LANG(?l) AS ?lang) WHERE {{ VALUES ?c {{ {values} }} ?c rdfs:label ?l }}"""
     )
     out: dict[str, dict[str, str]] = {k: {} for k in KIND_ORDER}
     for r in rows:

@@ -32,6 +32,10 @@ RENAME = f"""PREFIX skos: <{SKOS}>
 DELETE {{ GRAPH ?g {{ <{OCC}> skos:prefLabel "{OLD_NAME}"@zh }} }}
 INSERT {{ GRAPH ?g {{ <{OCC}> skos:prefLabel "{NEW_NAME}"@zh ; skos:altLabel "{NEW_ALIAS}"@zh }} }}
 WHERE {{ GRAPH ?g {{ <{OCC}> skos:prefLabel "{OLD_NAME}"@zh }} }}"""
+UNDO = f"""PREFIX skos: <{SKOS}>
+DELETE {{ GRAPH ?g {{ <{OCC}> skos:prefLabel "{NEW_NAME}"@zh ; skos:altLabel "{NEW_ALIAS}"@zh }} }}
+INSERT {{ GRAPH ?g {{ <{OCC}> skos:prefLabel "{OLD_NAME}"@zh }} }}
+WHERE {{ GRAPH ?g {{ <{OCC}> skos:prefLabel "{NEW_NAME}"@zh }} }}"""
 TOKEN = "editor-li:li-secret-token-1"
 CURRICULUM = Path(__file__).parent / "data" / "curricula" / "valid" / "ai-trainer-510209.csv"
 
@@ -79,8 +83,11 @@ def names_shown(c) -> dict[str, object]:  # type: ignore[no-untyped-def]
 def test_an_update_is_seen_by_every_api(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     copy = tmp_path / "store"
     shutil.copytree(Path(built.store_path).resolve(), copy)
-    app = _update_app(copy, tmp_path)
-    c = app.test_client()
+    check_an_update_is_seen_by_every_api(_update_app(copy, tmp_path).test_client())
+
+
+def check_an_update_is_seen_by_every_api(c) -> None:  # type: ignore[no-untyped-def]
+    """Shared with the same test on Virtuoso (tests/test_remote_virtuoso.py)."""
     before = names_shown(c)  # every derived object is built now, from the old data
     assert before["occupation"] == before["hierarchy"] == before["standards"] == before["pathways"] == OLD_NAME
     assert before["new_occupations"] == before["curriculum"] == [OLD_NAME]

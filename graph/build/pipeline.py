@@ -35,20 +35,16 @@ from graph.build.tsv import SourceErrors
 from graph.core.errors import BuildError, SourceError
 from graph.core.faults import checkpoint
 from graph.core.namespaces import BASE, DATA_GRAPH, ONTOLOGY_GRAPH
+from graph.core.namespaces import PREFIXES as NAMESPACE_PREFIXES
 from graph.core.paths import project_root
 from graph.store.embedded import EmbeddedStore, load_new_store, swap_in
 
+# the dumps' prefixes: the one table's, plus short names for occupations and groups
 PREFIXES = {
-    "og": BASE + "ontology/",
+    "og": NAMESPACE_PREFIXES["og"],
     "occ": BASE + "id/occupation/",
     "grp": BASE + "id/group/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
+    **{p: NAMESPACE_PREFIXES[p] for p in ("skos", "rdf", "rdfs", "owl", "xsd", "dcterms", "prov")},
 }
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.classification.queries import KIND_ORDER, PREFIXES, SelectStore, _kinds
+from graph.classification.queries import KIND_ORDER, Q, SelectStore, _kinds
+from graph.store.sparql import select
 
 
 @dataclass
@@ -46,15 +47,7 @@ class Hierarchy:
 
     @classmethod
     def load(cls, store: SelectStore) -> Hierarchy:
-        rows = store.select(
-            PREFIXES
-            + """
-SELECT ?code ?name ?parent (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types) WHERE {
-  ?e skos:inScheme ?scheme ; skos:notation ?code ; skos:prefLabel ?name ; rdf:type ?type .
-  FILTER(LANG(?name) = "zh")
-  OPTIONAL { ?e skos:broader ?p . ?p skos:notation ?parent }
-} GROUP BY ?code ?name ?parent"""
-        )
+        rows = select(store, Q.hierarchy)
         return cls(rows)
 
     def occupation_count(self, code: str) -> int:

@@ -32,12 +32,7 @@ from graph.core.namespaces import ID
 FLAGS = {"digital": "og:DigitalOccupation", "green": "og:GreenOccupation"}
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-PREFIXES_NEW = (
-    PREFIXES
-    + """PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
-)
+PREFIXES_NEW = PREFIXES  # the one prefix table (graph/core/namespaces.py)
 
 
 # work types (工种) are SKOS concepts of their own scheme: the classification scheme holds the four

@@ -1,7 +1,7 @@
 """The classification questions the API and CLI ask, as SPARQL over any store with ``select``.
 
 Everything goes through SPARQL (not store internals) so the same code runs on the embedded
-store and on a remote SPARQL endpoint.
+store and on a remote SPARQL endpoint. The queries are files in graph/classification/sparql/.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from graph.core.codes import CODE_RE
+from graph.core.namespaces import SPARQL_PREFIXES
+from graph.store.sparql import Iri, Queries, select
 
-PREFIXES = """PREFIX og: <https://w3id.org/occugraph/ontology/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-"""
+PREFIXES = SPARQL_PREFIXES  # the one prefix table (graph/core/namespaces.py)
+Q = Queries(__file__)  # graph/classification/sparql/*.rq
 
 KIND_NAMES = {
     "MajorGroup": "major",
@@ -47,8 +47,7 @@ def _kinds(types: str) -> list[str]:
 
 
 def all_codes(store: SelectStore) -> list[str]:
-    rows = store.select(PREFIXES + "SELECT ?code WHERE { ?e a skos:Concept ; skos:inScheme ?s ; skos:notation ?code }")
-    return sorted(r["code"] for r in rows)
+    return sorted(r["code"] for r in select(store, Q.all_codes))
 
 
 def nearest_codes(code: str, codes: list[str], n: int = 5) -> list[str]:
@@ -86,62 +85,23 @@ def occupation(store: SelectStore, code: str) -> dict[str, object] | None:
     """Everything the API shows for one classification entry, or None if the code is unknown."""
     if not CODE_RE.fullmatch(code):
         raise ValueError(f"{code!r} is not a classification code (expected N-NN-NN-NN, e.g. 2-02-38-01)")
-    lit = sparql_string(code)
-    rows = store.select(
-        PREFIXES
-        + f"""
-SELECT ?e ?name ?definition ?marker (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types)
-WHERE {{
-  ?e skos:notation {lit} ; skos:inScheme ?scheme ; skos:prefLabel ?name ; rdf:type ?type .
-  FILTER(LANG(?name) = "zh")
-  OPTIONAL {{ ?e skos:definition ?definition }}
-  OPTIONAL {{ ?e og:markerAsPrinted ?marker }}
-}} GROUP BY ?e ?name ?definition ?marker"""
-    )
+    rows = select(store, Q.entry, code=code)
     if not rows:
         return None
     head = rows[0]
     iri = head["e"]
     types = head.get("types", "")
     type_names = {t.rsplit("/", 1)[-1] for t in types.split()}
-    tasks = store.select(
-        PREFIXES
-        + f"""
-SELECT ?n ?text WHERE {{ <{iri}> og:hasMainTask ?t . ?t og:taskNumber ?n ; og:taskText ?text }}"""
-    )
+    entry = Iri(iri)
+    tasks = select(store, Q.entry_tasks, entry=entry)
     tasks.sort(key=lambda r: int(r["n"]))
-    parents = store.select(
-        PREFIXES
-        + f"""
-SELECT ?code ?name (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types) WHERE {{
-  <{iri}> skos:broader+ ?p . ?p skos:notation ?code ; skos:prefLabel ?name ; rdf:type ?type .
-}} GROUP BY ?code ?name"""
-    )
+    parents = select(store, Q.entry_parents, entry=entry)
     parents.sort(key=lambda r: r["code"].count("-00"), reverse=True)  # major group first
-    children = store.select(
-        PREFIXES
-        + f"""
-SELECT ?code ?name (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types) WHERE {{
-  ?c skos:broader <{iri}> ; skos:notation ?code ; skos:prefLabel ?name ; rdf:type ?type .
-}} GROUP BY ?code ?name"""
-    )
+    children = select(store, Q.entry_children, entry=entry)
     children.sort(key=lambda r: r["code"])
-    labels = store.select(
-        PREFIXES
-        + f"""
-SELECT ?label ?kind WHERE {{
-  {{ <{iri}> skos:altLabel ?label BIND("alt" AS ?kind) }}
-  UNION {{ <{iri}> skos:hiddenLabel ?label BIND("job-title" AS ?kind) }}
-}}"""
-    )
+    labels = select(store, Q.entry_labels, entry=entry)
     labels.sort(key=lambda r: (r["kind"], r["label"]))
-    extra = store.select(
-        PREFIXES
-        + f"""
-SELECT ?former ?edition WHERE {{
-  {{ <{iri}> og:formerCode ?former }} UNION {{ <{iri}> og:inEdition ?ed . ?ed skos:prefLabel ?edition }}
-}}"""
-    )
+    extra = select(store, Q.entry_history, entry=entry)
     return {
         "code": code,
         "iri": iri,
@@ -190,18 +150,7 @@ class SearchIndex:
 
     @classmethod
     def load(cls, store: SelectStore) -> SearchIndex:
-        rows = store.select(
-            PREFIXES
-            + """
-SELECT ?code ?name ?definition (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types)
-       (GROUP_CONCAT(DISTINCT ?a; separator="\u001f") AS ?alt)
-       (GROUP_CONCAT(DISTINCT ?h; separator="\u001f") AS ?hidden) WHERE {
-  ?e skos:inScheme ?scheme ; skos:notation ?code ; skos:prefLabel ?name ; rdf:type ?type .
-  OPTIONAL { ?e skos:definition ?definition }
-  OPTIONAL { ?e skos:altLabel ?a }
-  OPTIONAL { ?e skos:hiddenLabel ?h }
-} GROUP BY ?code ?name ?definition"""
-        )
+        rows = select(store, Q.search_index)
         return cls(rows)
 
     def search(self, text: str, limit: int = 20, kind: str | None = None) -> list[dict[str, object]]:

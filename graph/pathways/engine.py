@@ -53,6 +53,7 @@ import networkx as nx
 from graph.classification.queries import SelectStore, nearest_codes
 from graph.core.codes import CODE_RE
 from graph.core.errors import RequestError
+from graph.core.namespaces import SPARQL_PREFIXES
 from graph.standards.eligibility import (
     CertificateHeld,
     Ladder,
@@ -1059,9 +1060,7 @@ def normalise(profile: Profile) -> Profile:
 # ------------------------------------------------------------------------------------------------
 # loading names and texts (SPARQL, so a remote store works too)
 
-_PREFIXES = """PREFIX og: <https://w3id.org/occugraph/ontology/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+_PREFIXES = SPARQL_PREFIXES  # the one prefix table (graph/core/namespaces.py)
 
 
 def load_names(store: SelectStore) -> tuple[dict[str, str], dict[str, str]]:

@@ -498,7 +498,6 @@ SELECT ?occ ?code ?name WHERE {{
     rows = store.select(
         PREFIXES
         + f"""
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?req ?kind ?text ?section ?std ?sl ?level ?levelName ?rank ?wc ?fn ?flag WHERE {{
   VALUES ?occ {{ {values} }}
   VALUES ?kind {{ og:SkillRequirement og:KnowledgeRequirement }}
@@ -513,7 +512,6 @@ SELECT ?req ?kind ?text ?section ?std ?sl ?level ?levelName ?rank ?wc ?fn ?flag 
     std_rows = store.select(
         PREFIXES
         + f"""
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?std ?occ ?title ?issued ?doc ?sl ?included WHERE {{
   VALUES ?occ {{ {values} }}
   ?std og:forOccupation ?occ . ?sl a og:StandardLevel ; og:ofStandard ?std .

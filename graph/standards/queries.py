@@ -16,7 +16,7 @@ from typing import Any
 
 from graph.classification.queries import SelectStore, sparql_string
 from graph.core.codes import CODE_RE
-from graph.core.namespaces import ID
+from graph.core.namespaces import ID, SPARQL_PREFIXES
 from graph.standards.eligibility import (
     Condition,
     EligibilityResult,
@@ -30,13 +30,7 @@ from graph.standards.eligibility import (
     rule_order,
 )
 
-PREFIXES = """PREFIX og: <https://w3id.org/occugraph/ontology/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
+PREFIXES = SPARQL_PREFIXES  # the one prefix table (graph/core/namespaces.py)
 STANDARD_NS = ID + "standard/"
 LEVEL_NS = ID + "level/"
 RULE_SET_NS = ID + "rule-set/"

@@ -20,9 +20,9 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, send_file
 
+from graph.core.namespaces import PREFIXES, SPARQL_PREFIXES
 from graph.core.paths import project_root
 from server.api_errors import ApiError
-from server.linked_data import PREFIXES
 
 bp = Blueprint("downloads", __name__)
 
@@ -81,9 +81,9 @@ def derive_jsonld(nt: Path) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.JSON_LD, prefixes=PREFIXES) or b""
 
 
-OCCUPATIONS_CSV_QUERY = """PREFIX og: <https://w3id.org/occugraph/ontology/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?code ?name ?minor ?definition ?marker ?iri
+OCCUPATIONS_CSV_QUERY = (
+    SPARQL_PREFIXES
+    + """SELECT ?code ?name ?minor ?definition ?marker ?iri
   (EXISTS { ?iri a og:DigitalOccupation } AS ?digital) (EXISTS { ?iri a og:GreenOccupation } AS ?green)
   (COUNT(DISTINCT ?task) AS ?tasks)
 WHERE {
@@ -93,6 +93,7 @@ WHERE {
   OPTIONAL { ?iri og:markerAsPrinted ?marker }
   OPTIONAL { ?iri og:hasMainTask ?task }
 } GROUP BY ?code ?name ?minor ?definition ?marker ?iri ORDER BY ?code"""
+)
 
 CSV_COLUMNS = [
     "code",

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 
+from graph.core import media as mt
 from graph.core.namespaces import BASE, ID, ONTOLOGY_IRI
 from server import linked_data as ld
 from server.api_errors import ApiError
@@ -31,7 +32,7 @@ def _negotiate() -> str | None:
 
 
 def not_acceptable() -> Response:
-    raise ApiError(406, "no acceptable format; offered: " + ", ".join(m for m, _ in ld.LD_FORMATS), headers=VARY)
+    raise ApiError(406, "no acceptable format; offered: " + ", ".join(ld.LD_MEDIA), headers=VARY)
 
 
 def rdf_response(triples: list, media: str) -> Response:  # type: ignore[type-arg]
@@ -128,14 +129,10 @@ def void() -> Response:
     return Response(ld.turtle_to(turtle, media), 200, {"Content-Type": f"{media}; charset=utf-8", **VARY})
 
 
-SD_MEDIA = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
-
-
 def service_description_response(accept: str) -> Response | None:
     """For /sparql: the Service Description when RDF is asked for and no query is given."""
-    offered = [(m, f) for m, f in ld.LD_FORMATS if m in SD_MEDIA]
-    media = ld.negotiate(accept, offered)
-    if media is None or all(m in ("*/*", "*") or m.endswith("/*") for m, _q in ld.parse_accept(accept)):
+    media = ld.negotiate(accept, mt.SERVICE_DESCRIPTION)
+    if media is None or mt.only_wildcards(accept):
         return None  # only an explicit RDF media type gets the description
     base = public_base()
     update = f"{base}/sparql/update" if current_app.config.get("UPDATE_ENABLED") else None

@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import threading
 import time
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from flask import Blueprint, Response, current_app, request
 from graph.core.paths import project_root
 from graph.store.embedded import EmbeddedStore
 from graph.store.guard import _tokens, find_service
+from graph.store.remote import LoadError, RemoteStore, WriteEndpoint, apply_update
 from server.limits import client_address, scrub
 from server.query_worker import QueryTimeout, WorkerFailed, run_update, store_path_of
 from server.resources import get_store, reopen
@@ -164,12 +166,20 @@ def update() -> Response:
         )
     store = get_store()
     path = store_path_of(store)
-    if path is None:
-        return _error(501, "this server's store cannot be updated (it is not an on-disk embedded store)")
+    writer = _remote_writer(store)
+    if path is None and writer is None:
+        return _error(
+            501,
+            "this server's store cannot be updated (neither an on-disk embedded store nor a SPARQL "
+            "endpoint with ENDPOINT_UPDATE_URL)",
+        )
     started = time.monotonic()
     with _UPDATE_LOCK:
         try:
-            before, after = run_update(path, text, float(cfg["UPDATE_TIMEOUT"]))
+            if writer is not None:
+                before, after = _remote_update(store, writer, text)
+            else:
+                before, after = run_update(path, text, float(cfg["UPDATE_TIMEOUT"]))  # type: ignore[arg-type]
         except SyntaxError as exc:
             audit("failed: syntax", who, text, message=scrub(str(exc)))
             return _error(400, f"update syntax error: {scrub(str(exc))}")
@@ -179,7 +189,7 @@ def update() -> Response:
         except (OSError, ValueError, RuntimeError) as exc:
             audit("failed", who, text, message=scrub(str(exc)))
             return _error(400, f"update failed, nothing was changed: {scrub(str(exc))}")
-        _reopen(path)
+        reopen(EmbeddedStore(Path(path)) if writer is None else None)  # a new store generation: see below
     elapsed = round((time.monotonic() - started) * 1000)
     audit("applied", who, text, quads_before=before, quads_after=after, duration_ms=elapsed)
     log.info("SPARQL update by %s: %d -> %d quads", who, before, after)
@@ -189,7 +199,29 @@ def update() -> Response:
     return Response(body, 200, {"Content-Type": "application/json; charset=utf-8"})
 
 
-def _reopen(path: str) -> None:
-    """Make the change visible: a new store generation (read handle and everything derived from it;
-    the query workers follow it). Requests already running finish on the generation they started with."""
-    reopen(EmbeddedStore(Path(path)))
+# After an update the server starts a new store generation (server/resources.py): a new read handle
+# (or RemoteStore) and everything derived from it, built afresh on first use; the query workers
+# follow it. Requests already running finish on the generation they started with.
+
+
+def _remote_writer(store: object) -> WriteEndpoint | None:
+    """Where updates go when the store is a SPARQL endpoint and ENDPOINT_UPDATE_URL is set."""
+    cfg = current_app.config
+    if not isinstance(store, RemoteStore) or not cfg.get("ENDPOINT_UPDATE_URL"):
+        return None
+    password = cfg.get("ENDPOINT_PASSWORD") or os.environ.get("OCCUGRAPH_ENDPOINT_PASSWORD") or None
+    return WriteEndpoint(
+        cfg["ENDPOINT_UPDATE_URL"], user=cfg.get("ENDPOINT_USER") or None, password=password, timeout=60.0
+    )
+
+
+def _remote_update(store: RemoteStore, writer: WriteEndpoint, text: str) -> tuple[int, int]:
+    """The update on the SPARQL server; its refusal is the client's 400 (the server's words), its
+    absence a 503."""
+    try:
+        return apply_update(store, writer, text)
+    except LoadError as exc:
+        message = str(exc)
+        if " answered 4" in message:
+            raise ValueError(f"the SPARQL server refused the update: {message.split(': ', 1)[-1]}") from None
+        raise WorkerFailed(f"the SPARQL server did not apply the update: {message}") from None

@@ -13,6 +13,9 @@ variables the query projects, which parameters usually are not).
 SELECT ?name WHERE { <https://w3id.org/occugraph/id/a> skos:prefLabel ?name FILTER(?name != "a\\"b") } # $not
 >>> q.params
 ('not', 'occ')
+>>> Query("v", "SELECT ?s WHERE { VALUES ?s { $iris } }").bind(iris=[Iri("http://e/a"), Iri("http://e/b")])[-41:]
+'VALUES ?s { <http://e/a> <http://e/b> } }'
+
 >>> q.bind(occ=Iri("not an iri"), not_="x")
 Traceback (most recent call last):
 ...
@@ -78,6 +81,8 @@ class Query:
         return _TOKENS.sub(replace, self.text)
 
     def _term(self, name: str, value: Any) -> str:
+        if isinstance(value, (list, tuple)):  # the body of a VALUES block: terms separated by spaces
+            return " ".join(self._term(name, v) for v in value)
         if isinstance(value, Iri):
             try:
                 return str(ox.NamedNode(value))
@@ -89,7 +94,7 @@ class Query:
             return str(value)
         if isinstance(value, str):
             return str(ox.Literal(value))
-        raise TypeError(f"{self.name}: ${name} must be str, Iri, int or bool, not {type(value).__name__}")
+        raise TypeError(f"{self.name}: ${name} must be str, Iri, int, bool or a list, not {type(value).__name__}")
 
 
 class Queries:
@@ -118,3 +123,8 @@ def _load(path: Path) -> Query:
 def select(store: Any, query: Query, **values: Any) -> list[dict[str, str]]:
     """Run a SELECT on any store with ``select`` (embedded or remote): rows of plain strings."""
     return store.select(query.bind(**values))  # type: ignore[no-any-return]
+
+
+def run(store: Any, query: Query, **values: Any) -> Any:
+    """Run any query form (CONSTRUCT, ASK ...) on a store with ``query``: its pyoxigraph result."""
+    return store.query(query.bind(**values))

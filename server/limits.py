@@ -52,9 +52,8 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "ENDPOINT_UPDATE_URL": ("", str),
     "ENDPOINT_USER": ("", str),
     "ENDPOINT_PASSWORD": ("", str),
-    # where the current build's dumps are (dist/) and where derived downloads are cached
+    # where the current build's dumps are (dist/)
     "DIST_DIR": ("", str),
-    "DOWNLOAD_CACHE_DIR": ("", str),
     # the public base of this server, used in the service description and VoID (default: the request's)
     "PUBLIC_BASE_URL": ("", str),
     # largest request body in bytes (Flask answers 413 beyond)

@@ -27,6 +27,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from graph.build.context import BuildContext, Reader
+from graph.build.downloads import PREFIXES, jsonld, occupations_csv
 from graph.build.journal import recover_sources
 from graph.build.locations import LocatingGraph, SourceMap
 from graph.build.qc import edition_counts, render_report, run_rules
@@ -34,18 +35,9 @@ from graph.build.sources import readers
 from graph.build.tsv import SourceErrors
 from graph.core.errors import BuildError, SourceError
 from graph.core.faults import checkpoint
-from graph.core.namespaces import BASE, DATA_GRAPH, ONTOLOGY_GRAPH
-from graph.core.namespaces import PREFIXES as NAMESPACE_PREFIXES
+from graph.core.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 from graph.core.paths import project_root
 from graph.store.embedded import EmbeddedStore, load_new_store, swap_in
-
-# the dumps' prefixes: the one table's, plus short names for occupations and groups
-PREFIXES = {
-    "og": NAMESPACE_PREFIXES["og"],
-    "occ": BASE + "id/occupation/",
-    "grp": BASE + "id/group/",
-    **{p: NAMESPACE_PREFIXES[p] for p in ("skos", "rdf", "rdfs", "owl", "xsd", "dcterms", "prov")},
-}
 
 
 @dataclass
@@ -250,6 +242,7 @@ def build(
         store = EmbeddedStore(store=ox.Store.read_only(str(new_store)))
         results = run_rules(store, root / "ontology" / "qc")
         counts = {ed: edition_counts(store, ed) for ed in ("2022", "live")}
+        occupations = occupations_csv(store)
         del store
         qc_counts = {r.rule: len(r.rows) for r in results}
         errors = [r for r in results if r.severity == "ERROR" and r.rows]
@@ -268,6 +261,8 @@ def build(
             "occugraph.nt": all_nt,
             "occugraph.ttl": turtle(all_nt),
             "qc-report.md": render_report(results, counts, ctx.notes).encode("utf-8"),
+            "occugraph.jsonld": jsonld(all_nt),
+            "occupations.csv": occupations,
         }
         new_dist = _stage_dist(var_dir, build_id, files)
         done(", ".join(sorted(files)))

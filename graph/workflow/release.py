@@ -48,7 +48,8 @@ import pyoxigraph as ox
 from rdflib import OWL, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 
-from graph.build.pipeline import PREFIXES, sorted_ntriples, turtle
+from graph.build.downloads import jsonld
+from graph.build.pipeline import sorted_ntriples, turtle
 from graph.core.faults import checkpoint
 from graph.core.namespaces import ID, ONTOLOGY_IRI, RELEASES
 from graph.workflow.diff import compute, curie, empty
@@ -104,46 +105,6 @@ def version_iri(version: str) -> str:
 
 
 # --- serialisations ---------------------------------------------------------------------------
-
-
-def _compact(iri: str) -> str:
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and not iri[len(ns) :].startswith("/"):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
-
-
-def jsonld(ntriples: bytes) -> bytes:
-    """JSON-LD with the project's prefixes as @context and one node per line, in subject order.
-
-    Deterministic (sorted input, sorted keys) and diff-friendly; pyoxigraph parses it back to
-    exactly the same triples (tests/test_diff_release.py checks the round trip).
-    """
-    nodes: list[dict[str, object]] = []
-    current: dict[str, object] | None = None
-    subject = None
-    for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
-        if t.subject != subject:
-            subject = t.subject
-            current = {"@id": _compact(t.subject.value)}
-            nodes.append(current)
-        assert current is not None
-        p, o = t.predicate.value, t.object
-        if p == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" and isinstance(o, ox.NamedNode):
-            current.setdefault("@type", []).append(_compact(o.value))  # type: ignore[union-attr]
-            continue
-        if isinstance(o, ox.NamedNode):
-            value: object = {"@id": _compact(o.value)}
-        elif o.language:
-            value = {"@value": o.value, "@language": o.language}
-        elif o.datatype.value == str(XSD.string):
-            value = o.value
-        else:
-            value = {"@value": o.value, "@type": _compact(o.datatype.value)}
-        current.setdefault(_compact(p), []).append(value)  # type: ignore[union-attr]
-    context = json.dumps(dict(sorted(PREFIXES.items())), ensure_ascii=False, sort_keys=True)
-    body = ",\n".join("  " + json.dumps(n, ensure_ascii=False, sort_keys=True) for n in nodes)
-    return f'{{\n "@context": {context},\n "@graph": [\n{body}\n ]\n}}\n'.encode()
 
 
 def entities_csv(snap: Snapshot, sources: dict[str, str]) -> bytes:

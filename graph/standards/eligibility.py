@@ -108,25 +108,27 @@ class Ladder:
 
     @classmethod
     def default(cls) -> Ladder:
-        """The ladder as in standards/ladder/levels.tsv (for examples and tests; the store is the source)."""
-        skill = [
-            ("apprentice", None, "学徒工", "Apprentice", ("学徒",)),
-            ("5", 5, "五级/初级工", "Level 5 / junior worker", ("五级", "初级工", "初级", "国家职业资格五级")),
-            ("4", 4, "四级/中级工", "Level 4 / intermediate worker", ("四级", "中级工", "中级", "国家职业资格四级")),
-            ("3", 3, "三级/高级工", "Level 3 / senior worker", ("三级", "高级工", "高级", "国家职业资格三级")),
-            ("2", 2, "二级/技师", "Level 2 / technician", ("二级", "技师", "国家职业资格二级")),
-            ("1", 1, "一级/高级技师", "Level 1 / senior technician", ("一级", "高级技师", "国家职业资格一级")),
-            ("principal-technician", None, "特级技师", "Principal technician", ()),
-            ("chief-technician", None, "首席技师", "Chief technician", ()),
-        ]
-        prof = [
-            ("professional-junior", "初级", "Junior (professional-technical level / title)", ("初级职称",)),
-            ("professional-intermediate", "中级", "Intermediate (professional-technical level / title)", ("中级职称",)),
-            ("professional-senior", "高级", "Senior (professional-technical level / title)", ("高级职称",)),
-        ]
-        levels = [Level(i, "skill", r, zh, en, n, alt) for r, (i, n, zh, en, alt) in enumerate(skill, start=1)]
-        levels += [Level(i, "professional", r, zh, en, None, alt) for r, (i, zh, en, alt) in enumerate(prof, start=1)]
-        return cls(levels)
+        """The ladder of standards/ladder/levels.tsv, read with the build's own reader (for examples
+        and callers without a store; a store's ladder comes from the graph, graph/standards/queries.py).
+
+        A hand-typed copy used to stand here and had fallen behind the file (names like 副高级).
+        """
+        from graph.build.tsv import read_dictionary, read_table
+        from graph.core.paths import project_root
+
+        folder = project_root() / "standards" / "ladder"
+        return cls(
+            Level(
+                r["id"],
+                r["ladder"],
+                int(r["rank"]),
+                r["name_zh"],
+                r["name_en"],
+                int(r["number"]) if r["number"] else None,
+                tuple(filter(None, (r.get("alt_zh") or "").split("|"))),
+            )
+            for r in read_table(folder, "levels.tsv", read_dictionary(folder))
+        )
 
     def __getitem__(self, level_id: str) -> Level:
         return self.levels[level_id]

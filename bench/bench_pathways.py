@@ -140,7 +140,10 @@ def http_queries(store: EmbeddedStore, engine: PathwayEngine, qs: list[dict[str,
     from server import create_app
 
     app = create_app({"TESTING": True, "STORE": store, "RATE_LIMIT_PER_MINUTE": 0})
-    app.extensions.setdefault("occugraph.pathways", {})["engine"] = engine
+    from server.resources import _pathway_engine, generations
+
+    # the engine built above serves the requests: seed it into the store generation
+    generations(app).current().derive(lambda _gen: engine, key=_pathway_engine)
     client = app.test_client()
     out = []
     for q in qs:

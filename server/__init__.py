@@ -52,7 +52,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
-        return jsonify(error=exc.description, status=exc.code), exc.code
+        resp = jsonify(error=exc.description, status=exc.code)
+        resp.status_code = exc.code or 500
+        # keep the headers the exception carries: Allow on 405 (RFC 9110 requires it), Retry-After
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                resp.headers[name] = value
+        return resp
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers import Response
@@ -97,7 +98,21 @@ class ClassificationCodeConverter(BaseConverter):
         return check_code(value)
 
 
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, except that a body nested too deeply for the parser (100,000 ``[``) is a
+    malformed body (``ValueError``: 400 from ``request.get_json``), not a RecursionError (500)."""
+
+    ensure_ascii = False
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("the JSON body nests arrays or objects too deeply") from None
+
+
 def init_app(app: Flask) -> None:
+    app.json = JSONProvider(app)
     app.url_map.converters["code"] = ClassificationCodeConverter
     app.register_error_handler(ApiError, lambda exc: exc.as_response())
     app.register_error_handler(RequestError, lambda exc: ApiError(exc.status, exc.message, **exc.extra).as_response())

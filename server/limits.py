@@ -28,8 +28,16 @@ from flask import Flask, Response, current_app, request
 DEFAULTS: dict[str, tuple[Any, type]] = {
     # seconds a SPARQL query may run before its worker process is killed (503 to the client)
     "QUERY_TIMEOUT": (5.0, float),
-    # worker processes that run SPARQL queries; 0 runs them in the request thread, without a limit
-    "QUERY_WORKERS": (2, int),
+    # worker processes that run SPARQL queries (default: one per CPU, 2 to 8); 0 runs them in the
+    # request thread, without a time limit or a sandbox (debugging only)
+    "QUERY_WORKERS": (max(2, min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2)), int),
+    # fairness between clients (server/fairness.py): queries one client may have running at once
+    # (0: half the workers), query-seconds per minute per client (0: no budget), workers kept free
+    # for light clients, and what "heavy" is: query-seconds used in the last minute
+    "SPARQL_CLIENT_CONCURRENCY": (0, int),
+    "SPARQL_CLIENT_SECONDS_PER_MINUTE": (30.0, float),
+    "SPARQL_RESERVED_WORKERS": (1, int),
+    "SPARQL_HEAVY_SECONDS": (2.0, float),
     # seconds a query may wait for a free worker before the server answers 503 (busy)
     "QUERY_QUEUE_TIMEOUT": (5.0, float),
     # longest query text accepted, in characters (400 beyond)
@@ -47,15 +55,18 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "UPDATE_TOKENS": ("", str),
     "UPDATE_TIMEOUT": (30.0, float),
     "UPDATE_AUDIT_LOG": ("", str),  # default var/audit/sparql-update.jsonl
-    # with a remote store (ENDPOINT): where /sparql/update sends updates, and as whom (the password
-    # from OCCUGRAPH_ENDPOINT_PASSWORD, as for `occugraph load`); Virtuoso: .../sparql-auth
-    "ENDPOINT_UPDATE_URL": ("", str),
-    "ENDPOINT_USER": ("", str),
-    "ENDPOINT_PASSWORD": ("", str),
     # where the current build's dumps are (dist/)
     "DIST_DIR": ("", str),
-    # the public base of this server, used in the service description and VoID (default: the request's)
+    # the public base of this server, used in the service description, VoID and as the BASE of queries;
+    # default https://w3id.org/occugraph (``occugraph serve`` sets http://HOST:PORT); never the Host header
     "PUBLIC_BASE_URL": ("", str),
+    # saved curriculum mappings (POST /api/curricula save=true): bytes one client may save per window
+    # (429 beyond), total bytes kept (507 beyond), days kept, free disk space always left (507)
+    "CURRICULA_CLIENT_BYTES": (2_000_000, int),
+    "CURRICULA_CLIENT_WINDOW": (3600.0, float),
+    "CURRICULA_TOTAL_BYTES": (500_000_000, int),
+    "CURRICULA_TTL_DAYS": (90.0, float),
+    "CURRICULA_MIN_FREE_BYTES": (200_000_000, int),
     # largest request body in bytes (Flask answers 413 beyond)
     "MAX_CONTENT_LENGTH": (1_000_000, int),
 }
@@ -91,9 +102,14 @@ def init_app(app: Flask, explicit: dict[str, Any] | None = None) -> None:
         else:
             app.config[key] = default
     if app.config.get("TESTING"):
-        for key in ("RATE_LIMIT_PER_MINUTE", "SPARQL_RATE_LIMIT_PER_MINUTE"):
+        # a test session's requests all come from one address: no per-client limits unless asked for
+        for key in ("RATE_LIMIT_PER_MINUTE", "SPARQL_RATE_LIMIT_PER_MINUTE", "SPARQL_CLIENT_SECONDS_PER_MINUTE"):
             if key not in explicit:
                 app.config[key] = 0
+        if "SPARQL_CLIENT_CONCURRENCY" not in explicit:
+            app.config["SPARQL_CLIENT_CONCURRENCY"] = app.config["QUERY_WORKERS"]
+        if "SPARQL_RESERVED_WORKERS" not in explicit:
+            app.config["SPARQL_RESERVED_WORKERS"] = 0
     if app.config["PROXY_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -186,6 +202,7 @@ def limited_store():  # type: ignore[no-untyped-def]
     The pool follows the store generation: when a new generation is current (an update, a build
     swap), its workers are replaced as they come free, so they reopen the store.
     """
+    from server.fairness import FairGate
     from server.query_worker import LimitedStore, WorkerPool, store_path_of
     from server.resources import generation
 
@@ -201,7 +218,15 @@ def limited_store():  # type: ignore[no-untyped-def]
             if pool is None or pool.store_path != path:
                 if pool is not None:
                     pool.close()
-                pool = ext["occugraph-pool"] = WorkerPool(path, cfg["QUERY_WORKERS"])
+                workers = cfg["QUERY_WORKERS"]
+                gate = FairGate(
+                    workers=workers,
+                    per_client=cfg["SPARQL_CLIENT_CONCURRENCY"] or max(1, workers // 2),
+                    reserve=cfg["SPARQL_RESERVED_WORKERS"],
+                    heavy_seconds=cfg["SPARQL_HEAVY_SECONDS"],
+                    seconds_per_minute=cfg["SPARQL_CLIENT_SECONDS_PER_MINUTE"],
+                )
+                pool = ext["occugraph-pool"] = WorkerPool(path, workers, gate)
                 ext["occugraph-pool-generation"] = gen.number
             elif ext.get("occugraph-pool-generation", gen.number) < gen.number:
                 pool.recycle()
@@ -212,4 +237,5 @@ def limited_store():  # type: ignore[no-untyped-def]
         max_rows=cfg["MAX_RESULT_ROWS"],
         timeout=cfg["QUERY_TIMEOUT"],
         queue_timeout=cfg["QUERY_QUEUE_TIMEOUT"],
+        client=client_address(),
     )

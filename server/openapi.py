@@ -494,7 +494,35 @@ SPARQL_PATHS = {
                     "headers": {"Retry-After": {"schema": {"type": "integer"}}},
                 },
             },
-        }
+        },
+    },
+}
+# POST /sparql: the same query operation, with the query in a form body or as the body itself
+SPARQL_PATHS["/sparql"]["post"] = {
+    **{k: v for k, v in SPARQL_PATHS["/sparql"]["get"].items() if k not in ("parameters", "summary")},
+    "summary": "SPARQL 1.1 query by POST (form or application/sparql-query)",
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["query"],
+                    "properties": {"query": {"type": "string"}},
+                },
+                "example": {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+            },
+            "application/sparql-query": {
+                "schema": {"type": "string"},
+                "example": "ASK { ?s ?p ?o }",
+            },
+        },
+    },
+    "responses": {
+        **SPARQL_PATHS["/sparql"]["get"]["responses"],
+        "403": _err("SPARQL Update sent to the read-only query endpoint"),
+        "413": _err("the body is larger than the server accepts"),
+        "415": _err("the body is neither a form nor application/sparql-query"),
     },
 }
 

@@ -27,8 +27,10 @@ from __future__ import annotations
 import atexit
 import json
 import logging
+import math
 import os
 import queue
+import re
 import signal
 import socket
 import subprocess
@@ -42,7 +44,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.core.faults import checkpoint
 from graph.core.paths import PACKAGE_ROOT
+from graph.store import guard
+from graph.store.guard import Refused, SparqlSyntaxError, check_update, query_dataset
+from server.fairness import FairGate, NoWorker
+from server.sandbox import SandboxUnavailable, deny_network
 
 log = logging.getLogger(__name__)
 
@@ -152,20 +159,51 @@ def run_query(
 
 
 # exceptions a query may raise that are the query's fault (400), passed back by type name
-_PASSED = {
+_PASSED: dict[str, type[Exception]] = {
     "SyntaxError": SyntaxError,
     "ValueError": ValueError,
     "OSError": OSError,
     "RuntimeError": RuntimeError,
     "TypeError": ValueError,
+    "Refused": Refused,
 }
 
 
+def _error_reply(exc: Exception) -> tuple[Any, ...]:
+    if isinstance(exc, SparqlSyntaxError):
+        return ("error", "SparqlSyntaxError", str(exc), exc.update)
+    return ("error", type(exc).__name__, str(exc))
+
+
+def _raise_reply(reply: tuple[Any, ...]) -> None:
+    if reply[1] == "SparqlSyntaxError":
+        raise SparqlSyntaxError(reply[2], update=bool(reply[3]))
+    raise _PASSED.get(reply[1], RuntimeError)(reply[2])
+
+
+def _sandbox(conn: Connection) -> bool:
+    """Cut this worker off the network before it touches a query; tell the parent if it cannot."""
+    try:
+        deny_network()
+    except SandboxUnavailable as exc:
+        conn.send(("fatal", "SandboxUnavailable", str(exc)))
+        return False
+    return True
+
+
+def _graphs_of(store: ox.Store) -> set[str]:
+    return {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+
 def _worker_main(conn: Connection, store_path: str) -> None:
-    """The worker process: open the store read-only, then answer queries until the pipe closes."""
+    """The worker process: no network, open the store read-only, then answer queries until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when a worker stops
+    if not _sandbox(conn):
+        return
     try:
         store = ox.Store.read_only(os.path.realpath(store_path))
+        graphs = _graphs_of(store)
+        guard.check_query("ASK { ?s ?p ?o }", graphs)  # load the parser now, not in a query's time
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
         conn.send(("fatal", type(exc).__name__, str(exc)))
         return
@@ -175,27 +213,71 @@ def _worker_main(conn: Connection, store_path: str) -> None:
             message = conn.recv()
         except (EOFError, OSError):
             return
-        _op, sparql, defaults, named, base_iri, max_rows = message
+        _op, sparql, defaults, named, base_iri, max_rows, check = message
         try:
+            if check:
+                defaults, named = query_dataset(sparql, defaults, named, graphs)
             result = run_query(store, sparql, defaults, named, base_iri)
             kind, payload, truncated = capture(result, max_rows)
             reply: tuple[Any, ...] = ("ok", kind, payload, truncated)
         except Exception as exc:  # noqa: BLE001 - every query error goes back as a message
-            reply = ("error", type(exc).__name__, str(exc))
+            reply = _error_reply(exc)
         conn.send(reply)
 
 
+# Which update was applied last, written in the same transaction as the update itself: after a
+# crash, the audit log's write-ahead "pending" line is resolved against it (server/blueprints/update.py).
+MARK_GRAPH = "https://w3id.org/occugraph/graph/audit"
+MARK_SUBJECT = "https://w3id.org/occugraph/audit/last-update"
+MARK_PREDICATE = "https://w3id.org/occugraph/audit/id"
+_TRAILING = re.compile(r"(?:\s|#[^\n\r]*)*\Z")
+
+
+def with_mark(update: str, update_id: str) -> str:
+    """The update followed, in the same request (one transaction), by the operations that record
+    ``update_id`` as the last applied update.
+
+    >>> with_mark("INSERT DATA { <http://e/a> <http://e/p> 1 } # done", "0123abcd").splitlines()[:2]
+    ['INSERT DATA { <http://e/a> <http://e/p> 1 } # done', ';']
+    >>> with_mark("DELETE WHERE { ?s <http://e/p> ?o } ;  ", "0123abcd").splitlines()[1].startswith("DELETE WHERE")
+    True
+    """
+    if not re.fullmatch(r"[0-9a-f]{8,64}", update_id):
+        raise ValueError("an update id is hexadecimal")
+    ends_with_separator = _TRAILING.sub("", update).endswith(";")
+    mark = (
+        f"DELETE WHERE {{ GRAPH <{MARK_GRAPH}> {{ <{MARK_SUBJECT}> <{MARK_PREDICATE}> ?id }} }} ;\n"
+        f'INSERT DATA {{ GRAPH <{MARK_GRAPH}> {{ <{MARK_SUBJECT}> <{MARK_PREDICATE}> "{update_id}" }} }}'
+    )
+    return f"{update}\n{mark}" if ends_with_separator else f"{update}\n;\n{mark}"
+
+
+def last_update_id(store: Any) -> str | None:
+    """The id recorded by the last update applied to an ox.Store (None if none ever was)."""
+    for quad in store.quads_for_pattern(
+        ox.NamedNode(MARK_SUBJECT), ox.NamedNode(MARK_PREDICATE), None, ox.NamedNode(MARK_GRAPH)
+    ):
+        return quad.object.value
+    return None
+
+
 def _update_main(conn: Connection, store_path: str) -> None:
-    """A one-off process for SPARQL Update: open writable, apply in one transaction, report."""
-    update = conn.recv()
+    """A one-off process for SPARQL Update: no network, open writable, apply in one transaction, report."""
+    if not _sandbox(conn):
+        return
+    update, check, update_id = conn.recv()
     try:
         store = ox.Store(os.path.realpath(store_path))
-        before = len(store)
-        store.update(update)
+        if check:
+            check_update(update, _graphs_of(store))
+        marked = last_update_id(store) is not None
+        before = len(store) - marked
+        store.update(with_mark(update, update_id))
         store.flush()
-        conn.send(("ok", before, len(store)))
+        checkpoint("update:store-committed")
+        conn.send(("ok", before, len(store) - 1))
     except Exception as exc:  # noqa: BLE001 - reported to the parent
-        conn.send(("error", type(exc).__name__, str(exc)))
+        conn.send(_error_reply(exc))
 
 
 # ---------------------------------------------------------------- the parent side
@@ -241,9 +323,13 @@ class _Worker:
 class WorkerPool:
     """A fixed number of query worker processes; a killed or stale worker is replaced."""
 
-    def __init__(self, store_path: str, size: int) -> None:
+    def __init__(self, store_path: str, size: int, gate: FairGate | None = None) -> None:
         self.store_path = store_path
         self.size = size
+        # who gets a free worker (server/fairness.py); without one, first come first served
+        self.gate = gate or FairGate(
+            workers=size, per_client=size, reserve=0, heavy_seconds=math.inf, seconds_per_minute=0
+        )
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._generation = 0
         self._lock = threading.Lock()
@@ -294,20 +380,37 @@ class WorkerPool:
         max_rows: int,
         timeout: float,
         queue_timeout: float,
+        client: str = "",
     ) -> tuple[Result, bool]:
         try:
-            worker = self._idle.get(timeout=queue_timeout)
-        except queue.Empty:
+            self.gate.acquire(client, timeout=queue_timeout)
+        except NoWorker:
             raise ServerBusy(f"all {self.size} query workers are busy; try again shortly") from None
+        spent = [math.inf]  # when the query reached its worker
+        try:
+            return self._run_on_worker(sparql, default_graphs, named_graphs, base_iri, max_rows, timeout, spent)
+        finally:
+            self.gate.release(client, max(0.0, time.monotonic() - spent[0]))
+
+    def _run_on_worker(
+        self,
+        sparql: str,
+        default_graphs: Sequence[str] | None,
+        named_graphs: Sequence[str] | None,
+        base_iri: str | None,
+        max_rows: int,
+        timeout: float,
+        spent: list[float],
+    ) -> tuple[Result, bool]:
+        worker = self._idle.get()  # the gate admitted us, so a worker is idle or about to be put back
         if worker.generation != self._generation:
             self._retire(worker)
             worker = self._spawn()
-        self._wait_ready(worker)
-        start = time.monotonic()
+        self._wait_ready(worker)  # a worker's start is not charged to the client
+        spent[0] = start = time.monotonic()
+        message = ("query", sparql, list(default_graphs or []), list(named_graphs or []), base_iri, max_rows)
         try:
-            worker.conn.send(
-                ("query", sparql, list(default_graphs or []), list(named_graphs or []), base_iri, max_rows)
-            )
+            worker.conn.send((*message, guard.ENABLED))
             if not worker.conn.poll(timeout):
                 log.warning(
                     "query stopped after %.1f s (worker %s killed)", time.monotonic() - start, worker.process.pid
@@ -323,7 +426,7 @@ class WorkerPool:
             raise WorkerFailed("the query worker stopped unexpectedly; try again") from None
         self._idle.put(worker)
         if reply[0] == "error":
-            raise _PASSED.get(reply[1], RuntimeError)(reply[2])
+            _raise_reply(reply)
         _ok, kind, payload, truncated = reply
         return revive(kind, payload), truncated
 
@@ -338,28 +441,29 @@ class WorkerPool:
                 pass
 
 
-def run_update(store_path: str, update: str, timeout: float) -> tuple[int, int]:
+def run_update(store_path: str, update: str, timeout: float, update_id: str) -> tuple[int, int]:
     """Apply a SPARQL Update in its own process: (quads before, quads after).
 
     The update is one transaction; a process killed at the time limit commits nothing.
     """
     process, conn = _start("update", store_path)
     try:
-        conn.send(update)
+        conn.send((update, guard.ENABLED, update_id))
         if not conn.poll(timeout + 10.0):  # + the time it takes to start and open the store
             process.kill()
-            raise QueryTimeout(
-                f"the update ran longer than the {timeout:g} s limit and was stopped; nothing was changed"
-            )
+            raise QueryTimeout(f"the update ran longer than the {timeout:g} s limit and was stopped")
         reply = conn.recv()
     except (EOFError, OSError):
         process.kill()
-        raise WorkerFailed("the update process stopped unexpectedly; nothing was changed") from None
+        raise WorkerFailed("the update process stopped unexpectedly") from None
     finally:
         process.wait(timeout=30)
         conn.close()
+    if reply[0] == "fatal":
+        log.error("update process could not start: %s: %s", reply[1], reply[2])
+        raise WorkerFailed("the update process could not start; the server log has the details; nothing was changed")
     if reply[0] == "error":
-        raise _PASSED.get(reply[1], RuntimeError)(reply[2])
+        _raise_reply(reply)
     return reply[1], reply[2]
 
 
@@ -370,14 +474,24 @@ class LimitedStore:
     """
 
     def __init__(
-        self, store: Any, pool: WorkerPool | None, *, max_rows: int, timeout: float, queue_timeout: float
+        self,
+        store: Any,
+        pool: WorkerPool | None,
+        *,
+        max_rows: int,
+        timeout: float,
+        queue_timeout: float,
+        client: str = "",
     ) -> None:
         self.store = store
         self.pool = pool
+        self.client = client
         self.max_rows = max_rows
         self.timeout = timeout
         self.queue_timeout = queue_timeout
         self.truncated = False
+        # the worker checks each query with graph.store.guard, inside its sandbox, before running it
+        self.guards_queries = pool is not None
 
     def graph_names(self) -> set[str]:
         return self.store.graph_names()
@@ -391,7 +505,14 @@ class LimitedStore:
     ) -> Result:
         if self.pool is not None:
             result, self.truncated = self.pool.run(
-                sparql, default_graphs, named_graphs, base_iri, self.max_rows, self.timeout, self.queue_timeout
+                sparql,
+                default_graphs,
+                named_graphs,
+                base_iri,
+                self.max_rows,
+                self.timeout,
+                self.queue_timeout,
+                client=self.client,
             )
             return result
         live = self.store.query(sparql, default_graphs, named_graphs, base_iri=base_iri)

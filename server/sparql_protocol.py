@@ -2,7 +2,8 @@
 
 ``handle_query`` takes the parts of an HTTP request and returns status, headers and body; the
 Flask blueprint only adapts. Formats are chosen from the Accept header through the one table of
-media types (graph/core/media.py). The endpoint is read-only and never reaches outside the store (sparql_guard).
+media types (graph/core/media.py). The endpoint is read-only and never reaches outside the store
+(graph.store.guard on the parsed algebra; server.sandbox underneath).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import pyoxigraph as ox
 
 from graph.core import media
 from graph.core.media import HTML
-from graph.store.guard import dataset_iris, find_service, uses_load_or_update_keywords
+from graph.core.tabular import neutralise_csv
+from graph.store import guard
+from graph.store.guard import Refused, SparqlSyntaxError, nesting_depth, query_dataset
 from graph.store.remote import StoreUnavailable
 
 MAX_QUERY_CHARS = 100_000
@@ -155,22 +158,20 @@ def _handle(req: ProtocolRequest, store: QueryStore) -> ProtocolResponse:
         raise ProtocolError(400, "missing 'query' parameter")
     if len(query) > MAX_QUERY_CHARS:
         raise ProtocolError(400, f"query is {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
-    if find_service(query):
-        raise ProtocolError(400, "SERVICE is refused: this endpoint does not query other endpoints")
-    from_default, from_named = dataset_iris(query)
     known = store.graph_names()
-    for iri in [*defaults, *named, *from_default, *from_named]:
+    for iri in [*defaults, *named]:
         if iri not in known:
             raise ProtocolError(
                 400,
                 f"dataset graph <{iri}> is not a graph in this store; the endpoint never fetches "
                 f"data from the network or from files (graphs held: {', '.join(sorted(known))})",
             )
-    if not defaults and not named and (from_default or from_named):
-        # The query's own FROM/FROM NAMED, passed on explicitly: without a dataset the store
-        # queries the union of its graphs, and that mode ignores the query's dataset clause.
-        defaults, named = from_default, from_named
+    depth = nesting_depth(query)
+    if depth > guard.MAX_NESTING_DEPTH:  # before any parser or worker recurses into it
+        raise ProtocolError(400, f"the query nests groups {depth} deep; the limit is {guard.MAX_NESTING_DEPTH}")
     try:
+        if guard.ENABLED and not getattr(store, "guards_queries", False):
+            defaults, named = query_dataset(query, defaults, named, known)
         result = store.query(query, defaults or None, named or None, base_iri=req.base_iri)
         if wants_page:
             return ProtocolResponse(
@@ -182,14 +183,15 @@ def _handle(req: ProtocolRequest, store: QueryStore) -> ProtocolResponse:
         return serialise(result, req.accept)
     except StoreUnavailable as exc:  # a remote store (graph.store.remote) that is down: not the client's fault
         raise ProtocolError(503, f"the graph store is not available: {exc}") from None
-    except SyntaxError as exc:
-        keyword = uses_load_or_update_keywords(query)
-        if keyword:  # an update sent as a query: say why it cannot work rather than what the parser expected
+    except Refused as exc:
+        raise ProtocolError(400, str(exc)) from None
+    except SparqlSyntaxError as exc:
+        if exc.update:  # an update sent as a query: say why it cannot work rather than what the parser expected
             raise ProtocolError(
-                400,
-                f"{keyword} is SPARQL Update, and this endpoint is read-only; "
-                f"only queries are accepted (parser: {exc})",
+                400, f"this is SPARQL Update, and this endpoint is read-only; only queries are accepted ({exc})"
             ) from None
+        raise ProtocolError(400, f"query syntax error: {exc}") from None
+    except SyntaxError as exc:
         raise ProtocolError(400, f"query syntax error: {exc}") from None
     except (OSError, ValueError, RuntimeError) as exc:
         raise ProtocolError(400, f"query evaluation failed: {exc}") from None
@@ -223,5 +225,7 @@ def serialise(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, acc
             body = b"true" if bool(result) else b"false"  # CSV/TSV have no boolean form
         else:
             body = result.serialize(format=fmt) or b""
+            if fmt == ox.QueryResultsFormat.CSV:  # cells a spreadsheet would run as formulas get a '
+                body = neutralise_csv(body.decode("utf-8")).encode("utf-8")
     headers["Content-Type"] = f"{chosen}; charset=utf-8"
     return ProtocolResponse(200, headers, body)

@@ -33,6 +33,7 @@ def ld_app(store, built, tmp_path_factory):  # type: ignore[no-untyped-def]
             "DIST_DIR": str(built.dist),
             "DOWNLOAD_CACHE_DIR": str(cache),
             "QUERY_WORKERS": 0,
+            "PUBLIC_BASE_URL": "https://occugraph.example.org/",
         }
     )
 
@@ -111,7 +112,7 @@ def test_service_description(c) -> None:  # type: ignore[no-untyped-def]
     g.load(r.get_data(), format=ox.RdfFormat.TURTLE)
     sd = "http://www.w3.org/ns/sparql-service-description#"
     assert g.query(
-        f"ASK {{ ?s a <{sd}Service> ; <{sd}endpoint> <http://localhost/sparql> ; "
+        f"ASK {{ ?s a <{sd}Service> ; <{sd}endpoint> <https://occugraph.example.org/sparql> ; "
         f"<{sd}supportedLanguage> <{sd}SPARQL11Query> ; <{sd}feature> <{sd}UnionDefaultGraph> }}"
     )
     assert not g.query(f"ASK {{ ?s <{sd}supportedLanguage> <{sd}SPARQL11Update> }}")  # update is off
@@ -130,7 +131,7 @@ def test_void_description_counts_the_store(c, store) -> None:  # type: ignore[no
     (row,) = list(g.query(f"SELECT ?n WHERE {{ <https://w3id.org/occugraph/dataset> <{void}triples> ?n }}"))
     assert int(row["n"].value) == len(store.raw)
     dumps = {s["d"].value for s in g.query(f"SELECT ?d WHERE {{ ?x <{void}dataDump> ?d }}")}
-    assert "http://localhost/downloads/occugraph.nt" in dumps
+    assert "https://occugraph.example.org/downloads/occugraph.nt" in dumps
     (occ,) = list(
         g.query(
             f"SELECT ?n WHERE {{ ?x <{void}classPartition> [ <{void}class> "
@@ -203,3 +204,18 @@ def test_occupation_page_shows_standards_when_the_store_has_them(c, store) -> No
         pytest.skip("the build holds no standards yet")
     page = c.get(f"/occupation/{rows[0]['code']}").get_data(as_text=True)
     assert 'id="standards"' in page and rows[0]["doc"] in page
+
+
+def test_host_header_is_never_reflected(c, app) -> None:  # type: ignore[no-untyped-def]
+    """VoID and the service description name the configured base, whatever Host a client sends."""
+    evil = {"Host": "attacker.example:666", "X-Forwarded-Host": "attacker.example"}
+    for url in ("/.well-known/void", "/sparql"):
+        body = c.get(url, headers={"Accept": "text/turtle", **evil}).get_data(as_text=True)
+        assert "attacker.example" not in body and "https://occugraph.example.org/" in body
+    # without a configured base: the persistent one, still not the Host header
+    plain = app.test_client().get("/.well-known/void", headers={"Accept": "text/turtle", **evil})
+    assert "attacker.example" not in plain.get_data(as_text=True)
+    assert "https://w3id.org/occugraph/downloads/occugraph.nt" in plain.get_data(as_text=True)
+    # a relative IRI in a query resolves against the configured endpoint, not the Host header
+    r = c.get("/sparql", query_string={"query": "SELECT (<x> AS ?x) {}"}, headers={"Accept": "text/csv", **evil})
+    assert r.get_data(as_text=True).splitlines()[1] == "https://occugraph.example.org/x"

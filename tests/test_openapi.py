@@ -113,3 +113,30 @@ def test_api_conforms_and_never_fails(api_schema, method: str, path: str) -> Non
         case.call_and_validate(checks=CHECKS)
 
     run()
+
+
+def test_405_answers_carry_allow_and_agree_with_the_routes(app) -> None:  # type: ignore[no-untyped-def]
+    """Every route answers a method it lacks with 405 and an Allow header naming what it has."""
+    client = app.test_client()
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.arguments or rule.rule.startswith("/static"):
+            continue
+        allowed = set(rule.methods or ())
+        for method in ("GET", "POST", "PUT", "DELETE", "PATCH"):
+            if method in allowed:
+                continue
+            r = client.open(rule.rule, method=method)
+            if r.status_code != 405:
+                continue  # another rule with the same path takes this method
+            allow = {m.strip() for m in r.headers.get("Allow", "").split(",") if m.strip()}
+            if not allow or method in allow:
+                missing.append(f"{method} {rule.rule}: Allow={r.headers.get('Allow')!r}")
+    assert missing == []
+
+
+def test_options_sparql_and_the_document_agree(client) -> None:  # type: ignore[no-untyped-def]
+    allow = {m.strip().lower() for m in client.options("/sparql").headers["Allow"].split(",")}
+    documented = set(client.get("/api/openapi.json").get_json()["paths"]["/sparql"])
+    assert {"get", "post"} <= allow
+    assert allow - {"head", "options"} == documented

@@ -704,34 +704,3 @@ def test_serve_with_gunicorn_workers(source, built, request, tmp_path):  # type:
 def _worker_pids(master: int) -> set[int]:
     children = Path(f"/proc/{master}/task/{master}/children")
     return {int(p) for p in children.read_text().split()} if children.exists() else set()
-
-
-# ---------------------------------------------------------------- one store generation
-
-
-def test_an_update_is_seen_by_every_api_on_virtuoso(virtuoso, tmp_path):  # type: ignore[no-untyped-def]
-    """tests/test_generation.py's stale-data test on Virtuoso: /sparql/update goes to the server's
-    update endpoint, and every API answers from the new data at once. The session's Virtuoso is
-    shared, so the rename is undone afterwards."""
-    import test_generation as tg
-
-    from server import create_app
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "ENDPOINT": virtuoso.endpoint,
-            "ENDPOINT_UPDATE_URL": virtuoso.update_endpoint,
-            "ENDPOINT_USER": virtuoso.user,
-            "ENDPOINT_PASSWORD": virtuoso.password,
-            "UPDATE_ENABLED": True,
-            "UPDATE_TOKENS": tg.TOKEN,
-            "UPDATE_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
-        }
-    )
-    c = app.test_client()
-    try:
-        tg.check_an_update_is_seen_by_every_api(c)
-    finally:
-        _writer(virtuoso).update(tg.UNDO)
-    assert queries.occupation(RemoteStore(virtuoso.endpoint), tg.CODE)["name"] == tg.OLD_NAME  # type: ignore[index]

@@ -168,7 +168,8 @@ def test_ask(client, accept):
 def test_relative_iris_resolve_against_the_endpoint(client):
     resp = get(client, "SELECT ?x WHERE { BIND(<occupation> AS ?x) }")
     assert resp.status_code == 200
-    assert _value(resp, "x") == "http://localhost/occupation"
+    # against the configured public endpoint (PUBLIC_BASE_URL, by default the persistent base), never the Host header
+    assert _value(resp, "x") == "https://w3id.org/occugraph/occupation"
 
 
 def _value(resp, var: str) -> str:  # type: ignore[no-untyped-def]

@@ -114,3 +114,10 @@ def test_major_group_tree_holds_every_occupation_below_it(client) -> None:  # ty
 def test_english_view_follows_the_navigation(client) -> None:  # type: ignore[no-untyped-def]
     page = _text(client.get("/browse", query_string={"lang": "en"}))
     assert 'href="/standards?lang=en"' in page and "major group" in page
+
+
+def test_bad_page_parameters_get_a_page_not_a_trace(client) -> None:  # type: ignore[no-untyped-def]
+    for url in ("/standards?year=soon", "/standards?page=0", "/new-occupations?year=20x4"):
+        resp = client.get(url)
+        assert resp.status_code == 400 and resp.mimetype == "text/html", url
+        assert 'class="error"' in _text(resp) and "Traceback" not in _text(resp)

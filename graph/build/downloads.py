@@ -7,7 +7,6 @@ store it was built with.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -17,6 +16,7 @@ from rdflib.namespace import XSD
 
 from graph.core.namespaces import BASE
 from graph.core.namespaces import PREFIXES as NAMESPACE_PREFIXES
+from graph.core.tabular import csv_writer
 from graph.store.sparql import Queries, select
 
 Q = Queries(__file__)  # graph/build/sparql/*.rq
@@ -87,7 +87,7 @@ def jsonld(ntriples: bytes) -> bytes:
 def occupations_csv(store: Any) -> bytes:
     """One row per occupation (细类), with its groups, flags and the number of main tasks."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)  # spreadsheet-safe cells (graph/core/tabular.py)
     writer.writerow(CSV_COLUMNS)
     for r in select(store, Q.occupations_csv):
         code = r["code"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.build.tsv import Row
+from graph.build.tsv import Row, source_lines
 from graph.core.errors import SourceError
 from graph.core.namespaces import SPARQL_PREFIXES
 from graph.store.embedded import EmbeddedStore
@@ -55,19 +55,19 @@ def read_profile(qc_dir: Path) -> list[tuple[str, str, str]]:
     """(rule, severity, description) from profile.tsv; every rule file must be listed."""
     path = qc_dir / "profile.tsv"
     rules = []
-    with path.open(encoding="utf-8") as fh:
-        header = fh.readline().rstrip("\n").split("\t")
-        if header != ["rule", "severity", "description"]:
-            raise SourceError(str(path), 1, "header must be rule, severity, description")
-        for n, line in enumerate(fh, start=2):
-            if not line.strip():
-                continue
-            row = Row(str(path), n, dict(zip(header, line.rstrip("\n").split("\t"), strict=False)))
-            if row.get("severity") not in SEVERITIES:
-                raise row.error(f"severity must be one of {SEVERITIES}")
-            if not (qc_dir / f"{row['rule']}-violation.rq").exists():
-                raise row.error(f"no query file {row['rule']}-violation.rq")
-            rules.append((row["rule"], row["severity"], row.get("description")))
+    lines = source_lines(path, str(path))
+    header = lines[0][1].rstrip("\r").split("\t") if lines else []
+    if header != ["rule", "severity", "description"]:
+        raise SourceError(str(path), 1, "header must be rule, severity, description")
+    for n, line in lines[1:]:
+        if not line.strip():
+            continue
+        row = Row(str(path), n, dict(zip(header, line.rstrip("\r").split("\t"), strict=False)))
+        if row.get("severity") not in SEVERITIES:
+            raise row.error(f"severity must be one of {SEVERITIES}")
+        if not (qc_dir / f"{row['rule']}-violation.rq").exists():
+            raise row.error(f"no query file {row['rule']}-violation.rq")
+        rules.append((row["rule"], row["severity"], row.get("description")))
     listed = {r[0] for r in rules}
     for f in sorted(qc_dir.glob("*-violation.rq")):
         if f.name.removesuffix("-violation.rq") not in listed:

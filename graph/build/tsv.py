@@ -60,8 +60,57 @@ class Row:
         return MissingReference(self.path, self.line, message, key=key, defined_in=defined_in)
 
 
+# longest cell accepted, in characters: the longest in standards/ is 560 (a column description);
+# a cell far beyond that is a paste gone wrong (a whole document in one cell), not an entry
+MAX_CELL_CHARS = 5_000
+
+
 def _split(line: str) -> list[str]:
     return line.rstrip("\n").rstrip("\r").split("\t")
+
+
+def source_lines(path: Path, shown: str) -> list[tuple[int, str]]:
+    """The file's lines with their 1-based numbers, decoded as UTF-8 line by line.
+
+    A line that is not UTF-8 (a file saved as GBK by a spreadsheet, a stray byte) is a
+    SourceError at its file:line, with the column and the bytes, rather than a traceback.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(shown, 0, f"cannot be read: {exc.strerror}") from None
+    out: list[tuple[int, str]] = []
+    problems: list[SourceError] = []
+    for n, chunk in enumerate(raw.split(b"\n"), start=1):
+        try:
+            text = chunk.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            column = len(chunk[: exc.start].decode("utf-8", "replace")) + 1
+            problems.append(
+                SourceError(
+                    shown,
+                    n,
+                    f"not valid UTF-8 at column {column} (bytes {chunk[exc.start : exc.start + 4].hex(' ')}); "
+                    "save the file as UTF-8",
+                )
+            )
+            continue
+        if n == 1:
+            text = text.removeprefix("\ufeff")
+        out.append((n, text))
+    if problems:
+        raise SourceErrors(problems)
+    if out and out[-1][1] == "":
+        out.pop()  # the newline that ends the last line
+    return out
+
+
+def long_cells(shown: str, n: int, cells: Sequence[str]) -> list[SourceError]:
+    return [
+        SourceError(shown, n, f"cell {i} is {len(c):,} characters long; the limit is {MAX_CELL_CHARS:,}")
+        for i, c in enumerate(cells, start=1)
+        if len(c) > MAX_CELL_CHARS
+    ]
 
 
 def read_dictionary(folder: Path) -> dict[str, list[Column]]:
@@ -70,22 +119,25 @@ def read_dictionary(folder: Path) -> dict[str, list[Column]]:
     if not path.exists():
         raise SourceError(str(path), 0, "column dictionary is missing")
     tables: dict[str, list[Column]] = {}
-    with path.open(encoding="utf-8") as fh:
-        header = _split(fh.readline())
-        if header != DICTIONARY_HEADER:
-            raise SourceError(str(path), 1, f"header must be {DICTIONARY_HEADER}, found {header}")
-        for n, line in enumerate(fh, start=2):
-            if not line.strip():
-                continue
-            cells = _split(line)
-            if len(cells) != len(DICTIONARY_HEADER):
-                raise SourceError(str(path), n, f"expected {len(DICTIONARY_HEADER)} cells")
-            file, column, required, pattern, description = cells
-            try:
-                compiled = re.compile(pattern) if pattern else None
-            except re.error as exc:
-                raise SourceError(str(path), n, f"bad pattern {pattern!r}: {exc}") from None
-            tables.setdefault(file, []).append(Column(column, required == "yes", compiled, description))
+    lines = source_lines(path, str(path))
+    header = _split(lines[0][1]) if lines else []
+    if header != DICTIONARY_HEADER:
+        raise SourceError(str(path), 1, f"header must be {DICTIONARY_HEADER}, found {header}")
+    for n, line in lines[1:]:
+        if not line.strip():
+            continue
+        cells = _split(line)
+        if len(cells) != len(DICTIONARY_HEADER):
+            raise SourceError(str(path), n, f"expected {len(DICTIONARY_HEADER)} cells")
+        long = long_cells(str(path), n, cells)
+        if long:
+            raise long[0]
+        file, column, required, pattern, description = cells
+        try:
+            compiled = re.compile(pattern) if pattern else None
+        except re.error as exc:
+            raise SourceError(str(path), n, f"bad pattern {pattern!r}: {exc}") from None
+        tables.setdefault(file, []).append(Column(column, required == "yes", compiled, description))
     return tables
 
 
@@ -113,32 +165,32 @@ def read_table(
     names = [c.name for c in columns]
     rows: list[Row] = []
     problems: list[SourceError] = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        header = _split(fh.readline())
-        if header != names:
-            raise SourceError(shown, 1, f"header must be {names}, found {header}")
-        for n, line in enumerate(fh, start=2):
-            if not line.strip():
-                continue
-            cells = _split(line)
-            if len(cells) != len(names):
-                problems.append(SourceError(shown, n, f"expected {len(names)} tab-separated cells, found {len(cells)}"))
-                continue
-            values = dict(zip(names, (c.strip() for c in cells), strict=True))
-            row_problems = []
-            for col in columns:
-                value = values[col.name]
-                if col.required and not value:
-                    row_problems.append(SourceError(shown, n, f"column {col.name!r} is required"))
-                elif value and col.pattern and not col.pattern.fullmatch(value):
-                    row_problems.append(
-                        SourceError(shown, n, f"column {col.name!r}: {value!r} does not match {col.pattern.pattern}")
-                    )
-            if row_problems and rejected is not None:
-                rejected.append((Row(shown, n, values), row_problems))
-                continue
-            problems += row_problems
-            rows.append(Row(shown, n, values))
+    lines = source_lines(path, shown)
+    header = _split(lines[0][1]) if lines else []
+    if header != names:
+        raise SourceError(shown, 1, f"header must be {names}, found {header}")
+    for n, line in lines[1:]:
+        if not line.strip():
+            continue
+        cells = _split(line)
+        if len(cells) != len(names):
+            problems.append(SourceError(shown, n, f"expected {len(names)} tab-separated cells, found {len(cells)}"))
+            continue
+        values = dict(zip(names, (c.strip() for c in cells), strict=True))
+        row_problems = long_cells(shown, n, cells)
+        for col in columns if not row_problems else ():
+            value = values[col.name]
+            if col.required and not value:
+                row_problems.append(SourceError(shown, n, f"column {col.name!r} is required"))
+            elif value and col.pattern and not col.pattern.fullmatch(value):
+                row_problems.append(
+                    SourceError(shown, n, f"column {col.name!r}: {value!r} does not match {col.pattern.pattern}")
+                )
+        if row_problems and rejected is not None:
+            rejected.append((Row(shown, n, values), row_problems))
+            continue
+        problems += row_problems
+        rows.append(Row(shown, n, values))
     if problems:
         raise SourceErrors(problems)
     return rows

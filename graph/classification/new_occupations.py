@@ -16,7 +16,6 @@ rdflib.term.URIRef('https://w3id.org/occugraph/id/new-occupation-batch/6')
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from rdflib import URIRef
 
 from graph.classification.queries import PREFIXES, Q, SelectStore, sparql_string
 from graph.core.namespaces import ID
+from graph.core.tabular import csv_writer
 from graph.store.sparql import select
 
 FLAGS = {"digital": "og:DigitalOccupation", "green": "og:GreenOccupation"}
@@ -294,7 +294,7 @@ COVERAGE_CSV_COLUMNS = [
 def coverage_csv(cov: Coverage) -> str:
     """The coverage rows as CSV (UTF-8, header row), one row per announced occupation."""
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = csv_writer(out)
     w.writerow(COVERAGE_CSV_COLUMNS)
     for r in cov.rows:
         flags: dict[str, object] = r["flags"]  # type: ignore[assignment]

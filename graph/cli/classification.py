@@ -19,6 +19,7 @@ from graph.classification.classifier import (
     classify_rows,
 )
 from graph.cli.common import add_store_arguments, fail, open_store
+from graph.core.tabular import csv_writer
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -78,7 +79,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     if args.csv is not None:
         out = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
         try:
-            w = csv.writer(out, lineterminator="\n")
+            w = csv_writer(out)
             w.writerow(BATCH_COLUMNS)
             for row in classify_rows(classifier, titles, top_k=args.top):
                 w.writerow(row)

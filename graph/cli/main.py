@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -97,6 +98,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     open_store(args.store, args.endpoint)  # fail early with a clear message
     config = {"STORE_PATH": str(args.store) if args.store else None, "ENDPOINT": args.endpoint}
+    if not os.environ.get("OCCUGRAPH_PUBLIC_BASE_URL") and args.host not in ("0.0.0.0", "::", ""):
+        # links in VoID and the service description point at this server, not at the Host header
+        config["PUBLIC_BASE_URL"] = f"http://{args.host}:{args.port}"
     if args.workers > 1:
         from graph.cli.remote import serve_workers
 

@@ -56,6 +56,7 @@ from graph.build.tsv import read_dictionary, read_table
 from graph.classification.queries import PREFIXES, SelectStore
 from graph.core.namespaces import ID
 from graph.core.paths import project_root
+from graph.core.tabular import csv_writer
 from graph.schools.majors import MAJOR_CODE_RE, majors, suggest_majors
 
 MAX_BYTES = 256_000
@@ -1121,7 +1122,7 @@ def render_csv(result: dict[str, Any]) -> str:
     """One row per requirement and accepted match (a requirement without a match has one row)."""
     occ = {s["id"]: s["occupation"]["code"] for s in result["standards"]}
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = csv_writer(out)
     w.writerow(CSV_COLUMNS)
     for r in result["requirements"]:
         base = [

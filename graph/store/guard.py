@@ -1,91 +1,302 @@
-"""What a query may ask the endpoint to do, decided before it runs.
+"""What a SPARQL request may ask the store to do, decided on the parsed algebra before it runs.
 
-The endpoint never fetches from the network or reads files on a query's behalf. Two things in
-a query could make it: ``SERVICE`` (federation) and a dataset clause (``FROM``/``FROM NAMED``)
-that names something the store does not hold. The scanner below tokenises the query just far
-enough to see keywords outside strings, IRIs and comments, resolving prefixed names, so that
-``"SERVICE"`` inside a string literal is not refused and ``FROM ex:g`` is checked as an IRI.
+The endpoint never fetches from the network or reads files on a request's behalf. What in
+SPARQL could make it: ``SERVICE`` (federation, anywhere: nested, inside ``EXISTS``, with a
+variable for the endpoint), ``LOAD`` (an update that reads a URL or a file), and a dataset
+clause (``FROM``, ``FROM NAMED``, ``USING``, ``USING NAMED``) that names a graph the store does
+not hold. The decision is made by rdflib's SPARQL parser and algebra (``translateQuery`` /
+``translateUpdate``), walking every node of the parse tree and the algebra, never by looking
+for words in the text: a regular-expression scanner was defeated by escapes inside IRIs and by
+comments ended by a carriage return (issue 20). Whatever the parser cannot read is refused.
 
->>> find_service('SELECT * WHERE { SERVICE <http://x/sparql> { ?s ?p ?o } }')
-True
->>> find_service('SELECT * WHERE { ?s ?p "SERVICE" } # SERVICE in a comment')
-False
->>> find_service('SELECT ?service WHERE { ?s ?p ?service }')  # a variable, not the keyword
-False
->>> dataset_iris('PREFIX ex: <http://ex/> SELECT * FROM ex:g FROM NAMED <http://ex/h> { ?s ?p ?o }')
-(['http://ex/g'], ['http://ex/h'])
->>> dataset_iris('SELECT * WHERE { ?s ?from <http://ex/o> }')
-([], [])
+This is the first of two walls. The second is underneath: the worker processes that run
+queries and updates cannot open a network socket at all (``server/sandbox.py``), so a
+difference between this parser and the engine's can still not reach the network.
+
+Two differences between rdflib's reading and the engine's (pyoxigraph) are closed here, since
+they decide what is code and what is a string or a comment:
+
+- rdflib expands ``\\uXXXX`` escapes everywhere before parsing; the engine only inside IRIs and
+  strings. An escape that stands for an ASCII character other than a letter or digit could
+  therefore end a string, an IRI or a comment for one reader and not the other: refused.
+- rdflib's comments run to a line feed; the engine's end at a carriage return too. The text
+  rdflib reads has every carriage return turned into a line feed.
+
+>>> check_query('SELECT * WHERE { ?s ?p "SERVICE" } # SERVICE in a comment', set()).default_graphs
+()
+>>> check_query('SELECT * WHERE { { SERVICE ?x { ?s ?p ?o } } }', set())
+Traceback (most recent call last):
+graph.store.guard.Refused: SERVICE is refused: this endpoint does not query other endpoints
+>>> check_query('SELECT * WHERE { ?s ?p ?o # c\\r SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }', set())
+Traceback (most recent call last):
+graph.store.guard.Refused: SERVICE is refused: this endpoint does not query other endpoints
+>>> check_query('PREFIX ex: <http://ex/> SELECT * FROM ex:g FROM NAMED <http://ex/h> { ?s ?p ?o }', {'http://ex/g', 'http://ex/h'})
+Checked(default_graphs=('http://ex/g',), named_graphs=('http://ex/h',))
+>>> check_update('LOAD <http://example.org/x.ttl>', set())
+Traceback (most recent call last):
+graph.store.guard.Refused: LOAD is refused: the server never reads URLs or files on a request's behalf
+>>> nesting_depth('SELECT * { { ?s ?p "{{{{" } } # {{{')
+2
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$]\w+)
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<pname>[A-Za-z][\w.-]*?:[\w.:%-]*|:[\w.:%-]*)
-  | (?P<word>[A-Za-z_][\w-]*)
-  | (?P<other>\S)
-    """,
+# True: every query and update is checked here before the engine sees it. Only a test sets it
+# False, to show that the sandbox underneath (server/sandbox.py) holds on its own.
+ENABLED = True
+
+# deepest nesting of { ( [ accepted; deeper queries are refused before any parser sees them
+# (5,000 nested groups overflowed the engine's stack and killed a query worker)
+MAX_NESTING_DEPTH = 64
+# Python frames the parser may use: pyparsing recurses about 25 frames per nesting level
+_PARSER_RECURSION_LIMIT = 12_000
+
+
+class Refused(ValueError):
+    """The request asks for something the endpoint never does (HTTP 400 with this message)."""
+
+
+class SparqlSyntaxError(SyntaxError):
+    """The text is not SPARQL the checker can read (HTTP 400); ``update`` says it is an update."""
+
+    def __init__(self, message: str, *, update: bool = False) -> None:
+        super().__init__(message)
+        self.update = update
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What a query that may run names as its own dataset (FROM / FROM NAMED), in order."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+SERVICE_REFUSED = "SERVICE is refused: this endpoint does not query other endpoints"
+LOAD_REFUSED = "LOAD is refused: the server never reads URLs or files on a request's behalf"
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _unsafe_escape(text: str) -> str | None:
+    """The first \\u escape that stands for an ASCII character other than a letter or digit."""
+    for m in _ESCAPE.finditer(text):
+        code = int(m.group(1) or m.group(2), 16)
+        if code < 0x80 and not chr(code).isalnum():
+            return m.group(0)
+    return None
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of ``{ ( [`` outside strings, IRIs and comments (a cheap count).
+
+    Used only to refuse absurd nesting before a parser recurses into it; a miscount can only
+    make the parser itself refuse the query, never let anything through.
+    """
+    depth = deepest = 0
+    for m in _LEXEME.finditer(text):
+        ch = m.group(0)
+        if ch in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "})]":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+_LEXEME = re.compile(
+    r"""\#[^\r\n]*
+      | '''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+      | '(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"
+      | <[^<>"{}|^`\\\x00-\x20]*>
+      | [{}()\[\]]""",
     re.VERBOSE | re.DOTALL,
 )
 
 
-def _tokens(query: str) -> list[tuple[str, str]]:
-    out = []
-    for m in _TOKEN.finditer(query):
-        kind = m.lastgroup or "other"
-        if kind in ("comment", "string"):
+def _nodes(root: Any) -> Iterator[Any]:
+    """Every value reachable from a parse tree or algebra (CompValues are dicts), iteratively."""
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
             continue
-        out.append((kind, m.group(kind)))
-    return out
+        seen.add(id(node))
+        yield node
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple | set):
+            stack.extend(node)
+        elif hasattr(node, "as_list") and callable(node.as_list):  # pyparsing ParseResults
+            stack.extend(node.as_list())
 
 
-def find_service(query: str) -> bool:
-    """True when the query uses SERVICE as a keyword."""
-    return any(kind == "word" and value.upper() == "SERVICE" for kind, value in _tokens(query))
+def _name(node: Any) -> str:
+    return getattr(node, "name", "") if isinstance(node, dict) else ""
 
 
-def uses_load_or_update_keywords(query: str) -> str | None:
-    """The first update keyword found outside strings, if any (a query endpoint refuses them)."""
-    for kind, value in _tokens(query):
-        if kind == "word" and value.upper() in {"LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE"}:
-            return value.upper()
-    return None
+def _prepare(text: str, what: str) -> str:
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING_DEPTH:
+        raise Refused(f"the {what} nests groups {depth} deep; the limit is {MAX_NESTING_DEPTH}")
+    escape = _unsafe_escape(text)
+    if escape:
+        raise Refused(
+            f"the escape {escape} stands for punctuation or a control character; write the character "
+            'itself (inside a string, \\" \\n and the other short escapes work)'
+        )
+    return text.replace("\r", "\n")
+
+
+def _parse(parse: Any, text: str) -> Any:
+    """Run a pyparsing-based parse with room for nested groups; RecursionError becomes a refusal."""
+    if sys.getrecursionlimit() < _PARSER_RECURSION_LIMIT:
+        sys.setrecursionlimit(_PARSER_RECURSION_LIMIT)  # process-wide, once; raising it is harmless
+    try:
+        return parse(text)
+    except RecursionError:
+        raise Refused("the query nests groups too deeply to be read") from None
+
+
+def _syntax_message(exc: Exception) -> str:
+    """The parser's message with its position as line:column.
+
+    >>> from rdflib.plugins.sparql import parser
+    >>> try:
+    ...     parser.Query.parse_string("SELECT * WHERE {", parse_all=True)
+    ... except Exception as exc:
+    ...     print(_syntax_message(exc))
+    at 1:17: expected SelectQuery, found end of text
+    """
+    line, col = getattr(exc, "lineno", None), getattr(exc, "col", None)
+    text = " ".join(str(getattr(exc, "msg", "") or exc).split())
+    if line is None or col is None:
+        return text
+    return f"at {line}:{col}: {text[:1].lower()}{text[1:]}, found {_found(exc)}"
+
+
+def _found(exc: Exception) -> str:
+    pstr, loc = getattr(exc, "pstr", ""), getattr(exc, "loc", 0)
+    if loc >= len(pstr):
+        return "end of text"
+    return repr(pstr[loc : loc + 20].split("\n")[0])
+
+
+def _walk(trees: Iterable[Any], graphs: set[str], *, update: bool) -> Checked:
+    default: list[str] = []
+    named: list[str] = []
+    for tree in trees:
+        for node in _nodes(tree):
+            name = _name(node)
+            if name == "ServiceGraphPattern":
+                raise Refused(SERVICE_REFUSED)
+            if name == "Load":
+                raise Refused(LOAD_REFUSED)
+            if name in ("DatasetClause", "UsingClause"):
+                for key, target in (("default", default), ("named", named)):
+                    iri = dict.get(node, key)
+                    if iri is not None and str(iri) not in target:
+                        target.append(str(iri))
+    clause = "USING" if update else "FROM"
+    for iri in [*default, *named]:
+        if iri not in graphs:
+            raise Refused(
+                f"{clause} <{iri}> is refused: it is not a graph in this store; the endpoint never fetches data "
+                f"from the network or from files (graphs held: {', '.join(sorted(graphs)) or 'none'})"
+            )
+    return Checked(tuple(default), tuple(named))
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_query(text: str) -> tuple[Any, Any]:
+    from rdflib.plugins.sparql import algebra, parser
+
+    prepared = _prepare(text, "query")
+    try:
+        tree = _parse(lambda t: parser.Query.parse_string(t, parse_all=True), prepared)
+    except Refused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pyparsing's ParseException and friends
+        try:
+            _parse(lambda t: parser.UpdateUnit.parse_string(t, parse_all=True), prepared)
+        except Exception:  # noqa: BLE001 - not an update either: report the query error
+            raise SparqlSyntaxError(_syntax_message(exc)) from None
+        raise SparqlSyntaxError(_syntax_message(exc), update=True) from None
+    try:
+        translated = _parse(algebra.translateQuery, tree)
+    except Refused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - rdflib refuses some queries while translating
+        raise SparqlSyntaxError(f"the query could not be read: {_syntax_message(exc)}") from None
+    return tree, translated.algebra
+
+
+def check_query(text: str, graphs: set[str]) -> Checked:
+    """Refuse a query that could reach outside the store; return the dataset it names itself.
+
+    ``graphs``: the named graphs the store holds. Raises ``Refused`` or ``SparqlSyntaxError``.
+    """
+    tree, algebra = _parse_query(text)
+    return _walk([tree, algebra], graphs, update=False)
+
+
+def query_dataset(
+    query: str, defaults: Iterable[str], named: Iterable[str], graphs: set[str]
+) -> tuple[list[str], list[str]]:
+    """Check a query and return the dataset to run it on: the protocol's graphs, else its own FROM.
+
+    Without a dataset the store queries the union of its graphs, and that mode ignores the
+    query's dataset clause: so the query's own FROM / FROM NAMED are passed on explicitly.
+    """
+    checked = check_query(query, graphs)
+    defaults, named = list(defaults), list(named)
+    if defaults or named:
+        return defaults, named
+    return list(checked.default_graphs), list(checked.named_graphs)
+
+
+def check_update(text: str, graphs: set[str]) -> None:
+    """Refuse an update with LOAD, SERVICE anywhere, or USING a graph the store does not hold."""
+    from rdflib.plugins.sparql import algebra, parser
+
+    prepared = _prepare(text, "update")
+    try:
+        tree = _parse(lambda t: parser.UpdateUnit.parse_string(t, parse_all=True)[0], prepared)
+    except Refused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pyparsing's ParseException and friends
+        raise SparqlSyntaxError(_syntax_message(exc), update=True) from None
+    try:
+        translated = _parse(algebra.translateUpdate, tree)
+    except Refused:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise SparqlSyntaxError(f"the update could not be read: {_syntax_message(exc)}", update=True) from None
+    _walk([tree, translated.algebra], graphs, update=True)
 
 
 def dataset_iris(query: str) -> tuple[list[str], list[str]]:
-    """IRIs named by FROM and FROM NAMED, with prefixed names expanded."""
-    toks = _tokens(query)
-    prefixes: dict[str, str] = {}
+    """The graphs a query names with FROM and FROM NAMED (prefixed names expanded), by the parser.
+
+    >>> dataset_iris('PREFIX ex: <http://ex/> SELECT * FROM ex:g FROM NAMED <http://ex/h> { ?s ?p ?o }')
+    (['http://ex/g'], ['http://ex/h'])
+    >>> dataset_iris('SELECT * WHERE { ?s ?from <http://ex/o> }')
+    ([], [])
+    """
+    tree, algebra = _parse_query(query)
     default: list[str] = []
     named: list[str] = []
-    i = 0
-    while i < len(toks):
-        kind, value = toks[i]
-        upper = value.upper() if kind == "word" else ""
-        if upper == "PREFIX" and i + 2 < len(toks) and toks[i + 2][0] == "iri":
-            prefixes[toks[i + 1][1].rstrip(":")] = toks[i + 2][1][1:-1]
-            i += 3
-            continue
-        if upper == "FROM":
-            target = named if i + 1 < len(toks) and toks[i + 1][1].upper() == "NAMED" else default
-            j = i + 2 if target is named else i + 1
-            if j < len(toks):
-                tkind, tval = toks[j]
-                if tkind == "iri":
-                    target.append(tval[1:-1])
-                elif tkind == "pname":
-                    prefix, _, local = tval.partition(":")
-                    target.append(prefixes.get(prefix, tval + "?") + local if prefix in prefixes else tval)
-            i = j + 1
-            continue
-        i += 1
+    for node in _nodes(tree):
+        if _name(node) == "DatasetClause":
+            for key, target in (("default", default), ("named", named)):
+                iri = dict.get(node, key)
+                if iri is not None and str(iri) not in target:
+                    target.append(str(iri))
     return default, named

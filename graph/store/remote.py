@@ -144,18 +144,6 @@ class ResultTruncated(RemoteQueryError):
     """The server returned only part of the result (a row cap or a partial answer on timeout)."""
 
 
-def has_dataset_clause(sparql: str) -> bool:
-    """True when the query names its own dataset with FROM / FROM NAMED.
-
-    >>> has_dataset_clause('SELECT * FROM <http://g> WHERE { ?s ?p ?o }'), has_dataset_clause('SELECT ?from {}')
-    (True, False)
-    """
-    from graph.store.guard import dataset_iris
-
-    default, named = dataset_iris(sparql)
-    return bool(default or named)
-
-
 class RemoteStore:
     """The OccuGraph graphs on a SPARQL 1.1 endpoint, with ``graph.store.embedded.EmbeddedStore``'s interface.
 
@@ -264,8 +252,6 @@ class RemoteStore:
     ) -> tuple[list[str], list[str]]:
         if default_graphs or named_graphs:
             return list(default_graphs or []), list(named_graphs or [])
-        if has_dataset_clause(sparql):
-            return [], []  # protocol parameters would override the query's own FROM
         graphs = list(self.graphs())
         return graphs, graphs
 
@@ -709,30 +695,6 @@ def _send_chunks(write: WriteEndpoint, src: GraphSource, tmp: str, method: str, 
 def _count(read: RemoteStore, graph: str) -> int:
     rows = read._select_json(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", dataset=False)
     return int(rows[0]["n"]) if rows else 0
-
-
-def occugraph_quads(read: RemoteStore) -> int:
-    """Triples in every OccuGraph graph (GRAPH_PREFIX) the server holds, as the embedded store counts quads."""
-    rows = read._select_json(
-        f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{GRAPH_PREFIX}")) }}',
-        dataset=False,
-    )
-    return int(rows[0]["n"]) if rows else 0
-
-
-def apply_update(read: RemoteStore, write: WriteEndpoint, sparql_update: str) -> tuple[int, int]:
-    """Run one SPARQL Update on the server; the OccuGraph quads (before, after).
-
-    The server's own extensions are refused as in queries (an update could call bif: functions as
-    well). Raises LoadError with the server's words when it refuses or fails the update; whether a
-    failed multi-operation update left part of its work is the server's affair (Virtuoso: each
-    request is one transaction).
-    """
-    refuse_server_extensions(sparql_update)
-    before = occugraph_quads(read)
-    write.update(sparql_update)
-    read.refresh()
-    return before, occugraph_quads(read)
 
 
 # ====================================================================== Virtuoso's bulk loader

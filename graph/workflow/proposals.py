@@ -107,10 +107,12 @@ class ProposalStore:
         os.replace(tmp, path)
 
     def _load(self, pid: int | str) -> dict[str, Any]:
-        try:
-            number = int(pid)
-        except (TypeError, ValueError):
-            raise ProposalError(f"{pid!r} is not a proposal number", 404) from None
+        # ASCII digits only, and few: int() also reads "١٢", " 7" and "1_0", and a 400-digit
+        # number made a file name too long for the file system (OSError, a 500)
+        if not (isinstance(pid, int) or (isinstance(pid, str) and re.fullmatch(r"[0-9]{1,9}", pid))):
+            shown = pid if len(str(pid)) <= 20 else str(pid)[:20] + "…"
+            raise ProposalError(f"{shown!r} is not a proposal number", 404)
+        number = int(pid)
         path = self._path(number)
         if number < 1 or not path.is_file():
             raise ProposalError(f"no proposal {pid}", 404)

@@ -29,7 +29,6 @@ validation (including reasoning and the OWL 2 DL profile) has an ERROR.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import fcntl
 import hashlib
@@ -52,6 +51,7 @@ from graph.build.downloads import jsonld
 from graph.build.pipeline import sorted_ntriples, turtle
 from graph.core.faults import checkpoint
 from graph.core.namespaces import ID, ONTOLOGY_IRI, RELEASES
+from graph.core.tabular import csv_writer
 from graph.workflow.diff import compute, curie, empty
 from graph.workflow.snapshot import (
     IS_REPLACED_BY,
@@ -112,7 +112,7 @@ def entities_csv(snap: Snapshot, sources: dict[str, str]) -> bytes:
     from graph.workflow.diff import primary_kind, type_label
 
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = csv_writer(out)
     w.writerow(
         [
             "iri",

@@ -23,8 +23,15 @@ bp = Blueprint("ld", __name__)
 VARY = {"Vary": "Accept"}
 
 
+# the server's public address when the operator has not configured one: the persistent base, never
+# the request's Host header (which any client sets, and which would then appear in VoID and the
+# service description, cached by whoever asks: issue 20)
+DEFAULT_PUBLIC_BASE = BASE.rstrip("/")
+
+
 def public_base() -> str:
-    return (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
+    """The configured public base URL (``PUBLIC_BASE_URL``), without a trailing slash."""
+    return (current_app.config.get("PUBLIC_BASE_URL") or DEFAULT_PUBLIC_BASE).rstrip("/")
 
 
 def _negotiate() -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 
 from graph.classification import queries
 from graph.classification.queries import PREFIXES, sparql_string
@@ -135,11 +135,9 @@ def occupation_page(code: str) -> Any:
 STANDARDS_PER_PAGE = 50
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400, f"page 应为正整数，收到 {raw!r}")
-    return int(raw)
+def _bad_request(message: str) -> Any:
+    """A page's answer to a bad parameter: the site's layout with the message, status 400."""
+    return render_template("error.html", status=400, message=message), 400
 
 
 @bp.get("/standards")
@@ -149,13 +147,16 @@ def standards_page() -> Any:
     book = get_rulebook()
     year_raw = request.args.get("year", "")
     if year_raw and not (year_raw.isdigit() and len(year_raw) == 4):
-        abort(400, f"year 应为四位年份，收到 {year_raw!r}")
+        return _bad_request(f"发布年份应为四位数字，如 2024；收到“{year_raw}”")
     year = int(year_raw) if year_raw else None
+    page_raw = request.args.get("page", "1")
+    if not page_raw.isdigit() or int(page_raw) < 1:
+        return _bad_request(f"页码应为正整数；收到“{page_raw}”")
+    page = int(page_raw)
     q = request.args.get("q", "").strip()
     found = filter_standards(book, year=year)
     if q:
         found = [s for s in found if q in s.title or q in (s.doc_number or "") or q == s.occupation]
-    page = _page_number()
     pages = max(1, (len(found) + STANDARDS_PER_PAGE - 1) // STANDARDS_PER_PAGE)
     shown = found[(page - 1) * STANDARDS_PER_PAGE : page * STANDARDS_PER_PAGE]
     years = sorted({s.issued[:4] for s in book.standards}, reverse=True)

@@ -17,8 +17,6 @@ Pages: /majors, /majors/<code>, /certificates, /certificates/<name>, /curricula 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 import tempfile
@@ -41,12 +39,13 @@ from graph.schools.curriculum import (
     parse_overrides,
     render,
 )
-from server.api_errors import ApiError
+from graph.schools.saved import SAVED_ID, ClientQuotaExceeded, QuotaError, SavedMappings
+from server.api_errors import ApiError, error
+from server.limits import client_address
 from server.resources import get_curriculum_index, get_store
 
 bp = Blueprint("schools", __name__)
 
-SAVED_ID = re.compile(r"[0-9a-f]{16}")
 TIERS = schools.TIER_ORDER
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -269,50 +268,29 @@ def _map(upload: Upload) -> dict[str, Any]:
         raise ApiError(404, str(exc), suggestions=exc.suggestions) from None
 
 
-def _save(upload: Upload, result: dict[str, Any]) -> str:
-    """Write the upload and its mapping under CURRICULA_DIR/<id>/ in one step (rename of a full folder)."""
-    digest = hashlib.sha256()
-    request_key = json.dumps(
-        {
-            "major": upload.major,
-            "catalogue": upload.catalogue,
-            "standards": upload.standards,
-            "overrides": [o.__dict__ for o in upload.overrides],
-        },
-        sort_keys=True,
+def _saved() -> SavedMappings:
+    """The saved-mappings folder with the operator's bounds (server/limits.py: CURRICULA_*)."""
+    cfg = current_app.config
+    return SavedMappings(
+        _curricula_dir(),
+        client_bytes=int(cfg["CURRICULA_CLIENT_BYTES"]),
+        window=float(cfg["CURRICULA_CLIENT_WINDOW"]),
+        total_bytes=int(cfg["CURRICULA_TOTAL_BYTES"]),
+        ttl=float(cfg["CURRICULA_TTL_DAYS"]) * 86400,
+        min_free_bytes=int(cfg["CURRICULA_MIN_FREE_BYTES"]),
     )
-    for part in (upload.csv or b"", request_key.encode()):
-        digest.update(part + b"\0")
-    sid = digest.hexdigest()[:16]
-    root = _curricula_dir()
-    target = root / sid
-    if target.exists():
-        return sid
-    root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".saving-", dir=root))
-    (staging / "curriculum.csv").write_bytes(upload.csv or b"")
-    (staging / "mapping.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
-    (staging / "request.json").write_text(
-        json.dumps(
-            {
-                "major": upload.major,
-                "catalogue": upload.catalogue,
-                "standards": upload.standards,
-                "overrides": [o.__dict__ for o in upload.overrides],
-                "file": upload.name,
-            },
-            ensure_ascii=False,
-            indent=2,
-        ),
-        encoding="utf-8",
-    )
-    try:
-        os.replace(staging, target)
-    except OSError:  # saved meanwhile by an identical request
-        import shutil
 
-        shutil.rmtree(staging, ignore_errors=True)
-    return sid
+
+def _save(upload: Upload, result: dict[str, Any]) -> str:
+    """Save the upload and its mapping, compactly and within the quotas (graph/schools/saved.py)."""
+    request_key = {
+        "major": upload.major,
+        "catalogue": upload.catalogue,
+        "standards": upload.standards,
+        "overrides": [o.__dict__ for o in upload.overrides],
+        "file": upload.name,
+    }
+    return _saved().save(request_key, upload.csv or b"", result, client=client_address())
 
 
 def _respond(result: dict[str, Any], fmt: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -335,7 +313,13 @@ def api_curricula() -> Response:
     if not upload.save:
         result["saved"] = None
         return _respond(result, upload.format)
-    sid = _save(upload, result)
+    try:
+        sid = _save(upload, result)
+    except QuotaError as exc:
+        resp = error(429 if isinstance(exc, ClientQuotaExceeded) else 507, str(exc))
+        if exc.retry_after:
+            resp.headers["Retry-After"] = str(exc.retry_after)
+        return resp
     result["saved"] = {"id": sid, "url": f"/api/curricula/{sid}"}
     return _respond(result, upload.format, 201, {"Location": f"/api/curricula/{sid}", "X-Curriculum-Id": sid})
 
@@ -347,11 +331,10 @@ def api_saved_curriculum(sid: str) -> Response:
     fmt = request.args.get("format") or "json"
     if fmt not in FORMATS:
         raise ApiError(400, f"format must be one of {', '.join(FORMATS)}")
-    path = _curricula_dir() / sid / "mapping.json"
-    if not path.exists():
-        raise ApiError(404, f"no saved curriculum mapping has id {sid}")
-    result = json.loads(path.read_text(encoding="utf-8"))
-    return _respond(result, fmt)
+    doc = _saved().load(sid)
+    if doc is None:
+        raise ApiError(404, f"no saved curriculum mapping has id {sid} (saved mappings expire after a while)")
+    return _respond(doc["mapping"], fmt)
 
 
 # ---------------------------------------------------------------- pages

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from server.blueprints.ld import service_description_response
+from server.blueprints.ld import public_base, service_description_response
+from server.fairness import ClientBusy, ClientOverBudget
 from server.limits import limited_store, scrub
 from server.query_worker import QueryTimeout, ServerBusy, WorkerFailed
 from server.sparql_examples import EXAMPLES, yasgui_assets
@@ -24,7 +25,7 @@ def sparql() -> Response:
         args=list(request.args.items(multi=True)),
         body=request.get_data(cache=False) if request.method == "POST" else b"",
         accept=request.headers.get("Accept", "*/*"),
-        base_iri=request.base_url,
+        base_iri=public_base() + "/sparql",  # the configured address, never the Host header
     )
     early = _before_query(preq)
     if early is not None:
@@ -35,6 +36,9 @@ def sparql() -> Response:
     except (QueryTimeout, ServerBusy, WorkerFailed) as exc:
         resp = error_response(503, str(exc), preq.accept)
         resp.headers["Retry-After"] = "5"
+    except (ClientBusy, ClientOverBudget) as exc:  # this client's share is used (server/fairness.py)
+        resp = error_response(429, str(exc), preq.accept)
+        resp.headers["Retry-After"] = str(exc.retry_after)
     limit = current_app.config["MAX_RESULT_ROWS"]
     if store.truncated and resp.status == 200:
         resp.headers["OccuGraph-Results-Truncated"] = f"true; limit={limit}"

@@ -7,7 +7,9 @@ the environment variables OCCUGRAPH_UPDATE_ENABLED=1, OCCUGRAPH_UPDATE_TOKENS). 
 The update runs in its own process against the on-disk store as one transaction (pyoxigraph
 applies an update all or nothing) with ``UPDATE_TIMEOUT``; a killed update commits nothing.
 Afterwards the query workers and the server's read handle reopen the store, so the change is
-visible at once. LOAD (which would read URLs or files) and SERVICE are refused.
+visible at once. LOAD (which would read URLs or files), SERVICE and USING a graph the store
+does not hold are refused (graph.store.guard, in the update process, which cannot open a network
+socket: server.sandbox).
 
 Each attempt, applied or refused, is one JSON line in ``UPDATE_AUDIT_LOG`` (default
 var/audit/sparql-update.jsonl): time, who, client address, the update text and its SHA-256,
@@ -19,6 +21,8 @@ standards/ for lasting changes. The audit log is how such changes are found agai
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import hmac
 import json
@@ -26,18 +30,22 @@ import logging
 import os
 import threading
 import time
+import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
+from graph.core.faults import checkpoint
 from graph.core.paths import project_root
+from graph.store import guard
 from graph.store.embedded import EmbeddedStore
-from graph.store.guard import _tokens, find_service
-from graph.store.remote import LoadError, RemoteStore, WriteEndpoint, apply_update
+from graph.store.guard import Refused
 from server.limits import client_address, scrub
-from server.query_worker import QueryTimeout, WorkerFailed, run_update, store_path_of
+from server.query_worker import QueryTimeout, WorkerFailed, last_update_id, run_update, store_path_of
 from server.resources import get_store, reopen
 from server.sparql_protocol import error_response
 
@@ -76,35 +84,97 @@ def who_is(header: str, tokens: dict[str, str]) -> str | None:
     return found
 
 
-def refused_keyword(update: str) -> str | None:
-    """LOAD and SERVICE would make the server read URLs or files on the caller's behalf."""
-    if find_service(update):
-        return "SERVICE"
-    for kind, value in _tokens(update):
-        if kind == "word" and value.upper() == "LOAD":
-            return "LOAD"
-    return None
-
-
 def audit_path() -> Path:
     return Path(current_app.config.get("UPDATE_AUDIT_LOG") or project_root() / "var" / "audit" / "sparql-update.jsonl")
 
 
 def audit(outcome: str, who: str | None, update: str | None, **extra: object) -> None:
-    entry = {
-        "time": datetime.now(UTC).isoformat(timespec="seconds"),
-        "outcome": outcome,
-        "who": who,
-        "client": client_address(),
-        "user_agent": request.headers.get("User-Agent", ""),
-        "update_sha256": hashlib.sha256(update.encode()).hexdigest() if update is not None else None,
-        "update": update,
-        **extra,
-    }
-    path = audit_path()
+    _append(
+        audit_path(),
+        {
+            "time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "outcome": outcome,
+            "who": who,
+            "client": client_address(),
+            "user_agent": request.headers.get("User-Agent", ""),
+            "update_sha256": hashlib.sha256(update.encode()).hexdigest() if update is not None else None,
+            "update": update,
+            **extra,
+        },
+    )
+
+
+def _append(path: Path, entry: dict[str, object]) -> None:
+    """One line, on disk (fsync) before this returns: the log is written ahead of the answer."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+    with path.open("a+b") as fh:
+        fh.seek(0, os.SEEK_END)
+        if fh.tell():
+            fh.seek(-1, os.SEEK_END)
+            if fh.read(1) != b"\n":  # a line torn by a crash: start on a fresh line
+                fh.write(b"\n")
+        fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True).encode() + b"\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+RECOVERED_APPLIED = "applied (recovered after a crash)"
+RECOVERED_NOT_APPLIED = "not applied (recovered after a crash)"
+
+
+def recover(log_path: Path, store_path: str) -> list[str]:
+    """Resolve the "pending" lines a crash left: applied if the store's mark names the update
+    (written in the update's own transaction), else not applied. Returns the outcomes written."""
+    if not log_path.exists():
+        return []
+    pending: dict[str, dict[str, object]] = {}
+    for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue  # a line torn by a crash
+        uid = entry.get("id") if isinstance(entry, dict) else None
+        if not uid:
+            continue
+        if entry.get("outcome") == "pending":
+            pending[uid] = entry
+        else:
+            pending.pop(uid, None)
+    if not pending:
+        return []
+    mark = last_update_id(ox.Store.read_only(os.path.realpath(store_path)))
+    written = []
+    for uid, entry in pending.items():
+        outcome = RECOVERED_APPLIED if uid == mark else RECOVERED_NOT_APPLIED
+        _append(log_path, {**entry, "time": datetime.now(UTC).isoformat(timespec="seconds"), "outcome": outcome})
+        log.warning("SPARQL update %s left pending by a crash: %s", uid, outcome)
+        written.append(outcome)
+    return written
+
+
+@contextlib.contextmanager
+def _one_update_at_a_time(log_path: Path) -> Iterator[None]:
+    """Across threads and server processes: updates and the recovery of the log run one at a time."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with _UPDATE_LOCK, log_path.with_name(log_path.name + ".lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@bp.before_app_request
+def _recover_once() -> None:
+    """A restarted server resolves what a crash left pending before it answers anything."""
+    ext = current_app.extensions
+    if ext.get("occugraph-audit-recovered") or not current_app.config.get("UPDATE_ENABLED"):
+        return
+    path = store_path_of(get_store())
+    if path is not None:
+        with _one_update_at_a_time(audit_path()):
+            recover(audit_path(), path)
+    ext["occugraph-audit-recovered"] = True
 
 
 def _error(status: int, message: str, **headers: str) -> Response:
@@ -158,70 +228,50 @@ def update() -> Response:
     if len(text) > cfg["MAX_QUERY_CHARS"]:
         audit("refused: too long", who, text[:200] + "…")
         return _error(400, f"update is {len(text)} characters; the limit is {cfg['MAX_QUERY_CHARS']}")
-    keyword = refused_keyword(text)
-    if keyword:
-        audit(f"refused: {keyword}", who, text)
-        return _error(
-            400, f"{keyword} is refused: the server never reads URLs, files or other endpoints on a request's behalf"
-        )
+    depth = guard.nesting_depth(text)
+    if depth > guard.MAX_NESTING_DEPTH:
+        audit("refused: nesting", who, text)
+        return _error(400, f"the update nests groups {depth} deep; the limit is {guard.MAX_NESTING_DEPTH}")
     store = get_store()
     path = store_path_of(store)
-    writer = _remote_writer(store)
-    if path is None and writer is None:
-        return _error(
-            501,
-            "this server's store cannot be updated (neither an on-disk embedded store nor a SPARQL "
-            "endpoint with ENDPOINT_UPDATE_URL)",
-        )
+    if path is None:
+        return _error(501, "this server's store cannot be updated (it is not an on-disk embedded store)")
     started = time.monotonic()
-    with _UPDATE_LOCK:
+    update_id = uuid.uuid4().hex
+    with _one_update_at_a_time(audit_path()):
+        recover(audit_path(), path)
+        audit("pending", who, text, id=update_id)  # written ahead: a crash from here on is recovered
+        checkpoint("update:logged")
         try:
-            if writer is not None:
-                before, after = _remote_update(store, writer, text)
-            else:
-                before, after = run_update(path, text, float(cfg["UPDATE_TIMEOUT"]))  # type: ignore[arg-type]
+            before, after = run_update(path, text, float(cfg["UPDATE_TIMEOUT"]), update_id)
+        except Refused as exc:  # LOAD, SERVICE, USING a graph not held: decided on the parsed update
+            audit("refused: " + str(exc).split(" ", 1)[0], who, text, id=update_id, message=str(exc))
+            return _error(400, str(exc))
         except SyntaxError as exc:
-            audit("failed: syntax", who, text, message=scrub(str(exc)))
+            audit("failed: syntax", who, text, id=update_id, message=scrub(str(exc)))
             return _error(400, f"update syntax error: {scrub(str(exc))}")
         except (QueryTimeout, WorkerFailed) as exc:
-            audit("failed: stopped", who, text, message=str(exc))
-            return _error(503, str(exc))
+            # stopped from outside: it may have committed just before; the store's mark says
+            if last_update_id(ox.Store.read_only(os.path.realpath(path))) != update_id:
+                audit("failed: stopped", who, text, id=update_id, message=str(exc))
+                return _error(503, f"{exc}; nothing was changed")
+            before = after = -1  # committed, counts not reported by the stopped process
         except (OSError, ValueError, RuntimeError) as exc:
-            audit("failed", who, text, message=scrub(str(exc)))
+            audit("failed", who, text, id=update_id, message=scrub(str(exc)))
             return _error(400, f"update failed, nothing was changed: {scrub(str(exc))}")
-        reopen(EmbeddedStore(Path(path)) if writer is None else None)  # a new store generation: see below
-    elapsed = round((time.monotonic() - started) * 1000)
-    audit("applied", who, text, quads_before=before, quads_after=after, duration_ms=elapsed)
-    log.info("SPARQL update by %s: %d -> %d quads", who, before, after)
-    body = json.dumps(
-        {"status": "applied", "who": who, "quads_before": before, "quads_after": after}, ensure_ascii=False
-    ).encode()
+        checkpoint("update:committed")
+        elapsed = round((time.monotonic() - started) * 1000)
+        counts = {"quads_before": before, "quads_after": after} if before >= 0 else {}
+        audit("applied", who, text, id=update_id, duration_ms=elapsed, **counts)
+        checkpoint("update:acknowledged")
+        _reopen(path)
+    log.info("SPARQL update %s by %s applied", update_id, who)
+    body = json.dumps({"status": "applied", "who": who, "id": update_id, **counts}, ensure_ascii=False).encode()
     return Response(body, 200, {"Content-Type": "application/json; charset=utf-8"})
 
 
-# After an update the server starts a new store generation (server/resources.py): a new read handle
-# (or RemoteStore) and everything derived from it, built afresh on first use; the query workers
-# follow it. Requests already running finish on the generation they started with.
-
-
-def _remote_writer(store: object) -> WriteEndpoint | None:
-    """Where updates go when the store is a SPARQL endpoint and ENDPOINT_UPDATE_URL is set."""
-    cfg = current_app.config
-    if not isinstance(store, RemoteStore) or not cfg.get("ENDPOINT_UPDATE_URL"):
-        return None
-    password = cfg.get("ENDPOINT_PASSWORD") or os.environ.get("OCCUGRAPH_ENDPOINT_PASSWORD") or None
-    return WriteEndpoint(
-        cfg["ENDPOINT_UPDATE_URL"], user=cfg.get("ENDPOINT_USER") or None, password=password, timeout=60.0
-    )
-
-
-def _remote_update(store: RemoteStore, writer: WriteEndpoint, text: str) -> tuple[int, int]:
-    """The update on the SPARQL server; its refusal is the client's 400 (the server's words), its
-    absence a 503."""
-    try:
-        return apply_update(store, writer, text)
-    except LoadError as exc:
-        message = str(exc)
-        if " answered 4" in message:
-            raise ValueError(f"the SPARQL server refused the update: {message.split(': ', 1)[-1]}") from None
-        raise WorkerFailed(f"the SPARQL server did not apply the update: {message}") from None
+def _reopen(path: str) -> None:
+    """Make the change visible: a new store generation (read handle and everything derived from it,
+    server/resources.py; the query workers follow it). Requests already running finish on the
+    generation they started with."""
+    reopen(EmbeddedStore(Path(path)))

@@ -185,6 +185,8 @@ def show_proposal(pid: str) -> Response:
 @bp.post("/proposals/<pid>/submit")
 def submit_proposal(pid: str) -> Response:
     body = request.get_json(silent=True) or {}
+    if not isinstance(body, dict):
+        return error(400, 'the body must be a JSON object such as {"by": "李老师"}, or empty')
     try:
         return jsonify(_proposals().submit(pid, str(body.get("by", ""))[:200]))
     except ProposalError as exc:

@@ -25,7 +25,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
 from graph.build.context import BuildContext
-from graph.build.tsv import Column, Row, SourceErrors, read_dictionary, read_table
+from graph.build.tsv import Column, Row, SourceErrors, long_cells, read_dictionary, read_table, source_lines
 from graph.core.errors import SourceError
 from graph.core.namespaces import OG, source_iri
 from graph.schools.majors import (
@@ -404,46 +404,48 @@ def read_sssom(folder: Path, file: str, dictionary: dict[str, list[Column]]) -> 
     names = [c.name for c in columns]
     header_seen = False
     in_map = False
-    with path.open(encoding="utf-8", newline="") as fh:
-        for n, raw in enumerate(fh, start=1):
-            line = raw.rstrip("\n").rstrip("\r")
-            if not header_seen and line.startswith("#"):
-                m = HEADER_LINE.match(line)
-                if not m:
-                    if line.strip("# "):
-                        problems.append(SourceError(shown, n, "header line is not 'key: value'"))
-                    continue
-                if m["indent"] and in_map:
-                    curie_map[m["key"]] = m["value"].strip()
-                elif m["indent"]:
-                    problems.append(SourceError(shown, n, f"indented {m['key']!r} outside curie_map"))
-                else:
-                    in_map = m["key"] == "curie_map" and not m["value"].strip()
-                    if not in_map:
-                        meta[m["key"]] = m["value"].strip()
+    for n, raw in source_lines(path, shown):
+        line = raw.rstrip("\r")
+        if not header_seen and line.startswith("#"):
+            m = HEADER_LINE.match(line)
+            if not m:
+                if line.strip("# "):
+                    problems.append(SourceError(shown, n, "header line is not 'key: value'"))
                 continue
-            if not header_seen:
-                header = line.split("\t")
-                if header != names:
-                    raise SourceError(shown, n, f"header must be {names}, found {header}")
-                header_seen = True
-                continue
-            if not line.strip():
-                continue
-            cells = line.split("\t")
-            if len(cells) != len(names):
-                problems.append(SourceError(shown, n, f"expected {len(names)} tab-separated cells, found {len(cells)}"))
-                continue
-            values = dict(zip(names, (c.strip() for c in cells), strict=True))
-            for col in columns:
-                value = values[col.name]
-                if col.required and not value:
-                    problems.append(SourceError(shown, n, f"column {col.name!r} is required"))
-                elif value and col.pattern and not col.pattern.fullmatch(value):
-                    problems.append(
-                        SourceError(shown, n, f"column {col.name!r}: {value!r} does not match {col.pattern.pattern}")
-                    )
-            rows.append(Row(shown, n, values))
+            if m["indent"] and in_map:
+                curie_map[m["key"]] = m["value"].strip()
+            elif m["indent"]:
+                problems.append(SourceError(shown, n, f"indented {m['key']!r} outside curie_map"))
+            else:
+                in_map = m["key"] == "curie_map" and not m["value"].strip()
+                if not in_map:
+                    meta[m["key"]] = m["value"].strip()
+            continue
+        if not header_seen:
+            header = line.split("\t")
+            if header != names:
+                raise SourceError(shown, n, f"header must be {names}, found {header}")
+            header_seen = True
+            continue
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        if len(cells) != len(names):
+            problems.append(SourceError(shown, n, f"expected {len(names)} tab-separated cells, found {len(cells)}"))
+            continue
+        if long_cells(shown, n, cells):
+            problems += long_cells(shown, n, cells)
+            continue
+        values = dict(zip(names, (c.strip() for c in cells), strict=True))
+        for col in columns:
+            value = values[col.name]
+            if col.required and not value:
+                problems.append(SourceError(shown, n, f"column {col.name!r} is required"))
+            elif value and col.pattern and not col.pattern.fullmatch(value):
+                problems.append(
+                    SourceError(shown, n, f"column {col.name!r}: {value!r} does not match {col.pattern.pattern}")
+                )
+        rows.append(Row(shown, n, values))
     if not header_seen:
         raise SourceError(shown, 0, "no header row")
     for prefix, base in sorted(curie_map.items()):

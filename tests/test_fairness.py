@@ -1,0 +1,146 @@
+"""SPARQL is shared fairly between clients (issue 20, item 2).
+
+Before: two heavy queries from one client kept both workers busy, and other clients' lookups
+waited behind them (or got 503). Now a client may run one query at a time (with two workers),
+spends a budget of query-seconds, and a heavy client cannot take the last free worker.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+
+import pytest
+
+from server import create_app
+from server.fairness import ClientBusy, ClientOverBudget, FairGate, NoWorker
+
+# a cross product of the whole store: runs until the time limit stops it
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+LOOKUP = (
+    'SELECT ?name WHERE { ?o <http://www.w3.org/2004/02/skos/core#notation> "2-02-38-01" ; '
+    "<http://www.w3.org/2004/02/skos/core#prefLabel> ?name }"
+)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_light_clients_go_before_heavy_ones() -> None:
+    clock = FakeClock()
+    gate = FairGate(workers=2, per_client=2, reserve=1, heavy_seconds=2.0, seconds_per_minute=0, clock=clock)
+    gate.acquire("heavy", timeout=0)
+    gate.release("heavy", seconds=4.0)  # heavy has used 4 s in the last minute
+    gate.acquire("heavy", timeout=0)  # two free: it may take one
+    with pytest.raises(NoWorker):  # not the last one, which stays for light clients
+        gate.acquire("heavy", timeout=0)
+    gate.acquire("light", timeout=0)
+    # a minute later the heavy client's time has left the window: it is light again
+    gate.release("light", 0.1)
+    gate.release("heavy", 0.0)
+    clock.now += 61
+    gate.acquire("heavy", timeout=0)
+    gate.acquire("heavy", timeout=0)
+
+
+def test_a_freed_worker_goes_to_the_client_that_used_least() -> None:
+    gate = FairGate(workers=1, per_client=3, reserve=0, heavy_seconds=99, seconds_per_minute=0)
+    gate.acquire("a", timeout=0)
+    gate.release("a", seconds=5.0)  # a used 5 s lately, b nothing
+    gate.acquire("x", timeout=0)  # the only worker is busy now
+    order: list[str] = []
+
+    def wait(client: str) -> None:
+        gate.acquire(client, timeout=5)
+        order.append(client)
+        gate.release(client, 0.0)
+
+    first = threading.Thread(target=wait, args=("a",))
+    first.start()
+    time.sleep(0.2)  # a queues first
+    second = threading.Thread(target=wait, args=("b",))
+    second.start()
+    time.sleep(0.2)
+    gate.release("x", 0.0)
+    first.join(5)
+    second.join(5)
+    assert order == ["b", "a"]
+
+
+def test_concurrency_and_seconds_per_client() -> None:
+    clock = FakeClock()
+    gate = FairGate(workers=4, per_client=1, reserve=0, heavy_seconds=99, seconds_per_minute=6.0, clock=clock)
+    gate.acquire("a", timeout=0)
+    with pytest.raises(ClientBusy):
+        gate.acquire("a", timeout=0)
+    gate.acquire("b", timeout=0)  # another client is not affected
+    gate.release("a", seconds=6.5)  # more than a's 6 query-seconds per minute
+    with pytest.raises(ClientOverBudget) as caught:
+        gate.acquire("a", timeout=0)
+    assert caught.value.retry_after == 15  # 1.5 s short, refilled at 6 s per 60 s
+    clock.now += 15
+    gate.acquire("a", timeout=0)
+
+
+def test_lookups_keep_their_latency_while_one_client_runs_heavy_queries(store) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(
+        {
+            "TESTING": True,
+            "STORE": store,
+            "QUERY_WORKERS": 2,
+            "QUERY_TIMEOUT": 3.0,
+            "QUERY_QUEUE_TIMEOUT": 10.0,
+            # the production rules (TESTING turns the per-client ones off unless given)
+            "SPARQL_CLIENT_CONCURRENCY": 1,
+            "SPARQL_RESERVED_WORKERS": 1,
+            "SPARQL_HEAVY_SECONDS": 2.0,
+            "SPARQL_CLIENT_SECONDS_PER_MINUTE": 0,  # the budget is tested above; here only sharing
+        }
+    )
+
+    def ask(query: str, client: str):  # type: ignore[no-untyped-def]
+        return app.test_client().get(
+            "/sparql",
+            query_string={"query": query},
+            headers={"Accept": "application/sparql-results+json"},
+            environ_base={"REMOTE_ADDR": client},
+        )
+
+    try:
+        assert ask(LOOKUP, "10.0.0.2").status_code == 200  # workers started
+        stop = threading.Event()
+        heavy_statuses: list[int] = []
+
+        def heavy() -> None:
+            while not stop.is_set():
+                heavy_statuses.append(ask(HEAVY, "10.0.0.1").status_code)
+                time.sleep(0.1)  # a client that retries at once after a 429
+
+        threads = [threading.Thread(target=heavy) for _ in range(3)]
+        for t in threads:
+            t.start()
+        time.sleep(1.0)  # the heavy client's queries are running
+        latencies = []
+        for _ in range(8):
+            started = time.monotonic()
+            r = ask(LOOKUP, "10.0.0.2")
+            latencies.append(time.monotonic() - started)
+            assert r.status_code == 200, r.get_data(as_text=True)
+            assert r.get_json()["results"]["bindings"][0]["name"]["value"] == "人工智能工程技术人员"
+            time.sleep(0.2)
+        stop.set()
+        for t in threads:
+            t.join(30)
+        # no lookup waited for a heavy query to end (each of which runs 3 s)
+        assert max(latencies) < 2.5, latencies
+        assert statistics.median(latencies) < 1.5, latencies
+        # the heavy client was held to one query at a time: its other requests were answered 429
+        assert 429 in heavy_statuses and 503 in heavy_statuses, heavy_statuses
+    finally:
+        app.extensions["occugraph-pool"].close()

@@ -1,0 +1,255 @@
+"""No request can make the server reach the network (issue 20, item 1).
+
+A local TCP listener stands in for any host an attacker would aim at (an internal service, a
+cloud metadata address): it answers like a web server, with a marker in its body, and records
+every connection. Each attempt of the corpus below goes to /sparql or /sparql/update twice: with
+the guard on (graph/store/guard.py must refuse it, on the parsed algebra) and with the guard
+switched off (the worker's seccomp filter, server/sandbox.py, must stop the engine on its own).
+After every request the listener must have received nothing, and no answer may quote it.
+
+The control at the top shows the listener does catch the engine when nothing stops it: an
+unsandboxed pyoxigraph store connects and quotes the listener's body in its error message.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from graph.store import guard
+from graph.store.embedded import EmbeddedStore
+from server import create_app
+
+MARKER = "LISTENER-SECRET-7f3a"
+TOKEN = "attacker-with-a-token-123"
+
+
+class Listener:
+    """A TCP server on 127.0.0.1 that records connections and answers with MARKER."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            try:
+                conn.settimeout(1.0)
+                conn.recv(65536)
+                body = f"internal page: {MARKER}".encode()
+                head = b"HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % len(body)
+                conn.sendall(head + body)
+            except OSError:
+                pass
+            finally:
+                conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[Listener]:
+    lis = Listener()
+    yield lis
+    lis.close()
+
+
+@pytest.fixture(scope="module")
+def attack_app(built, tmp_path_factory):  # type: ignore[no-untyped-def]
+    copy = tmp_path_factory.mktemp("ssrf") / "store"
+    shutil.copytree(Path(built.store_path).resolve(), copy)
+    app = create_app(
+        {
+            "TESTING": True,
+            "STORE": EmbeddedStore(copy),
+            "QUERY_WORKERS": 1,
+            "QUERY_TIMEOUT": 10.0,
+            "UPDATE_ENABLED": True,
+            "UPDATE_TOKENS": f"attacker:{TOKEN}",
+            "UPDATE_AUDIT_LOG": str(copy.parent / "audit.jsonl"),
+        }
+    )
+    yield app
+    app.extensions["occugraph-pool"].close()
+
+
+def queries(port: int) -> list[str]:
+    """Query forms that would make an unguarded engine reach 127.0.0.1:port."""
+    u = f"http://127.0.0.1:{port}/sparql"
+    spo = "{ ?s ?p ?o }"
+    return [
+        f"SELECT * WHERE {{ SERVICE <{u}> {spo} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{u}> {spo} }}",
+        f"select * where {{ service <{u}> {spo} }}",
+        f"SELECT * WHERE {{ SeRvIcE <{u}> {spo} }}",
+        f"SELECT * WHERE {{ SERVICE ?e {spo} VALUES ?e {{ <{u}> }} }}",
+        f'SELECT * WHERE {{ BIND(IRI("{u}") AS ?e) SERVICE ?e {spo} }}',
+        f"SELECT * WHERE {{ {{ {{ {{ SERVICE <{u}> {spo} }} }} }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE <{u}> {{ ?s ?q ?x }} }} }}",
+        f"SELECT * WHERE {{ {{ ?s ?p ?o }} UNION {{ SERVICE <{u}> {spo} }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o MINUS {{ SERVICE <{u}> {spo} }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{u}> {spo} }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ SERVICE <{u}> {spo} }} }}",
+        f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{u}> {spo} }} }} }}",
+        f"SELECT * WHERE {{ GRAPH ?g {{ SERVICE <{u}> {spo} }} }}",
+        f"PREFIX r: <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICE r:sparql {spo} }}",
+        f"BASE <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICE <sparql> {spo} }}",
+        # the bypasses of the old scanner: an escape inside an IRI, comments ended by CR
+        rf"SELECT * WHERE {{ ?s <http://x/\u0041#> ?o . SERVICE <{u}> {spo} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o # c\r SERVICE <{u}> {spo} }}",
+        rf"SELECT * WHERE {{ ?s ?p ?o # c\u000d SERVICE <{u}> {spo} }}",
+        rf"SELECT * WHERE {{ ?s ?p ?o # c\u000a SERVICE <{u}> {spo} }}",
+        rf"SELECT * WHERE {{ \u0053ERVICE <{u}> {spo} }}",
+        rf"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/\u0073parql> {spo} }}",
+        rf"SELECT * WHERE {{ SERVICE <\u0068ttp://127.0.0.1:{port}/> {spo} }}",
+        rf"SELECT * WHERE {{ SERVICE <\U00000068ttp://127.0.0.1:{port}/> {spo} }}",
+        # strings that one reader might end earlier than the other
+        rf'SELECT * WHERE {{ ?s ?p "a\u005C" . SERVICE <{u}> {spo} ?s ?p "" }}',
+        rf'SELECT * WHERE {{ ?s ?p "x\u0022 }} SERVICE <{u}> {spo} #" }}',
+        f'SELECT * WHERE {{ ?s ?p """a"b""" . SERVICE <{u}> {spo} }}',
+        f"SELECT * WHERE {{ ?s ?p '''a\\''' . SERVICE <{u}> {spo} }}",
+        # Unicode look-alikes (fullwidth, Cyrillic) of the keyword and of the brackets
+        f"SELECT * WHERE {{ ＳERVICE <{u}> {spo} }}",
+        f"SELECT * WHERE {{ \u0405ERVICE <{u}> {spo} }}",
+        f"SELECT * WHERE {{ SERVICE \uff1c{u}\uff1e {spo} }}",
+        # other query forms
+        f"ASK {{ SERVICE <{u}> {spo} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{u}> {spo} }}",
+        f"DESCRIBE ?s WHERE {{ SERVICE <{u}> {spo} }}",
+        f"SELECT (EXISTS {{ SERVICE <{u}> {spo} }} AS ?x) WHERE {{}}",
+        f"SELECT * WHERE {{ BIND(EXISTS {{ SERVICE <{u}> {spo} }} AS ?x) }}",
+        f"SELECT * WHERE {{ SERVICE <{u}> {{ SERVICE <{u}> {spo} }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o }} VALUES ?e {{ <{u}> }}",  # harmless on its own: must just run
+        # whitespace and comments between the keyword and the IRI
+        f"SELECT * WHERE {{ SERVICE\t\n<{u}> {spo} }}",
+        f"SELECT * WHERE {{ SERVICE # x\n <{u}> {spo} }}",
+        # other spellings of the address
+        f"SELECT * WHERE {{ SERVICE <http://localhost:{port}/> {spo} }}",
+        f"SELECT * WHERE {{ SERVICE <http://2130706433:{port}/> {spo} }}",
+        f"SELECT * WHERE {{ SERVICE <http://0x7f000001:{port}/> {spo} }}",
+        f"SELECT * WHERE {{ SERVICE <http://127.1:{port}/> {spo} }}",
+        f"SELECT * WHERE {{ SERVICE <https://127.0.0.1:{port}/> {spo} }}",
+        f"SELECT * WHERE {{ SERVICE <http://user:pw@127.0.0.1:{port}/x?y=1#z> {spo} }}",
+        # dataset clauses naming the listener
+        f"SELECT * FROM <{u}> WHERE {spo}",
+        f"SELECT * FROM NAMED <{u}> WHERE {{ GRAPH ?g {spo} }}",
+        f"PREFIX r: <http://127.0.0.1:{port}/> SELECT * FROM r:data WHERE {spo}",
+        # updates sent to the query endpoint
+        f"LOAD <{u}>",
+        f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{u}> {spo} }}",
+    ]
+
+
+def updates(port: int) -> list[str]:
+    """Update forms that would make an unguarded engine reach 127.0.0.1:port."""
+    u = f"http://127.0.0.1:{port}/data.ttl"
+    spo = "{ ?s ?p ?o }"
+    return [
+        f"LOAD <{u}>",
+        f"LOAD SILENT <{u}> INTO GRAPH <http://e/g>",
+        f"load <{u}>",
+        rf"\u004cOAD <{u}>",
+        f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{u}> {spo} }}",
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ SERVICE SILENT <{u}> {spo} }}",
+        f"INSERT {{ ?s ?p ?o }} USING <{u}> WHERE {spo}",
+        f"INSERT {{ ?s ?p ?o }} USING NAMED <{u}> WHERE {{ GRAPH ?g {spo} }}",
+        f"INSERT DATA {{ <http://e/a> <http://e/p> 1 }} # c\r ; LOAD <{u}>",
+        rf"INSERT DATA {{ <http://e/a> <http://e/\u0041#> 1 }} ; LOAD <{u}>",
+        f'INSERT DATA {{ <http://e/a> <http://e/p> "x" }} ; LOAD <{u}>',
+        f"WITH <http://e/g> INSERT {{ ?s ?p ?o }} WHERE {{ OPTIONAL {{ SERVICE ?e {spo} }} VALUES ?e {{ <{u}> }} }}",
+        f"PREFIX r: <http://127.0.0.1:{port}/> LOAD r:data.ttl",
+        f"BASE <http://127.0.0.1:{port}/> LOAD <data.ttl>",
+        rf"LOAD <http://127.0.0.1:{port}/\u0064ata.ttl> INTO GRAPH <http://e/g>",
+    ]
+
+
+def test_the_listener_catches_an_unguarded_engine(listener: Listener) -> None:
+    before = listener.connections
+    with pytest.raises(Exception) as caught:  # noqa: PT011 - pyoxigraph raises OSError or SyntaxError
+        list(ox.Store().query(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"))
+    assert listener.connections == before + 1
+    assert MARKER in str(caught.value)  # what the server used to quote back to the client
+
+
+def test_the_corpus_is_large_enough(listener: Listener) -> None:
+    assert len(queries(listener.port)) + len(updates(listener.port)) >= 50
+
+
+def _send_query(client, text: str, how: str):  # type: ignore[no-untyped-def]
+    if how == "get":
+        return client.get("/sparql", query_string={"query": text}, headers={"Accept": "application/json"})
+    if how == "form":
+        return client.post("/sparql", data={"query": text}, headers={"Accept": "application/json"})
+    return client.post(
+        "/sparql",
+        data=text.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/json"},
+    )
+
+
+@pytest.mark.parametrize("guarded", [True, False], ids=["guard", "sandbox-only"])
+def test_no_query_reaches_the_listener(attack_app, listener: Listener, monkeypatch, guarded: bool) -> None:
+    monkeypatch.setattr(guard, "ENABLED", guarded)
+    client = attack_app.test_client()
+    start = listener.connections
+    ways = ["get", "form", "direct"]
+    statuses = {}
+    for i, text in enumerate(queries(listener.port)):
+        before = listener.connections
+        r = _send_query(client, text, ways[i % 3])
+        body = r.get_data(as_text=True)
+        assert listener.connections == before, f"connected: {text!r}"
+        assert r.status_code < 500, (text, body)
+        assert MARKER not in body
+        statuses[text] = r.status_code
+    harmless = [t for t in statuses if t.startswith("SELECT * WHERE { ?s ?p ?o } VALUES")]
+    assert [statuses[t] for t in harmless] == [200]
+    if guarded:  # every SERVICE, FROM and LOAD refused with a 400 before the engine saw it
+        assert {t: s for t, s in statuses.items() if s != 400 and t not in harmless} == {}
+    for how, key in (("default-graph-uri", "default-graph-uri"), ("named-graph-uri", "named-graph-uri")):
+        r = client.get(
+            "/sparql",
+            query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1", key: f"http://127.0.0.1:{listener.port}/"},
+        )
+        assert r.status_code == 400, how
+    assert listener.connections == start
+
+
+@pytest.mark.parametrize("guarded", [True, False], ids=["guard", "sandbox-only"])
+def test_no_update_reaches_the_listener(attack_app, listener: Listener, monkeypatch, guarded: bool) -> None:
+    monkeypatch.setattr(guard, "ENABLED", guarded)
+    client = attack_app.test_client()
+    start = listener.connections
+    headers = {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"}
+    for text in updates(listener.port):
+        before = listener.connections
+        r = client.post("/sparql/update", data=text.encode(), headers=headers)
+        body = r.get_data(as_text=True)
+        assert listener.connections == before, f"connected: {text!r}"
+        assert r.status_code < 500, (text, body)
+        if guarded:
+            assert r.status_code == 400, (text, body)
+            assert "refused" in body or "syntax" in body, body
+        assert MARKER not in body
+    assert listener.connections == start

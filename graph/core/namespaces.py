@@ -67,6 +67,7 @@ class OG(DefinedNamespace):
     levelRank: URIRef
     officialLevelNumber: URIRef
     nextHigherLevel: URIRef
+    nextHigherLevelTransitive: URIRef  # closure, generated (graph/build/closure.py)
     titleCountsTowardLevel: URIRef
     DiplomaKind: URIRef
     diplomaRank: URIRef
@@ -121,6 +122,7 @@ class OG(DefinedNamespace):
     notRelatedOccupation: URIRef
     StandardLevel: URIRef
     includesRequirementsOf: URIRef
+    includesRequirementsOfTransitive: URIRef  # closure, generated (graph/build/closure.py)
     ofStandard: URIRef
     atLevel: URIRef
     OccupationalFunction: URIRef

@@ -40,7 +40,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
+import loadinfo  # noqa: E402
 from rdflib import Graph, Literal, URIRef  # noqa: E402
 from rdflib.namespace import RDF, SH, XSD  # noqa: E402
 
@@ -277,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--engines", default="pyshacl,turbo,shifty,rudof")
     ap.add_argument("--no-fixtures", action="store_true")
     args = ap.parse_args(argv)
+    loadinfo.start("bench_shacl")
     engines = [e for e in args.engines.split(",") if e]
     print(f"# SHACL engines ({machine()})")
     c = compile_sources(ROOT)

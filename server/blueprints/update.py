@@ -41,8 +41,7 @@ from flask import Blueprint, Response, current_app, request
 
 from graph.core.faults import checkpoint
 from graph.core.paths import project_root
-from graph.store import guard
-from graph.store import documents
+from graph.store import documents, guard
 from graph.store.embedded import EmbeddedStore
 from graph.store.guard import Refused
 from server.limits import client_address, scrub

@@ -57,6 +57,8 @@ format: install
 	$(BIN)/ruff format .
 
 bench: build                   ## benchmarks (not part of the tests); results go to docs/benchmarks.md by hand
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/bench_shacl.py
 	$(BIN)/python bench/bench_foundation.py
 	$(BIN)/python bench/bench_workflow.py
 

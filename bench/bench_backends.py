@@ -55,6 +55,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import loadinfo  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
@@ -614,6 +617,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--endpoint", help=argparse.SUPPRESS)
     parser.add_argument("--max-gb", type=float, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    loadinfo.start("bench_backends")  # load average and CPU time, start and end (shared machine)
     if args.serve:
         return serve(args)
 

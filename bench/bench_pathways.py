@@ -39,6 +39,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import loadinfo  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 
 from graph.pathways.engine import PathwayEngine, QueryParser  # noqa: E402
@@ -204,6 +207,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=4)
     ap.add_argument("--build", action="store_true", help="also measure the build with and without pathways")
     args = ap.parse_args()
+    loadinfo.start("bench_pathways")  # load average and CPU time, start and end (shared machine)
 
     store = EmbeddedStore(args.store)
     t = time.perf_counter()

@@ -40,6 +40,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import loadinfo  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 
 from graph.classification import classifier as C  # noqa: E402
@@ -168,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-api", action="store_true", help="do not start a server for the latency test")
     ap.add_argument("--json", type=Path, help="also write the numbers as JSON here")
     args = ap.parse_args(argv)
+    loadinfo.start("eval_classify")  # load average and CPU time, start and end (shared machine)
     try:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
     except (AttributeError, OSError):

@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from flask import Flask, current_app, g, jsonify
 
 from graph.classification.classifier import Classifier
@@ -27,6 +28,7 @@ from graph.classification.queries import SearchIndex, all_codes
 from graph.pathways.engine import PathwayEngine
 from graph.schools.curriculum import CurriculumIndex
 from graph.standards.queries import RuleBook
+from graph.store.documents import Documents
 from graph.store.embedded import EmbeddedStore
 from graph.store.generation import Generation, Generations
 
@@ -131,6 +133,18 @@ def _curriculum_index(gen: Generation) -> CurriculumIndex:
     return CurriculumIndex.load(gen.store)
 
 
+def _documents(gen: Generation) -> Documents | None:
+    """The build's precomputed API documents (graph/build/documents.py) while the store is as built;
+    None once a SPARQL Update changed it (the documents would show the old data) or for a remote store."""
+    raw = getattr(gen.store, "raw", None)
+    if raw is not None:
+        from server.query_worker import MARK_GRAPH
+
+        if any(True for _ in raw.quads_for_pattern(None, None, None, ox.NamedNode(MARK_GRAPH))):
+            return None
+    return Documents.open(getattr(gen.store, "folder", None))
+
+
 def _dataset_statistics(gen: Generation) -> dict[str, Any]:
     from server.linked_data import dataset_statistics
 
@@ -168,6 +182,10 @@ def get_hierarchy() -> Hierarchy:
 
 def get_curriculum_index() -> CurriculumIndex:
     return generation().derive(_curriculum_index)
+
+
+def get_documents() -> Documents | None:
+    return generation().derive(_documents)
 
 
 def get_dataset_statistics() -> dict[str, Any]:

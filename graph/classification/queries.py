@@ -89,22 +89,35 @@ def occupation(store: SelectStore, code: str) -> dict[str, object] | None:
     if not rows:
         return None
     head = rows[0]
-    iri = head["e"]
+    entry = Iri(head["e"])
+    tasks = select(store, Q.entry_tasks, entry=entry)
+    parents = select(store, Q.entry_parents, entry=entry)
+    children = select(store, Q.entry_children, entry=entry)
+    labels = select(store, Q.entry_labels, entry=entry)
+    extra = select(store, Q.entry_history, entry=entry)
+    return entry_document(code, head, tasks, parents, children, labels, extra)
+
+
+def entry_document(
+    code: str,
+    head: dict[str, str],
+    tasks: list[dict[str, str]],
+    parents: list[dict[str, str]],
+    children: list[dict[str, str]],
+    labels: list[dict[str, str]],
+    extra: list[dict[str, str]],
+) -> dict[str, object]:
+    """The API document of one entry from the rows of its six questions (in any order), shared by
+    ``occupation`` and the build's precomputed documents (graph/classification/documents.py)."""
     types = head.get("types", "")
     type_names = {t.rsplit("/", 1)[-1] for t in types.split()}
-    entry = Iri(iri)
-    tasks = select(store, Q.entry_tasks, entry=entry)
-    tasks.sort(key=lambda r: int(r["n"]))
-    parents = select(store, Q.entry_parents, entry=entry)
-    parents.sort(key=lambda r: r["code"].count("-00"), reverse=True)  # major group first
-    children = select(store, Q.entry_children, entry=entry)
-    children.sort(key=lambda r: r["code"])
-    labels = select(store, Q.entry_labels, entry=entry)
-    labels.sort(key=lambda r: (r["kind"], r["label"]))
-    extra = select(store, Q.entry_history, entry=entry)
+    tasks = sorted(tasks, key=lambda r: int(r["n"]))
+    parents = sorted(parents, key=lambda r: r["code"].count("-00"), reverse=True)  # major group first
+    children = sorted(children, key=lambda r: r["code"])
+    labels = sorted(labels, key=lambda r: (r["kind"], r["label"]))
     return {
         "code": code,
-        "iri": iri,
+        "iri": head["e"],
         "name": head["name"],
         "kinds": _kinds(types),
         "definition": head.get("definition"),

@@ -128,6 +128,7 @@ class OG(DefinedNamespace):
     inTier: URIRef  # in tier
     inWorkContent: URIRef  # in work content
     includesRequirementsOf: URIRef  # includes requirements of
+    includesRequirementsOfTransitive: URIRef  # includes requirements of (any lower level)
     issueDate: URIRef  # issue date
     issuer: URIRef  # issuer
     justification: URIRef  # justification
@@ -149,6 +150,7 @@ class OG(DefinedNamespace):
     nameAsAnnounced: URIRef  # name as announced
     nameEvidence: URIRef  # name evidence
     nextHigherLevel: URIRef  # next higher level
+    nextHigherLevelTransitive: URIRef  # any higher level
     notRelatedOccupation: URIRef  # not a related occupation
     occupationCodeAsPrinted: URIRef  # occupation code as printed
     occupationNameAsGiven: URIRef  # occupation name as given

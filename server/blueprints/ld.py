@@ -10,17 +10,20 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 
 from graph.core import media as mt
 from graph.core.namespaces import BASE, ID, ONTOLOGY_IRI
+from graph.store.documents import LD_RESOURCE
 from server import linked_data as ld
 from server.api_errors import ApiError
-from server.resources import get_dataset_statistics, get_store
+from server.resources import get_dataset_statistics, get_documents, get_store
 
 bp = Blueprint("ld", __name__)
 
 VARY = {"Vary": "Accept"}
+NTRIPLES_MEDIA = {m for m, f in ld.LD_FORMATS if f == ox.RdfFormat.N_TRIPLES}
 
 
 # the server's public address when the operator has not configured one: the persistent base, never
@@ -61,7 +64,14 @@ def resource(rest: str) -> Response:
     if media is None:
         return not_acceptable()
     store = get_store()
-    triples = ld.describe(store, iri)
+    docs = get_documents()
+    if docs is not None:  # precomputed by the build (graph/build/documents.py): no SPARQL per request
+        body = docs.get(LD_RESOURCE, iri)
+        if body is not None and media in NTRIPLES_MEDIA:  # already sorted N-Triples: sent as it is
+            return Response(body, 200, {"Content-Type": f"{media}; charset=utf-8", **VARY})
+        triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)) if body is not None else []
+    else:
+        triples = ld.describe(store, iri)
     if not triples:
         if media == ld.HTML:
             html = render_template("resource.html", view=None, iri=iri)

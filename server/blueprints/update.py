@@ -41,7 +41,7 @@ from flask import Blueprint, Response, current_app, request
 
 from graph.core.faults import checkpoint
 from graph.core.paths import project_root
-from graph.store import guard
+from graph.store import documents, guard
 from graph.store.embedded import EmbeddedStore
 from graph.store.guard import Refused
 from server.limits import client_address, scrub
@@ -243,6 +243,7 @@ def update() -> Response:
         audit("pending", who, text, id=update_id)  # written ahead: a crash from here on is recovered
         checkpoint("update:logged")
         try:
+            documents.discard(path)  # the build's precomputed documents would describe the old data
             before, after = run_update(path, text, float(cfg["UPDATE_TIMEOUT"]), update_id)
         except Refused as exc:  # LOAD, SERVICE, USING a graph not held: decided on the parsed update
             audit("refused: " + str(exc).split(" ", 1)[0], who, text, id=update_id, message=str(exc))

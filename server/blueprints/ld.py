@@ -23,7 +23,7 @@ from server.resources import get_dataset_statistics, get_documents, get_store
 bp = Blueprint("ld", __name__)
 
 VARY = {"Vary": "Accept"}
-NTRIPLES_MEDIA = {m for m, f in ld.LD_FORMATS if f == ox.RdfFormat.N_TRIPLES}
+NTRIPLES_MEDIA = {m for m in ld.LD_MEDIA if mt.RDF_FORMATS.get(m) == ox.RdfFormat.N_TRIPLES}
 
 
 # the server's public address when the operator has not configured one: the persistent base, never

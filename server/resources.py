@@ -110,7 +110,8 @@ def _code_set(gen: Generation) -> frozenset[str]:
 
 
 def _search_index(gen: Generation) -> SearchIndex:
-    return SearchIndex.load(gen.store)
+    """Search over labels; a query that names no label falls back to this generation's classifier."""
+    return SearchIndex.load(gen.store, lambda: gen.derive(_classifier))
 
 
 def _rulebook(gen: Generation) -> RuleBook:

@@ -582,7 +582,7 @@ class WordLists:
 
     @classmethod
     def load(cls, folder: Path | None = None, extra_synonyms: Iterable[tuple[str, str]] = ()) -> WordLists:
-        from graph.classification.classifier import normalise_width
+        from graph.text.chinese import normalise_width
 
         folder = folder or project_root() / "standards" / "curriculum-matching"
         dictionary = read_dictionary(folder)

@@ -83,7 +83,8 @@ SECONDARY_WEIGHT = 0.35
 GENERIC_HEAD_FACTOR = 0.5
 SCORE_CACHE = 20_000  # parts whose scores are remembered (a few MB)
 PART_TOP_K = 10  # candidates kept per part before the parts are combined
-ANSWER_PROBABILITY = 0.5
+ANSWER_PROBABILITY = 0.4  # the top candidate is answered when at least this likely
+GROUP_PROBABILITY = {"minor": 0.6, "medium": 0.8}  # else a group, when its candidates together are
 COMMON_FEATURE_LABELS = 150  # a feature in more labels than this only completes a score
 MAX_LABEL_CHARS = 40
 MAX_LABEL_CANDIDATES = 40  # labels kept after the rare features (see score); no top-1 changed on 2,000 titles
@@ -807,42 +808,39 @@ class TitleError(ValueError):
 @dataclass(frozen=True)
 class Calibration:
     """Raw score -> probability that the candidate is right, by linear interpolation between the
-    points of a monotone (isotonic) fit measured on labelled real postings.
+    points of a monotone (isotonic) fit measured on labelled real postings; one curve for the first
+    candidate and one for the others (the same score means more at the top of the list).
 
-    >>> Calibration(((0.0, 0.1), (1.0, 0.9))).probability(0.5)
-    0.5
+    >>> c = Calibration(((0.0, 0.1), (1.0, 0.9)), ((0.0, 0.0), (1.0, 0.5)))
+    >>> c.probability(0.5), c.probability(0.5, first=False)
+    (0.5, 0.25)
     """
 
     points: tuple[tuple[float, float], ...]
-
-    def _xs(self) -> list[float]:
-        xs = self.__dict__.get("xs")
-        if xs is None:
-            xs = [x for x, _ in self.points]
-            object.__setattr__(self, "xs", xs)  # a cache on a frozen dataclass
-        return xs
+    others: tuple[tuple[float, float], ...] = ()
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
         """The table written by bench/eval_classify.py --calibrate; without it, probability = score."""
         if not path.exists():
             return cls(((0.0, 0.0), (1.0, 1.0)))
-        points = []
+        curves: dict[str, list[tuple[float, float]]] = {"first": [], "other": []}
         for line in path.read_text(encoding="utf-8").splitlines():
-            if not line or line.startswith("#") or line.startswith("score"):
+            if not line or line.startswith("#") or line.startswith("rank"):
                 continue
-            score, prob, *_ = line.split("\t")
-            points.append((float(score), float(prob)))
-        return cls(tuple(sorted(points)))
+            rank, score, prob = line.split("\t")[:3]
+            curves[rank].append((float(score), float(prob)))
+        return cls(tuple(sorted(curves["first"])), tuple(sorted(curves["other"])))
 
-    def probability(self, score: float) -> float:
-        xs = self._xs()
+    def probability(self, score: float, first: bool = True) -> float:
+        points = self.points if first or not self.others else self.others
+        xs = [x for x, _ in points]
         i = bisect.bisect_left(xs, score)
         if i <= 0:
-            return self.points[0][1]
+            return points[0][1]
         if i >= len(xs):
-            return self.points[-1][1]
-        (x0, y0), (x1, y1) = self.points[i - 1], self.points[i]
+            return points[-1][1]
+        (x0, y0), (x1, y1) = points[i - 1], points[i]
         return y0 if x1 == x0 else y0 + (y1 - y0) * (score - x0) / (x1 - x0)
 
 
@@ -1002,9 +1000,9 @@ class Classifier:
         """Minor and medium groups with the summed probability of their candidates (capped at 1)."""
         mass: dict[str, float] = defaultdict(float)
         members: dict[str, list[str]] = defaultdict(list)
-        for score, entry, _part, _d in scored:
+        for n, (score, entry, _part, _d) in enumerate(scored):
             rec = self.index.records[entry]
-            p = self.calibration.probability(score)
+            p = self.calibration.probability(score, first=n == 0)
             level = entry_level(rec.code, rec.kinds)
             for lv in ("minor", "medium"):
                 if LEVELS.index(lv) < LEVELS.index(level):
@@ -1028,8 +1026,8 @@ class Classifier:
 
     def _answer(self, candidates: list[dict[str, Any]], groups: list[dict[str, Any]]) -> dict[str, object] | None:
         """The most specific level whose best candidate is likely enough: the top candidate when its
-        probability reaches ANSWER_PROBABILITY, else the first minor, then medium group that does;
-        else the top candidate with a note that it is uncertain."""
+        probability reaches ANSWER_PROBABILITY, else the first minor, then medium group whose
+        candidates together reach GROUP_PROBABILITY; else the top candidate, marked uncertain."""
         if not candidates:
             return None
         top = candidates[0]
@@ -1037,14 +1035,14 @@ class Classifier:
             return {k: top[k] for k in ("code", "name", "level", "probability")} | {"basis": "best candidate"}
         for level in ("minor", "medium"):
             g = next((g for g in groups if g["level"] == level), None)
-            if g is not None and g["probability"] >= ANSWER_PROBABILITY and len(g["members"]) > 1:
+            if g is not None and g["probability"] >= GROUP_PROBABILITY[level] and len(g["members"]) > 1:
                 return {k: g[k] for k in ("code", "name", "level", "probability")} | {
                     "basis": f"{len(g['members'])} candidates of this group together"
                 }
         return {k: top[k] for k in ("code", "name", "level", "probability")} | {"basis": "best candidate, uncertain"}
 
     def _candidate(
-        self, part: Part, score: float, entry: int, details: dict[str, Any], explain: bool = True
+        self, part: Part, score: float, entry: int, details: dict[str, Any], explain: bool = True, first: bool = True
     ) -> dict[str, object]:
         rec = self.index.records[entry]
         groups = []
@@ -1057,7 +1055,7 @@ class Classifier:
             "kinds": rec.kinds,
             "level": entry_level(rec.code, rec.kinds),
             "score": round(score, 3),
-            "probability": round(self.calibration.probability(score), 3),
+            "probability": round(self.calibration.probability(score, first), 3),
             "groups": groups,
             "part": part.text,
             "reasons": self.index.explain(part, entry, details) if explain else [],

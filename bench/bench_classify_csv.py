@@ -12,6 +12,7 @@ resident set, sampled every 50 ms with psutil; progress lines are counted from i
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import subprocess
@@ -69,8 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.05)
         took = time.perf_counter() - started
         err = proc.stderr.read() if proc.stderr else ""
-        lines = sum(1 for _ in out.open(encoding="utf-8")) - 1 if out.exists() else 0
-        errors = sum(1 for line in out.open(encoding="utf-8") if ",error," in line) if out.exists() else 0
+        statuses = [r["status"] for r in csv.DictReader(out.open(encoding="utf-8"))] if out.exists() else []
+        lines, errors = len(statuses), statuses.count("error")
     report = {
         "rows": args.rows,
         "exit_code": proc.returncode,

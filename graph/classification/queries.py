@@ -6,9 +6,10 @@ store and on a remote SPARQL endpoint. The queries are files in graph/classifica
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -181,7 +182,7 @@ class SearchIndex:
                 for value in sorted(filter(None, r.get(key, "").split("\x1f"))):
                     self.fields.append((r["code"], fld, normalise(value)))
                     self.texts.append(value)
-        self.postings: dict[str, list[int]] = defaultdict(list)
+        self.postings: dict[str, Any] = defaultdict(list)
         self.initials: dict[str, list[int]] = defaultdict(list)
         pinyin: list[tuple[str, int]] = []
         for i, (_code, fld, text) in enumerate(self.fields):
@@ -196,6 +197,8 @@ class SearchIndex:
                         self.initials[initials[:n]].append(i)
                     if len(initials) < 3:
                         self.initials[initials].append(i)
+        # sets, so that intersecting walks the smaller of two postings, not the longer list
+        self.postings = {g: frozenset(ids) for g, ids in self.postings.items()}  # type: ignore[misc]
         pinyin.sort()
         self.pinyin_keys = [k for k, _ in pinyin]
         self.pinyin_fields = [i for _, i in pinyin]
@@ -204,6 +207,39 @@ class SearchIndex:
     def load(cls, store: SelectStore, classifier: Callable[[], Any] | None = None) -> SearchIndex:
         rows = select(store, Q.search_index)
         return cls(rows, classifier)
+
+    def _candidates(self, q: str) -> frozenset[int]:
+        """Fields whose text has every character pair of q (a superset of those containing q)."""
+        grams = sorted({q[j : j + 2] for j in range(len(q) - 1)} or {q}, key=lambda g: len(self.postings.get(g, ())))
+        if not grams or grams[0] not in self.postings:
+            return frozenset()
+        found = self.postings[grams[0]]
+        for g in grams[1:]:
+            found = found & self.postings.get(g, frozenset())
+            if not found:
+                break
+        return found  # type: ignore[no-any-return]
+
+    def _containing(self, q: str, ids: Iterable[int] | None = None) -> list[int]:
+        """Fields whose normalised text contains q: intersect the postings of q's pairs, then check."""
+        fields = self.fields
+        return sorted(i for i in (self._candidates(q) if ids is None else ids) if q in fields[i][2])
+
+    def _pinyin(self, q: str) -> list[tuple[int, float]]:
+        """Labels whose pinyin is q or starts with it (4+ letters), or whose initials are q."""
+        out: list[tuple[int, float]] = []
+        lo = bisect.bisect_left(self.pinyin_keys, q)
+        hi = (
+            bisect.bisect_left(self.pinyin_keys, q + "\uffff")
+            if len(q) >= 4
+            else bisect.bisect_right(self.pinyin_keys, q)
+        )
+        for pos in range(lo, hi):
+            key = self.pinyin_keys[pos]
+            out.append((self.pinyin_fields[pos], 1.0 if key == q else 0.9 * len(q) / len(key) + 0.05))
+        for i in self.initials.get(q, ()):
+            out.append((i, 0.8 * len(q) / len(pinyin_initials(self.fields[i][2]))))
+        return out
 
     def search(self, text: str, limit: int = 20, kind: str | None = None) -> list[dict[str, object]]:
         """Entries whose name, alias, work type or definition contains the text, ranked; then pinyin
@@ -234,7 +270,13 @@ class SearchIndex:
             if code not in best or score > best[code]["score"]:  # type: ignore[operator]
                 best[code] = {"code": code, "name": name, "kinds": kinds, "score": score, "matched": matched}
 
-        for i in self._containing(ql):
+        # labels first; definitions (which score below any label) only while the limit is not filled
+        found = self._candidates(ql)
+        labels = [i for i in found if self.fields[i][1] != "definition"]
+        ids = self._containing(ql, labels)
+        if len({self.fields[i][0] for i in ids}) < limit or kind:
+            ids += self._containing(ql, (i for i in found if self.fields[i][1] == "definition"))
+        for i in ids:
             code, fld, low = self.fields[i]
             if fld == "definition":
                 closeness = 1.0

@@ -126,22 +126,33 @@ def changes() -> Response:
 # --- proposals -------------------------------------------------------------------------------
 
 
-def _editor() -> str | None:
-    """The editor named by the request's bearer token, or None."""
+def _editor() -> str | Response:
+    """The editor named by the request's bearer token, or the error to answer: 401 when no token
+    was sent (say how to send one), 403 when the token is not an editor's."""
     header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return None
-    given = header[len("Bearer ") :].strip().encode()
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        resp = error(
+            401, "approving or rejecting needs an editor token: send the header 'Authorization: Bearer <token>'"
+        )
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="occugraph-editors"'
+        return resp
     found = None
     for pair in _config("EDITOR_TOKENS").split(","):
         name, sep, token = pair.strip().partition(":")
-        if sep and token and hmac.compare_digest(token.strip().encode(), given):
+        if sep and token and hmac.compare_digest(token.strip().encode(), given.strip().encode()):
             found = name.strip()
+    if found is None:
+        resp = error(403, "this token is not an editor's token (the server's EDITOR_TOKENS setting lists them)")
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="occugraph-editors", error="invalid_token"'
+        return resp
     return found
 
 
 def _proposal_error(exc: ProposalError) -> Response:
     extra: dict[str, Any] = {}
+    if exc.errors:
+        extra["errors"] = exc.errors
     if exc.report is not None:
         extra["findings"] = [f.line() for f in exc.report.errors[:50]]
     return error(exc.status, str(exc), **extra)
@@ -195,8 +206,8 @@ def submit_proposal(pid: str) -> Response:
 
 def _decide(pid: str, approve: bool) -> Response:
     editor = _editor()
-    if editor is None:
-        return error(403, "approving or rejecting needs an editor token: Authorization: Bearer <token>")
+    if not isinstance(editor, str):
+        return editor
     body = request.get_json(silent=True) or {}
     comment = body.get("comment", "") if isinstance(body, dict) else ""
     if not isinstance(comment, str):

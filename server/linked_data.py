@@ -17,6 +17,7 @@ Formats come from the one table of media types (graph/core/media.py); XHTML is a
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pyoxigraph as ox
@@ -294,8 +295,26 @@ def dataset_statistics(store: Any) -> dict[str, Any]:
     }
 
 
-def void_description(stats: dict[str, Any], base: str, downloads: list[str]) -> str:
-    """The VoID description of the dataset, as Turtle."""
+def _version_lines(version: dict[str, Any] | None) -> str:
+    """The served version (dist/version.json, written by the build or ``release --publish``)."""
+    if not version:
+        return ""
+    lines = [f"owl:versionIRI <{version['version_iri']}> ;", f"owl:versionInfo {json.dumps(version['version_info'])} ;"]
+    if version.get("version"):
+        lines.append(f"dcterms:hasVersion {json.dumps(version['version'])} ;")
+    if version.get("issued"):
+        lines.append(f'dcterms:issued "{version["issued"]}"^^<http://www.w3.org/2001/XMLSchema#date> ;')
+    if version.get("prior_version"):
+        lines.append(f"owl:priorVersion <{version['prior_version']}> ;")
+    if version.get("release_notes"):
+        lines.append(f"skos:changeNote {json.dumps(version['release_notes'], ensure_ascii=False)}@en ;")
+    return "\n  ".join(lines) + "\n  "
+
+
+def void_description(
+    stats: dict[str, Any], base: str, downloads: list[str], version: dict[str, Any] | None = None
+) -> str:
+    """The VoID description of the dataset, as Turtle, with the served version when known."""
     partitions = " ,\n    ".join(
         f"[ void:class <{c}> ; void:entities {n} ]" for c, n in sorted(stats["classes"].items())
     )
@@ -307,7 +326,10 @@ def void_description(stats: dict[str, Any], base: str, downloads: list[str]) -> 
 @prefix sd: <{PREFIXES["sd"]}> .
 @prefix dcterms: <{PREFIXES["dcterms"]}> .
 @prefix foaf: <{PREFIXES["foaf"]}> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 <{DATASET_IRI}> a void:Dataset ;
+  {_version_lines(version)}
   dcterms:title "OccuGraph: China's occupational classification and skill standards"@en ,
                 "OccuGraph 职业分类与职业标准知识图谱"@zh ;
   dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;

@@ -38,7 +38,7 @@ from graph.build.triples import fast_graph, ntriples
 from graph.build.tsv import SourceErrors
 from graph.core.errors import BuildError, SourceError
 from graph.core.faults import checkpoint
-from graph.core.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
+from graph.core.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from graph.core.paths import project_root
 from graph.store import documents
 from graph.store.embedded import EmbeddedStore, load_new_store, swap_in
@@ -51,6 +51,54 @@ class BuildResult:
     triples: int
     qc_counts: dict[str, int]
     warnings: int
+    stamp: VersionStamp | None = None
+    reused: bool = False  # --publish found the identical build already served
+
+
+@dataclass(frozen=True)
+class VersionStamp:
+    """What the ontology header says this graph is: a release, or a build of the working tree."""
+
+    version_info: str
+    version_iri: str
+    release: str = ""  # the release name (v2) when this is a release
+    issued: str = ""  # the release date
+    prior: str = ""  # the previous release's version IRI
+    notes: str = ""  # the release's CHANGELOG entry (Markdown)
+
+    def as_json(self) -> bytes:
+        import json
+
+        data = {
+            "version": self.release or None,
+            "version_info": self.version_info,
+            "version_iri": self.version_iri,
+            "issued": self.issued or None,
+            "prior_version": self.prior or None,
+            "release_notes": self.notes or None,
+        }
+        return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def stamp_header(tbox: Graph, stamp: VersionStamp) -> Graph:
+    """A copy of the TBox whose ontology header carries ``stamp`` (the only writer of
+    owl:versionInfo / owl:versionIRI: ontology/*.ttl does not type them by hand)."""
+    from rdflib import OWL, Literal, URIRef
+    from rdflib.namespace import DCTERMS, XSD
+
+    g = Graph()
+    for t in tbox:
+        g.add(t)
+    ont = URIRef(ONTOLOGY_IRI)
+    for p in (OWL.versionInfo, OWL.versionIRI, OWL.priorVersion, DCTERMS.issued):
+        g.remove((ont, p, None))
+    g.add((ont, OWL.versionIRI, URIRef(stamp.version_iri)))
+    g.add((ont, OWL.versionInfo, Literal(stamp.version_info)))
+    if stamp.issued:
+        g.add((ont, DCTERMS.issued, Literal(stamp.issued, datatype=XSD.date)))
+    if stamp.prior:
+        g.add((ont, OWL.priorVersion, URIRef(stamp.prior)))
+    return g
 
 
 def _progress(quiet: bool) -> Callable[[str], Callable[[str], None]]:
@@ -240,7 +288,12 @@ def build(
     var_dir: Path | None = None,
     dist: Path | None = None,
     quiet: bool = False,
+    stamp: VersionStamp | None = None,
+    expect_ntriples: Path | None = None,
 ) -> BuildResult:
+    """Build and swap in. ``stamp`` (a release's) replaces the working-tree version header;
+    ``expect_ntriples`` (the release's occugraph.nt) makes the build refuse to swap in anything
+    but exactly those triples, and reuse the served build when it already is exactly that."""
     root = root or project_root()
     var_dir = var_dir or root / "var"
     dist = dist or root / "dist"
@@ -250,11 +303,16 @@ def build(
     tbox, shapes, abox, ctx = compiled.tbox, compiled.shapes, compiled.abox, compiled.ctx
 
     done = step("serialising")
-    tbox_nt = sorted_ntriples(tbox)
     abox_nt = sorted_ntriples(abox)
+    if stamp is None:
+        from graph.core.version import build_version
+
+        digest = hashlib.sha256(sorted_ntriples(tbox) + abox_nt).hexdigest()
+        stamp = VersionStamp(*build_version(digest))
+    tbox_nt = sorted_ntriples(stamp_header(tbox, stamp))
     all_nt = b"".join(sorted((tbox_nt + abox_nt).splitlines(keepends=True)))
     n_triples = all_nt.count(b"\n")
-    done(f"{n_triples} triples")
+    done(f"{n_triples} triples, {stamp.version_info}")
 
     done = step("validating with SHACL")
     results = shacl_results(abox_nt, shapes, tbox_nt)
@@ -268,6 +326,17 @@ def build(
         )
     for w in warnings:
         ctx.note("SHACL warnings", w)
+
+    if expect_ntriples is not None:
+        if all_nt != expect_ntriples.read_bytes():
+            raise BuildError(
+                f"the sources are not those of release {stamp.release}: the build differs from "
+                f"{expect_ntriples} (check out the release's sources to publish it); nothing was changed"
+            )
+        served = dist / "version.json"
+        if (dist / "occugraph.nt").is_file() and served.is_file() and (var_dir / "store").exists():
+            if served.read_bytes() == stamp.as_json() and (dist / "occugraph.nt").read_bytes() == all_nt:
+                return BuildResult(var_dir / "store", dist, n_triples, {}, 0, stamp, reused=True)
 
     # unique per run: an id from the content alone (or content + pid, which gets reused) would
     # name the live store when nothing changed, and loading would then overwrite it in place
@@ -307,6 +376,7 @@ def build(
             "qc-report.md": render_report(results, counts, ctx.notes).encode("utf-8"),
             "occugraph.jsonld": jsonld(all_nt),
             "occupations.csv": occupations,
+            "version.json": stamp.as_json(),
         }
         new_dist = _stage_dist(var_dir, build_id, files)
         done(", ".join(sorted(files)))
@@ -328,6 +398,7 @@ def build(
         n_triples,
         qc_counts,
         sum(n for r in results if r.severity == "WARN" for n in [len(r.rows)]),
+        stamp,
     )
 
 

@@ -112,6 +112,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="release even if the OWL 2 DL profile check fails (recorded in release.json and the CHANGELOG)",
     )
+    p.add_argument(
+        "--publish",
+        action="store_true",
+        help="then serve it: build the released sources and switch var/store and dist/ (the /downloads) to that "
+        "build atomically; an existing release is published without cutting it again",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_release)
 
@@ -216,10 +222,12 @@ def cmd_reason(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from graph.workflow.release import ReleaseError, cut_release
+    from graph.workflow.release import ReleaseError, cut_release, publish
 
     _recover_approvals(args)
     started = time.perf_counter()
+    if args.publish and not args.replace and (_releases(args) / args.version / "release.json").is_file():
+        return _publish(args, publish, ReleaseError)
     try:
         result = cut_release(
             args.version,
@@ -241,6 +249,16 @@ def cmd_release(args: argparse.Namespace) -> int:
         f"version IRI {result.version_iri}; previous release: {result.previous or 'none'}; "
         f"{time.perf_counter() - started:.0f}s"
     )
+    return _publish(args, publish, ReleaseError) if args.publish else 0
+
+
+def _publish(args: argparse.Namespace, publish, error: type[Exception]) -> int:  # type: ignore[no-untyped-def]
+    try:
+        result = publish(args.version, root=_root(args), releases_dir=_releases(args), quiet=args.quiet)
+    except error as exc:
+        return fail(str(exc))
+    what = "was already served" if result.reused else "is now served"
+    print(f"published {args.version}: {result.stamp.version_iri} {what} from {result.store_path} and {result.dist}")
     return 0
 
 

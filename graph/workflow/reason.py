@@ -477,11 +477,12 @@ def hermit_jar() -> Path:
     return Path(owlready2.__file__).with_name("hermit") / "HermiT.jar"
 
 
-def owl_api_profile(ntriples: bytes) -> tuple[list[tuple[str, list[str], str]], str]:
-    """(kind, IRIs, message) per OWL 2 DL violation found by the OWL API; error text if it failed."""
+def owl_api_profile(ntriples: bytes, suffix: str = ".nt") -> tuple[list[tuple[str, list[str], str]], str]:
+    """(kind, IRIs, message) per OWL 2 DL violation found by the OWL API; error text if it failed.
+    ``suffix`` names the syntax of the bytes (``.owl`` for RDF/XML) for the OWL API's parsers."""
     import owlready2
 
-    with tempfile.NamedTemporaryFile("wb", suffix=".nt", delete=False) as tmp:
+    with tempfile.NamedTemporaryFile("wb", suffix=suffix, delete=False) as tmp:
         tmp.write(ntriples)
     try:
         proc = subprocess.run(

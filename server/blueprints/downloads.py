@@ -33,6 +33,18 @@ def dist_dir() -> Path:
     return Path(current_app.config.get("DIST_DIR") or project_root() / "dist")
 
 
+def served_version() -> dict[str, Any] | None:
+    """What the served build is (dist/version.json: a release's version, version IRI and notes,
+    or a working-tree build's), None for a dist/ made before versions were written."""
+    import json
+
+    try:
+        data = json.loads((dist_dir() / "version.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def available_downloads() -> list[dict[str, Any]]:
     """What /downloads offers now: names, media types, sizes and checksums of the build's files."""
     dist = dist_dir()

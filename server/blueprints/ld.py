@@ -126,11 +126,11 @@ def _stats() -> dict:  # type: ignore[type-arg]
 
 
 def void_turtle() -> str:
-    from server.blueprints.downloads import available_downloads
+    from server.blueprints.downloads import available_downloads, served_version
 
     base = public_base()
     dumps = [f"{base}/downloads/{d['name']}" for d in available_downloads() if d["rdf"]]
-    return ld.void_description(_stats(), base, dumps)
+    return ld.void_description(_stats(), base, dumps, served_version())
 
 
 @bp.get("/.well-known/void")

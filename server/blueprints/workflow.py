@@ -123,6 +123,25 @@ def changes() -> Response:
     return jsonify(diff.to_dict())
 
 
+# --- the served version ----------------------------------------------------------------------
+
+
+@bp.get("/version")
+def version() -> Response:
+    """What this server serves: the software version and the data's version (a published
+    release's name, version IRI, date and release notes, or a working-tree build's version)."""
+    from graph.core.version import VERSION, release_name
+    from server.blueprints.downloads import served_version
+
+    data = served_version()
+    return jsonify(
+        software=VERSION,
+        release=release_name(VERSION),
+        data=data,
+        published=bool(data and data.get("version")),
+    )
+
+
 # --- proposals -------------------------------------------------------------------------------
 
 

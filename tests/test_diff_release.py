@@ -442,3 +442,34 @@ def test_release_publish_switches_the_served_store_and_downloads(released: tuple
     assert client.get(
         "/sparql", query_string={"query": ask}, headers={"Accept": "application/sparql-results+json"}
     ).get_json()["boolean"]
+
+
+def test_diff_between_git_revisions_grouped_by_kind_of_change(tmp_path: Path):
+    """`occugraph diff HEAD~1 HEAD` (any two of a release, the working tree, a git revision), with
+    the changes grouped as editors ask: new, changed label, changed definition, deprecated."""
+    project = make_project(tmp_path / "project")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(project), *args], check=True, capture_output=True, timeout=60)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "before")
+    make_second_version(project)
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "after")
+    runner = [sys.executable, str(ROOT / "tests/fixture_project.py"), str(project)]
+    out = subprocess.run([*runner, "diff", "HEAD~1", "HEAD", "--format", "json"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    diff = json.loads(out.stdout)
+    assert diff["from"].startswith("HEAD~1 (") and diff["to"].startswith("HEAD (")
+    groups = {k: sorted(e["code"] for e in v) for k, v in diff["by_change"].items()}
+    assert groups["new"] == ["2-02-38-04"]
+    assert groups["changed label"] == ["2-02-38-02"]
+    assert "4-13-01-00" in groups["changed definition"]
+    assert groups["deprecated"] == ["4-13-01-00"]
+    same = subprocess.run([*runner, "diff", "HEAD", "working"], capture_output=True, text=True)
+    assert same.returncode == 0 and "0 entities changed" in same.stdout, same.stderr
+    md = subprocess.run([*runner, "diff", "HEAD~1"], capture_output=True, text=True).stdout
+    assert "## By kind of change" in md and "| changed label | 1 |" in md
+    assert "**changed label** (1): 2-02-38-02 物联网工程技术员" in md

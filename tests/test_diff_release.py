@@ -369,6 +369,14 @@ def test_api_changes_since_a_release(released: tuple[Path, Path], tmp_path: Path
     assert missing.status_code == 404 and missing.get_json()["releases"] == ["v1", "v2"]
     assert client.get("/api/changes").status_code == 400
 
+    # the page for people: grouped by kind of change, each entry linked to its page
+    page = client.get("/changes?since=v1")
+    assert page.status_code == 200, page.text
+    html = page.text
+    assert '<h2 id="new">新增（1）</h2>' in html and "名称变更" in html and "弃用" in html
+    assert '<a href="/id/occupation/2-02-38-04">云计算工程技术人员</a>' in html
+    assert client.get("/changes?since=v0").status_code == 404
+
 
 def test_resolve_snapshot_accepts_files_and_folders(released: tuple[Path, Path]):
     project, releases = released

@@ -297,6 +297,18 @@ def test_kill_mid_approval_leaves_the_sources_as_they_were(project: Path, kill_a
         assert store.get(1)["state"] == "proposed"
     assert not list(project.glob("standards/*/.*proposal*"))
     assert not (project / "proposals/.journal.json").exists()
+    # the audit log lost nothing: the attempt was logged before the kill, the outcome by recovery
+    events = [e["event"] for e in store.audit_log() if e["proposal"] == 1]
+    assert events[:2] == ["created", "approval started"], events
+    expected = {
+        "approve:validated": "approval interrupted before any change",
+        "approve:journal-written": "approval rolled back after a crash",
+        "approve:file-replaced": "approval rolled back after a crash",
+        "approve:recorded": "approved",
+    }[kill_at]
+    assert events[2] == expected, events
+    if kill_at == "approve:recorded":
+        assert events[3:] == ["approval finished after a crash"]
 
 
 @pytest.mark.parametrize("command", [["build", "--quiet"], ["diff", "working", "working"]])

@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from graph.build.journal import finish, queue_lock, recover_locked, write_journal
+from graph.build.journal import append_audit, finish, queue_lock, read_audit, recover_locked, write_journal
 from graph.build.tsv import DICTIONARY_FILE, Column, format_tsv, read_dictionary
 from graph.core.errors import SourceError
 from graph.core.faults import checkpoint
@@ -367,6 +367,7 @@ class ProposalStore:
                 "history": history,
             }
             self._save(proposal)
+            self._audit("created", pid, author, state=proposal["state"])
         return proposal
 
     def submit(self, pid: int | str, by: str = "") -> dict[str, Any]:
@@ -377,6 +378,7 @@ class ProposalStore:
             p["state"] = "proposed"
             p["history"].append({"state": "proposed", "by": by or p["author"], "at": self.clock()})
             self._save(p)
+            self._audit("submitted", p["id"], by or p["author"])
         return p
 
     def reject(self, pid: int | str, editor: str, comment: str) -> dict[str, Any]:
@@ -388,74 +390,86 @@ class ProposalStore:
                 raise ProposalError(f"proposal {pid} is already {p['state']}", 409)
             p["state"] = "rejected"
             p["history"].append({"state": "rejected", "by": editor, "at": self.clock(), "comment": comment.strip()})
+            self._audit("rejected", p["id"], editor, comment=comment.strip())
             self._save(p)
         return p
 
     def approve(self, pid: int | str, editor: str, comment: str = "") -> dict[str, Any]:
-        """Apply, validate, and on success swap the changed sources in and record the decision."""
+        """Apply, validate, and on success swap the changed sources in and record the decision.
+
+        The audit log gets "approval started" before anything changes and the outcome after
+        (approved, refused with the reason, or, after a kill, what recovery did)."""
         with self._lock():
             self._recover_locked()
             p = self._load(pid)
             if p["state"] != "proposed":
                 raise ProposalError(f"proposal {pid} is {p['state']}; only a proposed one can be approved", 409)
-            new_files = self._apply(p["changes"])
-            targets = {f: self.root / "standards" / f for f in new_files}
-            before = {f: hashlib.sha256(t.read_bytes()).hexdigest() for f, t in targets.items()}
+            self._audit("approval started", p["id"], editor, comment=comment.strip())
+            try:
+                return self._approve_locked(p, editor, comment)
+            except ProposalError as exc:
+                self._audit("approval refused", p["id"], editor, reason=str(exc))
+                raise
 
-            report = self._validate_with(new_files)
-            if not report.ok:
-                p["history"].append(
-                    {
-                        "state": "proposed",
-                        "event": "approval failed validation",
-                        "by": editor,
-                        "at": self.clock(),
-                        "errors": [f.line() for f in report.errors[:20]],
-                    }
-                )
-                self._save(p)
-                raise ProposalError(
-                    f"proposal {pid} was not applied: validation found {len(report.errors)} error(s); "
-                    "the sources are unchanged",
-                    422,
-                    report,
-                )
-            checkpoint("approve:validated")
+    def _approve_locked(self, p: dict[str, Any], editor: str, comment: str) -> dict[str, Any]:
+        pid = p["id"]
+        new_files = self._apply(p["changes"])
+        targets = {f: self.root / "standards" / f for f in new_files}
+        before = {f: hashlib.sha256(t.read_bytes()).hexdigest() for f, t in targets.items()}
 
-            for f, t in targets.items():
-                if hashlib.sha256(t.read_bytes()).hexdigest() != before[f]:
-                    raise ProposalError(f"standards/{f} changed while the proposal was validated; approve again", 409)
-            journal = {"id": p["id"], "files": []}
-            for f, t in sorted(targets.items()):
-                new, backup = (
-                    t.with_name(f".{t.name}.proposal-{p['id']}.new"),
-                    t.with_name(f".{t.name}.proposal-{p['id']}.orig"),
-                )
-                new.write_bytes(new_files[f])
-                shutil.copy2(t, backup)
-                journal["files"].append(
-                    {"target": str(t.relative_to(self.root)), "new": new.name, "backup": backup.name}
-                )
-            write_journal(self.folder, journal)
-            checkpoint("approve:journal-written")
-            for entry in journal["files"]:
-                target = self.root / entry["target"]
-                os.replace(target.with_name(entry["new"]), target)
-                checkpoint("approve:file-replaced")
-            p["state"] = "approved"
+        report = self._validate_with(new_files)
+        if not report.ok:
             p["history"].append(
                 {
-                    "state": "approved",
+                    "state": "proposed",
+                    "event": "approval failed validation",
                     "by": editor,
                     "at": self.clock(),
-                    "comment": comment.strip(),
-                    "files": sorted(f"standards/{f}" for f in new_files),
-                    "validation": report.summary(),
+                    "errors": [f.line() for f in report.errors[:20]],
                 }
             )
-            self._save(p)  # the commit point: from here on the approval stands
-            checkpoint("approve:recorded")
-            finish(self.root, self.folder, journal)
+            self._save(p)
+            raise ProposalError(
+                f"proposal {pid} was not applied: validation found {len(report.errors)} error(s); "
+                "the sources are unchanged",
+                422,
+                report,
+            )
+        checkpoint("approve:validated")
+
+        for f, t in targets.items():
+            if hashlib.sha256(t.read_bytes()).hexdigest() != before[f]:
+                raise ProposalError(f"standards/{f} changed while the proposal was validated; approve again", 409)
+        journal = {"id": p["id"], "files": []}
+        for f, t in sorted(targets.items()):
+            new, backup = (
+                t.with_name(f".{t.name}.proposal-{p['id']}.new"),
+                t.with_name(f".{t.name}.proposal-{p['id']}.orig"),
+            )
+            new.write_bytes(new_files[f])
+            shutil.copy2(t, backup)
+            journal["files"].append({"target": str(t.relative_to(self.root)), "new": new.name, "backup": backup.name})
+        write_journal(self.folder, journal)
+        checkpoint("approve:journal-written")
+        for entry in journal["files"]:
+            target = self.root / entry["target"]
+            os.replace(target.with_name(entry["new"]), target)
+            checkpoint("approve:file-replaced")
+        p["state"] = "approved"
+        p["history"].append(
+            {
+                "state": "approved",
+                "by": editor,
+                "at": self.clock(),
+                "comment": comment.strip(),
+                "files": sorted(f"standards/{f}" for f in new_files),
+                "validation": report.summary(),
+            }
+        )
+        self._save(p)  # the commit point: from here on the approval stands
+        self._audit("approved", p["id"], editor, files=sorted(f"standards/{f}" for f in new_files))
+        checkpoint("approve:recorded")
+        finish(self.root, self.folder, journal)
         return p | {"files": sorted(f"standards/{f}" for f in new_files)}
 
     def _validate_with(self, new_files: dict[str, bytes]) -> Report:
@@ -487,4 +501,22 @@ class ProposalStore:
             return self._recover_locked()
 
     def _recover_locked(self) -> list[str]:
-        return recover_locked(self.root, self.folder)
+        done = recover_locked(self.root, self.folder)
+        # an approval killed before it changed anything (no journal yet) still gets its outcome
+        open_starts: dict[int, dict[str, Any]] = {}
+        for event in read_audit(self.folder):
+            if event.get("event") == "approval started":
+                open_starts[event.get("proposal")] = event  # type: ignore[index]
+            elif str(event.get("event", "")).startswith(("approv", "rejected")):
+                open_starts.pop(event.get("proposal"), None)  # type: ignore[arg-type]
+        for pid in sorted(open_starts):
+            self._audit("approval interrupted before any change", pid, "recovery")
+            done.append(f"noted in the audit log: the approval of proposal {pid} was interrupted before any change")
+        return done
+
+    def _audit(self, event: str, pid: int, by: str, **details: Any) -> None:
+        append_audit(self.folder, {"event": event, "proposal": pid, "by": by, "at": self.clock(), **details})
+
+    def audit_log(self) -> list[dict[str, Any]]:
+        """Every decision and attempt, oldest first (proposals/audit.jsonl; survives restarts)."""
+        return read_audit(self.folder)

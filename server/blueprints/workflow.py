@@ -87,9 +87,14 @@ def _current_snapshot() -> Snapshot:
 def changes() -> Response:
     """Changes since a release: ``?since=v1`` (required), ``&until=v2`` (default: the graph this
     server serves), ``&kind=og:Occupation``, ``&format=json|markdown``."""
-    since = request.args.get("since", "").strip()
-    until = request.args.get("until", "").strip()
-    fmt = request.args.get("format", "json")
+    return changes_answer(request.args)
+
+
+def changes_answer(args: Any) -> Response:
+    """The /api/changes answer for these query parameters (also used by the /changes page)."""
+    since = args.get("since", "").strip()
+    until = args.get("until", "").strip()
+    fmt = args.get("format", "json")
     known = [r.version for r in list_releases(_releases_dir())]
     if not since:
         return error(400, "give the release to compare with as ?since=<version>", releases=known)
@@ -115,7 +120,7 @@ def changes() -> Response:
             if len(cache) > 16:
                 cache.clear()
             cache[key] = diff
-    kind = request.args.get("kind")
+    kind = args.get("kind")
     if kind:
         diff = diff.filtered(kind)
     if fmt == "markdown":
@@ -145,6 +150,16 @@ def version() -> Response:
 # --- proposals -------------------------------------------------------------------------------
 
 
+def editor_for(given: str) -> str | None:
+    """The editor whose token this is (EDITOR_TOKENS: ``name:token,...``), else None."""
+    found = None
+    for pair in _config("EDITOR_TOKENS").split(","):
+        name, sep, token = pair.strip().partition(":")
+        if sep and token and hmac.compare_digest(token.strip().encode(), given.strip().encode()):
+            found = name.strip()
+    return found
+
+
 def _editor() -> str | Response:
     """The editor named by the request's bearer token, or the error to answer: 401 when no token
     was sent (say how to send one), 403 when the token is not an editor's."""
@@ -156,11 +171,7 @@ def _editor() -> str | Response:
         )
         resp.headers["WWW-Authenticate"] = 'Bearer realm="occugraph-editors"'
         return resp
-    found = None
-    for pair in _config("EDITOR_TOKENS").split(","):
-        name, sep, token = pair.strip().partition(":")
-        if sep and token and hmac.compare_digest(token.strip().encode(), given.strip().encode()):
-            found = name.strip()
+    found = editor_for(given)
     if found is None:
         resp = error(403, "this token is not an editor's token (the server's EDITOR_TOKENS setting lists them)")
         resp.headers["WWW-Authenticate"] = 'Bearer realm="occugraph-editors", error="invalid_token"'

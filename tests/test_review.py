@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from fixture_project import make_project, only_project_readers
 
+from graph.store.embedded import EmbeddedStore
 from graph.workflow.proposals import ProposalStore
 
 TOKENS = "王编辑:s3cret-token"
@@ -24,6 +26,10 @@ ADD_LABEL = {
 }
 
 
+# the review queue reads and writes files only: an empty in-memory store is enough to serve it
+EMPTY = EmbeddedStore(store=ox.Store())
+
+
 @pytest.fixture()
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     p = make_project(tmp_path / "project")
@@ -33,15 +39,15 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return p
 
 
-def make_client(project: Path, store):  # type: ignore[no-untyped-def]
+def make_client(project: Path):
     from server import create_app
 
-    app = create_app({"TESTING": True, "STORE": store, "PROJECT_ROOT": str(project), "EDITOR_TOKENS": TOKENS})
+    app = create_app({"TESTING": True, "STORE": EMPTY, "PROJECT_ROOT": str(project), "EDITOR_TOKENS": TOKENS})
     return app.test_client()
 
 
-def test_review_page_is_behind_the_editor_token(project: Path, store):  # type: ignore[no-untyped-def]
-    client = make_client(project, store)
+def test_review_page_is_behind_the_editor_token(project: Path):
+    client = make_client(project)
     first = client.get("/review")
     assert first.status_code == 401 and 'name="token"' in first.text
     assert client.get("/review/1").status_code == 401
@@ -54,8 +60,8 @@ def test_review_page_is_behind_the_editor_token(project: Path, store):  # type: 
     assert queue.status_code == 200 and "A job title for 2-02-38-01" in queue.text and "待审" in queue.text
 
 
-def test_review_diff_approve_reject_and_the_audit_log_survives_a_restart(project: Path, store):  # type: ignore[no-untyped-def]
-    client = make_client(project, store)
+def test_review_diff_approve_reject_and_the_audit_log_survives_a_restart(project: Path):
+    client = make_client(project)
     client.post("/review/login", data={"token": "s3cret-token"})
     one = client.get("/review/1")
     assert one.status_code == 200
@@ -71,7 +77,7 @@ def test_review_diff_approve_reject_and_the_audit_log_survives_a_restart(project
     assert approved.status_code == 303 and approved.headers["Location"].endswith("/review/1")
     assert "大模型算法工程师" in (project / "standards/classification/labels.tsv").read_text(encoding="utf-8")
 
-    restarted = make_client(project, store)  # a new server process reads the same files
+    restarted = make_client(project)  # a new server process reads the same files
     restarted.post("/review/login", data={"token": "s3cret-token"})
     page = restarted.get("/review/1").text
     assert "已批准" in page and "approval started" in page and "核对过招聘广告" in page

@@ -468,6 +468,38 @@ def explain_inferred_type(
     )
 
 
+def punning_findings(tbox: Graph, abox: Graph) -> list[Finding]:
+    """Classes the data also uses as values (OWL 2 punning), explained once each in plain words.
+
+    Tools print "class used as an individual" for these, which an editor cannot act on. Here the
+    punning is on purpose (an eligibility condition names the *kind* of certificate it accepts by
+    its class, og:acceptsCertificateType og:SkillLevelCertificate); OWL 2 DL allows it and a
+    reasoner treats the class and the value as two separate things, so it is a note, not a
+    warning, and says which property does it so the ontology maintainers can change it if wanted.
+    """
+    classes = {c for c in tbox.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
+    uses: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for s, p, o in abox:
+        if o in classes and p not in (RDF.type, RDFS.subClassOf) and isinstance(s, URIRef):
+            uses[o].add(p)  # type: ignore[index]
+    out = []
+    for cls, props in sorted(uses.items()):
+        named = ", ".join(f"'{_label(tbox, str(p))}' ({_short(str(p))})" for p in sorted(props))
+        out.append(
+            Finding(
+                "INFO",
+                "reasoner",
+                f"{_label(tbox, str(cls))} ({_short(str(cls))}) is a class and is also used as a value of {named}: "
+                "the data names a kind of thing by its class (OWL 2 punning). This is intended and allowed in "
+                "OWL 2 DL; reasoners treat the class and the value separately, so tools that report "
+                "'class used as an individual' can be ignored here. Nothing to fix in the tables",
+                "",
+                str(cls),
+            )
+        )
+    return out
+
+
 # --- OWL 2 DL profile -------------------------------------------------------------------------
 
 
@@ -619,6 +651,8 @@ def reason(
         return report
 
     started = time.perf_counter()
+    if abox != "none":
+        report.findings += punning_findings(compiled.tbox, compiled.abox)
     report.findings += datatype_findings(compiled, root, index)
     report.timings["datatype check"] = time.perf_counter() - started
 

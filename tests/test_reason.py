@@ -172,3 +172,8 @@ def test_classes_used_as_values_are_explained_in_plain_words():
         ("INFO", str(OG.VocationalQualificationCertificate)),
     ]
     assert "og:acceptsCertificateType" in found[0].message and "intended" in found[0].message
+    # what HermiT infers about the value is said there, not as a warning of its own
+    inferred = {str(OG.SkillLevelCertificate): {str(OG.Certificate)}}
+    assert "HermiT infers the value to be a 'certificate' (og:Certificate)" in (
+        punning_findings(tbox, abox, inferred)[0].message
+    )

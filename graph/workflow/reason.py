@@ -468,7 +468,7 @@ def explain_inferred_type(
     )
 
 
-def punning_findings(tbox: Graph, abox: Graph) -> list[Finding]:
+def punning_findings(tbox: Graph, abox: Graph, inferred: dict[str, set[str]] | None = None) -> list[Finding]:
     """Classes the data also uses as values (OWL 2 punning), explained once each in plain words.
 
     Tools print "class used as an individual" for these, which an editor cannot act on. Here the
@@ -485,6 +485,13 @@ def punning_findings(tbox: Graph, abox: Graph) -> list[Finding]:
     out = []
     for cls, props in sorted(uses.items()):
         named = ", ".join(f"'{_label(tbox, str(p))}' ({_short(str(p))})" for p in sorted(props))
+        types = sorted((inferred or {}).get(str(cls), set()))
+        also = (
+            " HermiT infers the value to be " + ", ".join(f"a '{_label(tbox, t)}' ({_short(t)})" for t in types) + ";"
+            " that is what it is, and it says nothing about the class's members."
+            if types
+            else ""
+        )
         out.append(
             Finding(
                 "INFO",
@@ -492,7 +499,7 @@ def punning_findings(tbox: Graph, abox: Graph) -> list[Finding]:
                 f"{_label(tbox, str(cls))} ({_short(str(cls))}) is a class and is also used as a value of {named}: "
                 "the data names a kind of thing by its class (OWL 2 punning). This is intended and allowed in "
                 "OWL 2 DL; reasoners treat the class and the value separately, so tools that report "
-                "'class used as an individual' can be ignored here. Nothing to fix in the tables",
+                f"'class used as an individual' can be ignored here.{also} Nothing to fix in the tables",
                 "",
                 str(cls),
             )
@@ -651,8 +658,6 @@ def reason(
         return report
 
     started = time.perf_counter()
-    if abox != "none":
-        report.findings += punning_findings(compiled.tbox, compiled.abox)
     report.findings += datatype_findings(compiled, root, index)
     report.timings["datatype check"] = time.perf_counter() - started
 
@@ -695,7 +700,12 @@ def reason(
         if abox != "none":
             report.inferred = materialise(compiled.tbox, compiled.abox, outcome)
             ancestors = class_ancestors(compiled.tbox, None)
+            punned = punning_findings(compiled.tbox, compiled.abox, outcome.new_types)
+            report.findings += punned
+            explained = {f.entity for f in punned}
             for s, types in sorted(outcome.new_types.items()):
+                if s in explained:
+                    continue  # a class used as a value: explained once, above
                 for c in sorted(types):
                     loc = compiled.ctx.locations.locate(URIRef(s))
                     report.findings.append(

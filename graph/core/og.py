@@ -23,6 +23,7 @@ class OG(DefinedNamespace):
     Certificate: URIRef  # certificate
     CertificateAtLevel: URIRef  # certificate at a level
     CertificateCondition: URIRef  # certificate condition
+    CertificateEquivalence: URIRef  # certificate equivalence
     ClassificationEntry: URIRef  # classification entry
     Course: URIRef  # course
     CreditEquivalence: URIRef  # credit equivalence
@@ -74,6 +75,7 @@ class OG(DefinedNamespace):
     WorkContent: URIRef  # work content
     WorkRequirement: URIRef  # work requirement
     WorkType: URIRef  # work type
+    acceptedCertificateType: URIRef  # accepted certificate type
     acceptsCertificateType: URIRef  # accepts certificate type
     acceptsDiplomaKind: URIRef  # accepts diploma kind
     acceptsStudentStatus: URIRef  # accepts student status
@@ -82,6 +84,7 @@ class OG(DefinedNamespace):
     announcedOccupationCount: URIRef  # occupations announced
     announcedWorkTypeCount: URIRef  # work types announced
     announcementDate: URIRef  # announcement date
+    applicationsFrom: URIRef  # applications from
     appliesFrom: URIRef  # applies from
     appliesUntil: URIRef  # applies until
     atLevel: URIRef  # at level
@@ -124,6 +127,7 @@ class OG(DefinedNamespace):
     hasOrientation: URIRef  # has orientation
     inEdition: URIRef  # in edition
     inFunction: URIRef  # in function
+    inPlaceOfCertificateType: URIRef  # in place of certificate type
     inRuleSet: URIRef  # in rule set
     inTier: URIRef  # in tier
     inWorkContent: URIRef  # in work content

@@ -20,12 +20,12 @@ from werkzeug.wrappers import Response
 
 from graph.pathways.engine import (
     MAX_ROUTES,
-    QUERY_PARAMS,
     Describer,
     PathwayEngine,
     PathwayError,
     PathwayQuery,
     QueryParser,
+    bad,
 )
 from graph.pathways.render import route_graph, to_svg
 from server.resources import get_engine
@@ -40,19 +40,21 @@ def _args() -> dict[str, str]:
     for key in request.args:
         values = request.args.getlist(key)
         if len(values) > 1:
-            raise PathwayError(f"{key}: give it once")
+            raise bad(key, "given-twice", f"{key}：只能给一次")
         out[key] = values[0]
     return out
 
 
 def _body() -> dict[str, Any]:
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise PathwayError(f"the body is over {MAX_BODY_BYTES // 1024} KiB", status=413)
+        raise bad("body", "body-too-large", f"请求内容超过 {MAX_BODY_BYTES // 1024} KiB", status=413)
     data = request.get_json(silent=True, force=True)
     if not isinstance(data, dict):
-        raise PathwayError(
-            'the body must be a JSON object, e.g. {"to": "6-31-01-04", "to_level": "2", '
-            '"profile": {"certificates": [...]}} (docs/pathways.md)'
+        raise bad(
+            "body",
+            "body-not-object",
+            '请求内容应为 JSON 对象，例如 {"to": "6-31-01-04", "to_level": "2", '
+            '"profile": {"certificates": [...]}}（格式见 docs/pathways.md）',
         )
     return data
 
@@ -64,7 +66,9 @@ def _parse(params: dict[str, Any], need_target: bool, json_body: bool) -> tuple[
 
 def _routes(params: dict[str, Any], json_body: bool) -> Response:
     engine, q = _parse(params, need_target=True, json_body=json_body)
-    result = engine.find_routes(q.profile, q.target or "", q.target_level or "", q.max_routes, origin=q.origin)
+    result = engine.find_routes(
+        q.profile, q.target or "", q.target_level or "", q.max_routes, origin=q.origin, moves=q.moves
+    )
     return jsonify(Describer(engine).result(result, q))
 
 
@@ -81,9 +85,9 @@ def api_pathways_post() -> Response:
 def _reachable(params: dict[str, Any], json_body: bool) -> Response:
     engine, q = _parse(params, need_target=False, json_body=json_body)
     if q.within_years is None:
-        raise PathwayError("give within=N (years, 0-40)")
+        raise bad("within", "missing-within", "请填写 within：在多少年内（0～40）")
     if not (q.profile.certificates or q.profile.work or q.origin):
-        raise PathwayError("give from (and from_level, years_worked ...) or a profile: where do you start?")
+        raise bad("from", "missing-start", "请填写出发点：职业（from），以及所持等级、工作年限等")
     items = engine.reachable(q.profile, q.within_years, origin=q.origin)
     return jsonify(Describer(engine).reachable(items, q.within_years, q))
 
@@ -102,19 +106,22 @@ def api_reachable_post() -> Response:
 def api_next_steps() -> Response:
     engine, q = _parse(_args(), need_target=False, json_body=False)
     if not q.origin:
-        raise PathwayError("give from=CODE (the occupation to start from)")
+        raise bad("from", "missing-from", "请填写出发的职业（from）")
     has_profile = bool(q.profile.certificates or q.profile.work or q.profile.diplomas or q.profile.titles)
     steps = engine.next_steps(q.origin, q.profile if has_profile else None, limit=q.limit)
     return jsonify(Describer(engine).next_steps(q.origin, steps))
 
 
 @bp.get("/pathways")
-def page() -> str:
-    args = {k: v for k, v in request.args.items() if k in QUERY_PARAMS and v != ""}
+def page() -> tuple[str, int]:
+    """The page for people: a form, and the answer (routes, what is reachable, next steps). Bad
+    input is answered with the form, a Chinese message and status 400."""
     engine = get_engine()
     d = Describer(engine)
+    status = 200
     ctx: dict[str, Any] = {
-        "args": args,
+        "args": {},
+        "names": {},
         "levels": engine.ladder.ordered("skill"),
         "max_routes": MAX_ROUTES,
         "titles": engine.ladder.ordered("professional"),
@@ -126,29 +133,42 @@ def page() -> str:
         "next": None,
     }
     try:
-        if args.get("to") and args.get("to_level"):
+        args = {k: v for k, v in _args().items() if v != ""}
+        ctx["args"] = args
+        ctx["names"] = {k: engine.names.get(args[k], "") for k in ("from", "to") if args.get(k)}
+        if args.get("to") or args.get("to_level"):
             q = QueryParser(engine).parse(args)
-            result = engine.find_routes(q.profile, q.target or "", q.target_level or "", q.max_routes, origin=q.origin)
+            result = engine.find_routes(
+                q.profile, q.target or "", q.target_level or "", q.max_routes, origin=q.origin, moves=q.moves
+            )
             ctx["result"] = d.result(result, q)
             g = route_graph(result, engine)
             if g.number_of_edges():
-                ctx["svg"] = to_svg(g, f"{q.target} {engine.level_words(q.target_level)}")
-        elif args.get("within") and args.get("from"):
+                title = f"{engine.names.get(q.target or '', q.target)} {engine.level_words(q.target_level)}"
+                ctx["svg"] = to_svg(g, title, fit=True)
+        elif args.get("within"):
             q = QueryParser(engine).parse(args, need_target=False)
+            if not (q.profile.certificates or q.profile.work or q.origin):
+                raise bad("from", "missing-start", "请填写出发点：职业（from），以及所持等级、工作年限等")
             ctx["reach"] = d.reachable(
                 engine.reachable(q.profile, q.within_years or 0.0, origin=q.origin), q.within_years or 0.0, q
             )
-        elif args.get("from"):
+        elif args:
             q = QueryParser(engine).parse(args, need_target=False)
+            if not q.origin:
+                raise bad("from", "missing-from", "请填写出发的职业（from）或目标（to）")
             has_profile = bool(q.profile.certificates or q.profile.work)
             ctx["next"] = d.next_steps(
-                q.origin or "", engine.next_steps(q.origin or "", q.profile if has_profile else None, limit=q.limit)
+                q.origin, engine.next_steps(q.origin, q.profile if has_profile else None, limit=q.limit)
             )
     except PathwayError as exc:
+        status = 400
         ctx["message"] = exc.message
+        ctx["bad_param"] = exc.extra.get("param")
         if exc.extra.get("nearest_codes"):
-            ctx["message"] += f"（相近编码：{', '.join(exc.extra['nearest_codes'])}）"
-    return render_template("pathways.html", **ctx)
+            near = [f"{c} {engine.names.get(c, '')}".strip() for c in exc.extra["nearest_codes"]]
+            ctx["message"] += f"（相近的职业：{'；'.join(near)}）"
+    return render_template("pathways.html", **ctx), status
 
 
 _Q = {"type": "string"}

@@ -1120,6 +1120,12 @@ class PathwayEngine:
                     f"{name}的标准《{std.title}》是专业技术等级（初级/中级/高级）标准，其申报条件不在数据中",
                 )
             return "no-rule-set", f"{name}的标准《{std.title}》没有可用的申报条件"
+        if self.is_title(level) and not self.has_rules(occ, level):
+            return (
+                "title-rule-not-transcribed",
+                f"申报{lv_name}的技能等级条件（人社部发〔2020〕96号：高级技师申报高级工程师）所需年限未在已查到的文本中找到，"
+                "数据中没有这一条，无法推算",
+            )
         if not self.has_rules(occ, level):
             have = sorted({lv_ for (o, lv_) in self.rules_at if o == occ and not self.is_title(lv_)}, key=self.rank)
             return (
@@ -1180,23 +1186,32 @@ class PathwayEngine:
 
     def state_edges(self) -> list[tuple[Node, Node, list[Rule], float, str]]:
         """(from state, to state, rules, waiting years, kind) for every promotion within an
-        occupation that has rules and every move between related occupations that both have rules;
-        entries, title crossovers and sources without rules are left out. Sorted. The waiting years
-        are the least of the rules that need only the certificate and time (else of all rules)."""
-        grouped: dict[tuple[Node, Node], list[tuple[Rule, float, str]]] = defaultdict(list)
+        occupation that has rules, every move between related occupations that both have rules, and
+        the title crossovers (贯通) within an occupation in both directions: a skill level to a
+        professional title in its field (kind skill-to-title) and a title to a skill level (kind
+        title-crossover). Entries and sources without rules are left out; title crossovers into
+        related occupations follow the target's own crossover, as moves follow its promotion.
+        Sorted. The waiting years are the least of the rules that need only the credential and
+        time (else of all rules)."""
+        grouped: dict[tuple[Node, Node, str], list[tuple[Rule, float]]] = defaultdict(list)
         for u, v, data in self.graph.edges(data=True):
             if u[0] != "cert" or u[1] not in self.rule_set_of:
                 continue
-            grouped[(u, v)].append((data["rule"], data["years"], data["kind"]))
+            kind = data["kind"]
+            if kind in ("title-crossover", "skill-to-title"):
+                if u[1] != v[1]:
+                    continue
+            else:
+                kind = "promotion" if u[1] == v[1] else "move"
+            grouped[(u, v, kind)].append((data["rule"], data["years"]))
         out = []
-        time_only = {"certificate", "work", "age", "declaration"}
-        for (u, v), items in sorted(grouped.items()):
-            rules = sorted({r.id: r for r, _, _ in items}.values(), key=lambda r: r.id)
-            # the waiting time of the plain promotion (certificate + years); rules that also want a
-            # diploma or a title are listed too, but their shorter times need more than waiting
-            plain = [y for r, y, _ in items if {c.kind for c in r.conditions} <= time_only]
-            years = min(plain or [y for _, y, _ in items])
-            kind = "promotion" if u[1] == v[1] else "move"
+        time_only = {"certificate", "title", "work", "age", "declaration"}
+        for (u, v, kind), items in sorted(grouped.items()):
+            rules = sorted({r.id: r for r, _ in items}.values(), key=lambda r: r.id)
+            # the waiting time of the plain step (credential + years); rules that also want a
+            # diploma are listed too, but their shorter times need more than waiting
+            plain = [y for r, y in items if {c.kind for c in r.conditions} <= time_only]
+            years = min(plain or [y for _, y in items])
             out.append((u, v, rules, years, kind))
         return out
 
@@ -1394,7 +1409,7 @@ class QueryParser:
         head = code.split(maxsplit=1)[0] if code else code
         if CODE_RE.fullmatch(head):
             code = head
-        elif code and not CODE_RE.fullmatch(code):
+        elif code and not code[0].isdigit():
             by_name = self.engine.codes_by_name.get(code.rstrip("SL/ "))
             if by_name:
                 return by_name
@@ -1729,9 +1744,14 @@ class Describer:
             return f"{level}（{name}方向）"
         return f"{name}{level}"
 
-    def step_text(self, s: Step) -> str:
+    def step_text(self, s: Step, as_of: date | None = None) -> str:
         """One step in plain Chinese: when, what is applied for, by which rule, what was waited for."""
-        when = "现在即可" if s.years == 0 else f"再等 {years_zh(s.years)} 年（{s.end}）"
+        if s.years > 0:
+            when = f"再等 {years_zh(s.years)} 年（{s.end}）"
+        elif as_of is None or s.end == as_of:
+            when = "现在即可"
+        else:
+            when = f"{s.end}取得上一证书后即可"
         verb = "申报评审" if self.engine.is_title(s.target.level) else "申报"
         text = f"{when}{verb}{self.gained_zh(s)}，依据{self.rule_zh(s.rule)}"
         if s.kind == "move":
@@ -1740,7 +1760,7 @@ class Describer:
             text += "；等待的是：" + "；".join(s.waited_for)
         return text
 
-    def step(self, s: Step) -> dict[str, Any]:
+    def step(self, s: Step, as_of: date | None = None) -> dict[str, Any]:
         occ = s.target.occupation
         gained: dict[str, Any]
         if self.engine.is_title(s.target.level):
@@ -1767,7 +1787,7 @@ class Describer:
             "satisfied": list(s.satisfied),
             "waited_for": list(s.waited_for),
             "equivalences": list(s.equivalences),
-            "text": self.step_text(s),
+            "text": self.step_text(s, as_of),
         }
 
     def applications_note(self, r: Route) -> str | None:
@@ -1796,7 +1816,7 @@ class Describer:
             "within_target_occupation": bool(within) and within_occupation(r, within or ""),
             "summary": self.route_summary(r),
             "applications_note": self.applications_note(r),
-            "steps": [self.step(s) for s in r.steps],
+            "steps": [self.step(s, r.as_of) for s in r.steps],
         }
 
     def route_summary(self, r: Route) -> str:
@@ -1804,7 +1824,7 @@ class Describer:
             return "已持有"
         parts = []
         for s in r.steps:
-            when = "现在" if s.years == 0 else f"+{years_zh(s.years)} 年"
+            when = f"+{years_zh(s.years)} 年" if s.years > 0 else ("现在" if s.end == r.as_of else "随即")
             parts.append(f"{self.gained_zh(s)}（{when}，{self.rule_zh(s.rule)}）")
         return " → ".join(parts)
 

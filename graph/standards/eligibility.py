@@ -1144,6 +1144,23 @@ class _Evaluator:
                 for x in ctx.profile.certificates
                 if lad.at_least(x.level, c.level or "") and _in_scope(x.occupation, ctx, c.scope)
             ]
+            later = [
+                (e.since, x, e)
+                for x in near
+                for e in ctx.equivalences
+                if e.accepted == x.kind and e.in_place_of in c.certificate_types and e.since > ctx.profile.as_of
+            ]
+            if later:  # accepted from the policy's date on: the application waits for it
+                since, x, e = min(later, key=lambda t: (t[0], t[1].date))
+                self.events[c.number] = x.date
+                self.equivalence[c.number] = e.id
+                self.zh[c.number] = f"所持{_KIND_ZH[x.kind]}自 {since} 起按{_KIND_ZH[e.in_place_of]}认可"
+                return (
+                    False,
+                    f"the {CERTIFICATE_NAMES[x.kind]} certificate is accepted from {since} ({e.id})",
+                    since,
+                    False,
+                )
             types = " or ".join(CERTIFICATE_NAMES[t] for t in c.certificate_types)
             types_zh = "或".join(_KIND_ZH[t] for t in c.certificate_types)
             extra = (

@@ -124,7 +124,11 @@ def page() -> tuple[str, int]:
         "names": {},
         "levels": engine.ladder.ordered("skill"),
         "max_routes": MAX_ROUTES,
-        "titles": engine.ladder.ordered("professional"),
+        # professional levels with their engineering-series name (工程师 …) from the ladder's names
+        "titles": [
+            (lv, next((alt for alt in lv.alt_zh if alt.endswith("工程师") and alt != "正高级工程师"), ""))
+            for lv in engine.ladder.ordered("professional")
+        ],
         "diplomas": list(engine.diploma_zh.items()),
         "result": None,
         "svg": None,

@@ -366,6 +366,7 @@ class PathwayEngine:
         self.equivalences = tuple(equivalences)
         self.crossover = crossover
         self.names = dict(occupation_names)
+        self.sorted_codes = sorted(self.names)  # for the nearest codes of a mistyped one
         self.codes_by_name: dict[str, str] = {}  # name (with and without the S/L mark) -> code
         for code, occ_name in sorted(self.names.items()):
             self.codes_by_name.setdefault(occ_name, code)
@@ -380,11 +381,13 @@ class PathwayEngine:
         self._task_index: TaskIndex | None = None
         self.rule_set_of: dict[str, RuleSet | str] = {}
         self.rules_at: dict[tuple[str, str], list[Rule]] = defaultdict(list)
+        self.levels_of: dict[str, set[str]] = defaultdict(set)  # occupation -> levels its rules lead to
         self.accepts_related: dict[str, bool] = {}
         self.old_certificates_only: set[str] = set()  # rules accept no certificate issued from now on
         self.needs_equivalence: dict[str, bool] = {}  # rules name only 职业资格证书 (an equivalence admits ours)
         self.skill_levels = [lv for lv in ladder.ordered("skill")]
         self._rank = {lv.id: lv.rank for lv in ladder.levels.values()}
+        self._below: dict[str, list[str]] = {}
         self._groups: dict[str, list[str]] = defaultdict(list)
         for code in sorted(self.names):
             self._groups[code.rsplit("-", 1)[0]].append(code)
@@ -404,6 +407,9 @@ class PathwayEngine:
             for occ in sorted(rules_by_occupation):
                 self._add_crossover(occ, crossover)
         self._ancestors: dict[Node, frozenset[Node]] = {}
+        self._preds: dict[Node, set[Node]] = defaultdict(set)  # the static graph backwards
+        for u, v in self.graph.edges():
+            self._preds[v].add(u)
 
     # -- construction -----------------------------------------------------------------------------
 
@@ -482,6 +488,7 @@ class PathwayEngine:
             if level is None or level.ladder != "skill":
                 continue
             self.rules_at[(occ, rule.level)].append(rule)
+            self.levels_of[occ].add(rule.level)
             target = cert_node(occ, rule.level)
             years = nominal_years(rule)
             certs = [c for c in rule.conditions if c.kind == "certificate" and c.level]
@@ -537,6 +544,7 @@ class PathwayEngine:
             if level is None or level.ladder != "professional" or cert is None:
                 continue
             self.rules_at[(occ, rule.level)].append(rule)
+            self.levels_of[occ].add(rule.level)
             self.graph.add_edge(
                 cert_node(occ, cert.level or ""),
                 cert_node(occ, rule.level),
@@ -582,16 +590,32 @@ class PathwayEngine:
         return self._rank.get(level or "", 0)
 
     def _at_or_below(self, level: str) -> list[str]:
-        lv = self.ladder.levels.get(level)
-        if lv is None:
-            return []
-        return [x.id for x in self.ladder.ordered(lv.ladder) if x.rank <= lv.rank]
+        found = self._below.get(level)
+        if found is None:
+            lv = self.ladder.levels.get(level)
+            found = [] if lv is None else [x.id for x in self.ladder.ordered(lv.ladder) if x.rank <= lv.rank]
+            self._below[level] = found
+        return found
 
     def ancestors(self, node: Node) -> frozenset[Node]:
-        """States (and entry/title nodes) from which ``node`` can be reached in the static graph."""
+        """States (and entry/title nodes) from which ``node`` can be reached in the static graph.
+        For a skill-level goal, title states are not gone through (a route gains a title only when
+        the title is the goal; as a step it is never faster), which keeps the sets small: title
+        rules link every occupation of a minor group to every other."""
         found = self._ancestors.get(node)
         if found is None:
-            found = frozenset(nx.ancestors(self.graph, node)) if node in self.graph else frozenset()
+            skill_goal = not (node[0] == "cert" and self.is_title(node[2]))
+            seen: set[Node] = set()
+            todo = [node]
+            while todo:
+                for u in self._preds.get(todo.pop(), ()):
+                    if u in seen:
+                        continue
+                    seen.add(u)
+                    if skill_goal and u[0] == "cert" and self.is_title(u[2]):
+                        continue  # counted as a source (a title held), not walked through
+                    todo.append(u)
+            found = frozenset(seen)
             if len(self._ancestors) > 4096:
                 self._ancestors.clear()
             self._ancestors[node] = found
@@ -865,6 +889,43 @@ class PathwayEngine:
             )
             return result
         result.notes += self.standard_notes(occupation)
+        if self.has_rules(occupation, level):
+            routes, result.evaluations = self._search(
+                profile, occupation, level, max_routes, origin, horizon_years, moves
+            )
+            result.routes = routes[:max_routes]
+            if moves and result.routes and not any(within_occupation(r, occupation) for r in result.routes):
+                own_route = next((r for r in routes if within_occupation(r, occupation)), None)
+                if own_route is None:  # look for it on its own: the search above may have stopped early
+                    own_routes, n = self._search(profile, occupation, level, 1, origin, horizon_years, False)
+                    result.evaluations += n
+                    own_route = own_routes[0] if own_routes else None
+                if own_route is not None:
+                    result.routes.append(own_route)
+                    result.within_occupation_added = True
+        if result.routes:
+            first = result.routes[0]
+            result.already_qualifies = first.total_years == 0 and len(first.steps) == 1
+            self._policy_notes(result)
+            return result
+        result.reason_code, result.reason = self._no_route_reason(profile, occupation, level, horizon_years)
+        result.nearest = self._nearest(profile, occupation, level, origin, horizon_years, result)
+        self._policy_notes(result)
+        return result
+
+    def _search(
+        self,
+        profile: Profile,
+        occupation: str,
+        level: str,
+        max_routes: int,
+        origin: str | None,
+        horizon_years: float,
+        moves: bool,
+    ) -> tuple[list[Route], int]:
+        """Routes to (occupation, level), best first and distinct, and the rule evaluations spent.
+        The static graph prunes the search: only states from which the goal can be reached."""
+        goal = cert_node(occupation, level)
         own = self._own_occupations(profile, origin)
         anc = self.ancestors(goal)
         anc_occs = {n[1] for n in anc if n[0] == "cert"}
@@ -883,37 +944,15 @@ class PathwayEngine:
             lambda n: n == goal or n in anc,
             allowed,
             entry,
-            add_fraction(as_of, horizon_years),
+            add_fraction(profile.as_of, horizon_years),
             per_node=max(max_routes, 1),
             max_routes=max_routes,
-            origin=origin_state,
+            origin=self.origin_state(profile, origin),
             no_moves=not moves,
         )
-        start = _Label(as_of, ("start",), profile, ())
-        if self.has_rules(occupation, level):
-            found, _best, result.evaluations = self._run(start, q)
-            routes = _distinct(sorted((Route(lb.steps, as_of) for lb in found), key=_route_order))
-            result.routes = routes[:max_routes]
-            if moves and result.routes and not any(within_occupation(r, occupation) for r in result.routes):
-                own_route = next((r for r in routes if within_occupation(r, occupation)), None)
-                if own_route is None:  # look for it on its own: the search above may have stopped early
-                    q_own = replace(q, allowed={occupation}, entry_occupations={occupation}, no_moves=True)
-                    found_own, _b, n = self._run(start, q_own)
-                    result.evaluations += n
-                    own_routes = sorted((Route(lb.steps, as_of) for lb in found_own), key=_route_order)
-                    own_route = own_routes[0] if own_routes else None
-                if own_route is not None:
-                    result.routes.append(own_route)
-                    result.within_occupation_added = True
-        if result.routes:
-            first = result.routes[0]
-            result.already_qualifies = first.total_years == 0 and len(first.steps) == 1
-            self._policy_notes(result)
-            return result
-        result.reason_code, result.reason = self._no_route_reason(profile, occupation, level, horizon_years)
-        result.nearest = self._nearest(profile, occupation, level, origin, horizon_years, result)
-        self._policy_notes(result)
-        return result
+        found, _best, evaluations = self._run(_Label(profile.as_of, ("start",), profile, ()), q)
+        routes = _distinct(sorted((Route(lb.steps, profile.as_of) for lb in found), key=_route_order))
+        return routes, evaluations
 
     def standard_notes(self, occupation: str) -> list[str]:
         """What people should know about the standard the rules come from (in Chinese): a standard
@@ -1127,7 +1166,7 @@ class PathwayEngine:
                 "数据中没有这一条，无法推算",
             )
         if not self.has_rules(occ, level):
-            have = sorted({lv_ for (o, lv_) in self.rules_at if o == occ and not self.is_title(lv_)}, key=self.rank)
+            have = sorted((lv_ for lv_ in self.levels_of[occ] if not self.is_title(lv_)), key=self.rank)
             return (
                 "no-rules-for-level",
                 f"{name}适用的申报条件在数据中没有{lv_name}的条款（只有"
@@ -1156,7 +1195,25 @@ class PathwayEngine:
         profile = normalise(profile)
         own = self._own_occupations(profile, origin)
         target_rank = self.rank(level)
-        circles = [{occ}, set(self.related_to(occ)) - {occ}, own - {occ}]
+        # the same occupation: the highest level below the target that can be reached, by targeted
+        # searches from the top down (cheaper than a reach search over every level)
+        below = sorted(
+            (
+                lv
+                for lv in self.levels_of.get(occ, ())
+                if self.is_title(lv) == self.is_title(level) and self.rank(lv) <= target_rank and lv != level
+            ),
+            key=lambda lv: -self.rank(lv),
+        )
+        for lv in below:
+            if self._covered(cert_node(occ, lv), profile):
+                break  # held already (or a higher level that counts): nothing nearer in this occupation
+            routes, n = self._search(profile, occ, lv, 1, origin, horizon_years, True)
+            if result is not None:
+                result.evaluations += n
+            if routes:
+                return State(occ, lv), routes[0]
+        circles = [set(self.related_to(occ)) - {occ}, own - {occ}]
         for circle in circles:
             scope = {x for x in circle if x in self.rule_set_of}
             if not scope:
@@ -1400,7 +1457,10 @@ class QueryParser:
     def __init__(self, engine: PathwayEngine, today: date | None = None) -> None:
         self.engine = engine
         self.today = today or date.today()
-        self._codes = sorted(engine.names)
+
+    @property
+    def _codes(self) -> list[str]:
+        return self.engine.sorted_codes
 
     def occupation(self, value: object, name: str) -> str:
         """An occupation by code, by exact name (电工), or as "code name" (what the page's

@@ -105,6 +105,7 @@ class Ladder:
 
     def __init__(self, levels: Iterable[Level]) -> None:
         self.levels = {lv.id: lv for lv in levels}
+        self._ordered: dict[str | None, list[Level]] = {}
 
     @classmethod
     def default(cls) -> Ladder:
@@ -137,10 +138,14 @@ class Ladder:
         return level_id in self.levels
 
     def ordered(self, ladder: str | None = None) -> list[Level]:
-        return sorted(
-            (lv for lv in self.levels.values() if ladder is None or lv.ladder == ladder),
-            key=lambda lv: (lv.ladder != "skill", lv.rank),
-        )
+        """Levels lowest first (skill ladder before professional); computed once per ladder."""
+        found = self._ordered.get(ladder)
+        if found is None:
+            found = self._ordered[ladder] = sorted(
+                (lv for lv in self.levels.values() if ladder is None or lv.ladder == ladder),
+                key=lambda lv: (lv.ladder != "skill", lv.rank),
+            )
+        return list(found)
 
     def parse(self, text: str, prefer: str | None = None) -> Level:
         """A level from its id, official number or any of its names; ``prefer`` picks the ladder

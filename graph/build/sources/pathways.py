@@ -34,6 +34,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS, XSD
 
 from graph.build.context import BuildContext
+from graph.build.tsv import read_dictionary, read_table
 from graph.core.namespaces import ID, OG
 from graph.standards.iris import level_iri
 
@@ -100,6 +101,14 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         g.add((step, OG.waitingYears, Literal(f"{years:g}", datatype=XSD.decimal)))
         for rule in rules:
             g.add((step, OG.allowedByRule, URIRef(rule.id)))
+    # retired states keep their identifiers (standards/deprecations marks them owl:deprecated):
+    # still defined here, with no links, when the rules no longer lead to them
+    for row in read_table(
+        folder.parent / "deprecations", "deprecations.tsv", read_dictionary(folder.parent / "deprecations")
+    ):
+        parts = row["id"].split("/")
+        if len(parts) == 3 and parts[0] == "career-state" and parts[1] in occupation_iri:
+            states.add((parts[1], parts[2]))
     for code, level in sorted(states):
         iri = state_iri(code, level)
         g.add((iri, RDF.type, OG.CareerState))

@@ -20,6 +20,7 @@ class OG(DefinedNamespace):
     AgeCondition: URIRef  # age condition
     ApprenticeshipCondition: URIRef  # apprenticeship condition
     CareerState: URIRef  # career state
+    CareerStep: URIRef  # career step
     Certificate: URIRef  # certificate
     CertificateAtLevel: URIRef  # certificate at a level
     CertificateCondition: URIRef  # certificate condition
@@ -28,6 +29,7 @@ class OG(DefinedNamespace):
     Course: URIRef  # course
     CreditEquivalence: URIRef  # credit equivalence
     CreditFramework: URIRef  # credit framework
+    CrossoverStep: URIRef  # title crossover
     DeclarationCondition: URIRef  # declaration condition
     DigitalOccupation: URIRef  # digital occupation
     DiplomaCondition: URIRef  # diploma condition

@@ -186,11 +186,17 @@ def _param(name: str, description: str, example: str | None = None, required: bo
 
 
 _PROFILE_PARAMS = [
-    _param("from", "occupation you are in (code N-NN-NN-NN)", "6-31-01-03"),
+    _param("from", "occupation you are in: code N-NN-NN-NN, exact name or 'code name'", "6-31-01-03"),
     _param("from_level", "level of the certificate you hold there: 5..1 or a name (学徒工, 技师, 特级技师)", "4"),
     _param("level_since", "date of that certificate (YYYY-MM-DD)", "2021-05-01"),
     _param("certificate_kind", "skill-level (default), vocational-qualification or special-ability"),
-    _param("years_worked", "years worked in that occupation up to as_of (0-60)", "6"),
+    _param(
+        "years_worked",
+        "years worked in that occupation up to as_of (0-60); default with level_since: worked there since that date",
+        "6",
+    ),
+    _param("birth_date", "date of birth (YYYY-MM-DD); without it or age the person is taken as an adult"),
+    _param("age", "age in years (0-120), if birth_date is not given"),
     _param("diploma", "diploma held: id or name (技工院校, 高级工班, 技师班, 中职, 高职, 本科, 研究生)", "高职"),
     _param("diploma_graduation", "graduation date (YYYY-MM-DD) or 'graduating'"),
     _param("diploma_assessed", "true if the programme is assessed (经评估论证)"),
@@ -296,9 +302,10 @@ OPENAPI_PATHS = {
             "summary": "Fastest routes from where you are to a level in an occupation, with time and rules",
             "tags": ["pathways"],
             "parameters": [
-                _param("to", "target occupation code", "6-31-01-04", True),
-                _param("to_level", "target level: 5..1 or a name", "2", True),
+                _param("to", "target occupation: code, exact name or 'code name'", "6-31-01-04", True),
+                _param("to_level", "target level: 5..1 or a name, or a title (助理工程师, 工程师)", "2", True),
                 _param("max_routes", f"alternatives to return (1-{MAX_ROUTES}, default 3)"),
+                _param("moves", "allow (default) or none: may a route move into another occupation on the way"),
                 *_PROFILE_PARAMS,
             ],
             "responses": {

@@ -229,7 +229,6 @@ class _Query:
     origin: State = State(None, None)
     promotions_after_start: bool = False  # reach mode: moves only from the certificates held at the start
     no_moves: bool = False  # the person does not want to change occupation on the way
-    titles_on_the_way: bool = False  # may a route gain a professional title to use it later
 
 
 # ------------------------------------------------------------------------------------------------
@@ -717,8 +716,8 @@ class PathwayEngine:
                 continue
             if q.promotions_after_start and not label.is_start and n[1] != label.node[1]:
                 continue
-            if self.is_title(n[2]) and n != q.goal and not q.titles_on_the_way:
-                continue  # a title is a detour unless asked for, or unless it leads to the goal
+            if self.is_title(n[2]) and n != q.goal:
+                continue  # a title is gained only as the goal: as a step to a skill level it is never faster
             if n != q.goal and self._covered(n, label.profile):
                 continue
             keep.append(n)

@@ -9,7 +9,7 @@ PORT   ?= 8000
 VENDOR := server/static/vendor
 ASSETS := $(VENDOR)/node_modules/.installed-stamp
 
-.PHONY: install assets build run test validate release lint format bench clean
+.PHONY: install assets build run test validate release lint format bench clean namespace
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,7 @@ run: build assets              ## build, then serve on http://$(HOST):$(PORT)
 
 test: install assets           ## lint + validate the sources + the whole test suite
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/occugraph validate --quiet
 	$(BIN)/pytest
 
@@ -45,6 +46,9 @@ validate: install              ## check the sources (SHACL, QC rules, identifier
 release: install               ## cut a release: make release VERSION=v2 DATE=2026-06-01
 	$(BIN)/occugraph release $(VERSION) --date $(DATE)
 
+namespace: install            ## after editing ontology/*.ttl terms: regenerate graph/core/og.py (the OG class)
+	$(BIN)/occugraph namespace
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -53,6 +57,8 @@ format: install
 	$(BIN)/ruff format .
 
 bench: build                   ## benchmarks (not part of the tests); results go to docs/benchmarks.md by hand
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/bench_shacl.py
 	$(BIN)/python bench/bench_foundation.py
 	$(BIN)/python bench/bench_workflow.py
 

@@ -55,6 +55,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import loadinfo  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
@@ -202,7 +205,7 @@ def serve(args: argparse.Namespace) -> int:
     info["index_s"] = time.perf_counter() - started
     started = time.perf_counter()
     with app.app_context():
-        from server.blueprints.pathways import get_engine
+        from server.resources import get_engine
 
         get_engine()  # rules and relations, read once (the first pathway request would do it)
     info["engine_s"] = time.perf_counter() - started
@@ -614,6 +617,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--endpoint", help=argparse.SUPPRESS)
     parser.add_argument("--max-gb", type=float, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    loadinfo.start("bench_backends")  # load average and CPU time, start and end (shared machine)
     if args.serve:
         return serve(args)
 

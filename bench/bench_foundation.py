@@ -47,6 +47,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import loadinfo  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -332,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    loadinfo.start("bench_foundation")  # load average and CPU time, start and end (shared machine)
     if args.serve:
         serve_child(args.serve, args.store, args.port)
         return 0

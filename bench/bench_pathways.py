@@ -39,6 +39,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import loadinfo  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 
 from graph.pathways.engine import PathwayEngine, QueryParser  # noqa: E402
@@ -124,12 +127,16 @@ def profile_shares(engine: PathwayEngine, qs: list[dict[str, object]]) -> list[t
             if k[2] == name and file_part in k[0]
         )
 
+    # the date search: _date_reaching since issue 15 (worked out, then checked around the answer);
+    # before, a day-by-day binary search (_first_date) called from _work
+    date_search = cum("eligibility.py", "_date_reaching") or cum("eligibility.py", "_first_date")
     parts = [
         ("eligibility evaluator (graph.standards.eligibility.evaluate)", cum("eligibility.py", "evaluate")),
-        ("  of which work-time measuring (_work: _first_date, _work_measure)", cum("eligibility.py", "_work")),
-        ("static-graph ancestors (networkx, first time per target)", cum("pathways.py", "ancestors")),
-        ("nearest reachable target (no-route answers)", cum("pathways.py", "_nearest")),
-        ("no-route reason", cum("pathways.py", "_no_route_reason")),
+        ("  of which work-time measuring (_work)", cum("eligibility.py", "_work")),
+        ("  of which the date search (_date_reaching; before: _first_date)", date_search),
+        ("static-graph ancestors (networkx, first time per target)", cum("engine.py", "ancestors")),
+        ("nearest reachable target (no-route answers)", cum("engine.py", "_nearest")),
+        ("no-route reason", cum("engine.py", "_no_route_reason")),
     ]
     return [(name, 100 * t / total if total else 0.0) for name, t in parts]
 
@@ -140,7 +147,10 @@ def http_queries(store: EmbeddedStore, engine: PathwayEngine, qs: list[dict[str,
     from server import create_app
 
     app = create_app({"TESTING": True, "STORE": store, "RATE_LIMIT_PER_MINUTE": 0})
-    app.extensions.setdefault("occugraph.pathways", {})["engine"] = engine
+    from server.resources import _pathway_engine, generations
+
+    # the engine built above serves the requests: seed it into the store generation
+    generations(app).current().derive(lambda _gen: engine, key=_pathway_engine)
     client = app.test_client()
     out = []
     for q in qs:
@@ -150,6 +160,59 @@ def http_queries(store: EmbeddedStore, engine: PathwayEngine, qs: list[dict[str,
         out.append((time.perf_counter() - t) * 1000)
         assert resp.status_code == 200, resp.get_json()
     return out
+
+
+def http_server_queries(store_path: Path, qs: list[dict[str, object]], warmup: int = 20) -> list[float]:
+    """The same questions as GET /api/pathways over real HTTP: ``occugraph serve`` (waitress, one
+    process) started on a free port, one client on one keep-alive connection, one request at a
+    time. The server is started here and stopped here (by its own process id)."""
+    import http.client
+    import os
+    import socket
+    import subprocess
+    from urllib.parse import urlencode
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, OCCUGRAPH_RATE_LIMIT_PER_MINUTE="0")
+    # the checkout's own code (cwd first on sys.path), so that an older checkout can be measured too
+    serve = "import sys; from graph.cli.main import main; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", serve, "serve", "--store", str(store_path), "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        conn = None
+        for _ in range(600):  # up to 60 s for the server to start
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                conn.request("GET", "/api/occupations/6-31-01-03")
+                conn.getresponse().read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert conn is not None
+
+        def get(q: dict[str, object]) -> float:
+            params = {k: v for k, v in q.items() if not k.startswith("_")}
+            t = time.perf_counter()
+            conn.request("GET", "/api/pathways?" + urlencode(params))
+            resp = conn.getresponse()
+            resp.read()
+            ms = (time.perf_counter() - t) * 1000
+            assert resp.status == 200, (resp.status, params)
+            return ms
+
+        for q in qs[:warmup]:  # the first request builds the engine
+            get(q)
+        return [get(q) for q in qs[warmup:]]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 def cpu() -> float:
@@ -200,7 +263,9 @@ def main() -> int:
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--seed", type=int, default=4)
     ap.add_argument("--build", action="store_true", help="also measure the build with and without pathways")
+    ap.add_argument("--no-http", action="store_true", help="skip the real HTTP server measurement")
     args = ap.parse_args()
+    loadinfo.start("bench_pathways")  # load average and CPU time, start and end (shared machine)
 
     store = EmbeddedStore(args.store)
     t = time.perf_counter()
@@ -229,6 +294,9 @@ def main() -> int:
             print(summary(f"answer: {answer}", ms))
     http = http_queries(store, engine, qs)
     print(summary("GET /api/pathways (Flask test client, JSON)", http))
+    served = [] if args.no_http else http_server_queries(args.store or ROOT / "var" / "store", warm + qs)
+    if served:
+        print(summary("GET /api/pathways over HTTP (occugraph serve, one client, keep-alive)", served))
     evals = [e for *_, e in results]
     print(f"\nRule evaluations per question: median {statistics.median(evals):.0f}, max {max(evals)}.\n")
     print("Where the time goes (cProfile over the same questions, share of find_routes):\n")

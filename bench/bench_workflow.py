@@ -19,6 +19,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import loadinfo  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 
 
@@ -62,6 +65,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-reason", action="store_true")
     args = parser.parse_args()
+    loadinfo.start("bench_workflow")  # load average and CPU time, start and end (shared machine)
 
     from graph.build.pipeline import compile_sources
     from graph.workflow.diff import compute

@@ -20,6 +20,13 @@ What it measures (numbers go to docs/benchmarks.md by hand):
    machine; the load average is printed too).
 4. API latency: a real `occugraph serve` on 127.0.0.1 (a free port), GET /api/classify for 300
    titles one after another after one warm-up request; p50/p95/p99 in ms.
+5. Real postings (bench/data/job-postings/, see SOURCES.md there): 300 hand-labelled titles from
+   51job, split into a tuning half and a held-out half. Top-1/top-5 at the level the label gives
+   (an occupation label needs that occupation; a group label is met by the group or any of its
+   occupations), and at minor and major level; the hierarchical answer's accuracy and level; a
+   reliability table (predicted probability against observed accuracy). ``--calibrate`` fits the
+   calibration table (isotonic, pool-adjacent-violators) on the tuning half only and writes
+   graph/classification/calibration.tsv; throughput over all 2,950 distinct titles.
 """
 
 from __future__ import annotations
@@ -40,6 +47,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import loadinfo  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 
 from graph.classification import classifier as C  # noqa: E402
@@ -47,6 +57,7 @@ from graph.store.embedded import EmbeddedStore  # noqa: E402
 
 FOLDS = 5
 SEED = 5
+POSTINGS = ROOT / "bench" / "data" / "job-postings"
 
 
 def level_key(code: str, level: str) -> str | None:
@@ -162,12 +173,170 @@ def api_latency(store_path: Path, titles: Sequence[str], n: int = 300) -> dict[s
     return {"n": len(times), "p50_ms": q[49], "p95_ms": q[94], "p99_ms": q[98], "max_ms": times[-1]}
 
 
+def read_labelled() -> list[dict[str, str]]:
+    lines = (POSTINGS / "labelled.tsv").read_text(encoding="utf-8").splitlines()
+    head = lines[0].split("\t")
+    return [dict(zip(head, line.split("\t"), strict=True)) for line in lines[1:]]
+
+
+def meets(candidate: str, label: str, level: str) -> bool:
+    """A candidate meets a label at the label's level: the same occupation, or (group label) the
+    group itself or anything under it."""
+    if level == "occupation":
+        return candidate == label
+    if candidate.endswith("-00") and C.LEVELS.index(
+        C.entry_level(candidate, ["minor"] if not candidate.endswith("-00-00") else ["medium"])
+    ) > C.LEVELS.index(level):
+        return False  # a broader group than the label
+    return C.level_code(candidate, level) == label
+
+
+def posting_results(clf: C.Classifier, rows: Sequence[dict[str, str]]) -> list[dict[str, object]]:
+    out = []
+    for r in rows:
+        if r["level"] == "none":
+            continue
+        try:
+            res = clf.classify(r["title"], top_k=5)
+        except C.TitleError:
+            res = {"candidates": [], "answer": None}
+        cands = res["candidates"]  # type: ignore[index]
+        out.append({"row": r, "candidates": cands, "answer": res["answer"]})  # type: ignore[index]
+    return out
+
+
+def posting_accuracy(results: Sequence[dict[str, object]]) -> dict[str, object]:
+    n = len(results)
+    acc: dict[str, object] = {"n": n}
+    for name in ("label", "minor", "major"):
+        top1 = top5 = counted = 0
+        for res in results:
+            r: dict[str, str] = res["row"]  # type: ignore[assignment]
+            codes = [c["code"] for c in res["candidates"]]  # type: ignore[attr-defined]
+            if name == "label":
+                ok = [meets(c, r["label"], r["level"]) for c in codes]
+            else:
+                if name == "minor" and r["level"] == "medium":
+                    continue
+                want = C.level_code(r["label"], name)
+                ok = [C.level_code(c, name) == want and not (name == "minor" and c.endswith("-00-00")) for c in codes]
+            counted += 1
+            top1 += bool(ok) and ok[0]
+            top5 += any(ok[:5])
+        acc[name] = {"top1": round(top1 / counted, 3), "top5": round(top5 / counted, 3), "n": counted}
+    answered = [res for res in results if res["answer"]]
+    right = sum(meets(res["answer"]["code"], res["row"]["label"], res["row"]["level"]) for res in answered)  # type: ignore[index]
+    levels: dict[str, int] = {}
+    for res in answered:
+        levels[res["answer"]["level"]] = levels.get(res["answer"]["level"], 0) + 1  # type: ignore[index]
+    acc["answer"] = {"right": round(right / n, 3), "levels": levels}
+    return acc
+
+
+def calibration_points(results: Sequence[dict[str, object]]) -> dict[str, list[tuple[float, int]]]:
+    """(raw score, right at the label's level) for the first candidate and for the others (top 5)."""
+    pts: dict[str, list[tuple[float, int]]] = {"first": [], "other": []}
+    for res in results:
+        r: dict[str, str] = res["row"]  # type: ignore[assignment]
+        for n, c in enumerate(res["candidates"]):  # type: ignore[arg-type]
+            pts["first" if n == 0 else "other"].append(
+                (float(c["score"]), int(meets(c["code"], r["label"], r["level"])))
+            )
+    return pts
+
+
+def isotonic(points: Sequence[tuple[float, int]], min_block: int = 10) -> list[tuple[float, float]]:
+    """Pool adjacent violators over points sorted by score; blocks of at least ``min_block`` points
+    (small blocks say little); each block becomes (its mean score, its share right)."""
+    blocks: list[list[float]] = []  # [sum score, sum right, count]
+    tied: dict[float, list[float]] = {}  # equal scores form one block first (else ties split by outcome)
+    for score, right in points:
+        t = tied.setdefault(score, [0.0, 0.0, 0.0])
+        t[0], t[1], t[2] = t[0] + score, t[1] + right, t[2] + 1
+    for score in sorted(tied):
+        blocks.append(list(tied[score]))
+        while len(blocks) > 1 and (
+            blocks[-2][1] / blocks[-2][2] >= blocks[-1][1] / blocks[-1][2] or blocks[-2][2] < min_block
+        ):
+            b = blocks.pop()
+            blocks[-1] = [blocks[-1][0] + b[0], blocks[-1][1] + b[1], blocks[-1][2] + b[2]]
+    while len(blocks) > 1 and blocks[-1][2] < min_block:  # a small last block joins the one before
+        b = blocks.pop()
+        blocks[-1] = [blocks[-1][0] + b[0], blocks[-1][1] + b[1], blocks[-1][2] + b[2]]
+    return [(round(b[0] / b[2], 4), round(b[1] / b[2], 4)) for b in blocks]
+
+
+def reliability(
+    results: Sequence[dict[str, object]], edges: Sequence[float] = (0, 0.2, 0.4, 0.6, 0.8, 1.01)
+) -> list[dict[str, object]]:
+    """Top-1 candidates binned by their probability: mean probability against the share right."""
+    rows = []
+    for lo, hi in zip(edges, edges[1:], strict=False):
+        sel = [res for res in results if res["candidates"] and lo <= res["candidates"][0]["probability"] < hi]  # type: ignore[index]
+        if not sel:
+            continue
+        mean_p = statistics.mean(res["candidates"][0]["probability"] for res in sel)  # type: ignore[index]
+        right = statistics.mean(
+            meets(res["candidates"][0]["code"], res["row"]["label"], res["row"]["level"])
+            for res in sel  # type: ignore[index]
+        )
+        rows.append(
+            {
+                "bin": f"{lo:.1f}-{min(hi, 1.0):.1f}",
+                "n": len(sel),
+                "mean_probability": round(mean_p, 3),
+                "share_right": round(right, 3),
+            }
+        )
+    return rows
+
+
+def evaluate_postings(clf: C.Classifier, calibrate: bool) -> dict[str, object]:
+    rows = read_labelled()
+    tune = [r for r in rows if r["split"] == "tune"]
+    held = [r for r in rows if r["split"] == "held-out"]
+    report: dict[str, object] = {"labelled": len(rows), "without_label": sum(r["level"] == "none" for r in rows)}
+    if calibrate:
+        raw = C.Classifier(clf.index, C.Calibration(((0.0, 0.0), (1.0, 1.0))))
+        points = calibration_points(posting_results(raw, tune))
+        pts = {rank: isotonic(p) for rank, p in points.items()}
+        lines = [
+            "# generated by bench/eval_classify.py --calibrate from the tuning half of",
+            "# bench/data/job-postings/labelled.tsv; do not edit",
+            "rank\tscore\tprobability",
+        ]
+        lines += [f"{rank}\t{x}\t{y}" for rank, curve in pts.items() for x, y in curve]
+        C.CALIBRATION_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        clf = C.Classifier(clf.index, C.Calibration.load())
+        report["calibration_points"] = pts
+    for name, part in (("tune", tune), ("held_out", held)):
+        results = posting_results(clf, part)
+        report[name] = posting_accuracy(results) | {"reliability": reliability(results)}
+    titles = [
+        line.split("\t")[0]
+        for line in (POSTINGS / "51job-2023-titles.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    ]
+    started, cpu_started = time.perf_counter(), time.process_time()
+    n = sum(1 for _ in C.classify_rows(clf, titles))
+    took, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    report["postings_throughput"] = {
+        "titles": n,
+        "titles_per_s": round(n / took),
+        "titles_per_cpu_s": round(n / cpu),
+        "load_average_1": round(os.getloadavg()[0], 2),
+    }
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", type=Path, default=ROOT / "var" / "store")
     ap.add_argument("--skip-api", action="store_true", help="do not start a server for the latency test")
     ap.add_argument("--json", type=Path, help="also write the numbers as JSON here")
+    ap.add_argument("--postings-only", action="store_true", help="only the real-postings evaluation (5.)")
+    ap.add_argument("--calibrate", action="store_true", help="refit calibration.tsv on the tuning half first")
     args = ap.parse_args(argv)
+    loadinfo.start("eval_classify")  # load average and CPU time, start and end (shared machine)
     try:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
     except (AttributeError, OSError):
@@ -184,6 +353,10 @@ def main(argv: list[str] | None = None) -> int:
         "entries": len(records),
         "labels": len(full.index.labels),
     }
+    report["real_postings"] = evaluate_postings(full, args.calibrate)
+    if args.postings_only:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
 
     cases = alias_cases(records)
     rng = random.Random(SEED)

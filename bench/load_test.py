@@ -37,6 +37,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import loadinfo  # noqa: E402
+
 BIN = Path(sys.executable).parent
 
 SPARQL_LOOKUP = (
@@ -230,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--serve-hello", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    loadinfo.start("load_test")  # load average and CPU time, start and end (shared machine)
 
     if args.serve_hello:
         from waitress import serve

@@ -1,8 +1,9 @@
 """OccuGraph: China's occupational classification and skill standards as an OWL/SKOS graph.
 
-The package is split by what each module holds: ``namespaces`` (IRIs), ``tsv`` (the editable
-source format), ``sources`` (one reader per source file set), ``build`` (the pipeline),
-``store`` (the embedded pyoxigraph store), ``queries`` (the questions the API asks), ``cli``.
+Sub-packages by area (docs/architecture.md): ``core``, ``store``, ``build``, ``workflow``,
+``classification``, ``standards``, ``pathways``, ``schools``, ``text`` and ``cli``.
 """
 
-__version__ = "0.1.0"
+from graph.core.version import VERSION as __version__  # the one version string
+
+__all__ = ["__version__"]

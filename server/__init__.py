@@ -22,6 +22,7 @@ BLUEPRINT_MODULES = [
     "server.blueprints.browse",
     "server.blueprints.new_occupations",
     "server.blueprints.workflow",
+    "server.blueprints.review",
     "server.blueprints.standards",
     "server.blueprints.schools",
     "server.blueprints.pathways",

@@ -22,7 +22,7 @@ import threading
 import time
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, current_app, request
 
 # key -> (default, type); the types say how an environment value is read
 DEFAULTS: dict[str, tuple[Any, type]] = {
@@ -55,9 +55,8 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "UPDATE_TOKENS": ("", str),
     "UPDATE_TIMEOUT": (30.0, float),
     "UPDATE_AUDIT_LOG": ("", str),  # default var/audit/sparql-update.jsonl
-    # where the current build's dumps are (dist/) and where derived downloads are cached
+    # where the current build's dumps are (dist/)
     "DIST_DIR": ("", str),
-    "DOWNLOAD_CACHE_DIR": ("", str),
     # the public base of this server, used in the service description, VoID and as the BASE of queries;
     # default https://w3id.org/occugraph (``occugraph serve`` sets http://HOST:PORT); never the Host header
     "PUBLIC_BASE_URL": ("", str),
@@ -168,7 +167,9 @@ def _rate_limit() -> Response | None:
     if not wait:
         return None
     retry = max(1, math.ceil(wait))
-    resp = error_json(
+    from server.api_errors import error
+
+    resp = error(
         429,
         f"too many requests from {client_address()}: the limit is {per_minute} per minute"
         f"{' for SPARQL' if sparql else ''}; retry after {retry} s",
@@ -180,12 +181,6 @@ def _rate_limit() -> Response | None:
 def _safety_headers(resp: Response) -> Response:
     resp.headers.setdefault("X-Content-Type-Options", "nosniff")
     resp.headers.setdefault("Referrer-Policy", "same-origin")
-    return resp
-
-
-def error_json(status: int, message: str) -> Response:
-    resp = jsonify(error=message, status=status)
-    resp.status_code = status
     return resp
 
 
@@ -202,12 +197,17 @@ _POOL_LOCK = threading.Lock()
 
 
 def limited_store():  # type: ignore[no-untyped-def]
-    """The store for /sparql: queries go to killable worker processes when the store is on disk."""
+    """The store for /sparql: queries go to killable worker processes when the store is on disk.
+
+    The pool follows the store generation: when a new generation is current (an update, a build
+    swap), its workers are replaced as they come free, so they reopen the store.
+    """
     from server.fairness import FairGate
     from server.query_worker import LimitedStore, WorkerPool, store_path_of
-    from server.resources import get_store
+    from server.resources import generation
 
-    store = get_store()
+    gen = generation()
+    store = gen.store
     cfg = current_app.config
     pool = None
     path = store_path_of(store)
@@ -227,6 +227,10 @@ def limited_store():  # type: ignore[no-untyped-def]
                     seconds_per_minute=cfg["SPARQL_CLIENT_SECONDS_PER_MINUTE"],
                 )
                 pool = ext["occugraph-pool"] = WorkerPool(path, workers, gate)
+                ext["occugraph-pool-generation"] = gen.number
+            elif ext.get("occugraph-pool-generation", gen.number) < gen.number:
+                pool.recycle()
+                ext["occugraph-pool-generation"] = gen.number
     return LimitedStore(
         store,
         pool,

@@ -1,7 +1,7 @@
 """Linked data, free of the web framework: content negotiation, resource descriptions, the
 SPARQL 1.1 Service Description and the VoID description of the dataset.
 
-Formats are chosen through one explicit table (media type -> pyoxigraph format; None = HTML).
+Formats come from the one table of media types (graph/core/media.py); XHTML is answered as HTML.
 
 >>> negotiate("text/html,application/xhtml+xml,*/*;q=0.8")
 'text/html'
@@ -17,81 +17,38 @@ Formats are chosen through one explicit table (media type -> pyoxigraph format; 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pyoxigraph as ox
 
-from graph.core.namespaces import BASE, DATA_GRAPH, ID, ONTOLOGY_GRAPH, ONTOLOGY_IRI
-from server.sparql_protocol import RESULT_FORMATS, parse_accept
+from graph.core import media
+from graph.core.namespaces import BASE, DATA_GRAPH, ID, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES
+from graph.store.sparql import Iri, Queries, run, select
 
-HTML = "text/html"
-# media type -> RDF format (None: an HTML page); the first entry wins when anything is accepted
-LD_FORMATS: list[tuple[str, ox.RdfFormat | None]] = [
-    (HTML, None),
-    ("text/turtle", ox.RdfFormat.TURTLE),
-    ("application/ld+json", ox.RdfFormat.JSON_LD),
-    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-    ("application/xhtml+xml", None),
-    ("application/json", ox.RdfFormat.JSON_LD),
-    ("text/plain", ox.RdfFormat.N_TRIPLES),
-    ("application/xml", ox.RdfFormat.RDF_XML),
-]
-RDF_MEDIA = [m for m, f in LD_FORMATS if f is not None]
-# ?format= short names, for links people can click and clients that cannot set headers
-FORMAT_PARAM = {
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "jsonld": "application/ld+json",
-    "json": "application/ld+json",
-    "nt": "application/n-triples",
-    "rdf": "application/rdf+xml",
-    "xml": "application/rdf+xml",
-    "html": HTML,
-}
+HTML = media.HTML
+LD_MEDIA = media.LINKED_DATA  # what a linked-data IRI offers, best first (graph/core/media.py)
+RDF_MEDIA = [m for m in LD_MEDIA if m in media.RDF_FORMATS]
 
-PREFIXES = {
-    "og": BASE + "ontology/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "vann": "http://purl.org/vocab/vann/",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "sd": "http://www.w3.org/ns/sparql-service-description#",
-    "void": "http://rdfs.org/ns/void#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-}
-SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 DATASET_IRI = BASE + "dataset"
+Q = Queries(__file__)  # server/sparql/*.rq
 
 
-def negotiate(accept: str, offered: list[tuple[str, Any]] | None = None, fmt: str | None = None) -> str | None:
-    """The media type to answer with, or None when nothing offered is acceptable (406)."""
-    table = offered or LD_FORMATS
-    media_types = [m for m, _ in table]
+def negotiate(accept: str, offered: list[str] | None = None, fmt: str | None = None) -> str | None:
+    """The media type to answer with, or None when nothing offered is acceptable (406).
+
+    ``fmt`` (?format=ttl ...) wins over the Accept header.
+    """
+    offered = offered or LD_MEDIA
     if fmt:
-        wanted = FORMAT_PARAM.get(fmt.lower())
-        return wanted if wanted in media_types else None
-    for media, _q in parse_accept(accept or "*/*"):
-        if media in ("*/*", "*"):
-            return media_types[0]
-        if media.endswith("/*"):
-            for m in media_types:
-                if m.startswith(media[:-1]):
-                    return m
-        elif media in media_types:
-            return media
-    return None
+        wanted = media.SHORT_NAMES.get(fmt.lower())
+        return wanted if wanted in offered else None
+    chosen = media.choose(accept, offered)
+    return HTML if chosen == media.XHTML else chosen
 
 
-def rdf_format(media: str) -> ox.RdfFormat:
-    fmt = dict(LD_FORMATS)[media]
-    assert fmt is not None
-    return fmt
+def rdf_format(media_type: str) -> ox.RdfFormat:
+    return media.rdf_format(media_type)
 
 
 def serialize(triples: list[ox.Triple], media: str) -> bytes:
@@ -124,14 +81,11 @@ def _triples(result: Any) -> list[ox.Triple]:
 
 def describe(store: Any, iri: str) -> list[ox.Triple]:
     """The resource's own statements, with the statements of blank nodes it points to."""
-    return _triples(
-        store.query(f"""CONSTRUCT {{ <{iri}> ?p ?o . ?o ?bp ?bo }} WHERE {{
-  <{iri}> ?p ?o . OPTIONAL {{ FILTER(isBlank(?o)) ?o ?bp ?bo }} }}""")
-    )
+    return _triples(run(store, Q.describe, iri=Iri(iri)))
 
 
 def ontology_triples(store: Any) -> list[ox.Triple]:
-    return _triples(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"))
+    return _triples(run(store, Q.ontology_triples, ontology_graph=Iri(ONTOLOGY_GRAPH)))
 
 
 def is_safe_iri(iri: str) -> bool:
@@ -147,13 +101,7 @@ def label_of(store: Any, iris: list[str]) -> dict[str, str]:
     iris = [i for i in dict.fromkeys(iris) if is_safe_iri(i)]
     if not iris:
         return {}
-    values = " ".join(f"<{i}>" for i in iris)
-    rows = store.select(
-        SPARQL_PREFIXES
-        + f"""SELECT ?s ?l (LANG(?l) AS ?lang) WHERE {{ VALUES ?s {{ {values} }}
-  {{ ?s skos:prefLabel ?l }} UNION {{ ?s rdfs:label ?l }} }}"""
-    )
-    return _zh_first(rows, "s")
+    return _zh_first(select(store, Q.labels, iris=[Iri(i) for i in iris]), "s")
 
 
 def _zh_first(rows: list[dict[str, str]], key: str) -> dict[str, str]:
@@ -168,12 +116,7 @@ def _zh_first(rows: list[dict[str, str]], key: str) -> dict[str, str]:
 
 
 def property_labels(store: Any) -> dict[str, str]:
-    rows = store.select(
-        SPARQL_PREFIXES
-        + f"""SELECT ?p ?l (LANG(?l) AS ?lang) WHERE {{
-  GRAPH <{ONTOLOGY_GRAPH}> {{ ?p rdfs:label|skos:prefLabel ?l }} }}"""
-    )
-    labels = _zh_first(rows, "p")
+    labels = _zh_first(select(store, Q.property_labels, ontology_graph=Iri(ONTOLOGY_GRAPH)), "p")
     labels.update({k: v for k, v in KNOWN_LABELS.items() if k not in labels})
     return labels
 
@@ -217,7 +160,7 @@ def local_path(iri: str) -> str | None:
 
 def resource_view(store: Any, iri: str, triples: list[ox.Triple]) -> dict[str, Any]:
     """Outgoing and incoming statements of a resource, grouped by property, with labels."""
-    incoming = store.select(f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> }} LIMIT 500")
+    incoming = select(store, Q.incoming, iri=Iri(iri))
     iris = [t.predicate.value for t in triples] + [
         t.object.value for t in triples if isinstance(t.object, ox.NamedNode)
     ]
@@ -264,15 +207,7 @@ def resource_view(store: Any, iri: str, triples: list[ox.Triple]) -> dict[str, A
 
 def ontology_view(store: Any) -> dict[str, Any]:
     """Classes and properties of the ontology, with Chinese and English labels and definitions."""
-    rows = store.select(
-        SPARQL_PREFIXES
-        + f"""
-SELECT ?t ?kind ?l ?lang ?d ?dlang WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{
-  ?t a ?kind . FILTER(?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty))
-  FILTER(STRSTARTS(STR(?t), "{PREFIXES["og"]}"))
-  OPTIONAL {{ ?t rdfs:label ?l BIND(LANG(?l) AS ?lang) }}
-  OPTIONAL {{ ?t skos:definition ?d BIND(LANG(?d) AS ?dlang) }} }} }}"""
-    )
+    rows = select(store, Q.ontology_terms, ontology_graph=Iri(ONTOLOGY_GRAPH), og=PREFIXES["og"])
     terms: dict[str, dict[str, Any]] = {}
     for r in rows:
         t = terms.setdefault(
@@ -306,7 +241,7 @@ def _turtle_list(items: list[str]) -> str:
 
 def service_description(endpoint: str, base: str, update_endpoint: str | None) -> str:
     """The SPARQL 1.1 Service Description of /sparql, as Turtle."""
-    result_formats = sorted({_FORMAT_IRI[m] for m, _ in RESULT_FORMATS if m in _FORMAT_IRI})
+    result_formats = sorted({_FORMAT_IRI[m] for m in media.SPARQL_RESULTS if m in _FORMAT_IRI})
     languages = ["sd:SPARQL11Query"] + (["sd:SPARQL11Update"] if update_endpoint else [])
     return f"""@prefix sd: <{PREFIXES["sd"]}> .
 @prefix void: <{PREFIXES["void"]}> .
@@ -345,13 +280,10 @@ _RDF_FORMAT_IRI = [
 
 def dataset_statistics(store: Any) -> dict[str, Any]:
     """Counts for VoID: triples per graph, entities, distinct classes and properties, per class."""
-    per_graph = store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    totals = store.select("""SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
-  (COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?objects) WHERE { ?s ?p ?o }""")[0]
-    classes = store.select(f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{DATA_GRAPH}> {{ ?s a ?c }} }}
-  GROUP BY ?c ORDER BY ?c""")
-    entities = store.select(f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{DATA_GRAPH}> {{ ?s ?p ?o }}
-  FILTER(STRSTARTS(STR(?s), "{ID}")) }}""")[0]
+    per_graph = select(store, Q.stats_graphs)
+    totals = select(store, Q.stats_totals)[0]
+    classes = select(store, Q.stats_classes, data_graph=Iri(DATA_GRAPH))
+    entities = select(store, Q.stats_entities, data_graph=Iri(DATA_GRAPH), id=ID)[0]
     return {
         "graphs": {r["g"]: int(r["n"]) for r in per_graph},
         "triples": int(totals["triples"]),
@@ -363,8 +295,26 @@ def dataset_statistics(store: Any) -> dict[str, Any]:
     }
 
 
-def void_description(stats: dict[str, Any], base: str, downloads: list[str]) -> str:
-    """The VoID description of the dataset, as Turtle."""
+def _version_lines(version: dict[str, Any] | None) -> str:
+    """The served version (dist/version.json, written by the build or ``release --publish``)."""
+    if not version:
+        return ""
+    lines = [f"owl:versionIRI <{version['version_iri']}> ;", f"owl:versionInfo {json.dumps(version['version_info'])} ;"]
+    if version.get("version"):
+        lines.append(f"dcterms:hasVersion {json.dumps(version['version'])} ;")
+    if version.get("issued"):
+        lines.append(f'dcterms:issued "{version["issued"]}"^^<http://www.w3.org/2001/XMLSchema#date> ;')
+    if version.get("prior_version"):
+        lines.append(f"owl:priorVersion <{version['prior_version']}> ;")
+    if version.get("release_notes"):
+        lines.append(f"skos:changeNote {json.dumps(version['release_notes'], ensure_ascii=False)}@en ;")
+    return "\n  ".join(lines) + "\n  "
+
+
+def void_description(
+    stats: dict[str, Any], base: str, downloads: list[str], version: dict[str, Any] | None = None
+) -> str:
+    """The VoID description of the dataset, as Turtle, with the served version when known."""
     partitions = " ,\n    ".join(
         f"[ void:class <{c}> ; void:entities {n} ]" for c, n in sorted(stats["classes"].items())
     )
@@ -376,7 +326,10 @@ def void_description(stats: dict[str, Any], base: str, downloads: list[str]) -> 
 @prefix sd: <{PREFIXES["sd"]}> .
 @prefix dcterms: <{PREFIXES["dcterms"]}> .
 @prefix foaf: <{PREFIXES["foaf"]}> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 <{DATASET_IRI}> a void:Dataset ;
+  {_version_lines(version)}
   dcterms:title "OccuGraph: China's occupational classification and skill standards"@en ,
                 "OccuGraph 职业分类与职业标准知识图谱"@zh ;
   dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;
@@ -404,99 +357,3 @@ def turtle_to(turtle: str, media: str) -> bytes:
     """Re-serialise a Turtle document built here into the negotiated format."""
     triples = [q.triple for q in ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE)]
     return serialize(triples, media)
-
-
-# shown by the occupation page's own sections; every other statement goes to "其他关联"
-SHOWN_ON_OCCUPATION_PAGE = (
-    {PREFIXES["rdf"] + "type"}
-    | {
-        PREFIXES["skos"] + n
-        for n in (
-            "prefLabel",
-            "notation",
-            "definition",
-            "broader",
-            "narrower",
-            "inScheme",
-            "altLabel",
-            "hiddenLabel",
-            "topConceptOf",
-        )
-    }
-    | {PREFIXES["og"] + n for n in ("hasMainTask", "markerAsPrinted", "formerCode", "inEdition", "forOccupation")}
-    | {PREFIXES["prov"] + "wasDerivedFrom"}
-)
-
-
-def occupation_extras(store: Any, iri: str) -> dict[str, Any]:
-    """What the occupation page shows beyond the API's lookup: standards with their levels, related
-    occupations, and every other link in the store (majors, batches, eligibility rules...) grouped
-    by property, so that data other parts of the build add shows up without a template change."""
-    if not is_safe_iri(iri):
-        return {"standards": [], "related": [], "links": []}
-    rows = store.select(
-        SPARQL_PREFIXES
-        + f"""
-SELECT ?s ?label (LANG(?label) AS ?labelLang) ?type ?doc ?level ?levelLabel (LANG(?levelLabel) AS ?levelLang)
-WHERE {{
-  ?s og:forOccupation <{iri}> .
-  OPTIONAL {{ ?s skos:prefLabel|rdfs:label|dcterms:title ?label }}
-  OPTIONAL {{ ?s a ?type }}
-  OPTIONAL {{ ?s og:documentNumber ?doc }}
-  OPTIONAL {{ ?s og:coversLevel ?level . OPTIONAL {{ ?level skos:prefLabel|rdfs:label ?levelLabel }} }}
-}}"""
-    )
-    standards: dict[str, dict[str, Any]] = {}
-    types = {r["type"] for r in rows if "type" in r}
-    tlabels = label_of(store, sorted(types))
-    for r in rows:
-        st = standards.setdefault(
-            r["s"],
-            {
-                "iri": r["s"],
-                "href": local_path(r["s"]) or r["s"],
-                "label": None,
-                "types": set(),
-                "document": None,
-                "levels": {},
-            },
-        )
-        if r.get("label") and (st["label"] is None or r.get("labelLang", "").startswith("zh")):
-            st["label"] = r["label"]
-        if "type" in r and r["type"].startswith(PREFIXES["og"]):
-            st["types"].add(tlabels.get(r["type"], r["type"].rsplit("/", 1)[-1]))
-        st["document"] = st["document"] or r.get("doc")
-        if "level" in r:
-            # a level may carry labels in several languages: keep the Chinese one
-            rank = 0 if r.get("levelLang", "").startswith("zh") else 1 if "levelLabel" in r else 2
-            prev = st["levels"].get(r["level"])
-            if prev is None or rank < prev[0]:
-                st["levels"][r["level"]] = (rank, r.get("levelLabel") or r["level"].rsplit("/", 1)[-1])
-    standard_list = [
-        {
-            **s,
-            "types": sorted(s["types"]),
-            "levels": [label for _iri, (_rank, label) in sorted(s["levels"].items())],
-            "label": s["label"] or s["iri"].rsplit("/", 1)[-1],
-        }
-        for s in standards.values()
-    ]
-    related = store.select(
-        SPARQL_PREFIXES
-        + f"""
-SELECT DISTINCT ?code ?name ?why WHERE {{
-  {{ <{iri}> skos:related|^skos:related ?r BIND("related" AS ?why) }}
-  UNION {{ <{iri}> skos:broader ?p . ?r skos:broader ?p . ?r a og:Occupation
-           FILTER(?r != <{iri}>) BIND("sibling" AS ?why) }}
-  ?r skos:notation ?code ; skos:prefLabel ?name .
-}} ORDER BY ?why ?code LIMIT 60"""
-    )
-    triples = describe(store, iri)
-    view = resource_view(store, iri, triples)
-    links = [g for g in view["outgoing"] if g["property"] not in SHOWN_ON_OCCUPATION_PAGE]
-    links += [
-        {**g, "label": f"{g['label']}（被引用）"}
-        for g in view["incoming"]
-        if g["property"] not in SHOWN_ON_OCCUPATION_PAGE
-    ]
-    return {"standards": sorted(standard_list, key=lambda s: s["label"]), "related": related, "links": links}

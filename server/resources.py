@@ -1,36 +1,59 @@
-"""Per-process resources on the app: the store and the search index, opened once and shared.
+"""The server's store generation: the store and everything derived from it, one object per request.
 
-pyoxigraph stores are safe for concurrent reads, so one read-only handle serves all threads.
+The app holds a ``graph.store.generation.Generations``; a request takes the current generation the
+first time it needs the store (``generation()``) and keeps it to the end, so every part of one
+answer comes from the same data even if an update replaces the generation meanwhile. The derived
+objects (search index, rule book, pathway engine, classifier, hierarchy tree, curriculum index,
+dataset statistics) are built on first use by the functions below, once per generation, and go
+away with it: after /sparql/update (``reopen``), or when a build has swapped ``var/store`` to a
+new folder, the next request starts on a new, empty generation.
+
 The store is the embedded one (STORE_PATH, default var/store) or, when ENDPOINT (or the
 environment's OCCUGRAPH_ENDPOINT) names a SPARQL endpoint, a ``graph.store.remote.RemoteStore``.
+pyoxigraph stores are safe for concurrent reads, so one read-only handle serves all threads.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
-from flask import Flask, current_app, jsonify
+import pyoxigraph as ox
+from flask import Flask, current_app, g, jsonify
 
+from graph.classification.classifier import Classifier
+from graph.classification.hierarchy import Hierarchy
 from graph.classification.queries import SearchIndex, all_codes
+from graph.pathways.engine import PathwayEngine
+from graph.schools.curriculum import CurriculumIndex
+from graph.standards.queries import RuleBook
+from graph.store.documents import Documents
 from graph.store.embedded import EmbeddedStore
+from graph.store.generation import Generation, Generations
 
 KEY = "occugraph"
+_G_KEY = "occugraph_generation"
 
 
 def init_app(app: Flask) -> None:
-    store = app.config.get("STORE")
-    if store is None:
-        endpoint = app.config.get("ENDPOINT") or os.environ.get("OCCUGRAPH_ENDPOINT")
-        if endpoint:
-            from graph.store.remote import RemoteStore
-
-            store = RemoteStore(endpoint, timeout=float(app.config.get("ENDPOINT_TIMEOUT") or 30))
-        else:
-            path = app.config.get("STORE_PATH")
-            store = EmbeddedStore(Path(path) if path else None)
-    app.extensions[KEY] = {"store": store}
+    configured = app.config.get("STORE")
+    app.extensions[KEY] = Generations(lambda: _open_store(app, configured), configured)
     _register_backend_errors(app)
+
+
+def _open_store(app: Flask, configured: Any) -> Any:
+    """Open the app's store afresh: the configured object's folder again, the endpoint, or the path."""
+    if configured is not None:
+        path = getattr(configured, "path", None)
+        return EmbeddedStore(Path(path)) if path else configured
+    endpoint = app.config.get("ENDPOINT") or os.environ.get("OCCUGRAPH_ENDPOINT")
+    if endpoint:
+        from graph.store.remote import RemoteStore
+
+        return RemoteStore(endpoint, timeout=float(app.config.get("ENDPOINT_TIMEOUT") or 30))
+    path = app.config.get("STORE_PATH")
+    return EmbeddedStore(Path(path) if path else None)
 
 
 def _register_backend_errors(app: Flask) -> None:
@@ -50,20 +73,121 @@ def _register_backend_errors(app: Flask) -> None:
         return jsonify(error=f"the graph store could not answer: {exc}", status=502), 502
 
 
-def get_store() -> EmbeddedStore:
-    return current_app.extensions[KEY]["store"]
+def generations(app: Flask | None = None) -> Generations:
+    return (app or current_app).extensions[KEY]  # type: ignore[no-any-return]
 
 
-def _cached(name: str, make):  # type: ignore[no-untyped-def]
-    res = current_app.extensions[KEY]
-    if name not in res:
-        res[name] = make(res["store"])
-    return res[name]
+def generation() -> Generation:
+    """The generation this request answers from, fixed at its first use for the rest of the request."""
+    gen = g.get(_G_KEY)
+    if gen is None:
+        gen = generations().current()
+        setattr(g, _G_KEY, gen)
+    return gen  # type: ignore[no-any-return]
 
 
-def get_search_index() -> SearchIndex:
-    return _cached("search_index", SearchIndex.load)
+def reopen(store: Any | None = None) -> Generation:
+    """Start a new generation (after an update changed the store); this request moves to it too."""
+    gen = generations().replace(store)
+    setattr(g, _G_KEY, gen)
+    return gen
+
+
+def get_store() -> Any:
+    return generation().store
+
+
+# ---------------------------------------------------------------- derived objects, one per generation
+# Each builder takes the generation and is passed to Generation.derive, which keys on the function.
+
+
+def _codes(gen: Generation) -> list[str]:
+    return all_codes(gen.store)
+
+
+def _code_set(gen: Generation) -> frozenset[str]:
+    return frozenset(gen.derive(_codes))
+
+
+def _search_index(gen: Generation) -> SearchIndex:
+    """Search over labels; a query that names no label falls back to this generation's classifier."""
+    return SearchIndex.load(gen.store, lambda: gen.derive(_classifier))
+
+
+def _rulebook(gen: Generation) -> RuleBook:
+    return RuleBook.load(gen.store)
+
+
+def _pathway_engine(gen: Generation) -> PathwayEngine:
+    return PathwayEngine.from_store(gen.store, gen.derive(_rulebook))
+
+
+def _classifier(gen: Generation) -> Classifier:
+    return Classifier.from_store(gen.store)
+
+
+def _hierarchy(gen: Generation) -> Hierarchy:
+    return Hierarchy.load(gen.store)
+
+
+def _curriculum_index(gen: Generation) -> CurriculumIndex:
+    return CurriculumIndex.load(gen.store)
+
+
+def _documents(gen: Generation) -> Documents | None:
+    """The build's precomputed API documents (graph/build/documents.py) while the store is as built;
+    None once a SPARQL Update changed it (the documents would show the old data) or for a remote store."""
+    raw = getattr(gen.store, "raw", None)
+    if raw is not None:
+        from server.query_worker import MARK_GRAPH
+
+        if any(True for _ in raw.quads_for_pattern(None, None, None, ox.NamedNode(MARK_GRAPH))):
+            return None
+    return Documents.open(getattr(gen.store, "folder", None))
+
+
+def _dataset_statistics(gen: Generation) -> dict[str, Any]:
+    from server.linked_data import dataset_statistics
+
+    return dataset_statistics(gen.store)
 
 
 def get_codes() -> list[str]:
-    return _cached("codes", all_codes)
+    """Every classification code in the store, sorted."""
+    return generation().derive(_codes)
+
+
+def code_set() -> frozenset[str]:
+    return generation().derive(_code_set)
+
+
+def get_search_index() -> SearchIndex:
+    return generation().derive(_search_index)
+
+
+def get_rulebook() -> RuleBook:
+    return generation().derive(_rulebook)
+
+
+def get_engine() -> PathwayEngine:
+    return generation().derive(_pathway_engine)
+
+
+def get_classifier() -> Classifier:
+    return generation().derive(_classifier)
+
+
+def get_hierarchy() -> Hierarchy:
+    return generation().derive(_hierarchy)
+
+
+def get_curriculum_index() -> CurriculumIndex:
+    return generation().derive(_curriculum_index)
+
+
+def get_documents() -> Documents | None:
+    return generation().derive(_documents)
+
+
+def get_dataset_statistics() -> dict[str, Any]:
+    return generation().derive(_dataset_statistics)

@@ -113,6 +113,8 @@ def search(index: SiteIndex, occupation_index: Any, q: str) -> dict[str, Any]:
     pinyin = looks_like_pinyin(q)
     results: dict[str, list[dict[str, Any]]] = {}
     hits, _converted = search_both(occupation_index, q, limit=PER_KIND)
+    # the index's own fallback to the classifier is shown by the page as a classification, with reasons
+    hits = [h for h in hits if h["matched"].get("field") != "classifier"]
     occupations = [
         {
             "kind": "occupation",

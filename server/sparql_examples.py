@@ -4,6 +4,10 @@ YASGUI (@zazuko/yasgui, from the npm registry) is installed by ``make assets`` (
 ``make run`` and ``make test``) into server/static/vendor/node_modules and served from /static:
 no CDN at run time. Without it the page still works: a plain form, results as a server-rendered
 table.
+
+The hierarchy examples use skos:broaderTransitive, the closure the build materialises
+(graph/build/closure.py), not the property path skos:broader+: the same answer as an index join
+(docs/server.md, "Hierarchy queries").
 """
 
 from __future__ import annotations
@@ -31,14 +35,14 @@ EXAMPLES: list[dict[str, str]] = [
         + """SELECT ?major ?name (COUNT(DISTINCT ?o) AS ?occupations)
 WHERE {
   ?m a og:MajorGroup ; skos:notation ?major ; skos:prefLabel ?name .
-  ?o a og:Occupation ; skos:broader+ ?m .
+  ?o a og:Occupation ; skos:broaderTransitive ?m .
 } GROUP BY ?major ?name ORDER BY ?major""",
     },
     {
         "title": "人工智能工程技术人员的上级类别",
         "query": _P
         + """SELECT ?code ?name WHERE {
-  ?o skos:notation "2-02-38-01" ; skos:broader+ ?g .
+  ?o skos:notation "2-02-38-01" ; skos:broaderTransitive ?g .
   ?g skos:notation ?code ; skos:prefLabel ?name .
 } ORDER BY ?code""",
     },

@@ -1,9 +1,9 @@
 """SPARQL 1.1 Protocol (query operation), free of any web framework.
 
 ``handle_query`` takes the parts of an HTTP request and returns status, headers and body; the
-Flask blueprint only adapts. Formats are chosen through the explicit tables below from the
-Accept header. The endpoint is read-only and never reaches outside the store (graph.store.guard on the
-parsed algebra; server.sandbox underneath).
+Flask blueprint only adapts. Formats are chosen from the Accept header through the one table of
+media types (graph/core/media.py). The endpoint is read-only and never reaches outside the store
+(graph.store.guard on the parsed algebra; server.sandbox underneath).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
+from graph.core import media
+from graph.core.media import HTML
 from graph.core.tabular import neutralise_csv
 from graph.store import guard
 from graph.store.guard import Refused, SparqlSyntaxError, nesting_depth, query_dataset
@@ -24,26 +26,6 @@ MAX_QUERY_CHARS = 100_000
 # The protocol lets the service define the BASE for queries without one ("which MAY be the
 # service endpoint"); the blueprint passes the endpoint's URL, other callers get this.
 DEFAULT_BASE_IRI = "https://w3id.org/occugraph/sparql"
-
-# media type -> format, in order of preference when the client accepts anything
-RESULT_FORMATS: list[tuple[str, ox.QueryResultsFormat]] = [
-    ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
-    ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
-    ("text/csv", ox.QueryResultsFormat.CSV),
-    ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
-    ("application/json", ox.QueryResultsFormat.JSON),
-    ("application/xml", ox.QueryResultsFormat.XML),
-    ("text/xml", ox.QueryResultsFormat.XML),
-]
-GRAPH_FORMATS: list[tuple[str, ox.RdfFormat]] = [
-    ("text/turtle", ox.RdfFormat.TURTLE),
-    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-    ("application/ld+json", ox.RdfFormat.JSON_LD),
-    ("text/plain", ox.RdfFormat.N_TRIPLES),
-    ("application/xml", ox.RdfFormat.RDF_XML),
-]
-HTML = "text/html"
 
 
 class QueryStore(Protocol):
@@ -86,49 +68,10 @@ class ProtocolError(Exception):
 
 def error_response(status: int, message: str, accept: str = "*/*") -> ProtocolResponse:
     """Errors as JSON for programs; plain text when the client prefers text (SPARQL clients)."""
-    if _best(accept, ["application/json", "text/plain"]) == "text/plain":
+    if media.choose(accept, media.ERRORS) == "text/plain":
         return ProtocolResponse(status, {"Content-Type": "text/plain; charset=utf-8"}, message.encode())
     body = json.dumps({"error": message, "status": status}, ensure_ascii=False).encode()
     return ProtocolResponse(status, {"Content-Type": "application/json; charset=utf-8"}, body)
-
-
-def parse_accept(accept: str) -> list[tuple[str, float]]:
-    """Media ranges with q-values, best first (ties keep header order, specific before wildcard).
-
-    >>> parse_accept("text/csv;q=0.5, application/sparql-results+json, */*;q=0.1")
-    [('application/sparql-results+json', 1.0), ('text/csv', 0.5), ('*/*', 0.1)]
-    """
-    ranges = []
-    for i, part in enumerate((accept or "*/*").split(",")):
-        pieces = [p.strip() for p in part.split(";")]
-        media = pieces[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for param in pieces[1:]:
-            if param.startswith("q="):
-                try:
-                    q = float(param[2:])
-                except ValueError:
-                    q = 0.0
-        wildcard = media.count("*")
-        ranges.append((media, q, wildcard, i))
-    ranges.sort(key=lambda r: (-r[1], r[2], r[3]))
-    return [(m, q) for m, q, _, _ in ranges if q > 0]
-
-
-def _best(accept: str, offered: list[str]) -> str | None:
-    for media, _q in parse_accept(accept):
-        if media in ("*/*", "*"):
-            return offered[0]
-        if media.endswith("/*"):
-            major = media[:-1]
-            for o in offered:
-                if o.startswith(major):
-                    return o
-        elif media in offered:
-            return media
-    return None
 
 
 def _media_type(content_type: str) -> tuple[str, str | None]:
@@ -203,7 +146,7 @@ def wants_html(accept: str) -> bool:
     >>> wants_html("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"), wants_html("*/*")
     (True, False)
     """
-    return _best(accept, [HTML, "application/sparql-results+json"]) == HTML and "html" in (accept or "")
+    return media.choose(accept, [HTML, "application/sparql-results+json"]) == HTML and "html" in (accept or "")
 
 
 def _handle(req: ProtocolRequest, store: QueryStore) -> ProtocolResponse:
@@ -269,22 +212,20 @@ def serialise(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, acc
     """Serialise a live result in the format the Accept header asks for (406 if none fits)."""
     headers = {"Vary": "Accept"}
     if isinstance(result, ox.QueryTriples):
-        media = _best(accept, [m for m, _ in GRAPH_FORMATS])
-        if media is None:
-            raise ProtocolError(406, "no acceptable RDF format; offered: " + ", ".join(m for m, _ in GRAPH_FORMATS))
-        body = result.serialize(format=dict(GRAPH_FORMATS)[media]) or b""
+        chosen = media.choose(accept, media.SPARQL_GRAPHS)
+        if chosen is None:
+            raise ProtocolError(406, "no acceptable RDF format; offered: " + ", ".join(media.SPARQL_GRAPHS))
+        body = result.serialize(format=media.rdf_format(chosen)) or b""
     else:
-        media = _best(accept, [m for m, _ in RESULT_FORMATS])
-        if media is None:
-            raise ProtocolError(
-                406, "no acceptable results format; offered: " + ", ".join(m for m, _ in RESULT_FORMATS)
-            )
-        fmt = dict(RESULT_FORMATS)[media]
+        chosen = media.choose(accept, media.SPARQL_RESULTS)
+        if chosen is None:
+            raise ProtocolError(406, "no acceptable results format; offered: " + ", ".join(media.SPARQL_RESULTS))
+        fmt = media.results_format(chosen)
         if isinstance(result, ox.QueryBoolean) and fmt in (ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV):
             body = b"true" if bool(result) else b"false"  # CSV/TSV have no boolean form
         else:
             body = result.serialize(format=fmt) or b""
             if fmt == ox.QueryResultsFormat.CSV:  # cells a spreadsheet would run as formulas get a '
                 body = neutralise_csv(body.decode("utf-8")).encode("utf-8")
-    headers["Content-Type"] = f"{media}; charset=utf-8"
+    headers["Content-Type"] = f"{chosen}; charset=utf-8"
     return ProtocolResponse(200, headers, body)

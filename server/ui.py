@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 
 from graph.classification.queries import KIND_NAMES, KIND_ORDER, PREFIXES
 
@@ -25,8 +25,6 @@ NAV = [
     ("/downloads", "数据下载", "Downloads"),
     ("/sparql", "SPARQL", "SPARQL"),
 ]
-
-EXTENSION_KEY = "occugraph.ui"
 
 
 def lang() -> str:
@@ -43,25 +41,17 @@ def t(zh: str, en: str | None = None) -> str:
 
 
 def per_store(name: str, make: Any) -> Any:
-    from server.resources import get_store
+    """``make(store)``, built once per store generation (server/resources.py) and replaced with it."""
+    from server.resources import generation
 
-    store = get_store()
-    cache = current_app.extensions.setdefault(EXTENSION_KEY, {})
-    if cache.get("store") is not store:
-        cache.clear()
-        cache["store"] = store
-    if name not in cache:
-        cache[name] = make(store)
-    return cache[name]
+    return generation().derive(lambda gen: make(gen.store), key=("ui", name))
 
 
 def _load_kind_labels(store: Any) -> dict[str, dict[str, str]]:
     """{kind: {"zh": 大类, "en": major group}} from the ontology's class labels."""
     values = " ".join(f"og:{cls}" for cls in KIND_NAMES)
     rows = store.select(
-        PREFIXES
-        + f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?c ?l (LANG(?l) AS ?lang) WHERE {{ VALUES ?c {{ {values} }} ?c rdfs:label ?l }}"""
+        PREFIXES + f"""SELECT ?c ?l (LANG(?l) AS ?lang) WHERE {{ VALUES ?c {{ {values} }} ?c rdfs:label ?l }}"""
     )
     out: dict[str, dict[str, str]] = {k: {} for k in KIND_ORDER}
     for r in rows:
@@ -81,7 +71,7 @@ def kinds_label(kinds: list[str]) -> str:
 
 def ladder() -> Any:
     """The level ladder of the store (graph.standards.eligibility.Ladder), loaded once per store."""
-    from server.blueprints.standards import get_rulebook  # the one RuleBook of this store holds the ladder
+    from server.resources import get_rulebook  # the one RuleBook of this store holds the ladder
 
     return get_rulebook().ladder
 

@@ -188,7 +188,14 @@ def test_dumps_are_byte_identical_across_builds(second: BuildResult, third_dist:
 def test_sha256sums_match_the_dumps(second: BuildResult):
     lines = (second.dist / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
     sums = dict(reversed(line.split("  ", 1)) for line in lines)
-    assert sorted(sums) == ["occugraph.nt", "occugraph.ttl", "qc-report.md"]
+    assert sorted(sums) == [
+        "occugraph.jsonld",
+        "occugraph.nt",
+        "occugraph.ttl",
+        "occupations.csv",
+        "qc-report.md",
+        "version.json",
+    ]
     for name, digest in sums.items():
         assert hashlib.sha256((second.dist / name).read_bytes()).hexdigest() == digest, name
 

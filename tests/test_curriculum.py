@@ -406,10 +406,10 @@ ECOMMERCE = DATA / "valid" / "ecommerce-530701.csv"
 
 
 def test_tolerant_of_how_schools_phrase_outcomes(store: EmbeddedStore) -> None:
-    from graph.schools.curriculum import MATCH_THRESHOLD, analyzer_for, corpus_idf, score_pair
+    from graph.schools.curriculum import MATCH_THRESHOLD, CurriculumIndex, score_pair
 
-    analyzer = analyzer_for(store)
-    word_idf, bigram_idf = corpus_idf(store, analyzer)
+    index = CurriculumIndex.load(store)
+    analyzer, word_idf, bigram_idf = index.analyzer, index.word_idf, index.bigram_idf
     req = analyzer.features("能根据软件/产品需求规格说明书编写测试用例")
     out = analyzer.features("能根据需求说明书编写测试用例")
     score, evidence, missing, head = score_pair(req, out, analyzer.lists.synonyms, word_idf, bigram_idf)

@@ -113,7 +113,9 @@ def test_release_files_checksums_and_version_iri(released: tuple[Path, Path]):
             "occugraph-inferred.ttl",
             "occugraph.jsonld",
             "occugraph.nt",
+            "occugraph.owl",
             "occugraph.ttl",
+            "ontology.owl",
             "ontology.ttl",
             "release-diff.json",
             "release-diff.md",
@@ -132,13 +134,17 @@ def test_release_files_checksums_and_version_iri(released: tuple[Path, Path]):
         b"<https://w3id.org/occugraph/ontology> <http://www.w3.org/2002/07/owl#versionIRI> "
         b"<https://w3id.org/occugraph/releases/v1/occugraph.ttl> .\n" in nt
     )
-    assert b'<http://www.w3.org/2002/07/owl#versionInfo> "v1" .' in nt
+    # the one version scheme (graph/core/version.py): release v1 is version 1.0.0
+    assert b'<http://www.w3.org/2002/07/owl#versionInfo> "1.0.0" .' in nt
     assert b"do not edit" in (v1 / "occugraph.ttl").read_bytes()[:300]
 
     # every serialisation carries the same triples
     triples = set(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
     assert set(ox.parse((v1 / "occugraph.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)) == triples
     assert set(ox.parse((v1 / "occugraph.jsonld").read_bytes(), format=ox.RdfFormat.JSON_LD)) == triples
+    assert set(ox.parse((v1 / "occugraph.owl").read_bytes(), format=ox.RdfFormat.RDF_XML)) == triples
+    tbox = set(ox.parse((v1 / "ontology.ttl").read_bytes(), format=ox.RdfFormat.TURTLE))
+    assert set(ox.parse((v1 / "ontology.owl").read_bytes(), format=ox.RdfFormat.RDF_XML)) == tbox
 
     v2meta = json.loads((releases / "v2/release.json").read_text(encoding="utf-8"))
     assert v2meta["previous"] == "v1"
@@ -363,9 +369,115 @@ def test_api_changes_since_a_release(released: tuple[Path, Path], tmp_path: Path
     assert missing.status_code == 404 and missing.get_json()["releases"] == ["v1", "v2"]
     assert client.get("/api/changes").status_code == 400
 
+    # the page for people: grouped by kind of change, each entry linked to its page
+    page = client.get("/changes?since=v1")
+    assert page.status_code == 200, page.text
+    html = page.text
+    assert '<h2 id="new">新增（1）</h2>' in html and "名称变更" in html and "弃用" in html
+    assert '<a href="/id/occupation/2-02-38-04">云计算工程技术人员</a>' in html
+    assert client.get("/changes?since=v0").status_code == 404
+
 
 def test_resolve_snapshot_accepts_files_and_folders(released: tuple[Path, Path]):
     project, releases = released
     by_folder = resolve_snapshot(str(releases / "v1"), project, releases)
     by_file = resolve_snapshot(str(releases / "v1/occugraph.ttl"), project, releases)
     assert by_folder.size == by_file.size
+
+
+def test_release_owl_file_opens_with_owlready2_and_the_owl_api(released: tuple[Path, Path]):
+    """The RDF/XML file Protégé is given: owlready2 loads it offline (nothing to import) and the
+    OWL API, as Protégé reads it, finds it in OWL 2 DL (the same check a release runs)."""
+    import owlready2
+
+    from graph.workflow.reason import java_available, owl_api_profile
+
+    _project, releases = released
+    owl = releases / "v1" / "occugraph.owl"
+    world = owlready2.World()
+    onto = world.get_ontology(owl.as_uri()).load()
+    assert not list(onto.imported_ontologies)
+    assert world["https://w3id.org/occugraph/ontology/Occupation"] is not None
+    occupation = world["https://w3id.org/occugraph/id/occupation/2-02-38-01"]
+    assert occupation is not None and "人工智能工程技术人员" in [str(x) for x in occupation.prefLabel]
+    if not java_available():
+        pytest.skip("java not installed: the OWL API check needs it")
+    rows, error = owl_api_profile(owl.read_bytes(), suffix=".owl")
+    assert error == "" and not [r for r in rows if r[0] == "Unparseable"]
+    if json.loads((releases / "v1" / "release.json").read_text(encoding="utf-8"))["owl2_dl"]:
+        assert rows == [], rows[:3]
+
+
+def test_release_publish_switches_the_served_store_and_downloads(released: tuple[Path, Path], tmp_path: Path):
+    """`occugraph release v2 --publish`: the served store and /downloads become exactly release v2,
+    atomically; /api/version and the VoID description say which version is served."""
+    from graph.build.pipeline import build
+    from graph.workflow.release import ReleaseError, publish
+    from server import create_app
+
+    project, releases = released
+    var, dist = tmp_path / "var", tmp_path / "dist"
+    mp = pytest.MonkeyPatch()
+    only_project_readers(mp, project)
+    try:
+        working = build(root=project, var_dir=var, dist=dist, quiet=True)
+        assert working.stamp is not None and "+" in working.stamp.version_info  # a build, not a release
+        assert "/builds/" in working.stamp.version_iri
+        before = os.readlink(var / "store")
+        with pytest.raises(ReleaseError, match="not those of release v1"):
+            publish("v1", root=project, var_dir=var, dist=dist)  # the sources are v2's now
+        assert os.readlink(var / "store") == before
+
+        result = publish("v2", root=project, var_dir=var, dist=dist)
+        assert not result.reused and os.readlink(var / "store") != before
+        assert (dist / "occugraph.nt").read_bytes() == (releases / "v2/occugraph.nt").read_bytes()
+        assert publish("v2", root=project, var_dir=var, dist=dist).reused  # the identical build is reused
+    finally:
+        mp.undo()
+
+    app = create_app({"TESTING": True, "STORE_PATH": str(var / "store"), "DIST_DIR": str(dist)})
+    client = app.test_client()
+    served = client.get("/api/version").get_json()
+    assert served["published"] is True
+    assert served["data"]["version"] == "v2" and served["data"]["issued"] == "2026-04-01"
+    assert served["data"]["version_iri"] == "https://w3id.org/occugraph/releases/v2/occugraph.ttl"
+    assert served["data"]["prior_version"] == "https://w3id.org/occugraph/releases/v1/occugraph.ttl"
+    assert "Editors' note for v2." in served["data"]["release_notes"]
+    void = client.get("/.well-known/void", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert "owl:versionIRI <https://w3id.org/occugraph/releases/v2/occugraph.ttl>" in void
+    assert "Editors' note for v2." in void
+    ask = 'ASK { <https://w3id.org/occugraph/ontology> <http://www.w3.org/2002/07/owl#versionInfo> "2.0.0" }'
+    assert client.get(
+        "/sparql", query_string={"query": ask}, headers={"Accept": "application/sparql-results+json"}
+    ).get_json()["boolean"]
+
+
+def test_diff_between_git_revisions_grouped_by_kind_of_change(tmp_path: Path):
+    """`occugraph diff HEAD~1 HEAD` (any two of a release, the working tree, a git revision), with
+    the changes grouped as editors ask: new, changed label, changed definition, deprecated."""
+    project = make_project(tmp_path / "project")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(project), *args], check=True, capture_output=True, timeout=60)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "before")
+    make_second_version(project)
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "after")
+    runner = [sys.executable, str(ROOT / "tests/fixture_project.py"), str(project)]
+    out = subprocess.run([*runner, "diff", "HEAD~1", "HEAD", "--format", "json"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    diff = json.loads(out.stdout)
+    assert diff["from"].startswith("HEAD~1 (") and diff["to"].startswith("HEAD (")
+    groups = {k: sorted(e["code"] for e in v) for k, v in diff["by_change"].items()}
+    assert groups["new"] == ["2-02-38-04"]
+    assert groups["changed label"] == ["2-02-38-02"]
+    assert "4-13-01-00" in groups["changed definition"]
+    assert groups["deprecated"] == ["4-13-01-00"]
+    same = subprocess.run([*runner, "diff", "HEAD", "working"], capture_output=True, text=True)
+    assert same.returncode == 0 and "0 entities changed" in same.stdout, same.stderr
+    md = subprocess.run([*runner, "diff", "HEAD~1"], capture_output=True, text=True).stdout
+    assert "## By kind of change" in md and "| changed label | 1 |" in md
+    assert "**changed label** (1): 2-02-38-02 物联网工程技术员" in md

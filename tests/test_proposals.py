@@ -226,9 +226,11 @@ def test_http_queue_and_editor_tokens(project: Path, tmp_path: Path):
     assert client.get("/api/proposals/1").get_json()["author"] == ADD_LABEL["author"]
     assert client.get("/api/proposals/99").status_code == 404
 
-    assert client.post("/api/proposals/1/approve").status_code == 403
+    missing = client.post("/api/proposals/1/approve")
+    assert missing.status_code == 401 and missing.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "Authorization: Bearer <token>" in missing.get_json()["error"]
     wrong = client.post("/api/proposals/1/approve", headers={"Authorization": "Bearer guess"})
-    assert wrong.status_code == 403
+    assert wrong.status_code == 403 and "not an editor's token" in wrong.get_json()["error"]
     ok = client.post(
         "/api/proposals/1/approve", headers={"Authorization": "Bearer s3cret-token"}, json={"comment": "fine"}
     )
@@ -295,6 +297,18 @@ def test_kill_mid_approval_leaves_the_sources_as_they_were(project: Path, kill_a
         assert store.get(1)["state"] == "proposed"
     assert not list(project.glob("standards/*/.*proposal*"))
     assert not (project / "proposals/.journal.json").exists()
+    # the audit log lost nothing: the attempt was logged before the kill, the outcome by recovery
+    events = [e["event"] for e in store.audit_log() if e["proposal"] == 1]
+    assert events[:2] == ["created", "approval started"], events
+    expected = {
+        "approve:validated": "approval interrupted before any change",
+        "approve:journal-written": "approval rolled back after a crash",
+        "approve:file-replaced": "approval rolled back after a crash",
+        "approve:recorded": "approved",
+    }[kill_at]
+    assert events[2] == expected, events
+    if kill_at == "approve:recorded":
+        assert events[3:] == ["approval finished after a crash"]
 
 
 @pytest.mark.parametrize("command", [["build", "--quiet"], ["diff", "working", "working"]])
@@ -322,3 +336,30 @@ def test_a_plain_build_after_a_killed_approval_never_reads_the_unapproved_row(pr
     assert store.get(1)["state"] == "proposed"
     if command[0] == "build":
         assert "大模型算法工程师".encode() not in (project / "dist/occugraph.nt").read_bytes()
+
+
+def test_every_error_of_a_proposal_is_reported_at_once_with_its_field(project: Path):
+    """Issue 19: only the first error used to be reported; now each with the field to fix."""
+    store = store_for(project)
+    with pytest.raises(ProposalError) as refused:
+        store.create(
+            {
+                "title": "",
+                "author": "a",
+                "changes": [
+                    {"op": "add", "file": "classification/labels.tsv", "row": {"code": "2-02-38-1x", "label": "x"}},
+                    {"op": "update", "file": "classification/entries.tsv", "match": {"code": "2-02-38-01"}},
+                    {"op": "rename", "file": "classification/entries.tsv"},
+                    {"op": "delete", "file": "nowhere/x.tsv", "match": {"code": "2-02-38-01"}},
+                ],
+            }
+        )
+    errors = {(e["field"], e["message"].split(" (")[0]) for e in refused.value.errors}
+    fields = [e["field"] for e in refused.value.errors]
+    assert refused.value.status == 400
+    assert "title" in fields
+    assert "changes[0].row.code" in fields and "changes[0].row.type" in fields and "changes[0].row.source" in fields
+    assert ("changes[1].set", "'set' must be an object of column: value") in errors  # the missing 'set' key
+    assert "changes[2].op" in fields and "changes[3].file" in fields
+    assert "and 6 more problem(s)" in str(refused.value) or len(fields) == 7, refused.value.errors
+    assert store.list() == []

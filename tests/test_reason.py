@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fixture_project import fixture_readers, make_project
+from fixture_project import ROOT, fixture_readers, make_project
 from rdflib import RDF, RDFS, Literal, URIRef
 
 from graph.build.pipeline import Compiled, compile_sources
@@ -149,3 +149,31 @@ def test_rdfs_domain_annotations_do_not_reach_hermit(tmp_path: Path):
     g = reasoning_input(compiled.tbox, compiled.abox)
     assert (URIRef(ID + "f"), RDFS.label, Literal("f")) not in g
     assert len(g) == len(compiled.tbox)
+
+
+def test_classes_used_as_values_are_explained_in_plain_words():
+    """Issue 19: "class used as an individual" warnings an editor cannot act on. The real data
+    names certificate kinds by their class (og:acceptsCertificateType og:SkillLevelCertificate):
+    one INFO note per class, saying it is intended and which property does it."""
+    from rdflib import Graph, URIRef
+
+    from graph.core.namespaces import OG
+    from graph.workflow.reason import punning_findings
+
+    tbox = Graph().parse(str(ROOT / "ontology" / "standards.ttl"), format="turtle")
+    tbox += Graph().parse(str(ROOT / "ontology" / "occugraph.ttl"), format="turtle")
+    abox = Graph()
+    condition = URIRef("https://w3id.org/occugraph/id/rule-set/x/condition/1")
+    abox.add((condition, OG.acceptsCertificateType, OG.SkillLevelCertificate))
+    abox.add((condition, OG.acceptsCertificateType, OG.VocationalQualificationCertificate))
+    found = punning_findings(tbox, abox)
+    assert [(f.severity, f.entity) for f in found] == [
+        ("INFO", str(OG.SkillLevelCertificate)),
+        ("INFO", str(OG.VocationalQualificationCertificate)),
+    ]
+    assert "og:acceptsCertificateType" in found[0].message and "intended" in found[0].message
+    # what HermiT infers about the value is said there, not as a warning of its own
+    inferred = {str(OG.SkillLevelCertificate): {str(OG.Certificate)}}
+    assert "HermiT infers the value to be a 'certificate' (og:Certificate)" in (
+        punning_findings(tbox, abox, inferred)[0].message
+    )

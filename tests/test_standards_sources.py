@@ -74,7 +74,7 @@ def project(tmp: Path) -> Path:
 
 def read_all(root: Path) -> tuple[Graph, BuildContext]:
     g, ctx = Graph(), BuildContext()
-    for ds in ("eligibility-rules", "osta-standards"):
+    for ds in ("eligibility-rules", "osta-standards", "policy-texts"):
         g.add((source_iri(ds), RDF.type, OG.SourceDataset))
     for code in CODES:
         ctx.entries[code] = (entry_iri(code, {"occupation"}), frozenset({"occupation"}))

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 JOURNAL = ".journal.json"
+AUDIT = "audit.jsonl"
 LOCK = ".lock"
-IGNORE = ".lock\n.journal.json*\n.*.tmp\n"
+IGNORE = ".lock\n.journal.json*\n.*.tmp\n"  # audit.jsonl is committed with the proposals
 
 
 @contextmanager
@@ -38,6 +39,36 @@ def queue_lock(folder: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def append_audit(folder: Path, event: dict[str, Any]) -> None:
+    """One line in the review queue's audit log (``proposals/audit.jsonl``, committed with the
+    proposals), flushed to disk before returning: written before the step it announces, so a
+    kill -9 at any point leaves the log saying what was attempted, and recovery adds the outcome."""
+    line = json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n"
+    fd = os.open(folder / AUDIT, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line.encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_audit(folder: Path) -> list[dict[str, Any]]:
+    """Every audit event, oldest first (a line torn by a crash mid-write is skipped)."""
+    try:
+        text = (folder / AUDIT).read_text(encoding="utf-8")
+    except OSError:
+        return []
+    out = []
+    for line in text.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, dict):
+            out.append(event)
+    return out
 
 
 def write_journal(folder: Path, journal: dict[str, Any]) -> None:
@@ -57,6 +88,12 @@ def finish(root: Path, folder: Path, journal: dict[str, Any]) -> None:
     (folder / JOURNAL).unlink(missing_ok=True)
 
 
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 def _state(folder: Path, pid: object) -> str:
     try:
         data = json.loads((folder / f"{int(pid):06d}.json").read_text(encoding="utf-8"))  # type: ignore[call-overload]
@@ -73,6 +110,7 @@ def recover_locked(root: Path, folder: Path) -> list[str]:
         journal = json.loads(path.read_text(encoding="utf-8"))
         if _state(folder, journal["id"]) == "approved":
             done.append(f"finished the approval of proposal {journal['id']}")
+            append_audit(folder, {"event": "approval finished after a crash", "proposal": journal["id"], "at": _now()})
         else:
             for entry in journal["files"]:
                 target = root / entry["target"]
@@ -80,6 +118,15 @@ def recover_locked(root: Path, folder: Path) -> list[str]:
                 if backup.exists():
                     os.replace(backup, target)
             done.append(f"rolled back the interrupted approval of proposal {journal['id']}; sources restored")
+            append_audit(
+                folder,
+                {
+                    "event": "approval rolled back after a crash",
+                    "proposal": journal["id"],
+                    "at": _now(),
+                    "by": "recovery",
+                },
+            )
         finish(root, folder, journal)
     # leftovers of an approval killed before its journal existed: the sources were not touched
     standards = root / "standards"

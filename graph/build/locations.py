@@ -38,6 +38,7 @@ from pathlib import Path
 from rdflib import RDF, Graph
 from rdflib.term import Node
 
+from graph.build.triples import TripleStore
 from graph.build.tsv import CURRENT_ROW, Row
 
 Triple = tuple[Node, Node, Node]
@@ -68,11 +69,46 @@ class SourceMap:
 
     def __init__(self) -> None:
         self.triples: dict[Triple, Location] = {}
-        self.by_property: dict[tuple[Node, Node], Location] = {}
-        self.defined: dict[Node, Location] = {}  # where the entity got its rdf:type
-        self.mentioned: dict[Node, Location] = {}  # where it first appeared as a subject
         self._folder: str | None = None
         self._cache: dict[tuple[str, int], Location] = {}
+        self._indexed = -1
+        self._by_property: dict[tuple[Node, Node], Location] = {}
+        self._defined: dict[Node, Location] = {}
+        self._mentioned: dict[Node, Location] = {}
+
+    def _index(self) -> None:
+        """The per-property and per-entity maps, derived from ``triples`` when first asked (only
+        when something is reported): recording one map per triple keeps the read cheap, and the
+        first-seen order of ``triples`` gives the same answers as recording all four."""
+        if self._indexed == len(self.triples):
+            return
+        by_property: dict[tuple[Node, Node], Location] = {}
+        defined: dict[Node, Location] = {}
+        mentioned: dict[Node, Location] = {}
+        for (s, p, _o), loc in self.triples.items():
+            by_property.setdefault((s, p), loc)
+            mentioned.setdefault(s, loc)
+            if p == RDF.type:
+                defined.setdefault(s, loc)
+        self._by_property, self._defined, self._mentioned = by_property, defined, mentioned
+        self._indexed = len(self.triples)
+
+    @property
+    def by_property(self) -> dict[tuple[Node, Node], Location]:
+        self._index()
+        return self._by_property
+
+    @property
+    def defined(self) -> dict[Node, Location]:
+        """Where each entity got its rdf:type."""
+        self._index()
+        return self._defined
+
+    @property
+    def mentioned(self) -> dict[Node, Location]:
+        """Where each entity first appeared as a subject."""
+        self._index()
+        return self._mentioned
 
     @contextmanager
     def reading(self, folder: str | Path) -> Iterator[None]:
@@ -100,13 +136,8 @@ class SourceMap:
     def record(self, triple: Triple) -> None:
         if self._folder is None:
             return
-        loc = self._here()
-        s, p, _o = triple
-        self.triples.setdefault(triple, loc)
-        self.by_property.setdefault((s, p), loc)
-        self.mentioned.setdefault(s, loc)
-        if p == RDF.type:
-            self.defined.setdefault(s, loc)
+        if triple not in self.triples:
+            self.triples[triple] = self._here()
 
     def locate(self, subject: Node, predicate: Node | None = None, value: Node | None = None) -> Location | None:
         """The most precise known place: the triple, else the property, else the entity."""
@@ -122,9 +153,11 @@ class SourceMap:
 
 
 class LocatingGraph(Graph):
-    """An rdflib graph that tells its :class:`SourceMap` about every triple added to it."""
+    """An rdflib graph (on the build's cheap :class:`TripleStore`) that tells its :class:`SourceMap`
+    about every triple added to it."""
 
     def __init__(self, source_map: SourceMap, **kwargs: object) -> None:
+        kwargs.setdefault("store", TripleStore())
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.source_map = source_map
 

@@ -23,33 +23,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import RDF, SH, Graph
 from rdflib.term import Node
 
+from graph.build import closure
 from graph.build.context import BuildContext, Reader
+from graph.build.documents import build_documents
+from graph.build.downloads import PREFIXES, jsonld, occupations_csv
 from graph.build.journal import recover_sources
 from graph.build.locations import LocatingGraph, SourceMap
 from graph.build.qc import edition_counts, render_report, run_rules
 from graph.build.sources import readers
+from graph.build.triples import fast_graph, ntriples
 from graph.build.tsv import SourceErrors
 from graph.core.errors import BuildError, SourceError
 from graph.core.faults import checkpoint
-from graph.core.namespaces import BASE, DATA_GRAPH, ONTOLOGY_GRAPH
+from graph.core.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from graph.core.paths import project_root
+from graph.store import documents
 from graph.store.embedded import EmbeddedStore, load_new_store, swap_in
-
-PREFIXES = {
-    "og": BASE + "ontology/",
-    "occ": BASE + "id/occupation/",
-    "grp": BASE + "id/group/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-}
 
 
 @dataclass
@@ -59,20 +51,69 @@ class BuildResult:
     triples: int
     qc_counts: dict[str, int]
     warnings: int
+    stamp: VersionStamp | None = None
+    reused: bool = False  # --publish found the identical build already served
+
+
+@dataclass(frozen=True)
+class VersionStamp:
+    """What the ontology header says this graph is: a release, or a build of the working tree."""
+
+    version_info: str
+    version_iri: str
+    release: str = ""  # the release name (v2) when this is a release
+    issued: str = ""  # the release date
+    prior: str = ""  # the previous release's version IRI
+    notes: str = ""  # the release's CHANGELOG entry (Markdown)
+
+    def as_json(self) -> bytes:
+        import json
+
+        data = {
+            "version": self.release or None,
+            "version_info": self.version_info,
+            "version_iri": self.version_iri,
+            "issued": self.issued or None,
+            "prior_version": self.prior or None,
+            "release_notes": self.notes or None,
+        }
+        return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def stamp_header(tbox: Graph, stamp: VersionStamp) -> Graph:
+    """A copy of the TBox whose ontology header carries ``stamp`` (the only writer of
+    owl:versionInfo / owl:versionIRI: ontology/*.ttl does not type them by hand)."""
+    from rdflib import OWL, Literal, URIRef
+    from rdflib.namespace import DCTERMS, XSD
+
+    g = Graph()
+    for t in tbox:
+        g.add(t)
+    ont = URIRef(ONTOLOGY_IRI)
+    for p in (OWL.versionInfo, OWL.versionIRI, OWL.priorVersion, DCTERMS.issued):
+        g.remove((ont, p, None))
+    g.add((ont, OWL.versionIRI, URIRef(stamp.version_iri)))
+    g.add((ont, OWL.versionInfo, Literal(stamp.version_info)))
+    if stamp.issued:
+        g.add((ont, DCTERMS.issued, Literal(stamp.issued, datatype=XSD.date)))
+    if stamp.prior:
+        g.add((ont, OWL.priorVersion, URIRef(stamp.prior)))
+    return g
 
 
 def _progress(quiet: bool) -> Callable[[str], Callable[[str], None]]:
-    """Print each step as it starts and how long it took, so a slow step is visible."""
+    """Print each step as it starts and how long it took (wall and this process's CPU: on a shared
+    machine the wall time says more about the neighbours than about the step), so a slow step is visible."""
 
     def step(name: str) -> Callable[[str], None]:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         if not quiet:
             print(f"  {name} ...", end="", file=sys.stderr, flush=True)
 
         def done(detail: str = "") -> None:
             if not quiet:
-                took = time.perf_counter() - started
-                print(f" {detail} ({took:.2f}s)", file=sys.stderr, flush=True)
+                took, used = time.perf_counter() - started, time.process_time() - cpu
+                print(f" {detail} ({took:.2f}s, CPU {used:.2f}s)", file=sys.stderr, flush=True)
 
         return done
 
@@ -81,11 +122,8 @@ def _progress(quiet: bool) -> Callable[[str], Callable[[str], None]]:
 
 def sorted_ntriples(g: Graph) -> bytes:
     """Canonical N-Triples: one triple per line, sorted; no blank nodes in our data, so the same
-    input always gives the same bytes."""
-    lines = g.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
-    lines = [line for line in lines if line.strip()]
-    lines.sort()
-    return b"".join(lines)
+    input always gives the same bytes (graph/build/triples.py writes them)."""
+    return ntriples(g)
 
 
 def turtle(ntriples: bytes) -> bytes:
@@ -110,7 +148,8 @@ def compile_sources(
     step: Callable[[str], Callable[[str], None]] | None = None,
     reader_list: list[tuple[str, Reader]] | None = None,
 ) -> Compiled:
-    """Read ontology/ and standards/ into graphs, remembering where each triple came from.
+    """Read ontology/ and standards/ into graphs, remembering where each triple came from, and
+    add the generated transitive closures (graph/build/closure.py).
 
     First finishes or rolls back an approval that was killed half-way (graph/build/journal.py),
     so no command ever reads sources an editor has not approved.
@@ -123,7 +162,7 @@ def compile_sources(
     for line in recover_sources(root):  # an approval killed half-way must not be read (journal.py)
         print(f"occugraph: {line}", file=sys.stderr)
     done = step("reading ontology")
-    tbox = Graph()
+    tbox = fast_graph()
     shapes = Graph()
     for ttl in sorted((root / "ontology").glob("*.ttl")):
         _parse(tbox, ttl)
@@ -148,6 +187,9 @@ def compile_sources(
     if problems:
         roots = ctx.causes.trace(problems)
         raise BuildError(f"{len(roots)} problem(s) in the sources", roots)
+    done = step("materialising transitive closures")
+    counts = closure.materialise(abox)
+    done(", ".join(f"{n} {iri.rsplit('/', 1)[-1].rsplit('#', 1)[-1]}" for iri, n in counts.items()))
     return Compiled(root, tbox, shapes, abox, ctx)
 
 
@@ -173,37 +215,71 @@ class ShaclResult:
         return SourceError(loc.path, loc.line, f"{self.focus} {self.path or ''}: {self.message}{value}")
 
 
-def shacl_results(data: Graph, shapes: Graph, tbox: Graph) -> list[ShaclResult]:
-    """All SHACL results, sorted.
+# What an editor reads for a constraint whose shape gives no sh:message of its own. Engines word
+# their default messages differently ("Less than 1 values on <x>->og:p" / "Fewer than 1 values on
+# path <...>"); the build says it in one way of its own, so the message does not depend on the engine.
+COMPONENT_MESSAGES = {
+    "MinCountConstraintComponent": "a required value is missing",
+    "MaxCountConstraintComponent": "more values than allowed",
+    "DatatypeConstraintComponent": "value of the wrong datatype",
+    "ClassConstraintComponent": "value is not of the required class",
+    "PatternConstraintComponent": "value does not match the required pattern",
+    "InConstraintComponent": "value is not one of the allowed values",
+    "LanguageInConstraintComponent": "language tag not allowed",
+    "UniqueLangConstraintComponent": "more than one value in the same language",
+    "HasValueConstraintComponent": "the required value is missing",
+    "MinInclusiveConstraintComponent": "value below the minimum",
+    "MinExclusiveConstraintComponent": "value not above the minimum",
+    "MaxInclusiveConstraintComponent": "value above the maximum",
+    "LessThanOrEqualsConstraintComponent": "value greater than the one it must not exceed",
+    "OrConstraintComponent": "none of the allowed alternatives holds",
+    "XoneConstraintComponent": "not exactly one of the alternatives holds",
+    "SPARQLConstraintComponent": "SPARQL constraint violated",
+}
 
-    The TBox is added to the data graph for the run and removed after, rather than passed as
-    pySHACL's ``ont_graph``: that option copies the whole data graph first, which took 3 of the
-    build's seconds. Shapes need the TBox so that targetClass reaches subclasses.
+
+def shacl_results(data: Graph | bytes, shapes: Graph, tbox: Graph | bytes) -> list[ShaclResult]:
+    """All SHACL results, sorted, with the TBox alongside the data (so targetClass reaches subclasses).
+
+    The engine is pyshifty (the Rust "shifty" engine): on our shapes it reports the same results
+    as pySHACL, which took a third of the build, at a quarter of its CPU time
+    (bench/bench_shacl.py compares every result on the real data, mutated copies and the invalid
+    fixtures; docs/benchmarks.md). ``data`` and ``tbox`` may be graphs or the sorted N-Triples the
+    build writes anyway. A shape's own sh:message is kept; otherwise the message is the build's
+    wording of the constraint (COMPONENT_MESSAGES), not the engine's.
     """
-    from pyshacl import validate
+    import shifty
 
-    added = [t for t in tbox if t not in data]
-    for t in added:
-        data.add(t)
-    try:
-        conforms, report_graph, _text = validate(
-            data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True
-        )
-    finally:
-        for t in added:
-            data.remove(t)
+    data_nt = data if isinstance(data, bytes) else ntriples(data)
+    tbox_nt = tbox if isinstance(tbox, bytes) else ntriples(tbox)
+    shapes_nt = ntriples(shapes)
+    conforms, report, _text = shifty.validate(
+        (tbox_nt + data_nt).decode("utf-8"), shapes_nt.decode("utf-8"), graph_mode="data", infer=False
+    )
     if conforms:
         return []
-    q = """
-    PREFIX sh: <http://www.w3.org/ns/shacl#>
-    SELECT ?focus ?path ?value ?msg ?sev WHERE {
-      ?r a sh:ValidationResult ; sh:focusNode ?focus ; sh:resultSeverity ?sev .
-      OPTIONAL { ?r sh:resultPath ?path } OPTIONAL { ?r sh:value ?value } OPTIONAL { ?r sh:resultMessage ?msg }
-    }"""
-    results = {
-        ShaclResult(focus, path, value, str(msg or "shape violated"), str(sev).rsplit("#", 1)[-1])
-        for focus, path, value, msg, sev in report_graph.query(q)
-    }
+    return results_of(report, shapes)
+
+
+def results_of(report: Graph, shapes: Graph) -> list[ShaclResult]:
+    """The results of a SHACL validation report graph, with messages as the build words them."""
+    custom = {str(m) for m in shapes.objects(None, SH.message)}
+    results = set()
+    for r in report.subjects(RDF.type, SH.ValidationResult):
+        msg = report.value(r, SH.resultMessage)
+        if msg is None or str(msg) not in custom:
+            component = str(report.value(r, SH.sourceConstraintComponent) or "").rsplit("#", 1)[-1]
+            msg = COMPONENT_MESSAGES.get(component, component or "shape violated")
+        sev = report.value(r, SH.resultSeverity)
+        results.add(
+            ShaclResult(
+                report.value(r, SH.focusNode),
+                report.value(r, SH.resultPath),
+                report.value(r, SH.value),
+                str(msg),
+                str(sev).rsplit("#", 1)[-1],
+            )
+        )
     return sorted(results, key=lambda r: (r.line(), str(r.value)))
 
 
@@ -212,7 +288,12 @@ def build(
     var_dir: Path | None = None,
     dist: Path | None = None,
     quiet: bool = False,
+    stamp: VersionStamp | None = None,
+    expect_ntriples: Path | None = None,
 ) -> BuildResult:
+    """Build and swap in. ``stamp`` (a release's) replaces the working-tree version header;
+    ``expect_ntriples`` (the release's occugraph.nt) makes the build refuse to swap in anything
+    but exactly those triples, and reuse the served build when it already is exactly that."""
     root = root or project_root()
     var_dir = var_dir or root / "var"
     dist = dist or root / "dist"
@@ -221,8 +302,20 @@ def build(
     compiled = compile_sources(root, step)
     tbox, shapes, abox, ctx = compiled.tbox, compiled.shapes, compiled.abox, compiled.ctx
 
+    done = step("serialising")
+    abox_nt = sorted_ntriples(abox)
+    if stamp is None:
+        from graph.core.version import build_version
+
+        digest = hashlib.sha256(sorted_ntriples(tbox) + abox_nt).hexdigest()
+        stamp = VersionStamp(*build_version(digest))
+    tbox_nt = sorted_ntriples(stamp_header(tbox, stamp))
+    all_nt = b"".join(sorted((tbox_nt + abox_nt).splitlines(keepends=True)))
+    n_triples = all_nt.count(b"\n")
+    done(f"{n_triples} triples, {stamp.version_info}")
+
     done = step("validating with SHACL")
-    results = shacl_results(abox, shapes, tbox)
+    results = shacl_results(abox_nt, shapes, tbox_nt)
     violations = [r for r in results if r.severity == "Violation"]
     warnings = sorted(r.line() for r in results if r.severity != "Violation")
     done(f"{len(violations)} violations, {len(warnings)} warnings")
@@ -234,12 +327,16 @@ def build(
     for w in warnings:
         ctx.note("SHACL warnings", w)
 
-    done = step("serialising")
-    tbox_nt = sorted_ntriples(tbox)
-    abox_nt = sorted_ntriples(abox)
-    all_nt = b"".join(sorted((tbox_nt + abox_nt).splitlines(keepends=True)))
-    n_triples = all_nt.count(b"\n")
-    done(f"{n_triples} triples")
+    if expect_ntriples is not None:
+        if all_nt != expect_ntriples.read_bytes():
+            raise BuildError(
+                f"the sources are not those of release {stamp.release}: the build differs from "
+                f"{expect_ntriples} (check out the release's sources to publish it); nothing was changed"
+            )
+        served = dist / "version.json"
+        if (dist / "occugraph.nt").is_file() and served.is_file() and (var_dir / "store").exists():
+            if served.read_bytes() == stamp.as_json() and (dist / "occugraph.nt").read_bytes() == all_nt:
+                return BuildResult(var_dir / "store", dist, n_triples, {}, 0, stamp, reused=True)
 
     # unique per run: an id from the content alone (or content + pid, which gets reused) would
     # name the live store when nothing changed, and loading would then overwrite it in place
@@ -254,7 +351,7 @@ def build(
         store = EmbeddedStore(store=ox.Store.read_only(str(new_store)))
         results = run_rules(store, root / "ontology" / "qc")
         counts = {ed: edition_counts(store, ed) for ed in ("2022", "live")}
-        del store
+        occupations = occupations_csv(store)
         qc_counts = {r.rule: len(r.rows) for r in results}
         errors = [r for r in results if r.severity == "ERROR" and r.rows]
         done(", ".join(f"{r.rule}={len(r.rows)}" for r in results if r.rows) or "all pass")
@@ -267,11 +364,19 @@ def build(
                 ],
             )
 
+        done = step("precomputing read-only documents")
+        n_docs = documents.write(new_store, build_documents(store, all_nt))
+        del store
+        done(f"{n_docs} documents")
+
         done = step("writing dumps")
         files = {
             "occugraph.nt": all_nt,
             "occugraph.ttl": turtle(all_nt),
             "qc-report.md": render_report(results, counts, ctx.notes).encode("utf-8"),
+            "occugraph.jsonld": jsonld(all_nt),
+            "occupations.csv": occupations,
+            "version.json": stamp.as_json(),
         }
         new_dist = _stage_dist(var_dir, build_id, files)
         done(", ".join(sorted(files)))
@@ -293,6 +398,7 @@ def build(
         n_triples,
         qc_counts,
         sum(n for r in results if r.severity == "WARN" for n in [len(r.rows)]),
+        stamp,
     )
 
 

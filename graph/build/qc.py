@@ -12,6 +12,7 @@ from pathlib import Path
 
 from graph.build.tsv import Row, source_lines
 from graph.core.errors import SourceError
+from graph.core.namespaces import SPARQL_PREFIXES
 from graph.store.embedded import EmbeddedStore
 
 SEVERITIES = ("ERROR", "WARN", "INFO")
@@ -27,8 +28,9 @@ OFFICIAL_2022 = {
     "green occupations (L)": 134,
 }
 
-COUNT_QUERY = """
-PREFIX og: <https://w3id.org/occugraph/ontology/>
+COUNT_QUERY = (
+    SPARQL_PREFIXES
+    + """
 SELECT ?kind (COUNT(DISTINCT ?e) AS ?n) WHERE {
   VALUES (?class ?kind) {
     (og:MajorGroup "major groups") (og:MediumGroup "medium groups") (og:MinorGroup "minor groups")
@@ -38,6 +40,7 @@ SELECT ?kind (COUNT(DISTINCT ?e) AS ?n) WHERE {
   ?e a ?class ; og:inEdition <https://w3id.org/occugraph/id/edition/%s> .
 } GROUP BY ?kind
 """
+)
 
 
 @dataclass

@@ -1,34 +1,40 @@
 """Job-title classifier: which occupations of the classification a recruiting title belongs to.
 
-Uses only what the graph knows (names, alternative names, recruiting-title aliases, work types,
-definitions and main tasks, read with SPARQL) and two editable word lists in standards/job-titles/
-(recruiting noise words and synonyms). Nothing is downloaded: jieba's dictionary and OpenCC's
-tables ship in their wheels.
+Uses only what the graph knows (names, alternative names, recruiting-title aliases, work types (工种),
+MOE 职业面向 岗位 names, definitions and main tasks, read with SPARQL) and the editable lists in
+standards/job-titles/ (recruiting noise, synonyms and colloquial names, and how titles are built).
+Nothing is downloaded: jieba's dictionary, OpenCC's tables, pypinyin's dictionary and cpca's list of
+Chinese place names ship in their wheels.
 
 The model, step by step:
 
-1. Normalise: NFKC (full-width letters, digits and punctuation become half-width), lower case,
-   and Traditional to Simplified with OpenCC. A title that contains Traditional characters is
-   converted with Taiwan phrase conversion (``tw2sp``: 軟體 -> 软件, 資料 -> 数据); a title that is
-   already Simplified is left alone, because phrase conversion would change words such as 核心.
-2. Strip recruiting noise: words (急招, 高薪,
-   包吃住, 底薪+提成, city names ...), longest first, then regular expressions (pay ranges, ages,
-   emoji). What was removed is reported.
-3. Features: jieba words (``w:``), character bigrams of each run of Chinese characters (``b:``),
-   single characters only where a run is one character long (``u:``), and the expansions of
-   synonyms (拼多多 -> 电商 电子商务). Each feature weighs its inverse document frequency.
-4. Label score: the cosine between the title's features and each name, alternative name,
-   announced name, work type and alias of an entry, times the weight of that kind of label; a
-   label contained whole in the title scores at least 0.55 + 0.45 x its share of the title.
-   The entry keeps its best label, plus SECOND_LABEL_WEIGHT of its second best (noisy-or), so an
-   occupation that many matching aliases point to gains over one with a single similar alias.
-5. Text score: the share of the title's words (weighted; two characters or more) that the
-   entry's definition and main tasks contain whole.
-6. Score = 1 - (1 - label) x (1 - TEXT_WEIGHT x text); a group (not an occupation) is multiplied
-   by GROUP_FACTOR so an occupation wins a tie.
-7. New-occupation signal: when the best score is below NEW_OCCUPATION_THRESHOLD, or nothing
-   matches, the title "may be a new occupation". Thresholds and weights were chosen on one fold
-   of the alias data (bench/eval_classify.py); see docs/benchmarks.md for what they achieve.
+1. Normalise (graph/text/chinese.py): NFKC, lower case, Traditional to Simplified.
+2. Strip recruiting noise (noise-words.tsv): pay, benefits, schedules, urgency, requisition codes,
+   graduation years, emoji; place names (cpca's list of provinces, cities and counties; a county
+   name only where it stands alone in a bracket or segment; never a name that is part of a label of
+   the classification). What was removed is reported with its category.
+3. Read the structure (structure.tsv): "A招聘B" is read as B (the employer A hires B), unless B is a
+   recruiting role (招聘专员 is an HR job); brackets naming a company are dropped and other brackets
+   become secondary evidence; segments (A-B) are split and the one with a head word (工程师, 员, 岗 …)
+   is the role, the others secondary; the role is split into alternatives (A/B/C).
+4. Features per part: jieba words (``w:``), character bigrams (``b:``), single characters where a run
+   is one character long (``u:``), and synonym expansions (``s:``), each weighted by its inverse
+   document frequency over the labels; a generic head (经理, 专员, 工程师) weighs half when the part has
+   other words, so "渠道销售主管" is read as sales first.
+5. Label score per part: cosine against every label of an entry (best label plus SECOND_LABEL_WEIGHT
+   of the second best); a label contained whole in the part scores at least 0.55 + 0.45 x its share.
+   Text score: the share of the part's words found in the entry's definition and tasks. Score =
+   1 - (1 - label) x (1 - TEXT_WEIGHT x text); groups are multiplied by GROUP_FACTOR.
+6. Parts combined: noisy-or over the parts (weights: the first alternative 1, later ones
+   ALTERNATIVE_WEIGHT, secondary parts SECONDARY_WEIGHT), so an occupation that several parts point to
+   gains.
+7. Probability: the raw score of each candidate is mapped to the chance that it is right, read from
+   a calibration table measured on real postings (calibration.tsv, written by
+   bench/eval_classify.py --calibrate). Group answers: the probabilities of a group's occupations are
+   summed; when no occupation is likely enough (ANSWER_PROBABILITY) but its minor or medium group is,
+   the answer is given at that group level, and the answer says which level.
+8. New-occupation signal: when the best raw score is below NEW_OCCUPATION_THRESHOLD, or nothing
+   matches, the title "may be a new occupation".
 
 >>> normalise_width("ＳＬＡＭ算法工程師（急）")
 'slam算法工程師(急)'
@@ -38,11 +44,14 @@ The model, step by step:
 
 from __future__ import annotations
 
+import bisect
+import csv
+import functools
 import heapq
+import importlib.util
 import logging
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -53,70 +62,91 @@ from graph.build.tsv import read_dictionary, read_table
 from graph.classification.queries import PREFIXES, SelectStore
 from graph.core.codes import ancestors
 from graph.core.paths import project_root
+from graph.text.chinese import (
+    CJK_RUN,
+    LATIN_WORD,
+    Segmenter,
+    character_bigrams,
+    normalise_width,
+    to_simplified,
+)
 
 MAX_TITLE_CHARS = 100
 TOP_K = 5
 NEW_OCCUPATION_THRESHOLD = 0.5
-LABEL_WEIGHT = {"name": 1.0, "alt": 0.95, "announced": 0.95, "work-type": 0.9, "alias": 1.0}
+LABEL_WEIGHT = {"name": 1.0, "alt": 0.95, "announced": 0.95, "work-type": 0.9, "alias": 1.0, "job-post": 0.85}
 TEXT_WEIGHT = 0.35
 GROUP_FACTOR = 0.9
 SECOND_LABEL_WEIGHT = 0.6
+ALTERNATIVE_WEIGHT = 0.8
+SECONDARY_WEIGHT = 0.35
+GENERIC_HEAD_FACTOR = 0.5
+SCORE_CACHE = 20_000  # parts whose scores are remembered (a few MB)
+PART_TOP_K = 10  # candidates kept per part before the parts are combined
+ANSWER_PROBABILITY = 0.4  # the top candidate is answered when at least this likely
+GROUP_PROBABILITY = {"minor": 0.6, "medium": 0.8}  # else a group, when its candidates together are
 COMMON_FEATURE_LABELS = 150  # a feature in more labels than this only completes a score
 MAX_LABEL_CHARS = 40
 MAX_LABEL_CANDIDATES = 40  # labels kept after the rare features (see score); no top-1 changed on 2,000 titles
 COMMON_TEXT_SHARE = 0.25  # a word in more definitions/tasks than this share is not used for the text score
 FEATURE_WEIGHT = {"w": 1.0, "b": 0.6, "u": 0.3, "s": 0.7}
+CALIBRATION_FILE = Path(__file__).with_name("calibration.tsv")
 
-CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-LATIN_WORD = re.compile(r"[a-z][a-z0-9]*(?:[+#]+|\.[a-z0-9]+)*|\d+[a-z][a-z0-9]*")
-WORDLIKE = re.compile(r"[^\W_]")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfff]")
+HAS_TEXT = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 EMPTY_BRACKETS = re.compile(r"[(\[【（〔{<《]\s*[)\]】）〕}>》]")
-SEPARATORS = re.compile(r"[\s/|,，、;；:：()\[\]{}<>《》【】（）〔〕\"'“”‘’·・•*_=~～\-—…。.?？]+")
-TRADITIONAL_CHECK_CONFIG = "t2s"
-TRADITIONAL_CONFIG = "tw2sp"
+BRACKETED = re.compile(r"[(\[【〔{<《]([^()\[\]【】〔〕{}<>《》]*)[)\]】〕}>》]")
+EDGE_PUNCT = re.compile(r"^[\s+&/|,，、;；:：\-—_·.]+|[\s+&/|,，、;；:：\-—_·.]+$")
+PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "地区", "省", "市", "区", "县", "盟", "旗")
 
 log = logging.getLogger(__name__)
 
 
-# ---------------------------------------------------------------- normalisation
+# ---------------------------------------------------------------- word lists (standards/job-titles)
 
 
-def normalise_width(text: str) -> str:
-    """NFKC (full-width to half-width) and lower case."""
-    return unicodedata.normalize("NFKC", text).lower()
+@functools.cache
+def place_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(names removed anywhere, names removed only where they stand alone) from cpca's region list.
 
-
-def character_bigrams(run: str) -> list[str]:
-    return [run[i : i + 2] for i in range(len(run) - 1)]
-
-
-class _OpenCC:
-    """Traditional -> Simplified; phrase-level (tw2sp) only for text that has Traditional characters."""
-
-    def __init__(self) -> None:
-        import opencc
-
-        self.check = opencc.OpenCC(TRADITIONAL_CHECK_CONFIG)
-        self.convert_tw = opencc.OpenCC(TRADITIONAL_CONFIG)
-
-    def simplify(self, text: str) -> tuple[str, bool]:
-        simple = self.check.convert(text)
-        if simple == text:
-            return text, False
-        return self.convert_tw.convert(text), True
+    Read as a file from the installed package (importing cpca would load pandas): provinces and
+    prefecture-level cities by full and short name (广东省, 广东, 深圳市, 深圳); counties and districts
+    by full name anywhere (宝安区, 昆山市) and by short name only alone in a bracket or segment (昆山).
+    """
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset(), frozenset()
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
+    anywhere: set[str] = set()
+    alone: set[str] = set()
+    with path.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            name, code = row["name"], row["adcode"]
+            short = name
+            for suffix in PLACE_SUFFIXES:
+                if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                    short = name[: -len(suffix)]
+                    break
+            county = not code[4:6] == "00"
+            if len(name) >= 3:
+                anywhere.add(name)
+            (alone if county else anywhere).add(short)
+            alone.add(short)
+    return frozenset(anywhere), frozenset(alone)
 
 
 @dataclass(frozen=True)
 class WordLists:
-    """The editable lists in standards/job-titles/: noise to strip, synonyms to add."""
+    """The editable lists in standards/job-titles/: noise to strip, synonyms to add, how titles are built."""
 
     patterns: list[tuple[re.Pattern[str], str]]
     words: list[tuple[str, str]]  # longest first
     synonyms: dict[str, list[str]]
+    structure: dict[str, list[str]] = field(default_factory=dict)  # kind -> terms, longest first
 
     @classmethod
     def load(cls, folder: Path | None = None) -> WordLists:
+        """Read and validate the three files; a bad row raises SourceError with file:line."""
         folder = folder or project_root() / "standards" / "job-titles"
         dictionary = read_dictionary(folder)
         patterns: list[tuple[re.Pattern[str], str]] = []
@@ -135,12 +165,35 @@ class WordLists:
         synonyms = {
             normalise_width(r["term"]): r["expansion"].split() for r in read_table(folder, "synonyms.tsv", dictionary)
         }
-        return cls(patterns, words, synonyms)
+        structure: dict[str, list[str]] = defaultdict(list)
+        if (folder / "structure.tsv").exists():
+            for r in read_table(folder, "structure.tsv", dictionary):
+                structure[r["kind"]].append(normalise_width(r["term"]))
+        for terms in structure.values():
+            terms.sort(key=lambda t: (-len(t), t))
+        return cls(patterns, words, synonyms, dict(structure))
+
+
+@dataclass
+class Part:
+    """One piece of a title that is matched on its own: an alternative (A/B/C) or secondary evidence."""
+
+    text: str
+    weight: float
+    secondary: bool
+    words: list[str] = field(default_factory=list)
+    expansions: list[str] = field(default_factory=list)
+    generic: set[str] = field(default_factory=set)  # generic head words of this part
+    features: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def cleaned(self) -> str:
+        return self.text
 
 
 @dataclass
 class Prepared:
-    """A title after normalisation and noise stripping, with its features."""
+    """A title after normalisation, noise stripping and reading its structure, with its parts."""
 
     original: str
     normalised: str
@@ -149,6 +202,7 @@ class Prepared:
     removed: list[dict[str, str]]
     words: list[str]
     expansions: list[str]
+    parts: list[Part] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
 
 
@@ -156,22 +210,41 @@ class Analyzer:
     """Turns text into weighted features; shared by the index (labels, texts) and by queries."""
 
     def __init__(self, lists: WordLists) -> None:
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
         self.lists = lists
-        self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.initialize()
-        for word in list(lists.synonyms) + [w for w, _ in lists.words]:
-            if CJK_RUN.fullmatch(word):
-                self.tokenizer.add_word(word, freq=2000)
-        self.opencc = _OpenCC()
+        extra = list(lists.synonyms) + [w for w, _ in lists.words]
+        for kind in ("head", "generic-head", "recruiting-role"):
+            extra += lists.structure.get(kind, [])
+        self.segmenter = Segmenter(extra)
+        self.tokenizer = self.segmenter.tokenizer
+        self.places_anywhere, self.places_alone = place_names()
+        s = lists.structure
+        self.hiring_verbs = s.get("hiring-verb", [])
+        self.recruiting_roles = s.get("recruiting-role", [])
+        self.employer_suffixes = s.get("employer-suffix", [])
+        self.heads = s.get("head", [])
+        self.generic_heads = set(s.get("generic-head", []))
+        split = "".join(re.escape(t) for t in s.get("split", []) if len(t) == 1)
+        split_words = [re.escape(t) for t in s.get("split", []) if len(t) > 1]
+        self.split_re = re.compile("|".join(([f"[{split}]"] if split else []) + split_words) or r"(?!)")
+        seg = "".join(re.escape(t) for t in s.get("segment", []))
+        self.segment_re = re.compile(rf"[{seg}\s]+" if seg else r"\s+")
 
-    def simplify(self, text: str) -> tuple[str, bool]:
-        return self.opencc.simplify(normalise_width(text))
+    def protect(self, labels: Iterable[str]) -> None:
+        """Never strip a place name that is part of a label of the classification (新华, 和平 …)."""
+        inside: set[str] = set()
+        for text in labels:
+            for run in CJK_RUN.findall(text):
+                for i in range(len(run) - 1):
+                    inside.update(run[i:j] for j in range(i + 2, min(len(run), i + 8) + 1))
+        self.places_anywhere = self.places_anywhere - inside
+        self.places_alone = self.places_alone - inside
+
+    @staticmethod
+    def simplify(text: str) -> tuple[str, bool]:
+        return to_simplified(normalise_width(text))
 
     def strip_noise(self, text: str) -> tuple[str, list[dict[str, str]]]:
-        """Remove noise words (longest first), then noise patterns; empty brackets go too."""
+        """Remove noise words (longest first), then noise patterns, then place names; empty brackets go too."""
         removed = []
         for word, category in self.lists.words:
             if word in text:
@@ -182,28 +255,41 @@ class Analyzer:
                 if m.group().strip():
                     removed.append({"text": m.group().strip(), "category": category})
             text = pattern.sub(" ", text)
+        text = self._strip_places(text, removed)
         text = EMPTY_BRACKETS.sub(" ", text)
-        text = re.sub(r"^[\s+&/|,，、;；:：-]+|[\s+&/|,，、;；:：-]+$", "", text)
+        text = EDGE_PUNCT.sub("", text)
         return re.sub(r"\s+", " ", text).strip(), removed
+
+    def _strip_places(self, text: str, removed: list[dict[str, str]]) -> str:
+        if not self.places_anywhere:
+            return text
+        out = []
+        for piece in re.split(r"([\u3400-\u9fff]+)", text):
+            if not CJK_RUN.fullmatch(piece or " "):
+                out.append(piece)
+                continue
+            alone = piece in self.places_alone or piece in self.places_anywhere
+            if alone:
+                removed.append({"text": piece, "category": "place"})
+                out.append(" ")
+                continue
+            i, kept = 0, []
+            while i < len(piece):
+                for j in range(min(len(piece), i + 8), i + 1, -1):
+                    if piece[i:j] in self.places_anywhere and (j - i >= 3 or i == 0 or j == len(piece)):
+                        removed.append({"text": piece[i:j], "category": "place"})
+                        kept.append(" ")
+                        i = j
+                        break
+                else:
+                    kept.append(piece[i])
+                    i += 1
+            out.append("".join(kept))
+        return "".join(out)
 
     def words(self, text: str) -> list[str]:
         """jieba words and Latin words, without separators; Latin words kept whole (c++, 3d, slam)."""
-        out = []
-        for part in SEPARATORS.split(text):
-            if not part:
-                continue
-            pos = 0
-            for m in LATIN_WORD.finditer(part):
-                out += self._cjk_words(part[pos : m.start()])
-                out.append(m.group())
-                pos = m.end()
-            out += self._cjk_words(part[pos:])
-        return out
-
-    def _cjk_words(self, text: str) -> list[str]:
-        if not text:
-            return []
-        return [w for w in self.tokenizer.lcut(text) if WORDLIKE.search(w)]
+        return self.segmenter.words(text)
 
     @staticmethod
     def char_features(text: str) -> list[str]:
@@ -215,16 +301,121 @@ class Analyzer:
     def label_features(self, text: str) -> set[str]:
         return {"w:" + w for w in self.words(text)} | set(self.char_features(text))
 
+    # ---------------------------------------------------------- reading the structure of a title
+
+    def _has_employer(self, text: str) -> bool:
+        return any(s in text for s in self.employer_suffixes)
+
+    def _has_head(self, text: str) -> bool:
+        return any(text.endswith(h) or h in text for h in self.heads)
+
+    def _read_hiring(self, text: str, removed: list[dict[str, str]]) -> str:
+        """'A招聘B' -> B; a trailing verb ('A招聘') -> A; '招聘专员' stays (the recruiter's own job)."""
+        for verb in self.hiring_verbs:
+            pos = text.find(verb)
+            if pos < 0:
+                continue
+            before, after = text[:pos].strip(), text[pos + len(verb) :].strip(" :：-")
+            if any(after.startswith(r) for r in self.recruiting_roles) or (not before and not after):
+                continue
+            if after:
+                if before:
+                    removed.append({"text": before + verb, "category": "employer"})
+                else:
+                    removed.append({"text": verb, "category": "hiring"})
+                return after
+            removed.append({"text": verb, "category": "hiring"})
+            return before
+        return text
+
+    def read_parts(self, text: str, removed: list[dict[str, str]]) -> list[tuple[str, bool]]:
+        """(part text, is secondary) in title order: brackets and side segments are secondary."""
+        secondary: list[str] = []
+
+        def bracket(m: re.Match[str]) -> str:
+            inner = m.group(1).strip()
+            if not inner:
+                return " "
+            if self._has_employer(inner):
+                removed.append({"text": inner, "category": "employer"})
+            else:
+                secondary.append(inner)
+            return " "
+
+        text = BRACKETED.sub(bracket, text)
+        text = self._read_hiring(text.strip(), removed)
+        segments = [s for s in (EDGE_PUNCT.sub("", x) for x in self.segment_re.split(text)) if s]
+        kept = []
+        for n, seg in enumerate(segments):
+            if n == 0 and len(segments) > 1 and self._has_employer(seg) and not self._has_head(seg):
+                removed.append({"text": seg, "category": "employer"})
+                continue
+            kept.append(seg)
+        if not kept:
+            kept, secondary = secondary[:1], secondary[1:]
+        # the role: the first segment with a head word (else the first); Latin-only segments next to
+        # a Chinese one stay with it (java 开发工程师)
+        role_at = next((i for i, s in enumerate(kept) if self._has_head(s)), 0)
+        role_parts = [kept[role_at]] if kept else []
+        for i, seg in enumerate(kept):
+            if i == role_at:
+                continue
+            if not CJK_RUN.search(seg) and abs(i - role_at) == 1:
+                role_parts.insert(0 if i < role_at else len(role_parts), seg)
+            else:
+                secondary.append(seg)
+        role = " ".join(role_parts)
+        pieces = (EDGE_PUNCT.sub("", x) for x in self.split_re.split(role))
+        alternatives = [a for a in pieces if a and HAS_TEXT.search(a)]
+        if len(alternatives) > 1:
+            # 'java/python开发工程师': a leading alternative without a head shares the last one's head
+            last = alternatives[-1]
+            head = next((h for h in self.heads if last.endswith(h)), None)
+            for i, alt in enumerate(alternatives[:-1]):
+                if head and not self._has_head(alt) and not CJK_RUN.search(alt):
+                    alternatives[i] = alt + last[len(last) - len(self._head_phrase(last)) :]
+        parts = [(a, False) for a in alternatives]
+        parts += [(s, True) for s in secondary if HAS_TEXT.search(s)]
+        return parts
+
+    def _head_phrase(self, text: str) -> str:
+        """The Chinese words of a role without its leading Latin words (python开发工程师 -> 开发工程师)."""
+        m = re.match(r"^[a-z0-9+#. ]+", text)
+        return text[m.end() :] if m else text
+
+    def _part(self, text: str, weight: float, secondary: bool) -> Part:
+        part = Part(text, weight, secondary)
+        part.words = self.words(text)
+        for w in part.words:
+            for e in self.lists.synonyms.get(w, []):
+                if e not in part.words and e not in part.expansions:
+                    part.expansions.append(e)
+        if len(part.words) > 1:
+            part.generic = {w for w in part.words if w in self.generic_heads}
+        return part
+
     def prepare(self, title: str) -> Prepared:
         simple, traditional = self.simplify(title)
         cleaned, removed = self.strip_noise(simple)
-        words = self.words(cleaned)
-        expansions = []
-        for w in words:
-            for e in self.lists.synonyms.get(w, []):
-                if e not in words and e not in expansions:
-                    expansions.append(e)
-        return Prepared(title, simple, cleaned, traditional, removed, words, expansions)
+        read = self.read_parts(cleaned, removed)
+        parts: list[Part] = []
+        first = True
+        for text, secondary in read:  # the parts come from text already stripped of noise
+            text = re.sub(r"\s+", " ", EMPTY_BRACKETS.sub(" ", EDGE_PUNCT.sub("", text))).strip()
+            if not text or not HAS_TEXT.search(text):
+                continue
+            weight = SECONDARY_WEIGHT if secondary else (1.0 if first else ALTERNATIVE_WEIGHT)
+            first = first and secondary
+            parts.append(self._part(text, weight, secondary))
+        if parts and all(p.secondary for p in parts):
+            parts[0].weight, parts[0].secondary = 1.0, False
+        words = list(dict.fromkeys(w for p in parts for w in p.words))
+        expansions = list(dict.fromkeys(e for p in parts for e in p.expansions if e not in words))
+        shown = " / ".join(p.text for p in parts if not p.secondary)
+        extra = [p.text for p in parts if p.secondary]
+        if extra:
+            shown += " (" + "; ".join(extra) + ")"
+        return Prepared(title, simple, shown.strip(), traditional, removed, words, expansions, parts)
 
 
 # ---------------------------------------------------------------- the index
@@ -263,6 +454,7 @@ SELECT ?code ?label ?kind WHERE {
   UNION { ?e skos:hiddenLabel ?label BIND("alias" AS ?kind) }
   UNION { ?e og:nameAsAnnounced ?label BIND("announced" AS ?kind) }
   UNION { ?wt og:workTypeOf ?e ; skos:prefLabel ?label BIND("work-type" AS ?kind) }
+  UNION { ?major og:preparesFor ?e ; og:jobPostName ?label BIND("job-post" AS ?kind) }
 }"""
     )
     tasks = store.select(
@@ -304,6 +496,7 @@ class ClassifierIndex:
         self.analyzer = analyzer
         self.records = list(records)
         self.names = {r.code: r.name for r in self.records}
+        analyzer.protect(normalise_width(t) for r in self.records for _k, t in r.labels)
         label_feats: list[set[str]] = []
         self.labels: list[_Label] = []
         for i, rec in enumerate(self.records):
@@ -324,6 +517,8 @@ class ClassifierIndex:
         self.label_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self.label_weights: list[dict[str, float]] = []
         self.by_compact: dict[str, list[int]] = defaultdict(list)  # label text without spaces -> labels
+        self.label_prefixes: set[str] = set()  # every prefix (2+ characters) of those texts
+        self._cache: dict[tuple[str, int], list[tuple[float, int, dict[str, Any]]]] = {}
         for li, feats in enumerate(label_feats):
             weights = {f: self._weight(f, self.label_idf[f]) for f in feats}
             self.label_weights.append(weights)
@@ -333,6 +528,7 @@ class ClassifierIndex:
             label.compact = label.normalised.replace(" ", "")
             if len(label.compact) >= 2:
                 self.by_compact[label.compact].append(li)
+                self.label_prefixes.update(label.compact[:k] for k in range(2, len(label.compact) + 1))
             for f, w in weights.items():
                 self.label_postings[f].append((li, w))
         self.is_occupation = ["occupation" in r.kinds for r in self.records]
@@ -365,19 +561,37 @@ class ClassifierIndex:
 
     # -------------------------------------------------------------- scoring
 
-    def query_features(self, prep: Prepared) -> dict[str, float]:
-        feats = {"w:" + w for w in prep.words} | set(self.analyzer.char_features(prep.cleaned))
-        for e in prep.expansions:
+    def query_features(self, part: Part) -> dict[str, float]:
+        feats = {"w:" + w for w in part.words} | set(self.analyzer.char_features(part.cleaned))
+        for e in part.expansions:
             feats |= {"s:" + f[2:] if f.startswith("w:") else f for f in self.analyzer.label_features(e)}
+        weak = {"w:" + g for g in part.generic}
+        for g in part.generic:
+            weak |= {"b:" + b for b in character_bigrams(g)}
         out = {}
         for f in feats:
             key = "w:" + f[2:] if f.startswith("s:") else f
             idf = self.label_idf.get(key, self.unknown_label_idf)
-            out[f] = self._weight(f, idf)
+            out[f] = self._weight(f, idf) * (GENERIC_HEAD_FACTOR if f in weak else 1.0)
         return out
 
-    def score(self, prep: Prepared, top_k: int = TOP_K) -> list[tuple[float, int, dict[str, Any]]]:
-        """(score, entry index, details) of the best entries, best first."""
+    def score(self, prep: Part, top_k: int = TOP_K) -> list[tuple[float, int, dict[str, Any]]]:
+        """(score, entry index, details) of the best entries, best first.
+
+        Remembered per (part text, k) for the last SCORE_CACHE parts: recruiting titles repeat their
+        parts (软件开发工程师 behind a hundred places and codes), and a part's score depends on its
+        text alone."""
+        key = (prep.text, top_k)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        found = self._score(prep, top_k)
+        if len(self._cache) >= SCORE_CACHE:
+            self._cache.clear()
+        self._cache[key] = found
+        return found
+
+    def _score(self, prep: Part, top_k: int) -> list[tuple[float, int, dict[str, Any]]]:
         qf = self.query_features(prep)
         prep.features = qf
         qnorm = math.sqrt(sum(w * w for w in qf.values()))
@@ -417,9 +631,13 @@ class ClassifierIndex:
         cleaned = prep.cleaned.replace(" ", "")
         contained: dict[int, float] = {}
         n = len(cleaned)
+        prefixes = self.label_prefixes
         for i in range(n - 1):  # every label that occurs whole in the title
             for j in range(i + 2, min(n, i + MAX_LABEL_CHARS) + 1):
-                for li in self.by_compact.get(cleaned[i:j], ()):
+                piece = cleaned[i:j]
+                if piece not in prefixes:
+                    break
+                for li in self.by_compact.get(piece, ()):
                     contained[li] = 0.55 + 0.45 * (j - i) / n
         best_label: dict[int, tuple[float, int]] = {}
         second: dict[int, float] = {}
@@ -523,7 +741,7 @@ class ClassifierIndex:
 
     # -------------------------------------------------------------- explanations
 
-    def explain(self, prep: Prepared, entry: int, details: dict[str, Any]) -> list[dict[str, object]]:
+    def explain(self, prep: Part, entry: int, details: dict[str, Any]) -> list[dict[str, object]]:
         """Which label, definition and task words matched, for one candidate."""
         reasons: list[dict[str, object]] = []
         if details["label"] is not None:
@@ -551,7 +769,7 @@ class ClassifierIndex:
                     break
         return reasons
 
-    def _matched_parts(self, prep: Prepared, label_feats: Collection[str]) -> list[str]:
+    def _matched_parts(self, prep: Part, label_feats: Collection[str]) -> list[str]:
         """Words and the longest runs of shared characters, in the order of the title."""
         parts: list[str] = []
         for w in prep.words:
@@ -587,12 +805,80 @@ class TitleError(ValueError):
     """A title that cannot be classified as given (empty, too long, not text)."""
 
 
-class Classifier:
-    """classify(title) -> candidates with scores and reasons, and the new-occupation signal."""
+@dataclass(frozen=True)
+class Calibration:
+    """Raw score -> probability that the candidate is right, by linear interpolation between the
+    points of a monotone (isotonic) fit measured on labelled real postings; one curve for the first
+    candidate and one for the others (the same score means more at the top of the list).
 
-    def __init__(self, index: ClassifierIndex) -> None:
+    >>> c = Calibration(((0.0, 0.1), (1.0, 0.9)), ((0.0, 0.0), (1.0, 0.5)))
+    >>> c.probability(0.5), c.probability(0.5, first=False)
+    (0.5, 0.25)
+    """
+
+    points: tuple[tuple[float, float], ...]
+    others: tuple[tuple[float, float], ...] = ()
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
+        """The table written by bench/eval_classify.py --calibrate; without it, probability = score."""
+        if not path.exists():
+            return cls(((0.0, 0.0), (1.0, 1.0)))
+        curves: dict[str, list[tuple[float, float]]] = {"first": [], "other": []}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line or line.startswith("#") or line.startswith("rank"):
+                continue
+            rank, score, prob = line.split("\t")[:3]
+            curves[rank].append((float(score), float(prob)))
+        return cls(tuple(sorted(curves["first"])), tuple(sorted(curves["other"])))
+
+    def probability(self, score: float, first: bool = True) -> float:
+        points = self.points if first or not self.others else self.others
+        xs = [x for x, _ in points]
+        i = bisect.bisect_left(xs, score)
+        if i <= 0:
+            return points[0][1]
+        if i >= len(xs):
+            return points[-1][1]
+        (x0, y0), (x1, y1) = points[i - 1], points[i]
+        return y0 if x1 == x0 else y0 + (y1 - y0) * (score - x0) / (x1 - x0)
+
+
+LEVELS = ("occupation", "minor", "medium", "major")
+
+
+def level_code(code: str, level: str) -> str:
+    """The code of the group at ``level`` that contains ``code`` (itself at occupation level).
+
+    >>> level_code("4-01-02-01", "minor"), level_code("4-01-02-01", "medium"), level_code("4-01-02-01", "major")
+    ('4-01-02-00', '4-01-00-00', '4-00-00-00')
+    """
+    major, medium, minor, _occ = code.split("-")
+    return {
+        "occupation": code,
+        "minor": f"{major}-{medium}-{minor}-00",
+        "medium": f"{major}-{medium}-00-00",
+        "major": f"{major}-00-00-00",
+    }[level]
+
+
+def entry_level(code: str, kinds: Collection[str]) -> str:
+    """The most specific level an entry stands for (a minor group that is also an occupation: occupation)."""
+    for level in LEVELS:
+        if level in kinds:
+            return level
+    return "occupation" if not code.endswith("-00") else "minor"
+
+
+class Classifier:
+    """classify(title) -> candidates with scores, probabilities and reasons, an answer at the level
+    the title supports, and the new-occupation signal."""
+
+    def __init__(self, index: ClassifierIndex, calibration: Calibration | None = None) -> None:
         self.index = index
         self.groups = {r.code: r.name for r in index.records}
+        self.kinds = {r.code: r.kinds for r in index.records}
+        self.calibration = calibration or Calibration.load()
 
     @classmethod
     def from_store(cls, store: SelectStore, lists: WordLists | None = None) -> Classifier:
@@ -614,7 +900,30 @@ class Classifier:
                 f"the title is {len(stripped)} characters; the limit is {MAX_TITLE_CHARS} "
                 "(give the job title, not the whole job advertisement)"
             )
+        if not HAS_TEXT.search(stripped):
+            raise TitleError(
+                "the title has no letters, digits or Chinese characters (only symbols or emoji); "
+                "give a job title such as 电商运营"
+            )
         return stripped
+
+    def score_parts(self, prep: Prepared, top_k: int = TOP_K) -> list[tuple[float, int, Part, dict[str, Any]]]:
+        """Candidates over all parts: noisy-or of each part's weighted score; the part that gave an
+        entry its largest share explains it."""
+        combined: dict[int, float] = {}
+        best: dict[int, tuple[float, Part, dict[str, Any]]] = {}
+        k = max(PART_TOP_K, top_k) if len(prep.parts) > 1 else top_k
+        for part in prep.parts:
+            for score, entry, details in self.index.score(part, k):
+                w = part.weight * score
+                combined[entry] = 1 - (1 - combined.get(entry, 0.0)) * (1 - w)
+                if entry not in best or w > best[entry][0]:
+                    best[entry] = (w, part, details)
+        is_occ = self.index.is_occupation
+        ranked = heapq.nsmallest(
+            top_k, combined.items(), key=lambda item: (-round(item[1], 9), not is_occ[item[0]], item[0])
+        )
+        return [(score, entry, best[entry][1], best[entry][2]) for entry, score in ranked]
 
     def classify(self, title: str, top_k: int = TOP_K, explain: int | None = None) -> dict[str, object]:
         """Candidates for a title, best first; reasons for the first ``explain`` (default all)."""
@@ -626,40 +935,51 @@ class Classifier:
             "converted_from_traditional": prep.traditional,
             "removed_noise": prep.removed,
             "matched_text": prep.cleaned,
+            "parts": [{"text": p.text, "role": "secondary" if p.secondary else "title"} for p in prep.parts],
             "words": prep.words,
             "synonyms_added": prep.expansions,
         }
-        if not CJK_RUN.search(prep.cleaned) and not LATIN_WORD.search(prep.cleaned):
+        if not any(CJK_RUN.search(p.text) or LATIN_WORD.search(p.text) for p in prep.parts):
             why = (
                 "only recruiting noise words were found"
-                if prep.removed and not prep.cleaned
+                if prep.removed and not prep.parts
                 else "the title has no Chinese or Latin words to match"
             )
             result.update(
-                status="no-match", candidates=[], unknown_words=[], new_occupation_signal={"flag": False, "reason": why}
+                status="no-match",
+                answer=None,
+                candidates=[],
+                group_candidates=[],
+                unknown_words=[],
+                new_occupation_signal={"flag": False, "reason": why},
             )
             return result
-        scored = self.index.score(prep, top_k)
+        scored = self.score_parts(prep, max(top_k, PART_TOP_K))
         unknown = [
             w
             for w in prep.words
             if len(w) > 1 and "w:" + w not in self.index.label_idf and not self.index.texts_containing(w)
         ]
         explain = top_k if explain is None else explain
-        candidates = [self._candidate(prep, s, i, d, n < explain) for n, (s, i, d) in enumerate(scored)]
-        best = candidates[0]["score"] if candidates else 0.0
-        if not candidates:
-            status, flag = "no-match", bool(CJK_RUN.search(prep.cleaned))
+        all_candidates = [
+            self._candidate(part, s, i, d, n < explain) for n, (s, i, part, d) in enumerate(scored[:top_k])
+        ]
+        groups = self._group_candidates(scored)
+        answer = self._answer(all_candidates, groups)
+        best = scored[0][0] if scored else 0.0
+        has_cjk = any(CJK_RUN.search(p.text) for p in prep.parts)
+        if not scored:
+            status, flag = "no-match", has_cjk
             reason = "nothing in the classification shares a word with this title"
-        elif best < NEW_OCCUPATION_THRESHOLD:  # type: ignore[operator]
-            status, flag = "weak-match", bool(CJK_RUN.search(prep.cleaned))
+        elif best < NEW_OCCUPATION_THRESHOLD:
+            status, flag = "weak-match", has_cjk
             reason = (
-                f"the best candidate scores {best} (below {NEW_OCCUPATION_THRESHOLD}): no name, alias, "
-                "definition or task fits this title well"
+                f"the best candidate scores {round(best, 3)} (below {NEW_OCCUPATION_THRESHOLD}): no name, alias, "
+                "work type, definition or task fits this title well"
             )
         else:
             status, flag = "match", False
-            reason = f"the best candidate scores {best} (at least {NEW_OCCUPATION_THRESHOLD})"
+            reason = f"the best candidate scores {round(best, 3)} (at least {NEW_OCCUPATION_THRESHOLD})"
         if flag:
             reason = "this may be a new occupation: " + reason
             if unknown:
@@ -668,14 +988,61 @@ class Classifier:
             reason += "; the title has no Chinese words, so no new-occupation signal is given"
         result.update(
             status=status,
-            candidates=candidates,
+            answer=answer,
+            candidates=all_candidates[:top_k],
+            group_candidates=groups[:top_k],
             unknown_words=unknown,
             new_occupation_signal={"flag": flag, "reason": reason},
         )
         return result
 
+    def _group_candidates(self, scored: Sequence[tuple[float, int, Part, dict[str, Any]]]) -> list[dict[str, object]]:
+        """Minor and medium groups with the summed probability of their candidates (capped at 1)."""
+        mass: dict[str, float] = defaultdict(float)
+        members: dict[str, list[str]] = defaultdict(list)
+        for n, (score, entry, _part, _d) in enumerate(scored):
+            rec = self.index.records[entry]
+            p = self.calibration.probability(score, first=n == 0)
+            level = entry_level(rec.code, rec.kinds)
+            for lv in ("minor", "medium"):
+                if LEVELS.index(lv) < LEVELS.index(level):
+                    continue
+                code = level_code(rec.code, lv)
+                if code in self.groups:
+                    mass[code] += p
+                    members[code].append(rec.code)
+        out = [
+            {
+                "code": code,
+                "name": self.groups[code],
+                "level": "minor" if not code.endswith("-00-00") else "medium",
+                "probability": round(min(1.0, p), 3),
+                "members": members[code],
+            }
+            for code, p in mass.items()
+        ]
+        out.sort(key=lambda g: (-g["probability"], g["level"] != "minor", g["code"]))  # type: ignore[operator]
+        return out
+
+    def _answer(self, candidates: list[dict[str, Any]], groups: list[dict[str, Any]]) -> dict[str, object] | None:
+        """The most specific level whose best candidate is likely enough: the top candidate when its
+        probability reaches ANSWER_PROBABILITY, else the first minor, then medium group whose
+        candidates together reach GROUP_PROBABILITY; else the top candidate, marked uncertain."""
+        if not candidates:
+            return None
+        top = candidates[0]
+        if top["probability"] >= ANSWER_PROBABILITY:
+            return {k: top[k] for k in ("code", "name", "level", "probability")} | {"basis": "best candidate"}
+        for level in ("minor", "medium"):
+            g = next((g for g in groups if g["level"] == level), None)
+            if g is not None and g["probability"] >= GROUP_PROBABILITY[level] and len(g["members"]) > 1:
+                return {k: g[k] for k in ("code", "name", "level", "probability")} | {
+                    "basis": f"{len(g['members'])} candidates of this group together"
+                }
+        return {k: top[k] for k in ("code", "name", "level", "probability")} | {"basis": "best candidate, uncertain"}
+
     def _candidate(
-        self, prep: Prepared, score: float, entry: int, details: dict[str, Any], explain: bool = True
+        self, part: Part, score: float, entry: int, details: dict[str, Any], explain: bool = True, first: bool = True
     ) -> dict[str, object]:
         rec = self.index.records[entry]
         groups = []
@@ -686,9 +1053,12 @@ class Classifier:
             "code": rec.code,
             "name": rec.name,
             "kinds": rec.kinds,
+            "level": entry_level(rec.code, rec.kinds),
             "score": round(score, 3),
+            "probability": round(self.calibration.probability(score, first), 3),
             "groups": groups,
-            "reasons": self.index.explain(prep, entry, details) if explain else [],
+            "part": part.text,
+            "reasons": self.index.explain(part, entry, details) if explain else [],
         }
 
 
@@ -706,6 +1076,10 @@ BATCH_COLUMNS = [
     "reasons",
     "other_candidates",
     "error",
+    "probability",
+    "answer_code",
+    "answer_name",
+    "answer_level",
 ]
 
 
@@ -722,44 +1096,41 @@ def _reason_text(reasons: Iterable[dict[str, object]]) -> str:
 
 def classify_rows(classifier: Classifier, titles: Iterable[str], top_k: int = 3) -> Iterable[list[str]]:
     """One CSV row per title; a bad title gets its error in the row, never an exception."""
+    blank = [""] * len(BATCH_COLUMNS)
     for title in titles:
         try:
             res = classifier.classify(title, top_k=top_k, explain=1)
         except TitleError as exc:
-            yield [title[:MAX_TITLE_CHARS], "error", "", "", "", "", "", "", "", "", str(exc)]
+            row = list(blank)
+            row[0], row[1], row[10] = _printable(title)[:MAX_TITLE_CHARS], "error", str(exc)
+            yield row
             continue
         cands: list[dict[str, Any]] = res["candidates"]  # type: ignore[assignment]
         signal: dict[str, Any] = res["new_occupation_signal"]  # type: ignore[assignment]
+        row = list(blank)
+        row[0], row[1], row[2] = str(res["title"]), str(res["status"]), "yes" if signal["flag"] else "no"
         if not cands:
-            yield [
-                str(res["title"]),
-                str(res["status"]),
-                "yes" if signal["flag"] else "no",
-                "",
-                "",
-                "",
-                "",
-                "",
-                signal["reason"],
-                "",
-                "",
-            ]
+            row[8] = signal["reason"]
+            yield row
             continue
         top = cands[0]
         groups = {g["code"]: g["name"] for g in top["groups"]}
         minor = next((f"{c} {n}" for c, n in groups.items() if c.endswith("-00") and not c.endswith("-00-00")), "")
         major = next((f"{c} {n}" for c, n in groups.items() if c.endswith("-00-00-00")), "")
         others = " ; ".join(f"{c['code']} {c['name']} ({c['score']})" for c in cands[1:])
-        yield [
-            str(res["title"]),
-            str(res["status"]),
-            "yes" if signal["flag"] else "no",
-            top["code"],
-            top["name"],
-            str(top["score"]),
-            minor,
-            major,
-            _reason_text(top["reasons"]),
-            others,
-            "",
+        answer: dict[str, Any] = res["answer"] or {}  # type: ignore[assignment]
+        row[3:10] = [top["code"], top["name"], str(top["score"]), minor, major, _reason_text(top["reasons"]), others]
+        row[11:15] = [
+            str(top["probability"]),
+            str(answer.get("code", "")),
+            str(answer.get("name", "")),
+            str(answer.get("level", "")),
         ]
+        yield row
+
+
+def _printable(title: object) -> str:
+    """A bad title as it can be written into a CSV cell: text with undecodable bytes shown as \\xNN."""
+    if not isinstance(title, str):
+        return repr(title)
+    return title.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")

@@ -25,19 +25,15 @@ from urllib.parse import quote, unquote
 
 from rdflib import URIRef
 
-from graph.classification.queries import PREFIXES, SelectStore, sparql_string
+from graph.classification.queries import PREFIXES, Q, SelectStore, sparql_string
 from graph.core.namespaces import ID
 from graph.core.tabular import csv_writer
+from graph.store.sparql import select
 
 FLAGS = {"digital": "og:DigitalOccupation", "green": "og:GreenOccupation"}
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-PREFIXES_NEW = (
-    PREFIXES
-    + """PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
-)
+PREFIXES_NEW = PREFIXES  # the one prefix table (graph/core/namespaces.py); queries in sparql/*.rq
 
 
 # work types (工种) are SKOS concepts of their own scheme: the classification scheme holds the four
@@ -75,19 +71,7 @@ def parse_batch_filter(value: str) -> tuple[str, str]:
 
 def batches(store: SelectStore) -> list[dict[str, object]]:
     """Every release batch with its date, counts and sources, oldest first."""
-    rows = store.select(
-        PREFIXES_NEW
-        + """
-SELECT ?batch ?number ?date ?reported ?label ?announced ?known ?wtAnnounced ?wtKnown ?source
-       (GROUP_CONCAT(DISTINCT ?oneNote; separator=" | ") AS ?note) WHERE {
-  ?batch a og:NewOccupationBatch ; og:batchNumber ?number ; og:announcementDate ?date ;
-         og:dateAsReported ?reported ; skos:prefLabel ?label ;
-         og:announcedOccupationCount ?announced ; og:knownOccupationCount ?known ;
-         og:knownWorkTypeCount ?wtKnown ; dcterms:source ?source .
-  OPTIONAL { ?batch og:announcedWorkTypeCount ?wtAnnounced }
-  OPTIONAL { ?batch skos:note ?oneNote }
-} GROUP BY ?batch ?number ?date ?reported ?label ?announced ?known ?wtAnnounced ?wtKnown ?source"""
-    )
+    rows = select(store, Q.batches)
     out = []
     for r in sorted(rows, key=lambda r: int(r["number"])):
         announced, known = int(r["announced"]), int(r["known"])
@@ -113,16 +97,7 @@ SELECT ?batch ?number ?date ?reported ?label ?announced ?known ?wtAnnounced ?wtK
 
 def _standards_by_occupation(store: SelectStore) -> dict[str, list[dict[str, str]]]:
     """National standards of the announced occupations, by occupation IRI."""
-    rows = store.select(
-        PREFIXES_NEW
-        + """
-SELECT DISTINCT ?occ ?std ?title ?number ?issued WHERE {
-  ?occ og:announcedIn ?batch .
-  ?std a og:NationalSkillStandard ; og:forOccupation ?occ .
-  OPTIONAL { ?std og:standardTitle ?title } OPTIONAL { ?std og:documentNumber ?number }
-  OPTIONAL { ?std og:issueDate ?issued }
-}"""
-    )
+    rows = select(store, Q.batch_standards)
     found: dict[str, dict[str, dict[str, str]]] = {}
     for r in rows:
         std = found.setdefault(r["occ"], {}).setdefault(r["std"], {"iri": r["std"]})
@@ -204,14 +179,7 @@ SELECT ?occ ?code ?name ?definition ?marker ?number ?date ?batchLabel ?announced
 
 
 def _work_types_by_occupation(store: SelectStore) -> dict[str, list[dict[str, str]]]:
-    rows = store.select(
-        PREFIXES_NEW
-        + """
-SELECT ?occ ?name ?status WHERE {
-  ?wt a og:WorkType ; og:workTypeOf ?occ ; skos:prefLabel ?name .
-  { ?wt og:announcedIn ?b BIND("announced" AS ?status) } UNION { ?wt og:proposedIn ?b BIND("proposed" AS ?status) }
-}"""
-    )
+    rows = select(store, Q.batch_work_types)
     out: dict[str, list[dict[str, str]]] = {}
     for r in sorted(rows, key=lambda r: r["name"]):
         out.setdefault(r["occ"], []).append({"name": r["name"], "status": r["status"]})
@@ -220,16 +188,7 @@ SELECT ?occ ?name ?status WHERE {
 
 def work_types(store: SelectStore) -> list[dict[str, object]]:
     """New work types announced (or only proposed) in a batch, with their parent occupation if known."""
-    rows = store.select(
-        PREFIXES_NEW
-        + """
-SELECT ?wt ?name ?number ?status ?parentCode ?parentName WHERE {
-  ?wt a og:WorkType ; skos:prefLabel ?name .
-  { ?wt og:announcedIn ?b BIND("announced" AS ?status) } UNION { ?wt og:proposedIn ?b BIND("proposed" AS ?status) }
-  ?b og:batchNumber ?number .
-  OPTIONAL { ?wt og:workTypeOf ?p . ?p skos:notation ?parentCode ; skos:prefLabel ?parentName }
-}"""
-    )
+    rows = select(store, Q.work_types)
     return [
         {
             "name": r["name"],

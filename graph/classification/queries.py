@@ -1,21 +1,24 @@
 """The classification questions the API and CLI ask, as SPARQL over any store with ``select``.
 
 Everything goes through SPARQL (not store internals) so the same code runs on the embedded
-store and on a remote SPARQL endpoint.
+store and on a remote SPARQL endpoint. The queries are files in graph/classification/sparql/.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from graph.core.codes import CODE_RE
+from graph.core.namespaces import SPARQL_PREFIXES
+from graph.store.sparql import Iri, Queries, select
 
-PREFIXES = """PREFIX og: <https://w3id.org/occugraph/ontology/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-"""
+PREFIXES = SPARQL_PREFIXES  # the one prefix table (graph/core/namespaces.py)
+Q = Queries(__file__)  # graph/classification/sparql/*.rq
 
 KIND_NAMES = {
     "MajorGroup": "major",
@@ -25,6 +28,7 @@ KIND_NAMES = {
 }
 KIND_ORDER = ["major", "medium", "minor", "occupation"]
 MAX_SEARCH_CHARS = 100
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 class SelectStore(Protocol):
@@ -47,8 +51,7 @@ def _kinds(types: str) -> list[str]:
 
 
 def all_codes(store: SelectStore) -> list[str]:
-    rows = store.select(PREFIXES + "SELECT ?code WHERE { ?e a skos:Concept ; skos:inScheme ?s ; skos:notation ?code }")
-    return sorted(r["code"] for r in rows)
+    return sorted(r["code"] for r in select(store, Q.all_codes))
 
 
 def nearest_codes(code: str, codes: list[str], n: int = 5) -> list[str]:
@@ -86,67 +89,41 @@ def occupation(store: SelectStore, code: str) -> dict[str, object] | None:
     """Everything the API shows for one classification entry, or None if the code is unknown."""
     if not CODE_RE.fullmatch(code):
         raise ValueError(f"{code!r} is not a classification code (expected N-NN-NN-NN, e.g. 2-02-38-01)")
-    lit = sparql_string(code)
-    rows = store.select(
-        PREFIXES
-        + f"""
-SELECT ?e ?name ?definition ?marker (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types)
-WHERE {{
-  ?e skos:notation {lit} ; skos:inScheme ?scheme ; skos:prefLabel ?name ; rdf:type ?type .
-  FILTER(LANG(?name) = "zh")
-  OPTIONAL {{ ?e skos:definition ?definition }}
-  OPTIONAL {{ ?e og:markerAsPrinted ?marker }}
-}} GROUP BY ?e ?name ?definition ?marker"""
-    )
+    rows = select(store, Q.entry, code=code)
     if not rows:
         return None
     # a single-occupation minor group shares its occupation's code: the code names the occupation
     rows.sort(key=lambda r: "/Occupation" not in r.get("types", ""))
     head = rows[0]
-    iri = head["e"]
+    entry = Iri(head["e"])
+    tasks = select(store, Q.entry_tasks, entry=entry)
+    parents = select(store, Q.entry_parents, entry=entry)
+    children = select(store, Q.entry_children, entry=entry)
+    labels = select(store, Q.entry_labels, entry=entry)
+    extra = select(store, Q.entry_history, entry=entry)
+    return entry_document(code, head, tasks, parents, children, labels, extra)
+
+
+def entry_document(
+    code: str,
+    head: dict[str, str],
+    tasks: list[dict[str, str]],
+    parents: list[dict[str, str]],
+    children: list[dict[str, str]],
+    labels: list[dict[str, str]],
+    extra: list[dict[str, str]],
+) -> dict[str, object]:
+    """The API document of one entry from the rows of its six questions (in any order), shared by
+    ``occupation`` and the build's precomputed documents (graph/classification/documents.py)."""
     types = head.get("types", "")
     type_names = {t.rsplit("/", 1)[-1] for t in types.split()}
-    tasks = store.select(
-        PREFIXES
-        + f"""
-SELECT ?n ?text WHERE {{ <{iri}> og:hasMainTask ?t . ?t og:taskNumber ?n ; og:taskText ?text }}"""
-    )
-    tasks.sort(key=lambda r: int(r["n"]))
-    parents = store.select(
-        PREFIXES
-        + f"""
-SELECT ?code ?name (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types) WHERE {{
-  <{iri}> skos:broader+ ?p . ?p skos:notation ?code ; skos:prefLabel ?name ; rdf:type ?type .
-}} GROUP BY ?code ?name"""
-    )
-    parents.sort(key=lambda r: r["code"].count("-00"), reverse=True)  # major group first
-    children = store.select(
-        PREFIXES
-        + f"""
-SELECT ?code ?name (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types) WHERE {{
-  ?c skos:broader <{iri}> ; skos:notation ?code ; skos:prefLabel ?name ; rdf:type ?type .
-}} GROUP BY ?code ?name"""
-    )
-    children.sort(key=lambda r: r["code"])
-    labels = store.select(
-        PREFIXES
-        + f"""
-SELECT ?label ?kind WHERE {{
-  {{ <{iri}> skos:altLabel ?label BIND("alt" AS ?kind) }}
-  UNION {{ <{iri}> skos:hiddenLabel ?label BIND("job-title" AS ?kind) }}
-}}"""
-    )
-    labels.sort(key=lambda r: (r["kind"], r["label"]))
-    extra = store.select(
-        PREFIXES
-        + f"""
-SELECT ?former ?edition WHERE {{
-  {{ <{iri}> og:formerCode ?former }} UNION {{ <{iri}> og:inEdition ?ed . ?ed skos:prefLabel ?edition }}
-}}"""
-    )
+    tasks = sorted(tasks, key=lambda r: int(r["n"]))
+    parents = sorted(parents, key=lambda r: r["code"].count("-00"), reverse=True)  # major group first
+    children = sorted(children, key=lambda r: r["code"])
+    labels = sorted(labels, key=lambda r: (r["kind"], r["label"]))
     return {
         "code": code,
-        "iri": iri,
+        "iri": head["e"],
         "name": head["name"],
         "kinds": _kinds(types),
         "definition": head.get("definition"),
@@ -165,54 +142,118 @@ SELECT ?former ?edition WHERE {{
 
 
 # weight of a match by where it was found; a name match outranks an alias match
-FIELD_WEIGHT = {"name": 1.0, "alt": 0.9, "job-title": 0.8, "definition": 0.3}
+FIELD_WEIGHT = {"name": 1.0, "alt": 0.9, "job-title": 0.8, "work-type": 0.75, "definition": 0.3}
+PINYIN_WEIGHT = 0.85  # a pinyin match of a label: below the same label typed in characters
+CLASSIFIER_WEIGHT = 0.45  # a classifier candidate (colloquial, noisy titles): below any label match
+LABEL_FIELDS = ("name", "alt", "job-title", "work-type")
+
+
+def pinyin_initials(text: str) -> str:
+    from graph.text.chinese import pinyin_keys
+
+    return pinyin_keys(text)[1] or text
 
 
 class SearchIndex:
-    """Names, aliases and definitions of every entry, held in memory for fast ranked search.
+    """Names, aliases, work types (工种) and definitions of every entry, as an inverted index.
 
-    Loaded with one SPARQL query (so it works on any backend); a CONTAINS filter over the store
-    took about 300 ms per search, the in-memory scan takes about 1 ms.
+    Loaded with one SPARQL query (so it works on any backend). Every text is normalised the one way
+    (graph/text/chinese.py: width, case, Traditional to Simplified), then indexed by its characters
+    and character pairs; a query looks up the postings of its own pairs and checks only the texts
+    that have all of them, so search time follows the number of matching texts, not the size of the
+    classification (issue 17: search at 10x data). Labels are also indexed by their toneless pinyin
+    and initials (dianzishangwu, dzsw). Queries that name no label (程序员, 外卖员, noisy recruiting
+    titles) are answered by the job-title classifier when one is given, marked as such.
     """
 
-    def __init__(self, rows: list[dict[str, str]]) -> None:
-        self.fields: list[tuple[str, str, str]] = []  # (code, field, lowercased text)
+    def __init__(self, rows: list[dict[str, str]], classifier: Callable[[], Any] | None = None) -> None:
+        from graph.text.chinese import normalise, pinyin_keys
+
+        self.fields: list[tuple[str, str, str]] = []  # (code, field, normalised text)
         self.texts: list[str] = []
         self.entries: dict[str, tuple[str, list[str]]] = {}
+        self.classifier = classifier
         # rows and GROUP_CONCAT members come in whatever order the backend likes (Virtuoso's is
         # not pyoxigraph's); sorted, the same row and the same match win on every backend
         rows = sorted(rows, key=lambda r: (r["code"], r["name"], r.get("definition", "")))
         for r in rows:
             self.entries[r["code"]] = (r["name"], _kinds(r["types"]))
+        keys = (("name", "name"), ("alt", "alt"), ("job-title", "hidden"), ("work-type", "worktypes"))
         for r in rows:
-            for fld, key in (("name", "name"), ("alt", "alt"), ("job-title", "hidden"), ("definition", "definition")):
+            for fld, key in (*keys, ("definition", "definition")):
                 for value in sorted(filter(None, r.get(key, "").split("\x1f"))):
-                    self.fields.append((r["code"], fld, value.lower()))
+                    self.fields.append((r["code"], fld, normalise(value)))
                     self.texts.append(value)
+        self.postings: dict[str, Any] = defaultdict(list)
+        self.initials: dict[str, list[int]] = defaultdict(list)
+        pinyin: list[tuple[str, int]] = []
+        for i, (_code, fld, text) in enumerate(self.fields):
+            grams = {text[j : j + 2] for j in range(len(text) - 1)} | set(text)
+            for g in grams:
+                self.postings[g].append(i)
+            if fld != "definition" and CJK.search(text):
+                full, initials = pinyin_keys(text)
+                if full:
+                    pinyin.append((full, i))
+                    for n in range(3, len(initials) + 1):  # 3+ initials also find longer names (dzsw)
+                        self.initials[initials[:n]].append(i)
+                    if len(initials) < 3:
+                        self.initials[initials].append(i)
+        # sets, so that intersecting walks the smaller of two postings, not the longer list
+        self.postings = {g: frozenset(ids) for g, ids in self.postings.items()}  # type: ignore[misc]
+        pinyin.sort()
+        self.pinyin_keys = [k for k, _ in pinyin]
+        self.pinyin_fields = [i for _, i in pinyin]
 
     @classmethod
-    def load(cls, store: SelectStore) -> SearchIndex:
-        rows = store.select(
-            PREFIXES
-            + """
-SELECT ?code ?name ?definition (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types)
-       (GROUP_CONCAT(DISTINCT ?a; separator="\u001f") AS ?alt)
-       (GROUP_CONCAT(DISTINCT ?h; separator="\u001f") AS ?hidden) WHERE {
-  ?e skos:inScheme ?scheme ; skos:notation ?code ; skos:prefLabel ?name ; rdf:type ?type .
-  OPTIONAL { ?e skos:definition ?definition }
-  OPTIONAL { ?e skos:altLabel ?a }
-  OPTIONAL { ?e skos:hiddenLabel ?h }
-} GROUP BY ?code ?name ?definition"""
+    def load(cls, store: SelectStore, classifier: Callable[[], Any] | None = None) -> SearchIndex:
+        rows = select(store, Q.search_index)
+        return cls(rows, classifier)
+
+    def _candidates(self, q: str) -> frozenset[int]:
+        """Fields whose text has every character pair of q (a superset of those containing q)."""
+        grams = sorted({q[j : j + 2] for j in range(len(q) - 1)} or {q}, key=lambda g: len(self.postings.get(g, ())))
+        if not grams or grams[0] not in self.postings:
+            return frozenset()
+        found = self.postings[grams[0]]
+        for g in grams[1:]:
+            found = found & self.postings.get(g, frozenset())
+            if not found:
+                break
+        return found  # type: ignore[no-any-return]
+
+    def _containing(self, q: str, ids: Iterable[int] | None = None) -> list[int]:
+        """Fields whose normalised text contains q: intersect the postings of q's pairs, then check."""
+        fields = self.fields
+        return sorted(i for i in (self._candidates(q) if ids is None else ids) if q in fields[i][2])
+
+    def _pinyin(self, q: str) -> list[tuple[int, float]]:
+        """Labels whose pinyin is q or starts with it (4+ letters), or whose initials are q."""
+        out: list[tuple[int, float]] = []
+        lo = bisect.bisect_left(self.pinyin_keys, q)
+        hi = (
+            bisect.bisect_left(self.pinyin_keys, q + "\uffff")
+            if len(q) >= 4
+            else bisect.bisect_right(self.pinyin_keys, q)
         )
-        return cls(rows)
+        for pos in range(lo, hi):
+            key = self.pinyin_keys[pos]
+            out.append((self.pinyin_fields[pos], 1.0 if key == q else 0.9 * len(q) / len(key) + 0.05))
+        for i in self.initials.get(q, ()):
+            out.append((i, 0.8 * len(q) / len(pinyin_initials(self.fields[i][2]))))
+        return out
 
     def search(self, text: str, limit: int = 20, kind: str | None = None) -> list[dict[str, object]]:
-        """Entries whose name, alias or definition contains the text, ranked.
+        """Entries whose name, alias, work type or definition contains the text, ranked; then pinyin
+        matches; when no label matches, the classifier's candidates for the text as a job title.
 
         Score = field weight x closeness (1.0 exact, 0.9 prefix, else 0.5 + 0.4 x the share of
-        the label the text covers); a definition match scores its weight. Occupations come
-        before groups on ties, then code order. The best match per entry is kept.
+        the label the text covers); a definition match scores its weight; a pinyin match
+        PINYIN_WEIGHT x closeness; a classifier candidate CLASSIFIER_WEIGHT x its probability.
+        Occupations come before groups on ties, then code order. The best match per entry is kept.
         """
+        from graph.text.chinese import looks_like_pinyin, normalise
+
         q = text.strip()
         if not q:
             raise ValueError("empty search text")
@@ -220,29 +261,61 @@ SELECT ?code ?name ?definition (GROUP_CONCAT(DISTINCT STR(?type); separator=" ")
             raise ValueError(f"search text is {len(q)} characters; the limit is {MAX_SEARCH_CHARS}")
         if kind is not None and kind not in KIND_ORDER:
             raise ValueError(f"unknown kind {kind!r}; use one of {KIND_ORDER}")
-        ql = q.lower()
+        ql = normalise(q)
         best: dict[str, dict[str, object]] = {}
-        for (code, fld, low), original in zip(self.fields, self.texts, strict=True):
-            if ql not in low:
-                continue
+
+        def offer(code: str, score: float, matched: dict[str, object]) -> None:
             name, kinds = self.entries[code]
             if kind and kind not in kinds:
-                continue
+                return
+            score = round(score, 4)
+            if code not in best or score > best[code]["score"]:  # type: ignore[operator]
+                best[code] = {"code": code, "name": name, "kinds": kinds, "score": score, "matched": matched}
+
+        # labels first; definitions (which score below any label) only while the limit is not filled
+        found = self._candidates(ql)
+        labels = [i for i in found if self.fields[i][1] != "definition"]
+        ids = self._containing(ql, labels)
+        if len({self.fields[i][0] for i in ids}) < limit or kind:
+            ids += self._containing(ql, (i for i in found if self.fields[i][1] == "definition"))
+        for i in ids:
+            code, fld, low = self.fields[i]
             if fld == "definition":
                 closeness = 1.0
             else:
                 closeness = 1.0 if low == ql else 0.9 if low.startswith(ql) else 0.5 + 0.4 * len(ql) / len(low)
-            score = round(FIELD_WEIGHT[fld] * closeness, 4)
-            if code not in best or score > best[code]["score"]:  # type: ignore[operator]
-                best[code] = {
-                    "code": code,
-                    "name": name,
-                    "kinds": kinds,
-                    "score": score,
-                    "matched": {"field": fld, "text": None if fld == "definition" else original},
-                }
+            offer(
+                code,
+                FIELD_WEIGHT[fld] * closeness,
+                {"field": fld, "text": None if fld == "definition" else self.texts[i]},
+            )
+        if looks_like_pinyin(q):
+            for i, closeness in self._pinyin(re.sub(r"[\s']+", "", ql)):
+                code, fld, _low = self.fields[i]
+                offer(code, PINYIN_WEIGHT * FIELD_WEIGHT[fld] * closeness, {"field": "pinyin", "text": self.texts[i]})
+        # a query that names no label (程序员, 外卖员, a noisy recruiting title) is read as a job title
+        if self.classifier is not None and not any(h["matched"]["field"] != "definition" for h in best.values()):  # type: ignore[index]
+            self._from_classifier(q, limit, offer)
         ranked = sorted(
             best.values(),
             key=lambda h: (-h["score"], "occupation" not in h["kinds"], h["code"]),  # type: ignore[operator]
         )
         return ranked[:limit]
+
+    def _from_classifier(self, q: str, limit: int, offer: Callable[[str, float, dict[str, object]], None]) -> None:
+        clf = self.classifier() if self.classifier is not None else None
+        if clf is None:
+            return
+        try:
+            res = clf.classify(q, top_k=min(limit, 20), explain=0)
+        except ValueError:  # a query the classifier refuses (symbols only) simply adds nothing
+            return
+        if res.get("status") == "no-match":
+            return
+        for c in res["candidates"]:
+            if c["code"] in self.entries:
+                offer(
+                    c["code"],
+                    CLASSIFIER_WEIGHT * c["probability"],
+                    {"field": "classifier", "text": res["matched_text"], "probability": c["probability"]},
+                )

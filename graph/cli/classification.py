@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from graph.classification.classifier import (
     BATCH_COLUMNS,
@@ -20,6 +21,8 @@ from graph.classification.classifier import (
 )
 from graph.cli.common import add_store_arguments, fail, open_store
 from graph.core.tabular import csv_writer
+
+PROGRESS_EVERY = 10_000
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -46,55 +49,74 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_classify)
 
 
-def cmd_classify(args: argparse.Namespace) -> int:
+def _csv_titles(path: Path, column: str | None) -> tuple[Iterator[str], TextIO]:
+    """Titles from a CSV file, read one row at a time (a file of any size in bounded memory).
 
+    Bytes that are not UTF-8 are kept as surrogates so that the classifier reports that row as an
+    error instead of the whole file failing. Raises ValueError with file:line for a missing column.
+    """
+    f = path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
+    reader = csv.reader(f)
+    header = next(reader, None)
+    if header is None:
+        f.close()
+        raise ValueError(f"{path} is empty")
+    name = column or ("title" if "title" in header else header[0])
+    if name not in header:
+        f.close()
+        raise ValueError(f"{path}:1: no column {name!r} (columns: {', '.join(header)})")
+    col = header.index(name)
+    return (row[col] if col < len(row) else "" for row in reader), f
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
     if (args.title is None) == (args.csv is None):
         return fail("give either a TITLE or --csv FILE", 2)
     if not 1 <= args.top <= 20:
         return fail("--top must be between 1 and 20", 2)
-    titles: list[str] = []
     if args.csv is not None:
         try:
-            text = args.csv.read_bytes().decode("utf-8-sig")
+            titles, handle = _csv_titles(args.csv, args.column)
         except OSError as exc:
             return fail(f"cannot read {args.csv}: {exc.strerror}")
-        except UnicodeDecodeError as exc:
-            return fail(f"{args.csv}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV")
-        rows = list(csv.reader(io.StringIO(text)))
-        if not rows:
-            return fail(f"{args.csv} is empty")
-        header = rows[0]
-        column = args.column or ("title" if "title" in header else header[0])
-        if column not in header:
-            return fail(f"{args.csv}:1: no column {column!r} (columns: {', '.join(header)})")
-        col = header.index(column)
-        titles = [r[col] if col < len(r) else "" for r in rows[1:]]
-    else:
-        try:
-            Classifier.check_title(args.title)
-        except TitleError as exc:
+        except ValueError as exc:
             return fail(str(exc))
+        with handle:
+            classifier = Classifier.from_store(open_store(args.store, args.endpoint))
+            return _classify_csv(classifier, titles, args)
+    try:
+        Classifier.check_title(args.title)
+    except TitleError as exc:
+        return fail(str(exc))
     classifier = Classifier.from_store(open_store(args.store, args.endpoint))
-
-    if args.csv is not None:
-        out = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
-        try:
-            w = csv_writer(out)
-            w.writerow(BATCH_COLUMNS)
-            for row in classify_rows(classifier, titles, top_k=args.top):
-                w.writerow(row)
-        finally:
-            if args.output:
-                out.close()
-        if args.output:
-            print(f"classified {len(titles)} titles into {args.output}", file=sys.stderr)
-        return 0
-
     res = classifier.classify(args.title, top_k=args.top)
     if args.json:
         print(json.dumps(res, ensure_ascii=False, indent=2))
         return 0
     print(render_result(res))
+    return 0
+
+
+def _classify_csv(classifier: Classifier, titles: Iterator[str], args: argparse.Namespace) -> int:
+    """Stream rows out as they are classified; progress on stderr every PROGRESS_EVERY rows."""
+    out = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
+    started = time.monotonic()
+    n = errors = 0
+    try:
+        w = csv_writer(out)
+        w.writerow(BATCH_COLUMNS)
+        for row in classify_rows(classifier, titles, top_k=args.top):
+            w.writerow(row)
+            n += 1
+            errors += row[1] == "error"
+            if n % PROGRESS_EVERY == 0:
+                rate = n / max(time.monotonic() - started, 1e-9)
+                print(f"classified {n} titles ({rate:.0f}/s, {errors} errors)", file=sys.stderr, flush=True)
+    finally:
+        if args.output:
+            out.close()
+    where = f" into {args.output}" if args.output else ""
+    print(f"classified {n} titles{where} ({errors} with errors, see the error column)", file=sys.stderr)
     return 0
 
 
@@ -108,9 +130,12 @@ def render_result(res: dict[str, Any]) -> str:
         f"matched as: {res['matched_text']}"
         + (f" (+ synonyms {'、'.join(res['synonyms_added'])})" if res["synonyms_added"] else "")
     )
+    if res.get("answer"):
+        a = res["answer"]
+        lines.append(f"answer: {a['code']} {a['name']} ({a['level']}, probability {a['probability']}; {a['basis']})")
     for n, c in enumerate(res["candidates"], start=1):
         lines.append(
-            f"{n}. {c['code']} {c['name']}  score {c['score']}"
+            f"{n}. {c['code']} {c['name']}  score {c['score']}  probability {c['probability']}"
             + ("" if "occupation" in c["kinds"] else f"  ({'/'.join(c['kinds'])} group)")
         )
         lines.append(f"   because: {_reason_text(c['reasons'])}")

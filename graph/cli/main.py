@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "graph.cli.schools",
     "graph.cli.standards",
     "graph.cli.pathways",
+    "graph.cli.ontology",
 ]
 
 

@@ -43,6 +43,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     r.add_argument("--to-level", required=True, metavar="LEVEL", help="target level: 5..1 or a name (技师, 特级技师)")
     r.add_argument("--routes", type=int, default=3, metavar="N", help="alternatives to show (1-10, default 3)")
     r.add_argument(
+        "--moves",
+        choices=("allow", "none"),
+        help="allow (default) or forbid moves into other occupations on the way",
+    )
+    r.add_argument(
         "--format",
         choices=FORMATS,
         default="text",
@@ -84,7 +89,13 @@ def _profile_arguments(p: argparse.ArgumentParser) -> None:
         choices=("skill-level", "vocational-qualification", "special-ability"),
         help="kind of that certificate (default skill-level; 职业资格证书 = vocational-qualification)",
     )
-    p.add_argument("--years-worked", metavar="N", help="years worked in that occupation, up to --as-of")
+    p.add_argument(
+        "--years-worked",
+        metavar="N",
+        help="years worked in that occupation, up to --as-of (default with --level-since: since that date)",
+    )
+    p.add_argument("--birth-date", metavar="YYYY-MM-DD", help="date of birth (default: taken as an adult)")
+    p.add_argument("--age", metavar="N", help="age in years, if the birth date is not given")
     p.add_argument("--diploma", metavar="KIND", help="diploma held: 技工院校, 高级工班, 技师班, 中职, 高职, 本科 ...")
     p.add_argument("--diploma-graduation", metavar="YYYY-MM-DD", help="graduation date, or 'graduating'")
     p.add_argument("--diploma-assessed", action="store_true", help="the programme is assessed (经评估论证)")
@@ -115,6 +126,9 @@ def _params(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
         "as_of": "as_of",
         "to": "to",
         "to_level": "to_level",
+        "birth_date": "birth_date",
+        "age": "age",
+        "moves": "moves",
         "routes": "max_routes",
         "within": "within",
         "limit": "limit",
@@ -163,7 +177,7 @@ def cmd_route(args: argparse.Namespace) -> int:
 
     try:
         engine, q = _query(args, need_target=True)
-        result = engine.find_routes(q.profile, q.target, q.target_level, q.max_routes, origin=q.origin)
+        result = engine.find_routes(q.profile, q.target, q.target_level, q.max_routes, origin=q.origin, moves=q.moves)
     except (PathwayError, ValueError) as exc:
         return _bad(_message(exc))
     d = Describer(engine)
@@ -192,11 +206,11 @@ def cmd_reach(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(d, ensure_ascii=False, indent=2))
         return 0
-    print(f"reachable within {q.within_years:g} years: {d['count']}")
+    print(f"{q.within_years:g} 年内可达：{d['count']} 项")
     for item in d["reachable"]:
         t = item["target"]
         print(
-            f"  {item['total_years']:>5g} y  {t['occupation']['code']} {t['occupation']['name']} "
+            f"  {item['total_years']:>5g} 年  {t['occupation']['code']} {t['occupation']['name']} "
             f"{t['level']['name_zh']}  — {item['route']['summary']}"
         )
     _print_assumptions(q.assumptions)
@@ -209,7 +223,7 @@ def cmd_next(args: argparse.Namespace) -> int:
     try:
         engine, q = _query(args, need_target=False)
         if q.origin is None:
-            raise PathwayError("give --from (the occupation to start from)")
+            raise PathwayError("请用 --from 填写出发的职业")
         has_profile = bool(q.profile.certificates or q.profile.work or q.profile.diplomas or q.profile.titles)
         steps = engine.next_steps(q.origin, q.profile if has_profile else None, limit=q.limit)
     except (PathwayError, ValueError) as exc:
@@ -218,11 +232,11 @@ def cmd_next(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(d, ensure_ascii=False, indent=2))
         return 0
-    print(f"natural next steps from {q.origin} {engine.names.get(q.origin, '')}:")
+    print(f"从 {q.origin} {engine.names.get(q.origin, '')} 出发的自然下一步：")
     for s in d["next_steps"]:
-        counts = "counts for the rules" if s["counts_for_rules"] else "suggestion only"
+        counts = "申报条件计入（相关职业）" if s["counts_for_rules"] else "仅为建议"
         best = (
-            f"; best level: {s['best_level']['level']['name_zh']} on {s['best_level']['date']}"
+            f"；可申报的最高等级：{s['best_level']['level']['name_zh']}（{s['best_level']['date']}）"
             if s.get("best_level")
             else ""
         )
@@ -237,7 +251,7 @@ def _message(exc: Exception) -> str:
     from graph.pathways.engine import PathwayError
 
     if isinstance(exc, PathwayError) and exc.extra.get("nearest_codes"):
-        return f"{exc.message} (nearest codes: {', '.join(exc.extra['nearest_codes'])})"
+        return f"{exc.message}（相近编码：{', '.join(exc.extra['nearest_codes'])}）"
     return str(exc)
 
 
@@ -256,50 +270,40 @@ def _write(text: str, output: Path | None) -> int:
 
 def _print_assumptions(items: list[str]) -> None:
     for a in items:
-        print(f"  assumed: {a}")
+        print(f"  假设：{a}")
 
 
 def render_text(d: dict[str, Any]) -> str:
-    """A result (Describer.result) in plain words."""
+    """A result (Describer.result) in plain Chinese."""
     lines = []
     to = d["to"]
     lines.append(
-        f"to {to['occupation']['code']} {to['occupation']['name']} {to['level']['name_zh']} (as of {d['as_of']})"
+        f"目标：{to['occupation']['code']} {to['occupation']['name']} {to['level']['name_zh']}（推算日期 {d['as_of']}）"
     )
     if d["already_holds"]:
-        lines.append("  already held")
+        lines.append("  已持有该等级或更高等级")
     for i, r in enumerate(d["routes"], start=1):
         if not r["steps"]:
             continue
-        lines.append(f"route {i}: {r['total_years']:g} years (reached on {r['reached_on']})")
+        lines.append(f"路线 {i}：共 {r['total_years']:g} 年（{r['reached_on']} 可达），{r['applications']} 次申报")
+        if r["applications_note"]:
+            lines.append(f"  注意：{r['applications_note']}")
         for s in r["steps"]:
-            f, t = s["from"], s["to"]
-            src = (
-                f"{f['occupation']['code']} {f['level']['name_zh']}"
-                if f["occupation"] and f["level"]
-                else "no certificate"
-            )
-            lines.append(
-                f"  {s['date']}  +{s['years']:g} y  {src} -> {t['occupation']['code']} "
-                f"{t['occupation']['name']} {t['level']['name_zh']}  [{s['kind']}]"
-            )
-            rule = s["rule"]
-            lines.append(f"      rule {rule['rule_set']} level {rule['level']} no. {rule['number']}: {rule['text']}")
-            for w in s["waited_for"]:
-                lines.append(f"      waiting for: {w}")
+            lines.append(f"  {s['date']}  {s['text']}")
+            lines.append(f"      条文：{s['rule']['text']}")
             for alt in s["also_allowed_by"]:
-                lines.append(f"      also allowed by no. {alt['number']}: {alt['summary']}")
+                lines.append(f"      也可依第 {alt['number']} 条：{alt['text']}")
     if d["reason"]:
-        lines.append(f"no route: {d['reason']}")
+        lines.append(f"没有路线：{d['reason']}")
         n = d["nearest"]
         if n:
             t = n["target"]
             lines.append(
-                f"nearest reachable: {t['occupation']['code']} {t['occupation']['name']} "
-                f"{t['level']['name_zh']} in {n['total_years']:g} years — {n['route']['summary']}"
+                f"最近可达：{t['occupation']['code']} {t['occupation']['name']} {t['level']['name_zh']}，"
+                f"约 {n['total_years']:g} 年 — {n['route']['summary']}"
             )
     for note in d["notes"]:
-        lines.append(f"note: {note}")
+        lines.append(f"说明：{note}")
     for a in d["assumptions"]:
-        lines.append(f"assumed: {a}")
+        lines.append(f"假设：{a}")
     return "\n".join(lines) + "\n"

@@ -112,8 +112,24 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="release even if the OWL 2 DL profile check fails (recorded in release.json and the CHANGELOG)",
     )
+    p.add_argument(
+        "--publish",
+        action="store_true",
+        help="then serve it: build the released sources and switch var/store and dist/ (the /downloads) to that "
+        "build atomically; an existing release is published without cutting it again",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser(
+        "version",
+        parents=[common],
+        help="the software version and the version the local build (dist/) serves",
+        description="Print the software version and what dist/ holds: a published release (name, date, version "
+        "IRI) or a build of the working tree.",
+    )
+    p.add_argument("--dist", type=Path, help="dist folder (default: <root>/dist)")
+    p.set_defaults(func=cmd_version)
 
     p = sub.add_parser(
         "proposals",
@@ -121,8 +137,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="the review queue of proposed edits",
         description="List, show, approve or reject edits proposed through POST /api/proposals.",
     )
-    p.add_argument("action", choices=["list", "show", "approve", "reject", "recover"])
-    p.add_argument("id", nargs="?", help="proposal number (show, approve, reject)")
+    p.add_argument("action", choices=["create", "list", "show", "approve", "reject", "recover"])
+    p.add_argument("id", nargs="?", help="proposal number (show, approve, reject); create: the JSON file, - for stdin")
     p.add_argument("--editor", help="your name, recorded with the decision (approve, reject)")
     p.add_argument("--comment", default="", help="why (required to reject)")
     p.add_argument("--state", help="list: only proposals in this state")
@@ -216,10 +232,12 @@ def cmd_reason(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from graph.workflow.release import ReleaseError, cut_release
+    from graph.workflow.release import ReleaseError, cut_release, publish
 
     _recover_approvals(args)
     started = time.perf_counter()
+    if args.publish and not args.replace and (_releases(args) / args.version / "release.json").is_file():
+        return _publish(args, publish, ReleaseError)
     try:
         result = cut_release(
             args.version,
@@ -241,6 +259,16 @@ def cmd_release(args: argparse.Namespace) -> int:
         f"version IRI {result.version_iri}; previous release: {result.previous or 'none'}; "
         f"{time.perf_counter() - started:.0f}s"
     )
+    return _publish(args, publish, ReleaseError) if args.publish else 0
+
+
+def _publish(args: argparse.Namespace, publish, error: type[Exception]) -> int:  # type: ignore[no-untyped-def]
+    try:
+        result = publish(args.version, root=_root(args), releases_dir=_releases(args), quiet=args.quiet)
+    except error as exc:
+        return fail(str(exc))
+    what = "was already served" if result.reused else "is now served"
+    print(f"published {args.version}: {result.stamp.version_iri} {what} from {result.store_path} and {result.dist}")
     return 0
 
 
@@ -253,6 +281,17 @@ def cmd_proposals(args: argparse.Namespace) -> int:
         if args.action == "recover":
             for line in store.recover() or ["nothing to recover"]:
                 print(line)
+            return 0
+        if args.action == "create":
+            if not args.id:
+                return fail("proposals create needs the proposal as a JSON file (or - for standard input)", 2)
+            text = sys.stdin.read() if args.id == "-" else Path(args.id).read_text(encoding="utf-8")
+            try:
+                payload = json.loads(text)
+            except ValueError as exc:
+                return fail(f"{args.id}: not JSON: {exc}")
+            created = store.create(payload)
+            print(f"proposal {created['id']} is {created['state']}: {created['title']}")
             return 0
         if args.action == "list":
             for p in store.list(state=args.state):
@@ -274,5 +313,27 @@ def cmd_proposals(args: argparse.Namespace) -> int:
     except ProposalError as exc:
         if exc.report is not None:
             print(exc.report.render_text(limit=10), file=sys.stderr)
+        for item in exc.errors[1:]:
+            print(f"  {item['field']}: {item['message']}", file=sys.stderr)
         return fail(str(exc))
+    except OSError as exc:
+        return fail(f"cannot read {args.id}: {exc.strerror}")
+    return 0
+
+
+def cmd_version(args: argparse.Namespace) -> int:
+    """The software version and what the local build in dist/ is (a published release or not)."""
+    from graph.core.version import VERSION, release_name
+
+    print(f"software {VERSION} (release {release_name(VERSION)})")
+    served = (args.dist or _root(args) / "dist") / "version.json"
+    try:
+        data = json.loads(served.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        print(f"served: nothing built yet ({served} is missing; run occugraph build)")
+        return 0
+    if data.get("version"):
+        print(f"served: release {data['version']} of {data['issued']}, {data['version_iri']}")
+    else:
+        print(f"served: a build of the working tree, {data['version_info']} ({data['version_iri']})")
     return 0

@@ -54,3 +54,17 @@ class BuildError(Exception):
     def __init__(self, message: str, problems: list[SourceError] | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
+
+
+class RequestError(ValueError):
+    """Bad input to a question an area answers (a pathway query, a profile, ...).
+
+    ``status`` is how a web answer classes it (400 malformed, 404 unknown, 413 too large, 422
+    unusable), ``extra`` what a JSON answer adds (e.g. ``nearest_codes``). Areas raise it without
+    knowing about HTTP; the server's one error handler turns it into the JSON error, the CLI
+    prints ``message``.
+    """
+
+    def __init__(self, message: str, status: int = 400, **extra: object) -> None:
+        super().__init__(message)
+        self.message, self.status, self.extra = message, status, extra

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib import URIRef
+
+from graph.core.og import OG as OG  # the terms, generated from the TBox (graph/build/namespace.py)
 
 BASE = "https://w3id.org/occugraph/"
 ONTOLOGY_IRI = BASE + "ontology"
@@ -23,214 +24,23 @@ RELEASES = BASE + "releases/"
 ONTOLOGY_GRAPH = BASE + "graph/ontology"
 DATA_GRAPH = BASE + "graph/data"
 
-
-class OG(DefinedNamespace):
-    """OccuGraph terms, defined in ontology/occugraph.ttl (the only place they are declared)."""
-
-    _NS = Namespace(BASE + "ontology/")
-    _fail = True
-
-    ClassificationEntry: URIRef
-    MajorGroup: URIRef
-    MediumGroup: URIRef
-    MinorGroup: URIRef
-    Occupation: URIRef
-    DigitalOccupation: URIRef
-    GreenOccupation: URIRef
-    studyDuration: URIRef
-    trainingGoal: URIRef
-    practiceText: URIRef
-    jobPostName: URIRef
-    foundationCourse: URIRef
-    coreCourse: URIRef
-    itemNumber: URIRef
-    AbilityRequirement: URIRef
-    hasAbilityRequirement: URIRef
-    abilityText: URIRef
-    CertificateExample: URIRef
-    hasCertificateExample: URIRef
-    certificateKindText: URIRef
-    ContinuingMajor: URIRef
-    hasContinuingMajor: URIRef
-    continuingLevelText: URIRef
-    continuesTo: URIRef
-    profileDocument: URIRef
-    coversOnlyWorkType: URIRef
-    WorkType: URIRef
-    MainTask: URIRef
-    Edition: URIRef
-    SourceDataset: URIRef
-    hasMainTask: URIRef
-    taskNumber: URIRef
-    taskText: URIRef
-    inEdition: URIRef
-    markerAsPrinted: URIRef
-    formerCode: URIRef
-    editionYear: URIRef
-    Standard: URIRef
-    NationalSkillStandard: URIRef
-    EvaluationSpecification: URIRef
-    SpecialAbilitySpecification: URIRef
-    forOccupation: URIRef
-    documentNumber: URIRef
-    SkillLevel: URIRef
-    coversLevel: URIRef
-    Certificate: URIRef
-    VocationalQualificationCertificate: URIRef
-    SkillLevelCertificate: URIRef
-    SpecialAbilityCertificate: URIRef
-    EligibilityRule: URIRef
-    # skill standards, levels, eligibility rules, work requirements (ontology/standards.ttl)
-    Level: URIRef
-    ProfessionalLevel: URIRef
-    levelRank: URIRef
-    officialLevelNumber: URIRef
-    nextHigherLevel: URIRef
-    titleCountsTowardLevel: URIRef
-    DiplomaKind: URIRef
-    diplomaRank: URIRef
-    educationTrack: URIRef
-    issueDate: URIRef
-    standardTitle: URIRef
-    occupationCodeAsPrinted: URIRef
-    workTypeName: URIRef
-    titleMarker: URIRef
-    issuer: URIRef
-    occupationResolution: URIRef
-    resolutionEvidence: URIRef
-    levelLadder: URIRef
-    levelCoverageProvenance: URIRef
-    levelCoverageEvidence: URIRef
-    eligibilityRuleSet: URIRef
-    ruleSetBasis: URIRef
-    EligibilityRuleSet: URIRef
-    appliesFrom: URIRef
-    appliesUntil: URIRef
-    inRuleSet: URIRef
-    forLevel: URIRef
-    ruleNumber: URIRef
-    ruleText: URIRef
-    ruleSummary: URIRef
-    requiredMaterials: URIRef
-    hasCondition: URIRef
-    EligibilityCondition: URIRef
-    AgeCondition: URIRef
-    DeclarationCondition: URIRef
-    WorkCondition: URIRef
-    CertificateCondition: URIRef
-    DiplomaCondition: URIRef
-    TitleCondition: URIRef
-    TrainingCondition: URIRef
-    ApprenticeshipCondition: URIRef
-    conditionNumber: URIRef
-    minimumAge: URIRef
-    minimumYears: URIRef
-    occupationScope: URIRef
-    countedFrom: URIRef
-    continuousWork: URIRef
-    requiresLevel: URIRef
-    acceptsCertificateType: URIRef
-    minimumYearsHeld: URIRef
-    acceptsDiplomaKind: URIRef
-    majorScope: URIRef
-    acceptsStudentStatus: URIRef
-    requiresAssessedProgramme: URIRef
-    requiresTitleCorrespondence: URIRef
-    relatedOccupation: URIRef
-    notRelatedOccupation: URIRef
-    StandardLevel: URIRef
-    includesRequirementsOf: URIRef
-    ofStandard: URIRef
-    atLevel: URIRef
-    OccupationalFunction: URIRef
-    WorkContent: URIRef
-    WorkRequirement: URIRef
-    SkillRequirement: URIRef
-    KnowledgeRequirement: URIRef
-    partOfStandardLevel: URIRef
-    inFunction: URIRef
-    inWorkContent: URIRef
-    sectionNumber: URIRef
-    requirementText: URIRef
-    qualityFlag: URIRef
-    SchoolMajor: URIRef
-    CreditEquivalence: URIRef
-    NewOccupationBatch: URIRef
-    batchNumber: URIRef
-    announcementDate: URIRef
-    dateAsReported: URIRef
-    announcedOccupationCount: URIRef
-    knownOccupationCount: URIRef
-    announcedWorkTypeCount: URIRef
-    knownWorkTypeCount: URIRef
-    announcedIn: URIRef
-    proposedIn: URIRef
-    nameAsAnnounced: URIRef
-    nameEvidence: URIRef
-    workTypeOf: URIRef
-    firstAppearedIn: URIRef
-    firstAppearedOn: URIRef
-    # schools: majors, 1+X certificates, credit equivalences (ontology/schools.ttl)
-    MajorCatalogue: URIRef
-    EducationTier: URIRef
-    MajorCategory: URIRef
-    MajorSubcategory: URIRef
-    majorCode: URIRef
-    tierOfCatalogue: URIRef
-    inTier: URIRef
-    expectedMajorCount: URIRef
-    expectedCountSource: URIRef
-    preparesFor: URIRef
-    OccupationalOrientation: URIRef
-    hasOrientation: URIRef
-    towardOccupation: URIRef
-    orientationBasis: URIRef
-    occupationNameAsGiven: URIRef
-    orientationEvidence: URIRef
-    OnexCertificate: URIRef
-    TrainingEvaluationOrganisation: URIRef
-    OnexLevel: URIRef
-    CertificateAtLevel: URIRef
-    awardedBy: URIRef
-    onexPilotBatch: URIRef
-    levelOfCertificate: URIRef
-    certificateLevel: URIRef
-    effectiveFrom: URIRef
-    orientationText: URIRef
-    facesOccupation: URIRef
-    CreditFramework: URIRef
-    Course: URIRef
-    LearningOutcome: URIRef
-    courseCode: URIRef
-    schoolName: URIRef
-    courseCredits: URIRef
-    outcomeOfCourse: URIRef
-    outcomeText: URIRef
-    equivalenceSubject: URIRef
-    countsForCreditsIn: URIRef
-    creditAmount: URIRef
-    exemptsFrom: URIRef
-    equivalenceCondition: URIRef
-    validFrom: URIRef
-    validUntil: URIRef
-    decidedBy: URIRef
-    decisionDate: URIRef
-    justification: URIRef
-    mappingJustification: URIRef
-    equivalenceStatus: URIRef
-    # editing workflow (ontology/workflow.ttl)
-    deprecationReason: URIRef
-    deprecationDate: URIRef
-    # career pathways (ontology/pathways.ttl)
-    CareerState: URIRef
-    stateOccupation: URIRef
-    stateLevel: URIRef
-    leadsTo: URIRef
-    PromotionStep: URIRef
-    stepFrom: URIRef
-    stepTo: URIRef
-    waitingYears: URIRef
-    allowedByRule: URIRef
+# The one prefix table: SPARQL queries (graph/store/sparql.py), Turtle and JSON-LD output.
+PREFIXES: dict[str, str] = {
+    "og": BASE + "ontology/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "vann": "http://purl.org/vocab/vann/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "void": "http://rdfs.org/ns/void#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+}
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
 KIND_CLASS = {
@@ -244,8 +54,7 @@ SCHEME = URIRef(ID + "scheme/csco")
 
 
 def entry_iri(code: str, kinds: set[str] | frozenset[str]) -> URIRef:
-    """IRI of a classification entry: occupations under id/occupation/, groups under id/group/
-    (8-00-00-00, a major group printed at every level, keeps its group IRI).
+    """IRI of a classification entry: occupations under id/occupation/, groups under id/group/.
 
     >>> entry_iri("2-02-38-01", {"occupation"})
     rdflib.term.URIRef('https://w3id.org/occugraph/id/occupation/2-02-38-01')

@@ -44,7 +44,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -52,8 +52,11 @@ import networkx as nx
 
 from graph.classification.queries import SelectStore, nearest_codes
 from graph.core.codes import CODE_RE
+from graph.core.errors import RequestError
+from graph.core.namespaces import SPARQL_PREFIXES
 from graph.standards.eligibility import (
     CertificateHeld,
+    Equivalence,
     Ladder,
     Level,
     Profile,
@@ -62,13 +65,16 @@ from graph.standards.eligibility import (
     RouteResult,
     Rule,
     RuleSet,
+    TitleHeld,
     WorkSpell,
     add_fraction,
     add_years,
     dated_work,
     evaluate,
+    level_zh,
     profile_from_json,
     years_between,
+    years_zh,
 )
 
 Node = tuple[str, ...]
@@ -77,10 +83,12 @@ MAX_YEARS = 40.0  # no route is searched beyond this many years from as_of
 MAX_ROUTES = 10
 MAX_EVALUATIONS = 600  # a safety cap on rule evaluations per query (a query needs tens)
 FUTURE_CERTIFICATE_KIND = "skill-level"  # what is issued from now on (职业技能等级证书)
+CROSSOVER_RULE_SET = "skill-to-title-2020"  # skill level -> professional title (贯通, standards/eligibility)
 STEP_KINDS = (
     "promotion",
     "move",
     "title-crossover",
+    "skill-to-title",
     "diploma-entry",
     "work-entry",
     "apprenticeship-entry",
@@ -88,13 +96,8 @@ STEP_KINDS = (
 )
 
 
-class PathwayError(ValueError):
-    """Bad input to a pathway query; ``status`` is the HTTP status to answer with, ``extra``
-    what to add to the JSON error (e.g. ``nearest_codes``)."""
-
-    def __init__(self, message: str, status: int = 400, **extra: Any) -> None:
-        super().__init__(message)
-        self.message, self.status, self.extra = message, status, extra
+class PathwayError(RequestError):
+    """Bad input to a pathway query (graph.core.errors.RequestError: status and extra fields)."""
 
 
 def cert_node(occupation: str, level: str) -> Node:
@@ -137,6 +140,7 @@ class Step:
     work_in: str
     satisfied: tuple[str, ...]
     waited_for: tuple[str, ...]
+    equivalences: tuple[str, ...] = ()  # certificate equivalences the rule relied on
 
     @property
     def years(self) -> float:
@@ -176,6 +180,9 @@ class PathwayResult:
     already_qualifies: bool = False
     notes: list[str] = field(default_factory=list)
     evaluations: int = 0
+    reason_code: str | None = None  # machine-readable kind of the no-route reason
+    policies: list[str] = field(default_factory=list)  # ids of the policies the answer relied on
+    within_occupation_added: bool = False  # the last route was added because it stays in the target
 
 
 @dataclass
@@ -221,6 +228,7 @@ class _Query:
     max_routes: int
     origin: State = State(None, None)
     promotions_after_start: bool = False  # reach mode: moves only from the certificates held at the start
+    no_moves: bool = False  # the person does not want to change occupation on the way
 
 
 # ------------------------------------------------------------------------------------------------
@@ -350,10 +358,18 @@ class PathwayEngine:
         group_names: Mapping[str, str] | None = None,
         standards: Mapping[str, Any] | None = None,
         task_texts: Callable[[], Mapping[str, str]] | None = None,
-        notes_for: Callable[[str, str], list[str]] | None = None,
+        equivalences: Sequence[Equivalence] = (),
+        crossover: RuleSet | None = None,
     ) -> None:
         self.ladder = ladder
+        self.equivalences = tuple(equivalences)
+        self.crossover = crossover
         self.names = dict(occupation_names)
+        self.sorted_codes = sorted(self.names)  # for the nearest codes of a mistyped one
+        self.codes_by_name: dict[str, str] = {}  # name (with and without the S/L mark) -> code
+        for code, occ_name in sorted(self.names.items()):
+            self.codes_by_name.setdefault(occ_name, code)
+            self.codes_by_name.setdefault(occ_name.rstrip("SL/ "), code)
         self.related = related
         self.diploma_names = dict(diploma_names or {})
         self.diploma_labels = dict(diploma_labels or {})
@@ -362,27 +378,37 @@ class PathwayEngine:
         self.standards = dict(standards or {})
         self._task_texts = task_texts
         self._task_index: TaskIndex | None = None
-        self._notes_for = notes_for
         self.rule_set_of: dict[str, RuleSet | str] = {}
         self.rules_at: dict[tuple[str, str], list[Rule]] = defaultdict(list)
+        self.levels_of: dict[str, set[str]] = defaultdict(set)  # occupation -> levels its rules lead to
         self.accepts_related: dict[str, bool] = {}
         self.old_certificates_only: set[str] = set()  # rules accept no certificate issued from now on
+        self.needs_equivalence: dict[str, bool] = {}  # rules name only 职业资格证书 (an equivalence admits ours)
         self.skill_levels = [lv for lv in ladder.ordered("skill")]
         self._rank = {lv.id: lv.rank for lv in ladder.levels.values()}
+        self._below: dict[str, list[str]] = {}
         self._groups: dict[str, list[str]] = defaultdict(list)
         for code in sorted(self.names):
             self._groups[code.rsplit("-", 1)[0]].append(code)
+        self._excluded_occupations = {o for pair in getattr(related, "excluded", ()) for o in pair}
         self._partners: dict[str, set[str]] = defaultdict(set)
         for pair in related.pairs:
             a, b = sorted(pair)
             self._partners[a].add(b)
             self._partners[b].add(a)
         self.entries_by_occupation: dict[str, set[Node]] = defaultdict(set)
+        self.work_type_standards: dict[str, list[Any]] = {}  # occupation -> its standards of one 工种
         self.title_targets: dict[str, set[Node]] = defaultdict(set)
         self.graph = nx.MultiDiGraph()
         for occ, (rule_set, rules) in sorted(rules_by_occupation.items()):
             self._add_occupation(occ, rule_set, rules)
+        if crossover is not None:
+            for occ in sorted(rules_by_occupation):
+                self._add_crossover(occ, crossover)
         self._ancestors: dict[Node, frozenset[Node]] = {}
+        self._preds: dict[Node, set[Node]] = defaultdict(set)  # the static graph backwards
+        for u, v in self.graph.edges():
+            self._preds[v].add(u)
 
     # -- construction -----------------------------------------------------------------------------
 
@@ -404,7 +430,10 @@ class PathwayEngine:
         rules: dict[str, tuple[RuleSet, Sequence[Rule]]] = {}
         standards: dict[str, Any] = {}
         occupations = {s.occupation for s in book.standards if s.occupation}
+        work_type_standards = {}
         for occ in sorted(occupations):
+            if hasattr(book, "work_type_standards"):
+                work_type_standards[occ] = book.work_type_standards(occ)
             std = book.current_standard(occ)
             if std is None:
                 continue
@@ -427,16 +456,21 @@ class PathwayEngine:
             labels.setdefault(info["name_zh"], kind)
             labels.setdefault(kind, kind)
 
-        def notes_for(code: str, level: str) -> list[str]:
-            try:
-                return list(book.routes(code, level)[4])
-            except KeyError:
-                return []
-
         engine = cls(
-            book.ladder, rules, names, book.related, book.diploma_names(), labels, groups, standards, texts, notes_for
+            book.ladder,
+            rules,
+            names,
+            book.related,
+            book.diploma_names(),
+            labels,
+            groups,
+            standards,
+            texts,
+            getattr(book, "equivalences", ()),
+            book.rule_sets.get(CROSSOVER_RULE_SET),
         )
         engine.diploma_zh = {kind: info["name_zh"] for kind, info in getattr(book, "diploma_kinds", {}).items()}
+        engine.work_type_standards = work_type_standards
         return engine
 
     @classmethod
@@ -453,6 +487,7 @@ class PathwayEngine:
             if level is None or level.ladder != "skill":
                 continue
             self.rules_at[(occ, rule.level)].append(rule)
+            self.levels_of[occ].add(rule.level)
             target = cert_node(occ, rule.level)
             years = nominal_years(rule)
             certs = [c for c in rule.conditions if c.kind == "certificate" and c.level]
@@ -468,14 +503,21 @@ class PathwayEngine:
                         cert_node(src, cert.level or ""), target, key=rule.id, rule=rule, years=years, kind=kind
                     )
             elif titles:
+                # a title held in the field of a related occupation (符合专业对应关系) is a state too:
+                # gained by the skill-to-title crossover, it leads back to skill levels
+                title = titles[0]
                 self.graph.add_edge(
-                    title_node(titles[0].level or ""),
-                    target,
-                    key=rule.id,
-                    rule=rule,
-                    years=years,
-                    kind="title-crossover",
+                    title_node(title.level or ""), target, key=rule.id, rule=rule, years=years, kind="title-crossover"
                 )
+                for src in self.related_to(occ):
+                    self.graph.add_edge(
+                        cert_node(src, title.level or ""),
+                        target,
+                        key=rule.id,
+                        rule=rule,
+                        years=years,
+                        kind="title-crossover",
+                    )
                 self.title_targets[occ].add(target)
             else:
                 self.graph.add_edge(ENTRY, target, key=rule.id, rule=rule, years=years, kind=entry_kind(rule))
@@ -484,8 +526,32 @@ class PathwayEngine:
             c.scope == "related" for r in rules for c in r.conditions if c.kind in ("certificate", "work")
         )
         certs = [c for r in rules for c in r.conditions if c.kind == "certificate"]
-        if certs and not any(FUTURE_CERTIFICATE_KIND in c.certificate_types for c in certs):
+        future = {FUTURE_CERTIFICATE_KIND}
+        future |= {e.in_place_of for e in self.equivalences if e.accepted == FUTURE_CERTIFICATE_KIND}
+        if certs and not any(future & set(c.certificate_types) for c in certs):
             self.old_certificates_only.add(occ)
+        self.needs_equivalence[occ] = bool(certs) and not any(
+            FUTURE_CERTIFICATE_KIND in c.certificate_types for c in certs
+        )
+
+    def _add_crossover(self, occ: str, crossover: RuleSet) -> None:
+        """Skill -> title (贯通): a skill certificate of ``occ`` leads to a professional title in its
+        field after the years the crossover rules set (the state (occ, title level))."""
+        for rule in crossover.rules:
+            level = self.ladder.levels.get(rule.level)
+            cert = next((c for c in rule.conditions if c.kind == "certificate" and c.level), None)
+            if level is None or level.ladder != "professional" or cert is None:
+                continue
+            self.rules_at[(occ, rule.level)].append(rule)
+            self.levels_of[occ].add(rule.level)
+            self.graph.add_edge(
+                cert_node(occ, cert.level or ""),
+                cert_node(occ, rule.level),
+                key=rule.id,
+                rule=rule,
+                years=nominal_years(rule),
+                kind="skill-to-title",
+            )
 
     # -- relatedness ------------------------------------------------------------------------------
 
@@ -505,14 +571,14 @@ class PathwayEngine:
                     "kind": "same-minor-group",
                     "group": group,
                     "group_name": self.group_names.get(group),
-                    "text": f"same minor group (小类) {group} {self.group_names.get(group, '')}".rstrip(),
+                    "text": f"同属小类 {group} {self.group_names.get(group, '')}".rstrip(),
                 }
             )
         if b in self._partners.get(a, set()):
             out.append(
                 {
                     "kind": "editor-relation",
-                    "text": "recorded as related by an editor (standards/eligibility/related-occupations.tsv)",
+                    "text": "编辑登记的相关职业（standards/eligibility/related-occupations.tsv）",
                 }
             )
         return out
@@ -523,16 +589,32 @@ class PathwayEngine:
         return self._rank.get(level or "", 0)
 
     def _at_or_below(self, level: str) -> list[str]:
-        lv = self.ladder.levels.get(level)
-        if lv is None:
-            return []
-        return [x.id for x in self.ladder.ordered(lv.ladder) if x.rank <= lv.rank]
+        found = self._below.get(level)
+        if found is None:
+            lv = self.ladder.levels.get(level)
+            found = [] if lv is None else [x.id for x in self.ladder.ordered(lv.ladder) if x.rank <= lv.rank]
+            self._below[level] = found
+        return found
 
     def ancestors(self, node: Node) -> frozenset[Node]:
-        """States (and entry/title nodes) from which ``node`` can be reached in the static graph."""
+        """States (and entry/title nodes) from which ``node`` can be reached in the static graph.
+        For a skill-level goal, title states are not gone through (a route gains a title only when
+        the title is the goal; as a step it is never faster), which keeps the sets small: title
+        rules link every occupation of a minor group to every other."""
         found = self._ancestors.get(node)
         if found is None:
-            found = frozenset(nx.ancestors(self.graph, node)) if node in self.graph else frozenset()
+            skill_goal = not (node[0] == "cert" and self.is_title(node[2]))
+            seen: set[Node] = set()
+            todo = [node]
+            while todo:
+                for u in self._preds.get(todo.pop(), ()):
+                    if u in seen:
+                        continue
+                    seen.add(u)
+                    if skill_goal and u[0] == "cert" and self.is_title(u[2]):
+                        continue  # counted as a source (a title held), not walked through
+                    todo.append(u)
+            found = frozenset(seen)
             if len(self._ancestors) > 4096:
                 self._ancestors.clear()
             self._ancestors[node] = found
@@ -552,11 +634,40 @@ class PathwayEngine:
             self.ladder,
             self.related,
             self.diploma_names,
+            equivalences=self.equivalences,
+            names=self.names,
+            diploma_names_zh=self.diploma_zh,
         ).routes
 
+    def interchangeable(self, a: str, b: str) -> bool:
+        """Whether a certificate of any level in ``a`` does exactly what the same level in ``b``
+        does for every rule: two different occupations of one minor group under the same rule set,
+        whose rules count related occupations, with no editor pair or exclusion touching either.
+        A route through ``a`` to ``b`` is then never faster than the same route within ``b``."""
+        if a == b or a.rsplit("-", 1)[0] != b.rsplit("-", 1)[0]:
+            return False
+        ra, rb = self.rule_set_of.get(a), self.rule_set_of.get(b)
+        if ra is None or rb is None or _rule_set_id(ra) != _rule_set_id(rb):
+            return False
+        if not (self.accepts_related.get(a) and self.accepts_related.get(b)):
+            return False
+        if a in self._partners or b in self._partners or self._excluded_occupations & {a, b}:
+            return False
+        return True
+
+    def is_title(self, level: str | None) -> bool:
+        lv = self.ladder.levels.get(level or "")
+        return lv is not None and lv.ladder == "professional"
+
     def _covered(self, node: Node, profile: Profile) -> bool:
-        """Whether a certificate held already does what ``node``'s certificate would do."""
+        """Whether a certificate (or title) held already does what ``node``'s would do."""
         _, occ, level = node
+        if self.is_title(level):
+            return any(
+                self.ladder.at_least(t.level, level)
+                and (t.corresponds or any(self.related(o, occ) for o in t.occupations))
+                for t in profile.titles
+            )
         for c in profile.certificates:
             if not self.ladder.at_least(c.level, level):
                 continue
@@ -580,6 +691,8 @@ class PathwayEngine:
         if label.is_start:
             for c in label.profile.certificates:
                 sources += [cert_node(c.occupation, lv) for lv in self._at_or_below(c.level)]
+            for t in label.profile.titles:
+                sources += [cert_node(o, lv) for o in t.occupations for lv in self._at_or_below(t.level)]
             for occ in q.entry_occupations:
                 out |= self.entries_by_occupation.get(occ, set())
                 if label.profile.titles:
@@ -593,13 +706,18 @@ class PathwayEngine:
             if s in self.graph:
                 out.update(self.graph.successors(s))
         keep = []
+        goal_occ = q.goal[1] if q.goal is not None else None
         for n in out:
             if n[0] != "cert" or not q.relevant(n):
                 continue
+            if goal_occ is not None and self.interchangeable(n[1], goal_occ):
+                continue  # the same level in the goal's own occupation does the same, without a move
             if q.allowed is not None and n[1] not in q.allowed:
                 continue
             if q.promotions_after_start and not label.is_start and n[1] != label.node[1]:
                 continue
+            if self.is_title(n[2]) and n != q.goal:
+                continue  # a title is gained only as the goal: as a step to a skill level it is never faster
             if n != q.goal and self._covered(n, label.profile):
                 continue
             keep.append(n)
@@ -621,7 +739,7 @@ class PathwayEngine:
             sources = [self._source_state(r.rule, occ, label, q.origin) for r in group]
             if last is not None:
                 # the certificate just gained must be what this step builds on; else it was a detour
-                using = [i for i, src in enumerate(sources) if src == last and self._uses_certificate(group[i].rule)]
+                using = [i for i, src in enumerate(sources) if src == last and self._builds_on(group[i].rule, last)]
                 if not using:
                     continue
                 group = [group[using[0]]] + [r for i, r in enumerate(group) if i != using[0]]
@@ -637,13 +755,19 @@ class PathwayEngine:
                 best.rule,
                 tuple(r.rule for r in group[1:]),
                 occ,
-                tuple(c.detail for c in best.conditions if c.met),
-                tuple(c.detail for c in best.conditions if not c.met),
+                tuple(c.detail_zh for c in best.conditions if c.met),
+                tuple(c.detail_zh for c in best.conditions if not c.met),
+                tuple(sorted({c.equivalence for c in best.conditions if c.equivalence})),
             )
+            if q.no_moves and kind == "move":
+                continue
             p = label.profile
             work = p.work + ((WorkSpell(occ, start=label.date, end=d),) if d > label.date else ())
-            certs = p.certificates + (CertificateHeld(occ, level, d, FUTURE_CERTIFICATE_KIND),)
-            profile = Profile(d, p.birth_date, p.age, certs, work, p.diplomas, p.titles, p.trainings, p.apprenticeships)
+            if self.is_title(level):
+                gained = {"titles": p.titles + (TitleHeld(level, d, None, (occ,)),)}
+            else:
+                gained = {"certificates": p.certificates + (CertificateHeld(occ, level, d, FUTURE_CERTIFICATE_KIND),)}
+            profile = replace(p, as_of=d, work=work, **gained)
             out.append(_Label(d, node, profile, label.steps + (step,)))
             if len(out) >= 3:
                 break
@@ -666,11 +790,14 @@ class PathwayEngine:
                 return State(best.occupation, best.level)
         return label.steps[-1].target if label.steps else origin
 
-    @staticmethod
-    def _uses_certificate(rule: Rule) -> bool:
-        return any(c.kind == "certificate" for c in rule.conditions)
+    def _builds_on(self, rule: Rule, last: State) -> bool:
+        """Whether the rule uses the credential of the state just reached (a title or a certificate)."""
+        wanted = "title" if self.is_title(last.level) else "certificate"
+        return any(c.kind == wanted for c in rule.conditions)
 
     def _step_kind(self, rule: Rule, source: State, occ: str) -> str:
+        if self.is_title(rule.level):
+            return "skill-to-title"
         kinds = {c.kind for c in rule.conditions}
         if "certificate" in kinds:
             if "title" in kinds:
@@ -679,7 +806,8 @@ class PathwayEngine:
         return entry_kind(rule)
 
     def _run(self, start: _Label, q: _Query) -> tuple[list[_Label], dict[Node, _Label], int]:
-        heap: list[tuple[date, int, int, _Label]] = [(start.date, 0, 0, start)]
+        # equally early labels: fewer moves between occupations first, then fewer steps
+        heap: list[tuple[date, int, int, int, _Label]] = [(start.date, 0, 0, 0, start)]
         counter = itertools.count(1)
         pops: Counter[Node] = Counter()
         best: dict[Node, _Label] = {}
@@ -688,7 +816,7 @@ class PathwayEngine:
         seen: set[tuple[Node, date, frozenset[tuple[str, str, date]]]] = set()
         evaluations = 0
         while heap:
-            _d, _n, _c, label = heapq.heappop(heap)
+            _d, _m, _n, _c, label = heapq.heappop(heap)
             if pops[label.node] >= q.per_node:
                 continue
             pops[label.node] += 1
@@ -716,7 +844,8 @@ class PathwayEngine:
                     seen.add(sig)
                     if new.date < tentative.get(node, date.max):
                         tentative[node] = new.date
-                    heapq.heappush(heap, (new.date, len(new.steps), next(counter), new))
+                    moves = sum(1 for st in new.steps if st.kind == "move")
+                    heapq.heappush(heap, (new.date, moves, len(new.steps), next(counter), new))
         return found, best, evaluations
 
     # -- public questions -------------------------------------------------------------------------
@@ -729,11 +858,16 @@ class PathwayEngine:
         max_routes: int = 3,
         origin: str | None = None,
         horizon_years: float = MAX_YEARS,
+        moves: bool = True,
     ) -> PathwayResult:
         """The fastest routes (up to ``max_routes``, best first) from ``profile`` to a certificate of
-        ``level`` in ``occupation``; with the reason and the nearest reachable target if none.
+        ``level`` in ``occupation`` (or, for a professional level, a title in its field); with the
+        reason and the nearest reachable target if none.
 
-        Levels are ladder ids ("5".."1", "apprentice", "principal-technician", ...)."""
+        Among equally fast routes fewer moves between occupations come first; a route that stays in
+        the target occupation is always offered when one exists (even if slower); ``moves=False``
+        allows no move at all. Levels are ladder ids ("5".."1", "principal-technician",
+        "professional-junior", ...)."""
         if level not in self.ladder.levels:
             raise PathwayError(f"unknown level {level!r}; use a ladder id such as 5..1 or principal-technician")
         profile = normalise(profile)
@@ -742,25 +876,63 @@ class PathwayEngine:
         target = State(occupation, level)
         origin_state = self.origin_state(profile, origin)
         result = PathwayResult(as_of, origin_state, target, [])
-        holding = [
-            c for c in profile.certificates if c.occupation == occupation and self.ladder.at_least(c.level, level)
-        ]
-        if holding:
+        goal = cert_node(occupation, level)
+        if self._covered(goal, profile) and (
+            self.is_title(level)
+            or any(c.occupation == occupation and self.ladder.at_least(c.level, level) for c in profile.certificates)
+        ):
             result.already_holds = True
             result.routes = [Route((), as_of)]
-            c = max(holding, key=lambda c: self.rank(c.level))
             result.notes.append(
-                f"already holds a {self.level_words(c.level)} certificate in {occupation} (since {c.date})"
+                f"已持有{self.names.get(occupation, occupation)}{level_zh(level, self.ladder)}或更高等级"
             )
             return result
-        if self._notes_for is not None:
-            result.notes += self._notes_for(occupation, level)
-        own = self._own_occupations(profile, origin)
+        result.notes += self.standard_notes(occupation)
+        if self.has_rules(occupation, level):
+            routes, result.evaluations = self._search(
+                profile, occupation, level, max_routes, origin, horizon_years, moves
+            )
+            result.routes = routes[:max_routes]
+            if moves and result.routes and not any(within_occupation(r, occupation) for r in result.routes):
+                own_route = next((r for r in routes if within_occupation(r, occupation)), None)
+                if own_route is None:  # look for it on its own: the search above may have stopped early
+                    own_routes, n = self._search(profile, occupation, level, 1, origin, horizon_years, False)
+                    result.evaluations += n
+                    own_route = own_routes[0] if own_routes else None
+                if own_route is not None:
+                    result.routes.append(own_route)
+                    result.within_occupation_added = True
+        if result.routes:
+            first = result.routes[0]
+            result.already_qualifies = first.total_years == 0 and len(first.steps) == 1
+            self._policy_notes(result)
+            return result
+        result.reason_code, result.reason = self._no_route_reason(profile, occupation, level, horizon_years)
+        result.nearest = self._nearest(profile, occupation, level, origin, horizon_years, result)
+        self._policy_notes(result)
+        return result
+
+    def _search(
+        self,
+        profile: Profile,
+        occupation: str,
+        level: str,
+        max_routes: int,
+        origin: str | None,
+        horizon_years: float,
+        moves: bool,
+    ) -> tuple[list[Route], int]:
+        """Routes to (occupation, level), best first and distinct, and the rule evaluations spent.
+        The static graph prunes the search: only states from which the goal can be reached."""
         goal = cert_node(occupation, level)
+        own = self._own_occupations(profile, origin)
         anc = self.ancestors(goal)
         anc_occs = {n[1] for n in anc if n[0] == "cert"}
-        if any(self.related(o, occupation) for o in own):
-            allowed: set[str] | None = own | {occupation}
+        if not moves:
+            allowed: set[str] | None = {occupation}
+            entry = {occupation}
+        elif any(self.related(o, occupation) for o in own):
+            allowed = own | {occupation}
             entry = {occupation} | (own & anc_occs)
         else:
             allowed = None
@@ -771,23 +943,44 @@ class PathwayEngine:
             lambda n: n == goal or n in anc,
             allowed,
             entry,
-            add_fraction(as_of, horizon_years),
+            add_fraction(profile.as_of, horizon_years),
             per_node=max(max_routes, 1),
             max_routes=max_routes,
-            origin=origin_state,
+            origin=self.origin_state(profile, origin),
+            no_moves=not moves,
         )
-        start = _Label(as_of, ("start",), profile, ())
-        if self.has_rules(occupation, level):
-            found, _best, result.evaluations = self._run(start, q)
-            result.routes = sorted((Route(lb.steps, as_of) for lb in found), key=_route_order)[:max_routes]
-        if result.routes:
-            result.already_qualifies = result.routes[0].total_years == 0 and len(result.routes[0].steps) == 1
-            self._kind_notes(result)
-            return result
-        result.reason = self._no_route_reason(profile, occupation, level, horizon_years)
-        result.nearest = self._nearest(profile, occupation, level, origin, horizon_years, result)
-        self._kind_notes(result)
-        return result
+        found, _best, evaluations = self._run(_Label(profile.as_of, ("start",), profile, ()), q)
+        routes = _distinct(sorted((Route(lb.steps, profile.as_of) for lb in found), key=_route_order))
+        return routes, evaluations
+
+    def standard_notes(self, occupation: str) -> list[str]:
+        """What people should know about the standard the rules come from (in Chinese): a standard
+        that covers a single 工种, a rule set applied by the standard's date rather than read from it."""
+        std = self.standards.get(occupation)
+        if std is None:
+            return []
+        name = self.names.get(occupation, occupation)
+        notes = []
+        only = getattr(std, "only_work_type", None)
+        if only:
+            notes.append(
+                f"{name}没有覆盖整个职业的国家职业技能标准，以下按只覆盖工种“{only}”的标准《{std.title}》"
+                f"（{std.issued}）推算，只适用于该工种"
+            )
+        for other in self.work_type_standards.get(occupation, []):
+            if other.id != std.id and other.issued > std.issued:
+                notes.append(
+                    f"《{other.title}》（{other.issued}）只覆盖工种“{other.only_work_type}”，不适用于整个职业；"
+                    f"这里按覆盖整个职业的《{std.title}》（{std.issued}）推算"
+                )
+        if getattr(std, "basis", None) == "applied-by-edition":
+            rs = self.rule_set_of.get(occupation)
+            rid = rs.id if isinstance(rs, RuleSet) else rs
+            notes.append(
+                f"《{std.title}》的申报条件原文不在数据中，按其颁布日期（{std.issued}）套用同期标准的申报条件"
+                f"（{rid}），该标准自己的条文可能不同"
+            )
+        return notes
 
     def reachable(
         self,
@@ -796,9 +989,9 @@ class PathwayEngine:
         origin: str | None = None,
         occupations: Iterable[str] | None = None,
     ) -> list[Reachable]:
-        """Every state (occupation, level) reachable within ``within_years``, fastest first: levels
-        in the occupations the person holds certificates in or works in, and in their related
-        occupations (moves that the rules allow)."""
+        """The highest level reachable within ``within_years`` in each occupation the person holds
+        certificates in or works in and in their related occupations (moves that the rules allow),
+        fastest first; a lower level of the same occupation is a step on the way and not listed."""
         profile = normalise(profile)
         _check_dates(profile, within_years)
         own = self._own_occupations(profile, origin)
@@ -809,8 +1002,14 @@ class PathwayEngine:
         scope = {x for x in scope if x in self.rule_set_of}
         best = self._reach(profile, scope, within_years)
         out = []
+        top: dict[str, int] = {}  # per occupation, the highest level reachable: lower ones are steps on the way
         for node, label in best.items():
-            if node[0] != "cert" or not label.steps:
+            if node[0] == "cert" and label.steps and not self.is_title(node[2]):
+                top[node[1]] = max(top.get(node[1], 0), self.rank(node[2]))
+        for node, label in best.items():
+            if node[0] != "cert" or not label.steps or self.is_title(node[2]):
+                continue
+            if self.rank(node[2]) < top[node[1]]:
                 continue
             out.append(Reachable(State(node[1], node[2]), Route(label.steps, profile.as_of)))
         out.sort(
@@ -862,7 +1061,7 @@ class PathwayEngine:
                     "kind": "shared-tasks",
                     "score": score,
                     "words": words,
-                    "text": f"shared words in main tasks and definition: {'、'.join(words)}",
+                    "text": f"主要工作任务和定义中有相同的词：{'、'.join(words)}",
                 }
             )
         out = []
@@ -876,8 +1075,7 @@ class PathwayEngine:
                 reasons.append(
                     {
                         "kind": "rules-accept-related",
-                        "text": "its eligibility rules count work and certificates in related occupations "
-                        "(本职业或相关职业), so this occupation's count there",
+                        "text": "它的申报条件认可“本职业或相关职业”的工作和证书，在本职业的工作年限和证书在那里也算",
                     }
                 )
             step = NextStep(code, reasons, counts, accepts, score or 0.0)
@@ -920,51 +1118,66 @@ class PathwayEngine:
             own.add(origin)
         return own
 
-    def _kind_notes(self, result: PathwayResult) -> None:
+    def _policy_notes(self, result: PathwayResult) -> None:
+        """Say which policies an answer relied on (the certificate equivalence, the skill-to-title
+        crossover) and where rules accept no certificate issued from now on."""
+        routes = list(result.routes) + ([result.nearest[1]] if result.nearest else [])
+        used: set[str] = set()
+        for r in routes:
+            for st in r.steps:
+                used |= set(st.equivalences)
+        for e in self.equivalences:
+            if e.id in used:
+                result.policies.append(e.id)
+                result.notes.append(f"本答案用到：{e.title}（自 {e.since} 起的申报；依据 {e.source.split(' (')[0]}）")
+        if any(st.kind == "skill-to-title" for r in routes for st in r.steps) and self.crossover is not None:
+            result.policies.append(self.crossover.id)
+            result.notes.append(
+                "技能等级申报职称依据人社部发〔2020〕96号（高技能人才与专业技术人才职业发展贯通），年限按其山东省实施意见"
+                "（鲁人社发〔2020〕16号）；适用于工程技术领域生产一线岗位，所获职称按与本职业对应计"
+            )
         occs = {s.target.occupation for r in result.routes for s in r.steps if s.target.occupation}
         occs.add(result.target.occupation or "")
         for occ in sorted(occs & self.old_certificates_only):
-            rs = self.rule_set_of.get(occ)
-            rid = rs.id if isinstance(rs, RuleSet) else rs
             result.notes.append(
-                f"rule set {rid} of {occ} accepts only vocational qualification certificates "
-                "(职业资格证书) as transcribed; certificates gained from now on are skill-level "
-                "certificates (职业技能等级证书), so its routes that build on a certificate gained "
-                "later are not used (a 职业资格证书 held now counts: give its kind)"
+                f"{self.names.get(occ, occ)}适用的申报条件只认职业资格证书，"
+                "今后取得的职业技能等级证书不能用于其后的申报"
             )
 
-    def _no_route_reason(self, profile: Profile, occ: str, level: str, horizon_years: float) -> str:
-        lv = self.ladder.levels[level]
+    def _no_route_reason(self, profile: Profile, occ: str, level: str, horizon_years: float) -> tuple[str, str]:
+        """(machine code, reason in Chinese) of a no-route answer."""
+        lv_name = level_zh(level, self.ladder)
+        name = self.names.get(occ, occ)
         if occ not in self.rule_set_of:
             std = self.standards.get(occ)
             if std is None:
-                return (
-                    f"{occ} {self.names.get(occ, '')} has no national skill standard in the data, so no "
-                    "eligibility rules say how to reach any of its levels"
-                ).replace("  ", " ")
+                return "no-standard", f"{name}（{occ}）在数据中没有国家职业技能标准，没有申报条件可依"
             if getattr(std, "ladder", "skill") != "skill":
                 return (
-                    f"the standard of {occ} ({std.id}) covers professional-technical levels (初级/中级/高级), "
-                    "whose 申报条件 are not in the data"
+                    "professional-standard",
+                    f"{name}的标准《{std.title}》是专业技术等级（初级/中级/高级）标准，其申报条件不在数据中",
                 )
-            return f"no eligibility rule set in the data applies to the standard of {occ} ({std.id})"
-        if not self.has_rules(occ, level):
-            rs = self.rule_set_of[occ]
-            rid = rs.id if isinstance(rs, RuleSet) else rs
-            have = sorted({lv_ for (o, lv_) in self.rules_at if o == occ}, key=self.rank)
+            return "no-rule-set", f"{name}的标准《{std.title}》没有可用的申报条件"
+        if self.is_title(level) and not self.has_rules(occ, level):
             return (
-                f"the rule set that applies to {occ} ({rid}) has no rules for {lv.name_zh} ({level}) in the "
-                f"data; it has rules for levels {', '.join(have)}"
+                "title-rule-not-transcribed",
+                f"申报{lv_name}的技能等级条件（人社部发〔2020〕96号：高级技师申报高级工程师）所需年限未在已查到的文本中找到，"
+                "数据中没有这一条，无法推算",
+            )
+        if not self.has_rules(occ, level):
+            have = sorted((lv_ for lv_ in self.levels_of[occ] if not self.is_title(lv_)), key=self.rank)
+            return (
+                "no-rules-for-level",
+                f"{name}适用的申报条件在数据中没有{lv_name}的条款（只有"
+                f"{'、'.join(level_zh(x, self.ladder) for x in have)}）",
             )
         routes = self.evaluate(profile, occ, level)
         closest = min(routes, key=lambda r: (r.unmet, r.rule.number)) if routes else None
-        text = (
-            f"no route reaches {lv.name_zh} in {occ} within {horizon_years:g} years: every rule for it needs "
-            "something that time alone does not bring"
-        )
+        text = f"{horizon_years:g} 年内无法申报{name}{lv_name}：每一条申报条件都需要仅靠工作年限得不到的东西"
         if closest is not None:
-            text += f"; the closest (rule {closest.rule.number}) still needs: {'; '.join(closest.missing)}"
-        return text
+            missing = [c.detail_zh for c in closest.conditions if not c.met]
+            text += f"；最接近的是第 {closest.rule.number} 条，还缺：{'；'.join(missing)}"
+        return "needs-more-than-time", text
 
     def _nearest(
         self,
@@ -981,7 +1194,25 @@ class PathwayEngine:
         profile = normalise(profile)
         own = self._own_occupations(profile, origin)
         target_rank = self.rank(level)
-        circles = [{occ}, set(self.related_to(occ)) - {occ}, own - {occ}]
+        # the same occupation: the highest level below the target that can be reached, by targeted
+        # searches from the top down (cheaper than a reach search over every level)
+        below = sorted(
+            (
+                lv
+                for lv in self.levels_of.get(occ, ())
+                if self.is_title(lv) == self.is_title(level) and self.rank(lv) <= target_rank and lv != level
+            ),
+            key=lambda lv: -self.rank(lv),
+        )
+        for lv in below:
+            if self._covered(cert_node(occ, lv), profile):
+                break  # held already (or a higher level that counts): nothing nearer in this occupation
+            routes, n = self._search(profile, occ, lv, 1, origin, horizon_years, True)
+            if result is not None:
+                result.evaluations += n
+            if routes:
+                return State(occ, lv), routes[0]
+        circles = [set(self.related_to(occ)) - {occ}, own - {occ}]
         for circle in circles:
             scope = {x for x in circle if x in self.rule_set_of}
             if not scope:
@@ -992,6 +1223,7 @@ class PathwayEngine:
                 for node, lb in best.items()
                 if node[0] == "cert"
                 and lb.steps
+                and self.is_title(node[2]) == self.is_title(level)
                 and self.rank(node[2]) <= target_rank
                 and not (node[1] == occ and node[2] == level)
             ]
@@ -1001,38 +1233,71 @@ class PathwayEngine:
         return None
 
     def level_words(self, level: str | None) -> str:
+        """A level in Chinese (titles as 初级职称 …), or 无证书."""
         if level is None:
-            return "no certificate"
-        lv = self.ladder.levels.get(level)
-        return lv.name_zh if lv else level
+            return "无证书"
+        return level_zh(level, self.ladder)
 
     # -- the static graph as data (SPARQL materialisation, rendering) -----------------------------
 
     def state_edges(self) -> list[tuple[Node, Node, list[Rule], float, str]]:
         """(from state, to state, rules, waiting years, kind) for every promotion within an
-        occupation that has rules and every move between related occupations that both have rules;
-        entries, title crossovers and sources without rules are left out. Sorted. The waiting years
-        are the least of the rules that need only the certificate and time (else of all rules)."""
-        grouped: dict[tuple[Node, Node], list[tuple[Rule, float, str]]] = defaultdict(list)
+        occupation that has rules, every move between related occupations that both have rules, and
+        the title crossovers (贯通) within an occupation in both directions: a skill level to a
+        professional title in its field (kind skill-to-title) and a title to a skill level (kind
+        title-crossover). Entries and sources without rules are left out; title crossovers into
+        related occupations follow the target's own crossover, as moves follow its promotion.
+        Sorted. The waiting years are the least of the rules that need only the credential and
+        time (else of all rules)."""
+        grouped: dict[tuple[Node, Node, str], list[tuple[Rule, float]]] = defaultdict(list)
         for u, v, data in self.graph.edges(data=True):
             if u[0] != "cert" or u[1] not in self.rule_set_of:
                 continue
-            grouped[(u, v)].append((data["rule"], data["years"], data["kind"]))
+            kind = data["kind"]
+            if kind in ("title-crossover", "skill-to-title"):
+                if u[1] != v[1]:
+                    continue
+            else:
+                kind = "promotion" if u[1] == v[1] else "move"
+            grouped[(u, v, kind)].append((data["rule"], data["years"]))
         out = []
-        time_only = {"certificate", "work", "age", "declaration"}
-        for (u, v), items in sorted(grouped.items()):
-            rules = sorted({r.id: r for r, _, _ in items}.values(), key=lambda r: r.id)
-            # the waiting time of the plain promotion (certificate + years); rules that also want a
-            # diploma or a title are listed too, but their shorter times need more than waiting
-            plain = [y for r, y, _ in items if {c.kind for c in r.conditions} <= time_only]
-            years = min(plain or [y for _, y, _ in items])
-            kind = "promotion" if u[1] == v[1] else "move"
+        time_only = {"certificate", "title", "work", "age", "declaration"}
+        for (u, v, kind), items in sorted(grouped.items()):
+            rules = sorted({r.id: r for r, _ in items}.values(), key=lambda r: r.id)
+            # the waiting time of the plain step (credential + years); rules that also want a
+            # diploma are listed too, but their shorter times need more than waiting
+            plain = [y for r, y in items if {c.kind for c in r.conditions} <= time_only]
+            years = min(plain or [y for _, y in items])
             out.append((u, v, rules, years, kind))
         return out
 
 
+def _rule_set_id(rs: RuleSet | str) -> str:
+    return rs.id if isinstance(rs, RuleSet) else rs
+
+
 def _route_order(r: Route) -> tuple[date, int, int, tuple[str, ...]]:
-    return (r.reached_on, len(r.steps), r.moves, tuple(s.rule.id for s in r.steps))
+    """Earliest first; among equally early routes, fewer moves between occupations, then fewer steps."""
+    return (r.reached_on, r.moves, len(r.steps), tuple(s.rule.id for s in r.steps))
+
+
+def _distinct(routes: list[Route]) -> list[Route]:
+    """Routes in order, without those that repeat a better one's levels, rules and dates through
+    other occupations (a detour through a related occupation and back is not an alternative)."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for r in routes:
+        key = tuple((s.target.level, s.rule.rule_set, s.rule.level, s.rule.number, s.end) for s in r.steps)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(r)
+    return out
+
+
+def within_occupation(route: Route, occupation: str) -> bool:
+    """Whether every step of the route gains something in ``occupation`` without a move."""
+    return all(s.target.occupation == occupation and s.kind != "move" for s in route.steps)
 
 
 def _check_dates(profile: Profile, years: float) -> None:
@@ -1063,9 +1328,7 @@ def normalise(profile: Profile) -> Profile:
 # ------------------------------------------------------------------------------------------------
 # loading names and texts (SPARQL, so a remote store works too)
 
-_PREFIXES = """PREFIX og: <https://w3id.org/occugraph/ontology/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+_PREFIXES = SPARQL_PREFIXES  # the one prefix table (graph/core/namespaces.py)
 
 
 def load_names(store: SelectStore) -> tuple[dict[str, str], dict[str, str]]:
@@ -1119,15 +1382,23 @@ SELECT ?code ?text WHERE {
 PROFILE_PARAMS = (
     "years_worked",
     "level_since",
+    "certificate_kind",
+    "birth_date",
+    "age",
     "diploma",
     "diploma_graduation",
     "diploma_assessed",
     "title",
     "title_since",
-    "certificate_kind",
     "as_of",
 )
-QUERY_PARAMS = ("from", "from_level", "to", "to_level", "max_routes", "within", "limit", *PROFILE_PARAMS)
+QUERY_PARAMS = ("from", "from_level", "to", "to_level", "max_routes", "moves", "within", "limit", *PROFILE_PARAMS)
+CERTIFICATE_KINDS_ZH = {
+    "skill-level": "职业技能等级证书",
+    "vocational-qualification": "职业资格证书",
+    "special-ability": "专项职业能力证书",
+}
+BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "是": True, "false": False, "0": False, "no": False, "否": False}
 
 
 @dataclass
@@ -1143,11 +1414,17 @@ class PathwayQuery:
     within_years: float | None = None
     limit: int = 10
     assumptions: list[str] = field(default_factory=list)
+    moves: bool = True
+
+
+def bad(param: str, code: str, message: str, status: int = 400, **extra: Any) -> PathwayError:
+    """A bad-input error: ``message`` in Chinese for people, ``code`` and ``param`` for programs."""
+    return PathwayError(message, status, code=code, param=param, **extra)
 
 
 def _text(value: object, name: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise PathwayError(f"{name}: expected a string, got {type(value).__name__}")
+        raise bad(name, "not-text", f"{name}：应为文字或数字，收到的是 {type(value).__name__}")
     return str(value).strip()
 
 
@@ -1156,156 +1433,255 @@ def _date_param(value: object, name: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise PathwayError(f"{name}: {text!r} is not a date (YYYY-MM-DD)") from None
+        raise bad(name, "bad-date", f"{name}：“{text}”不是有效日期，请按 年-月-日 填写，例如 2021-05-01") from None
 
 
 def _number_param(value: object, name: str, low: float, high: float) -> float:
     if isinstance(value, bool):
-        raise PathwayError(f"{name}: expected a number, got {value!r}")
+        raise bad(name, "not-a-number", f"{name}：应为数字，收到 {value!r}")
     try:
         x = float(value) if isinstance(value, int | float) else float(_text(value, name))
     except ValueError:
-        raise PathwayError(f"{name}: expected a number, got {value!r}") from None
-    if math.isnan(x) or not low <= x <= high:
-        raise PathwayError(f"{name}: {x:g} is outside {low:g}..{high:g}")
+        raise bad(name, "not-a-number", f"{name}：应为数字，收到“{value}”") from None
+    if math.isnan(x) or math.isinf(x) or not low <= x <= high:
+        raise bad(name, "out-of-range", f"{name}：{x:g} 超出范围 {low:g}～{high:g}")
     return x
 
 
 class QueryParser:
     """Turns GET parameters or a JSON body into a :class:`PathwayQuery`; every problem is a
-    :class:`PathwayError` with a message (unknown codes come with the nearest valid ones)."""
+    :class:`PathwayError` with a Chinese message and a machine-readable ``code`` and ``param``
+    (unknown codes come with the nearest valid ones)."""
 
     def __init__(self, engine: PathwayEngine, today: date | None = None) -> None:
         self.engine = engine
         self.today = today or date.today()
-        self._codes = sorted(engine.names)
+
+    @property
+    def _codes(self) -> list[str]:
+        return self.engine.sorted_codes
 
     def occupation(self, value: object, name: str) -> str:
+        """An occupation by code, by exact name (电工), or as "code name" (what the page's
+        suggestions fill in)."""
         code = _text(value, name)
+        head = code.split(maxsplit=1)[0] if code else code
+        if CODE_RE.fullmatch(head):
+            code = head
+        elif code and not code[0].isdigit():
+            by_name = self.engine.codes_by_name.get(code.rstrip("SL/ "))
+            if by_name:
+                return by_name
+            suggestions = [f"{c} {self.engine.names[c]}" for c in self._names_like(code)]
+            hint = (
+                f"；您是不是要找：{'、'.join(suggestions)}"
+                if suggestions
+                else "；可以输入职业名称或编码（如 4-04-05-05）"
+            )
+            raise bad(name, "unknown-occupation", f"{name}：没有找到职业“{code}”{hint}", suggestions=suggestions)
         if not CODE_RE.fullmatch(code):
-            raise PathwayError(f"{name}: {code!r} is not an occupation code (N-NN-NN-NN, e.g. 4-04-05-05)")
+            raise bad(name, "bad-code", f"{name}：“{code}”不是职业编码（格式 N-NN-NN-NN，例如 4-04-05-05）")
         if code not in self.engine.names:
             group = self.engine.group_names.get(code)
             if group:
-                raise PathwayError(
-                    f"{name}: {code} is a group ({group}), not an occupation",
+                raise bad(
+                    name,
+                    "group-not-occupation",
+                    f"{name}：{code}是类别（{group}），不是职业，请选择其下的具体职业",
                     nearest_codes=nearest_codes(code, self._codes),
                 )
-            raise PathwayError(f"{name}: no occupation has code {code}", nearest_codes=nearest_codes(code, self._codes))
+            raise bad(
+                name,
+                "unknown-code",
+                f"{name}：没有编码为 {code} 的职业",
+                nearest_codes=nearest_codes(code, self._codes),
+            )
         return code
 
-    def level(self, value: object, name: str) -> str:
+    def _names_like(self, text: str, n: int = 5) -> list[str]:
+        """Occupations whose name contains the text, or shares most characters with it."""
+        names = self.engine.names
+        inside = [c for c, nm in sorted(names.items()) if text in nm]
+        if inside:
+            return inside[:n]
+        chars = set(text)
+        scored = sorted(((len(chars & set(nm)), c) for c, nm in names.items()), key=lambda x: (-x[0], x[1]))
+        return [c for score, c in scored[:n] if score >= max(2, len(chars) // 2)]
+
+    def level(self, value: object, name: str, titles: bool = False) -> str:
+        """A skill level by number or name; with ``titles`` also a professional title (初级/中级/高级
+        职称, 助理工程师, 工程师, 高级工程师) as a target of the skill-to-title crossover."""
         text = _text(value, name)
+        ladder = self.engine.ladder
         try:
-            lv = self.engine.ladder.parse(text, prefer="skill")
+            lv = ladder.parse(text, prefer="skill")
         except KeyError:
-            names = ", ".join(f"{lv.number or lv.id} ({lv.name_zh})" for lv in self.engine.ladder.ordered("skill"))
-            raise PathwayError(f"{name}: unknown skill level {text!r}; use a number 5..1 or a name: {names}") from None
-        if lv.ladder != "skill":
-            raise PathwayError(f"{name}: {text!r} is a professional-title level; give a skill level (5..1 or a name)")
+            names = "、".join(
+                f"{lv.number or ''}（{lv.name_zh}）".lstrip("（").rstrip("）") for lv in ladder.ordered("skill")
+            )
+            titles_text = "，或职称（助理工程师、工程师、高级工程师）" if titles else ""
+            raise bad(
+                name, "unknown-level", f"{name}：没有“{text}”这个等级；请填 5～1 或名称：{names}{titles_text}"
+            ) from None
+        if lv.ladder != "skill" and not titles:
+            raise bad(name, "title-not-skill-level", f"{name}：“{text}”是职称等级，这里请填技能等级（5～1 或名称）")
         return lv.id
 
     def diploma_kind(self, value: object, name: str) -> str:
         text = _text(value, name)
         kind = self.engine.diploma_labels.get(text) or self.engine.diploma_labels.get(text.lower())
         if kind is None:
-            known = sorted({k for k in self.engine.diploma_labels.values()})
-            raise PathwayError(
-                f"{name}: unknown diploma kind {text!r}; use one of {', '.join(known)} "
-                "(or a Chinese name such as 高职, 技工院校, 本科)"
+            known = "、".join(
+                self.engine.diploma_zh.get(k, k) for k in sorted(set(self.engine.diploma_labels.values()))
             )
+            raise bad(name, "unknown-diploma", f"{name}：没有“{text}”这种学历；可选：{known}")
         return kind
+
+    def boolean(self, value: object, name: str) -> bool:
+        if isinstance(value, bool):
+            return value
+        word = _text(value, name).lower()
+        if word not in BOOLEAN_WORDS:
+            raise bad(name, "not-boolean", f"{name}：应为 是/否（true/false），收到“{value}”")
+        return BOOLEAN_WORDS[word]
 
     def parse(self, params: Mapping[str, object], *, need_target: bool = True, json_body: bool = False) -> PathwayQuery:
         allowed = set(QUERY_PARAMS) | ({"profile"} if json_body else set())
         unknown = sorted(set(params) - allowed)
         if unknown:
-            raise PathwayError(f"unknown parameter(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+            raise bad(
+                unknown[0],
+                "unknown-parameter",
+                f"不认识的参数：{'、'.join(unknown)}；可用的参数：{'、'.join(sorted(allowed))}",
+            )
         assumptions: list[str] = []
         base: dict[str, Any] = {}
+
+        def given(key: str) -> bool:
+            return params.get(key) not in (None, "")
+
         if json_body and "profile" in params:
             if not isinstance(params["profile"], dict):
-                raise PathwayError("profile: expected a JSON object (docs/pathways.md shows the format)")
+                raise bad("profile", "profile-not-object", "profile：应为 JSON 对象（格式见 docs/pathways.md）")
             base = dict(params["profile"])
-        if params.get("as_of") not in (None, ""):
+        if given("as_of"):
             if base.get("as_of"):
-                raise PathwayError("as_of: give it once (top level or in profile)")
+                raise bad("as_of", "given-twice", "as_of：只能给一次（顶层或 profile 中）")
             base["as_of"] = _date_param(params["as_of"], "as_of").isoformat()
         as_of = _date_param(base["as_of"], "profile.as_of") if base.get("as_of") else self.today
+        if not 1950 <= as_of.year <= 2100:
+            raise bad("as_of", "out-of-range", f"as_of：{as_of} 超出 1950～2100 年")
         base["as_of"] = as_of.isoformat()
-        origin = self.occupation(params["from"], "from") if params.get("from") not in (None, "") else None
-        origin_level = (
-            self.level(params["from_level"], "from_level") if params.get("from_level") not in (None, "") else None
-        )
+        origin = self.occupation(params["from"], "from") if given("from") else None
+        origin_level = self.level(params["from_level"], "from_level") if given("from_level") else None
         if origin_level and not origin:
-            raise PathwayError("from_level needs from (the occupation the certificate is in)")
+            raise bad("from_level", "needs-from", "from_level：请同时填写证书所在的职业（from）")
+        for key in ("birth_date", "age"):
+            if given(key):
+                if base.get(key) is not None:
+                    raise bad(key, "given-twice", f"{key}：只能给一次（顶层或 profile 中）")
+                base[key] = params[key]
+        if given("birth_date"):
+            born = _date_param(params["birth_date"], "birth_date")
+            if born > as_of:
+                raise bad("birth_date", "after-as-of", f"birth_date：出生日期 {born} 晚于推算日期 {as_of}")
+            if as_of.year - born.year > 120:
+                raise bad("birth_date", "out-of-range", f"birth_date：{born} 距推算日期超过 120 年")
+            base["birth_date"] = born.isoformat()
+            if given("age"):
+                raise bad("age", "given-twice", "age：已填出生日期，不要再填年龄")
+        if given("age"):
+            base["age"] = int(_number_param(params["age"], "age", 0, 120))
         certificates = list(base.get("certificates") or [])
+        work_assumed_from: date | None = None
         if origin_level:
             kind = _text(params.get("certificate_kind") or FUTURE_CERTIFICATE_KIND, "certificate_kind")
-            if params.get("level_since") not in (None, ""):
+            if kind not in CERTIFICATE_KINDS_ZH:
+                raise bad(
+                    "certificate_kind",
+                    "unknown-certificate-kind",
+                    f"certificate_kind：没有“{kind}”这种证书；可选：skill-level（职业技能等级证书）、"
+                    "vocational-qualification（职业资格证书）、special-ability（专项职业能力证书）",
+                )
+            if given("level_since"):
                 since = _date_param(params["level_since"], "level_since")
                 if since > as_of:
-                    raise PathwayError(f"level_since: {since} is after as_of {as_of}")
+                    raise bad("level_since", "after-as-of", f"level_since：取证日期 {since} 晚于推算日期 {as_of}")
+                if not given("years_worked") and not base.get("work") and not base.get("years_worked"):
+                    work_assumed_from = since
             else:
                 since = as_of
-                assumptions.append(
-                    "level_since not given: the certificate is taken as obtained on as_of, so no "
-                    "time since it counts yet (give level_since=YYYY-MM-DD)"
-                )
+                assumptions.append("未填取证日期：按今天（推算日期）取得计算，取证后的工作年限从今天起算")
             certificates.append({"occupation": origin, "level": origin_level, "date": since.isoformat(), "kind": kind})
-        elif params.get("level_since") not in (None, ""):
-            raise PathwayError("level_since needs from and from_level (the certificate it dates)")
+        elif given("level_since"):
+            raise bad(
+                "level_since", "needs-from-level", "level_since：请同时填写所持证书的职业（from）和等级（from_level）"
+            )
+        elif given("certificate_kind"):
+            raise bad(
+                "certificate_kind", "needs-from-level", "certificate_kind：请同时填写所持证书的等级（from_level）"
+            )
         if certificates:
             base["certificates"] = certificates
-        if params.get("years_worked") not in (None, ""):
+        if given("years_worked"):
             if not origin:
-                raise PathwayError("years_worked needs from (the occupation worked in)")
+                raise bad("years_worked", "needs-from", "years_worked：请同时填写工作所在的职业（from）")
             years = _number_param(params["years_worked"], "years_worked", 0, 60)
             base["work"] = list(base.get("work") or []) + [{"occupation": origin, "years": years}]
-        if params.get("diploma") not in (None, ""):
+        elif work_assumed_from is not None and origin:
+            base["work"] = [{"occupation": origin, "start": work_assumed_from.isoformat()}]
+            assumptions.append(
+                f"只填了取证日期、未填工作年限：按自 {work_assumed_from} 取证起一直在"
+                f"{self.engine.names.get(origin, origin)}工作计算"
+            )
+        if given("diploma"):
             kind = self.diploma_kind(params["diploma"], "diploma")
             grad: str = as_of.isoformat()
-            if params.get("diploma_graduation") not in (None, ""):
+            if given("diploma_graduation"):
                 g = _text(params["diploma_graduation"], "diploma_graduation")
                 grad = g if g == "graduating" else _date_param(g, "diploma_graduation").isoformat()
             else:
-                assumptions.append("diploma_graduation not given: the diploma is taken as held on as_of")
-            assessed = params.get("diploma_assessed")
-            if isinstance(assessed, str):
-                if assessed.lower() not in ("true", "false", "1", "0", "yes", "no"):
-                    raise PathwayError(f"diploma_assessed: expected true or false, got {assessed!r}")
-                assessed = assessed.lower() in ("true", "1", "yes")
-            elif assessed is not None and not isinstance(assessed, bool):
-                raise PathwayError("diploma_assessed: expected true or false")
-            d: dict[str, Any] = {"kind": kind, "graduation": grad, "assessed": bool(assessed)}
+                assumptions.append("未填毕业日期：按推算日期已毕业计算")
+            assessed = (
+                self.boolean(params["diploma_assessed"], "diploma_assessed") if given("diploma_assessed") else False
+            )
+            d: dict[str, Any] = {"kind": kind, "graduation": grad, "assessed": assessed}
             if origin:
                 d["major_occupations"] = [origin]
                 assumptions.append(
-                    f"the diploma's major is taken to prepare for {origin} (related majors count where "
-                    "the target is a related occupation)"
+                    f"学历的专业按与{self.engine.names.get(origin, origin)}对应计算（相关职业按相关专业计）"
                 )
             base["diplomas"] = list(base.get("diplomas") or []) + [d]
-        if params.get("title") not in (None, ""):
+        else:
+            for key in ("diploma_graduation", "diploma_assessed"):
+                if given(key):
+                    raise bad(key, "needs-diploma", f"{key}：请同时填写学历（diploma）")
+        if given("title"):
             t_text = _text(params["title"], "title")
             try:
                 t_level = self.engine.ladder.parse(t_text, prefer="professional")
             except KeyError:
                 t_level = None
             if t_level is None or t_level.ladder != "professional":
-                raise PathwayError(f"title: unknown professional title level {t_text!r}; use 初级, 中级 or 高级")
-            if params.get("title_since") not in (None, ""):
+                raise bad(
+                    "title",
+                    "unknown-title",
+                    f"title：没有“{t_text}”这种职称等级；请填 初级、中级、高级，或 助理工程师、工程师、高级工程师",
+                )
+            if given("title_since"):
                 t_since = _date_param(params["title_since"], "title_since")
                 if t_since > as_of:
-                    raise PathwayError(f"title_since: {t_since} is after as_of {as_of}")
+                    raise bad("title_since", "after-as-of", f"title_since：取得职称日期 {t_since} 晚于推算日期 {as_of}")
             else:
                 t_since = as_of
-                assumptions.append("title_since not given: the title is taken as obtained on as_of")
+                assumptions.append("未填取得职称日期：按今天取得计算")
             t: dict[str, Any] = {"level": t_level.id, "date": t_since.isoformat()}
             if origin:
                 t["occupations"] = [origin]
+                assumptions.append(f"职称按与{self.engine.names.get(origin, origin)}符合专业对应关系计算")
             base["titles"] = list(base.get("titles") or []) + [t]
-        elif params.get("title_since") not in (None, ""):
-            raise PathwayError("title_since needs title")
+        elif given("title_since"):
+            raise bad("title_since", "needs-title", "title_since：请同时填写职称（title）")
         try:
             profile = profile_from_json(
                 base,
@@ -1315,35 +1691,48 @@ class QueryParser:
                 today=self.today,
             )
         except ProfileError as exc:  # as /api/occupations/<code>/levels/<level>/eligibility: 422 for a JSON profile
-            raise PathwayError(f"profile: {exc}", status=422 if json_body and "profile" in params else 400) from None
+            raise bad(
+                "profile",
+                "invalid-profile",
+                f"个人情况有误：{exc}",
+                status=422 if json_body and "profile" in params else 400,
+            ) from None
         for i, c in enumerate(profile.certificates):
             if c.date > profile.as_of:
-                raise PathwayError(f"profile.certificates[{i}].date: {c.date} is after as_of {profile.as_of}")
+                raise bad(
+                    "profile", "after-as-of", f"profile.certificates[{i}].date：{c.date} 晚于推算日期 {profile.as_of}"
+                )
         for i, w in enumerate(profile.work):
             if w.start and w.start > profile.as_of:
-                raise PathwayError(f"profile.work[{i}].start: {w.start} is after as_of {profile.as_of}")
-        if profile.as_of.year < 1950 or profile.as_of.year > 2100:
-            raise PathwayError(f"as_of: {profile.as_of} is outside 1950..2100")
+                raise bad("profile", "after-as-of", f"profile.work[{i}].start：{w.start} 晚于推算日期 {profile.as_of}")
+        if profile.birth_date is None and profile.age is None:
+            profile = replace(profile, assume_adult=True)
+            assumptions.append("未填年龄或出生日期：按已成年（年满16周岁）计算")
         target = target_level = None
-        if params.get("to") not in (None, ""):
+        if given("to"):
             target = self.occupation(params["to"], "to")
-        if params.get("to_level") not in (None, ""):
-            target_level = self.level(params["to_level"], "to_level")
+        if given("to_level"):
+            target_level = self.level(params["to_level"], "to_level", titles=True)
         if need_target and (target is None or target_level is None):
-            raise PathwayError("give the target: to=CODE and to_level=LEVEL (5..1 or a name such as 技师)")
+            missing = "to" if target is None else "to_level"
+            raise bad(missing, "missing-target", "请填写目标：职业（to）和等级（to_level，5～1 或名称，如 技师）")
         if origin is None:
             held = sorted(profile.certificates, key=lambda c: (-self.engine.rank(c.level), c.date))
             origin = held[0].occupation if held else (profile.work[-1].occupation if profile.work else None)
         max_routes = (
-            3
-            if params.get("max_routes") in (None, "")
-            else int(_number_param(params["max_routes"], "max_routes", 1, MAX_ROUTES))
+            3 if not given("max_routes") else int(_number_param(params["max_routes"], "max_routes", 1, MAX_ROUTES))
         )
-        within = (
-            _number_param(params["within"], "within", 0, MAX_YEARS) if params.get("within") not in (None, "") else None
+        within = _number_param(params["within"], "within", 0, MAX_YEARS) if given("within") else None
+        limit = 10 if not given("limit") else int(_number_param(params["limit"], "limit", 1, 50))
+        moves = True
+        if given("moves"):
+            word = _text(params["moves"], "moves").lower()
+            if word not in ("allow", "none", "允许", "不转换"):
+                raise bad("moves", "bad-moves", "moves：填 allow（允许转换职业）或 none（不转换职业）")
+            moves = word in ("allow", "允许")
+        return PathwayQuery(
+            profile, origin, origin_level, target, target_level, max_routes, within, limit, assumptions, moves
         )
-        limit = 10 if params.get("limit") in (None, "") else int(_number_param(params["limit"], "limit", 1, 50))
-        return PathwayQuery(profile, origin, origin_level, target, target_level, max_routes, within, limit, assumptions)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1377,42 +1766,77 @@ class Describer:
         }
 
     def rule(self, r: Rule, occupation: str | None = None) -> dict[str, Any]:
-        d = {
+        d: dict[str, Any] = {
             "id": r.id,
             "rule_set": r.rule_set,
             "level": r.level,
             "number": r.number,
             "text": r.text,
-            "summary": r.summary(self.engine.ladder, self.engine.diploma_names),
         }
         rs = self.engine.rule_set_of.get(occupation or "")
+        if r.rule_set == CROSSOVER_RULE_SET and self.engine.crossover is not None:
+            rs = self.engine.crossover
         if isinstance(rs, RuleSet):
             d["source"] = rs.source
-            d["rule_set_title"] = rs.title
         std = self.engine.standards.get(occupation or "")
-        if std is not None:
+        if std is not None and r.rule_set != CROSSOVER_RULE_SET:
             d["standard"] = {
                 "id": std.id,
                 "title": std.title,
                 "issued": std.issued,
                 "doc_number": std.doc_number or None,
                 "rule_set_basis": std.basis,
+                "covers_only_work_type": getattr(std, "only_work_type", None),
             }
         return d
 
-    def step(self, s: Step) -> dict[str, Any]:
+    def rule_zh(self, r: Rule) -> str:
+        """Where a rule stands, for people: 四级/中级工 第 2 条 (or the crossover policy)."""
+        if r.rule_set == CROSSOVER_RULE_SET:
+            return f"技能人才申报职称（{level_zh(r.level, self.engine.ladder)}）第 {r.number} 条"
+        return f"{level_zh(r.level, self.engine.ladder)}申报条件第 {r.number} 条"
+
+    def gained_zh(self, s: Step) -> str:
+        name = self.engine.names.get(s.target.occupation or "", s.target.occupation or "")
+        level = level_zh(s.target.level, self.engine.ladder)
+        if self.engine.is_title(s.target.level):
+            return f"{level}（{name}方向）"
+        return f"{name}{level}"
+
+    def step_text(self, s: Step, as_of: date | None = None) -> str:
+        """One step in plain Chinese: when, what is applied for, by which rule, what was waited for."""
+        if s.years > 0:
+            when = f"再等 {years_zh(s.years)} 年（{s.end}）"
+        elif as_of is None or s.end == as_of:
+            when = "现在即可"
+        else:
+            when = f"{s.end}取得上一证书后即可"
+        verb = "申报评审" if self.engine.is_title(s.target.level) else "申报"
+        text = f"{when}{verb}{self.gained_zh(s)}，依据{self.rule_zh(s.rule)}"
+        if s.kind == "move":
+            text += f"（用{self.engine.names.get(s.source.occupation or '', '')}的证书和工作年限，相关职业计入）"
+        if s.waited_for:
+            text += "；等待的是：" + "；".join(s.waited_for)
+        return text
+
+    def step(self, s: Step, as_of: date | None = None) -> dict[str, Any]:
         occ = s.target.occupation
-        return {
-            "from": self.state(s.source),
-            "to": self.state(s.target),
-            "kind": s.kind,
-            "gained": {
+        gained: dict[str, Any]
+        if self.engine.is_title(s.target.level):
+            gained = {"title": {"level": self.level(s.target.level), "field_of": self.occupation(occ)}}
+        else:
+            gained = {
                 "certificate": {
                     "occupation": self.occupation(occ),
                     "level": self.level(s.target.level),
                     "kind": FUTURE_CERTIFICATE_KIND,
                 }
-            },
+            }
+        return {
+            "from": self.state(s.source),
+            "to": self.state(s.target),
+            "kind": s.kind,
+            "gained": gained,
             "start": s.start.isoformat(),
             "date": s.end.isoformat(),
             "years": s.years,
@@ -1421,37 +1845,60 @@ class Describer:
             "also_allowed_by": [self.rule(r, occ) for r in s.also],
             "satisfied": list(s.satisfied),
             "waited_for": list(s.waited_for),
+            "equivalences": list(s.equivalences),
+            "text": self.step_text(s, as_of),
         }
 
-    def route(self, r: Route) -> dict[str, Any]:
+    def applications_note(self, r: Route) -> str | None:
+        """Several applications on one day (e.g. a diploma gives 四级, then 四级 + the diploma give
+        三级): say that they are separate applications, in order."""
+        by_day: dict[date, list[Step]] = defaultdict(list)
+        for s in r.steps:
+            by_day[s.end].append(s)
+        parts = []
+        for day, group in sorted(by_day.items()):
+            if len(group) < 2:
+                continue
+            order = "，取得后再申报".join(self.gained_zh(s) for s in group)
+            when = "现在" if day == r.as_of else str(day)
+            parts.append(
+                f"{when}需要先后 {len(group)} 次申报：先申报{order}（每次须等上一次的证书颁发后才能申报下一次）"
+            )
+        return "；".join(parts) or None
+
+    def route(self, r: Route, within: str | None = None) -> dict[str, Any]:
         return {
             "total_years": r.total_years,
             "reached_on": r.reached_on.isoformat(),
+            "applications": len(r.steps),
+            "moves": r.moves,
+            "within_target_occupation": bool(within) and within_occupation(r, within or ""),
             "summary": self.route_summary(r),
-            "steps": [self.step(s) for s in r.steps],
+            "applications_note": self.applications_note(r),
+            "steps": [self.step(s, r.as_of) for s in r.steps],
         }
 
     def route_summary(self, r: Route) -> str:
         if not r.steps:
-            return "already held"
+            return "已持有"
         parts = []
         for s in r.steps:
-            when = "now" if s.years == 0 else f"+{s.years:g} y"
-            parts.append(
-                f"{s.target.occupation} {self.engine.level_words(s.target.level)} ({when}, "
-                f"{s.rule.rule_set} level {s.rule.level} rule {s.rule.number})"
-            )
+            when = f"+{years_zh(s.years)} 年" if s.years > 0 else ("现在" if s.end == r.as_of else "随即")
+            parts.append(f"{self.gained_zh(s)}（{when}，{self.rule_zh(s.rule)}）")
         return " → ".join(parts)
 
     def result(self, res: PathwayResult, query: PathwayQuery | None = None) -> dict[str, Any]:
+        target = res.target.occupation
         return {
             "as_of": res.as_of.isoformat(),
             "from": self.state(res.origin),
             "to": self.state(res.target),
             "already_holds": res.already_holds,
             "already_qualifies": res.already_qualifies,
-            "routes": [self.route(r) for r in res.routes],
+            "moves_allowed": query.moves if query else True,
+            "routes": [self.route(r, target) for r in res.routes],
             "reason": res.reason,
+            "reason_code": res.reason_code,
             "nearest": (
                 {
                     "target": self.state(res.nearest[0]),
@@ -1462,6 +1909,7 @@ class Describer:
                 else None
             ),
             "notes": res.notes,
+            "policies": res.policies,
             "assumptions": query.assumptions if query else [],
         }
 
@@ -1500,8 +1948,8 @@ class Describer:
             "from": self.occupation(occupation),
             "count": len(out),
             "next_steps": out,
-            "definition": "related (counts for 本职业或相关职业): the same minor group (小类) or a pair in "
-            "standards/eligibility/related-occupations.tsv; shared tasks are suggestions only",
+            "definition": "相关职业（申报条件中“本职业或相关职业”计入）指同一小类的职业，或编辑登记的职业对"
+            "（standards/eligibility/related-occupations.tsv）；仅工作任务相近的职业只是建议，不计入",
         }
 
 

@@ -54,7 +54,7 @@ def route_graph(result: Any, engine: Any, include_nearest: bool = True) -> nx.Di
     def add_state(state: Any, kind: str) -> str:
         key = state.key()
         if key not in g:
-            name = engine.names.get(state.occupation, state.occupation or "") if state.occupation else "(start)"
+            name = engine.names.get(state.occupation, state.occupation or "") if state.occupation else "起点"
             level = engine.level_words(state.level)
             sub = f"{level} · {state.occupation}" if state.occupation else level
             g.add_node(key, title=name, subtitle=sub, kind=kind)
@@ -68,9 +68,9 @@ def route_graph(result: Any, engine: Any, include_nearest: bool = True) -> nx.Di
             a = add_state(step.source, "origin" if j == 0 and step.source == result.origin else "state")
             last = j == len(route.steps) - 1
             b = add_state(step.target, "target" if last else "state")
-            when = "now" if step.years == 0 else f"+{step.years:g} y"
-            label = f"{when} · rule {step.rule.level}/{step.rule.number}"
-            detail = f"{step.kind}: {step.rule.rule_set}, level {step.rule.level}, rule {step.rule.number}"
+            when = "现在" if step.years == 0 else f"+{step.years:g} 年"
+            label = f"{when} · 第{step.rule.number}条"
+            detail = f"{step.rule.rule_set} {step.rule.level} 第{step.rule.number}条：{step.rule.text}"
             if g.has_edge(a, b):
                 g.edges[a, b]["routes"].append(i)
             else:
@@ -98,13 +98,19 @@ def _layout(g: nx.DiGraph) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def to_svg(g: nx.DiGraph, title: str = "") -> str:
-    """A self-contained SVG (no scripts, no external fonts or links)."""
+def to_svg(g: nx.DiGraph, title: str = "", fit: bool = False) -> str:
+    """A self-contained SVG (no scripts, no external fonts or links). ``fit``: scale to the width of
+    the box it is put in (width 100 %, never larger than its natural size), for pages and print."""
     pos = _layout(g)
     width = max((x for x, _ in pos.values()), default=0) + NODE_W + PAD
     height = max((y for _, y in pos.values()), default=0) + NODE_H + PAD + 14
+    size = (
+        f'width="100%" style="max-width:{width:.0f}px;height:auto" preserveAspectRatio="xMinYMin meet"'
+        if fit
+        else f'width="{width:.0f}" height="{height:.0f}"'
+    )
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" {size} '
         f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" aria-label="{escape(title or "career pathway")}" '
         'font-family="system-ui, \'Noto Sans CJK SC\', sans-serif" font-size="12">',
         f"<title>{escape(title or 'career pathway')}</title>",

@@ -513,7 +513,6 @@ SELECT ?occ ?code ?name WHERE {{
     rows = store.select(
         PREFIXES
         + f"""
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?req ?kind ?text ?section ?std ?sl ?level ?levelName ?rank ?wc ?fn ?flag WHERE {{
   VALUES ?occ {{ {values} }}
   VALUES ?kind {{ og:SkillRequirement og:KnowledgeRequirement }}
@@ -528,7 +527,6 @@ SELECT ?req ?kind ?text ?section ?std ?sl ?level ?levelName ?rank ?wc ?fn ?flag 
     std_rows = store.select(
         PREFIXES
         + f"""
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?std ?occ ?title ?issued ?doc ?sl ?included WHERE {{
   VALUES ?occ {{ {values} }}
   ?std og:forOccupation ?occ . ?sl a og:StandardLevel ; og:ofStandard ?std .
@@ -646,7 +644,7 @@ class WordLists:
 
     @classmethod
     def load(cls, folder: Path | None = None, extra_synonyms: Iterable[tuple[str, str]] = ()) -> WordLists:
-        from graph.classification.classifier import normalise_width
+        from graph.text.chinese import normalise_width
 
         folder = folder or project_root() / "standards" / "curriculum-matching"
         dictionary = read_dictionary(folder)
@@ -751,10 +749,6 @@ class TextAnalyzer:
         return found
 
 
-_ANALYZERS: dict[int, tuple[object, TextAnalyzer]] = {}
-_ANALYZER_LOCK = threading.Lock()
-
-
 def graph_synonyms(store: SelectStore) -> list[tuple[str, str]]:
     """Occupation names paired with their alternative and announced names (from the graph)."""
     rows = store.select(
@@ -768,39 +762,29 @@ SELECT ?name ?alt WHERE {
     return sorted({(r["name"], r["alt"]) for r in rows if r["name"] != r["alt"]})
 
 
-def analyzer_for(store: SelectStore) -> TextAnalyzer:
-    """One analyzer per store (word lists + the graph's synonyms), built on first use."""
-    with _ANALYZER_LOCK:
-        cached = _ANALYZERS.get(id(store))
-        if cached is not None and cached[0] is store:
-            return cached[1]
+@dataclass
+class CurriculumIndex:
+    """What mapping needs from one store, built once per store generation: the text analyzer
+    (word lists + the graph's synonyms) and the inverse document frequencies of words and bigrams
+    over every requirement text in the graph, so a requirement scores the same whichever major or
+    standards a mapping selects."""
+
+    analyzer: TextAnalyzer
+    word_idf: dict[str, float]
+    bigram_idf: dict[str, float]
+
+    @classmethod
+    def load(cls, store: SelectStore) -> CurriculumIndex:
         analyzer = TextAnalyzer(WordLists.load(extra_synonyms=graph_synonyms(store)))
-        _ANALYZERS[id(store)] = (store, analyzer)
-        return analyzer
-
-
-_IDF: dict[int, tuple[object, dict[str, float], dict[str, float]]] = {}
-
-
-def corpus_idf(store: SelectStore, analyzer: TextAnalyzer) -> tuple[dict[str, float], dict[str, float]]:
-    """Inverse document frequencies of words and bigrams over every requirement text in the graph,
-    so a requirement scores the same whichever major or standards a mapping selects."""
-    with _ANALYZER_LOCK:
-        cached = _IDF.get(id(store))
-        if cached is not None and cached[0] is store:
-            return cached[1], cached[2]
-    rows = store.select(
-        PREFIXES
-        + """
+        rows = store.select(
+            PREFIXES
+            + """
 SELECT DISTINCT ?text WHERE {
   VALUES ?kind { og:SkillRequirement og:KnowledgeRequirement } ?req a ?kind ; og:requirementText ?text .
 }"""
-    )
-    feats = [analyzer.cached(r["text"]) for r in sorted(rows, key=lambda r: r["text"])]
-    word_idf, bigram_idf = _idf([f.units for f in feats]), _idf([f.bigrams for f in feats])
-    with _ANALYZER_LOCK:
-        _IDF[id(store)] = (store, word_idf, bigram_idf)
-    return word_idf, bigram_idf
+        )
+        feats = [analyzer.cached(r["text"]) for r in sorted(rows, key=lambda r: r["text"])]
+        return cls(analyzer, _idf([f.units for f in feats]), _idf([f.bigrams for f in feats]))
 
 
 # ---------------------------------------------------------------- matching
@@ -941,8 +925,13 @@ def map_curriculum(
     catalogue: str | None = None,
     overrides: list[Override] | None = None,
     standards: Iterable[str] | None = None,
+    index: CurriculumIndex | None = None,
 ) -> dict[str, Any]:
-    """The mapping as a JSON-ready dict (see docs/schools.md for the fields)."""
+    """The mapping as a JSON-ready dict (see docs/schools.md for the fields).
+
+    ``index`` is the store's CurriculumIndex; a server passes the one of its store generation,
+    a one-off caller lets it be built here.
+    """
     major = find_major(store, major_code, catalogue)
     occupations, infos, reqs = load_requirements(store, str(major["iri"]), standards)
     std_infos, std_reqs = infos, reqs
@@ -950,11 +939,12 @@ def map_curriculum(
     target_infos, targets = load_major_targets(store, str(major["iri"]), occupations) if not standards else ({}, [])
     infos = {**target_infos, **infos}
     reqs = targets + reqs
-    analyzer = analyzer_for(store)
+    index = index or CurriculumIndex.load(store)
+    analyzer = index.analyzer
     synonyms = analyzer.lists.synonyms
     req_feats = {r.iri: analyzer.cached(r.text) for r in reqs}
     out_feats = {o.id: analyzer.features(o.text) for o in curriculum.outcomes}
-    word_idf, bigram_idf = corpus_idf(store, analyzer)
+    word_idf, bigram_idf = index.word_idf, index.bigram_idf
     courses = {c.code: c for c in curriculum.courses}
     outcomes = {o.id: o for o in curriculum.outcomes}
     # a course whose outcomes together say what a requirement says covers it too: schools split a

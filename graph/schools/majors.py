@@ -28,14 +28,7 @@ from graph.core.namespaces import ID
 
 CERT_SUFFIX = "职业技能等级证书"
 MAJOR_CODE_RE = re.compile(r"\d{6,7}[A-Z]{0,2}", re.ASCII)
-SCHOOL_PREFIXES = (
-    PREFIXES
-    + """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
-)
+SCHOOL_PREFIXES = PREFIXES  # the one prefix table (graph/core/namespaces.py)
 # the CURIE prefixes of standards/credit-equivalences/equivalences.tsv, as the build makes the IRIs
 CURIE_MAP = {
     "og": "https://w3id.org/occugraph/ontology/",

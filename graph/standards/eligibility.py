@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -105,28 +105,31 @@ class Ladder:
 
     def __init__(self, levels: Iterable[Level]) -> None:
         self.levels = {lv.id: lv for lv in levels}
+        self._ordered: dict[str | None, list[Level]] = {}
 
     @classmethod
     def default(cls) -> Ladder:
-        """The ladder as in standards/ladder/levels.tsv (for examples and tests; the store is the source)."""
-        skill = [
-            ("apprentice", None, "学徒工", "Apprentice", ("学徒",)),
-            ("5", 5, "五级/初级工", "Level 5 / junior worker", ("五级", "初级工", "初级", "国家职业资格五级")),
-            ("4", 4, "四级/中级工", "Level 4 / intermediate worker", ("四级", "中级工", "中级", "国家职业资格四级")),
-            ("3", 3, "三级/高级工", "Level 3 / senior worker", ("三级", "高级工", "高级", "国家职业资格三级")),
-            ("2", 2, "二级/技师", "Level 2 / technician", ("二级", "技师", "国家职业资格二级")),
-            ("1", 1, "一级/高级技师", "Level 1 / senior technician", ("一级", "高级技师", "国家职业资格一级")),
-            ("principal-technician", None, "特级技师", "Principal technician", ()),
-            ("chief-technician", None, "首席技师", "Chief technician", ()),
-        ]
-        prof = [
-            ("professional-junior", "初级", "Junior (professional-technical level / title)", ("初级职称",)),
-            ("professional-intermediate", "中级", "Intermediate (professional-technical level / title)", ("中级职称",)),
-            ("professional-senior", "高级", "Senior (professional-technical level / title)", ("高级职称",)),
-        ]
-        levels = [Level(i, "skill", r, zh, en, n, alt) for r, (i, n, zh, en, alt) in enumerate(skill, start=1)]
-        levels += [Level(i, "professional", r, zh, en, None, alt) for r, (i, zh, en, alt) in enumerate(prof, start=1)]
-        return cls(levels)
+        """The ladder of standards/ladder/levels.tsv, read with the build's own reader (for examples
+        and callers without a store; a store's ladder comes from the graph, graph/standards/queries.py).
+
+        A hand-typed copy used to stand here and had fallen behind the file (names like 副高级).
+        """
+        from graph.build.tsv import read_dictionary, read_table
+        from graph.core.paths import project_root
+
+        folder = project_root() / "standards" / "ladder"
+        return cls(
+            Level(
+                r["id"],
+                r["ladder"],
+                int(r["rank"]),
+                r["name_zh"],
+                r["name_en"],
+                int(r["number"]) if r["number"] else None,
+                tuple(filter(None, (r.get("alt_zh") or "").split("|"))),
+            )
+            for r in read_table(folder, "levels.tsv", read_dictionary(folder))
+        )
 
     def __getitem__(self, level_id: str) -> Level:
         return self.levels[level_id]
@@ -135,10 +138,14 @@ class Ladder:
         return level_id in self.levels
 
     def ordered(self, ladder: str | None = None) -> list[Level]:
-        return sorted(
-            (lv for lv in self.levels.values() if ladder is None or lv.ladder == ladder),
-            key=lambda lv: (lv.ladder != "skill", lv.rank),
-        )
+        """Levels lowest first (skill ladder before professional); computed once per ladder."""
+        found = self._ordered.get(ladder)
+        if found is None:
+            found = self._ordered[ladder] = sorted(
+                (lv for lv in self.levels.values() if ladder is None or lv.ladder == ladder),
+                key=lambda lv: (lv.ladder != "skill", lv.rank),
+            )
+        return list(found)
 
     def parse(self, text: str, prefer: str | None = None) -> Level:
         """A level from its id, official number or any of its names; ``prefer`` picks the ladder
@@ -436,6 +443,23 @@ class Profile:
     titles: tuple[TitleHeld, ...] = ()
     trainings: tuple[TrainingDone, ...] = ()
     apprenticeships: tuple[ApprenticeshipDone, ...] = ()
+    # no birth date or age given: take the person as an adult (age conditions such as 年满16周岁
+    # are met, marked assumed) instead of failing them; callers that do so say it in their answer
+    assume_adult: bool = False
+
+
+@dataclass(frozen=True)
+class Equivalence:
+    """A policy under which a certificate of kind ``accepted`` counts where a rule names
+    ``in_place_of``, for applications on or after ``since`` (standards/eligibility/
+    certificate-equivalences.tsv, e.g. a 职业技能等级证书 for a pre-2018 rule that names 职业资格证书)."""
+
+    id: str
+    accepted: str
+    in_place_of: str
+    since: date
+    title: str = ""
+    source: str = ""
 
 
 def _date(value: object, where: str) -> date:
@@ -764,6 +788,8 @@ class ConditionResult:
     met_on: date | None = None
     assumed: bool = False
     waiting: bool = False
+    detail_zh: str = ""  # the same in plain Chinese, for people (pages, pathway answers)
+    equivalence: str | None = None  # id of the Equivalence the condition relied on, if any
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -773,6 +799,8 @@ class ConditionResult:
             "met": self.met,
             "assumed": self.assumed,
             "detail": self.detail,
+            "detail_zh": self.detail_zh,
+            "equivalence": self.equivalence,
             "met_on": self.met_on.isoformat() if self.met_on else None,
             "only_time_missing": self.waiting,
         }
@@ -852,6 +880,24 @@ class _Context:
     related: Related
     kinds: Mapping[str, str]
     assume_continued_work: bool
+    equivalences: Sequence[Equivalence] = ()
+    names: Mapping[str, str] = field(default_factory=dict)  # occupation code -> name (Chinese wording)
+    kinds_zh: Mapping[str, str] = field(default_factory=dict)  # diploma kind -> Chinese name
+    _spells: list[tuple[WorkSpell, Interval]] | None = None
+
+    def spells(self) -> list[tuple[WorkSpell, Interval]]:
+        """The profile's work spells placed on the calendar, computed once per evaluation."""
+        if self._spells is None:
+            self._spells = _placed_spells(self.profile)
+        return self._spells
+
+    def accepted_kinds(self, names: Sequence[str]) -> dict[str, str | None]:
+        """Certificate kind -> the equivalence that admits it (None: the rule names it itself)."""
+        out: dict[str, str | None] = dict.fromkeys(names)
+        for e in self.equivalences:
+            if e.in_place_of in names and e.accepted not in out and e.since <= self.profile.as_of:
+                out[e.accepted] = e.id
+        return out
 
 
 def _in_scope(occupation: str, ctx: _Context, scope: str | None) -> bool:
@@ -878,18 +924,57 @@ def _placed_spells(p: Profile) -> list[tuple[WorkSpell, Interval]]:
     return out
 
 
-def _work_measure(ctx: _Context, scope: str | None, since: date | None, continuous: bool, until: date) -> float:
-    intervals = [iv for s, iv in _placed_spells(ctx.profile) if _in_scope(s.occupation, ctx, scope)]
+def _work_intervals(ctx: _Context, scope: str | None, since: date | None, until: date) -> list[Interval]:
+    """Merged work intervals in scope, clipped to [since, until]; from as_of on the person is taken to
+    work without a gap when ``assume_continued_work``."""
+    intervals = [iv for s, iv in ctx.spells() if _in_scope(s.occupation, ctx, scope)]
     if until > ctx.profile.as_of and ctx.assume_continued_work:
         intervals.append((ctx.profile.as_of, until))
     if since is not None:
         intervals = [(max(s, since), min(e, until)) for s, e in intervals]
     intervals = [(s, min(e, until)) for s, e in intervals]
-    merged = _merge(intervals)
-    lengths = [years_between(s, e) for s, e in merged]
+    return _merge(intervals)
+
+
+def _work_measure(ctx: _Context, scope: str | None, since: date | None, continuous: bool, until: date) -> float:
+    lengths = [years_between(s, e) for s, e in _work_intervals(ctx, scope, since, until)]
     if not lengths:
         return 0.0
     return max(lengths) if continuous else sum(lengths)
+
+
+def _date_reaching(ctx: _Context, scope: str | None, since: date | None, continuous: bool, need: float) -> date | None:
+    """The first day on which the work measured reaches ``need`` years, when the person works on
+    without a gap from as_of (``assume_continued_work``); None if they are not assumed to.
+
+    Worked out instead of searched: after as_of only the last interval grows (it runs from its
+    start, which is as_of or earlier when the work before as_of is unbroken, to the day asked about),
+    so the day is ``add_fraction(start, need - the rest)``. One check around it guards the
+    rounding of fractional years to whole days.
+    """
+    as_of = ctx.profile.as_of
+    if not ctx.assume_continued_work:
+        return None
+    start = max(as_of, since) if since else as_of
+    probe = add_years(start, 1)
+    merged = _work_intervals(ctx, scope, since, probe)
+    last = merged[-1] if merged else (start, probe)
+    before = [years_between(s, e) for s, e in merged[:-1]]
+    rest = 0.0 if continuous else sum(before)
+    guess = add_fraction(last[0], max(need - rest, 0.0))
+    guess = max(guess, start)
+
+    def ok(day: date) -> bool:
+        return _work_measure(ctx, scope, since, continuous, day) + EPSILON >= need
+
+    # the formula is exact up to a day's rounding: step to the first day that holds
+    for _ in range(4):
+        if ok(guess):
+            while guess > start and ok(guess - timedelta(days=1)):
+                guess -= timedelta(days=1)
+            return guess
+        guess += timedelta(days=1)
+    return _first_date(ok, start, add_fraction(start, need + 1))  # not expected; the safe way
 
 
 def _first_date(ok: Callable[[date], bool], start: date, end: date) -> date | None:
@@ -934,11 +1019,42 @@ def _title_corresponds(t: TitleHeld, ctx: _Context) -> bool | None:
     return None
 
 
+_SCOPE_ZH = {"same": "本职业", "related": "本职业或相关职业"}
+_KIND_ZH = {
+    "vocational-qualification": "职业资格证书",
+    "skill-level": "职业技能等级证书",
+    "special-ability": "专项职业能力证书",
+}
+_STATUS_ZH = {"graduated": "已毕业", "graduating": "应届毕业生", "enrolled": "在读"}
+
+
+def years_zh(x: float) -> str:
+    """Years for people: whole numbers plain, else one decimal (1.5), never 1.0.
+
+    >>> years_zh(2.0), years_zh(1.25), years_zh(0.04)
+    ('2', '1.3', '0.1')
+    """
+    if 0 < x < 0.1:
+        return "0.1"
+    tenths = math.floor(x * 10 + 0.5 + EPSILON)
+    return str(tenths // 10) if tenths % 10 == 0 else f"{tenths / 10:.1f}"
+
+
+def level_zh(level: str | None, ladder: Ladder) -> str:
+    """A level's Chinese name; professional levels as titles (中级职称)."""
+    if level is None or level not in ladder:
+        return str(level)
+    lv = ladder[level]
+    return f"{lv.name_zh}职称" if lv.ladder == "professional" else lv.name_zh
+
+
 class _Evaluator:
     def __init__(self, rule: Rule, ctx: _Context) -> None:
         self.rule, self.ctx = rule, ctx
         self.events: dict[int, date | None] = {}  # condition number -> date of its event (if held)
         self.labels: dict[int, str] = {}
+        self.zh: dict[int, str] = {}  # condition number -> the detail in Chinese
+        self.equivalence: dict[int, str] = {}  # condition number -> equivalence relied on
 
     def run(self) -> RouteResult:
         ordered = sorted(self.rule.conditions, key=lambda c: (c.kind == "work", c.number))
@@ -955,51 +1071,77 @@ class _Evaluator:
         satisfied = [c.detail for c in conds if c.met]
         missing = [c.detail for c in conds if not c.met]
         return RouteResult(
-            self.rule, open_, earliest, satisfied, missing, conds, self.rule.summary(self.ctx.ladder, self.ctx.kinds)
+            self.rule, open_, earliest, satisfied, missing, conds, _summary(self.rule, self.ctx.ladder, self.ctx.kinds)
         )
 
     def check(self, c: Condition) -> ConditionResult:
-        desc = describe(c, self.rule, self.ctx.ladder, self.ctx.kinds)
+        desc = _description(c, self.rule, self.ctx.ladder, self.ctx.kinds)
         handler = getattr(self, f"_{c.kind}")
         met, detail, met_on, assumed = handler(c)
         as_of = self.ctx.profile.as_of
         waiting = not met and met_on is not None and met_on > as_of
         return ConditionResult(
-            c.number, c.kind, desc, met, detail, met_on if (met or waiting) else None, assumed, waiting
+            c.number,
+            c.kind,
+            desc,
+            met,
+            detail,
+            met_on if (met or waiting) else None,
+            assumed,
+            waiting,
+            self.zh.get(c.number, ""),
+            self.equivalence.get(c.number),
         )
 
-    # each handler returns (met, detail, date it is or would be met, assumed)
+    def _name(self, code: str) -> str:
+        return self.ctx.names.get(code) or code
+
+    # each handler returns (met, detail, date it is or would be met, assumed) and sets self.zh
     def _age(self, c: Condition) -> tuple[bool, str, date | None, bool]:
         p, n = self.ctx.profile, c.age or 0
         if p.birth_date:
             on = add_years(p.birth_date, n)
             if on <= p.as_of:
+                self.zh[c.number] = f"年满{n}周岁"
                 return True, f"aged {n} or over (since {on})", on, False
+            self.zh[c.number] = f"须年满{n}周岁（{on}满）"
             return False, f"must be at least {n} years old (reaches it on {on})", on, False
         if p.age is not None:
             if p.age >= n:
+                self.zh[c.number] = f"年满{n}周岁（{p.age}岁）"
                 return True, f"aged {p.age} (at least {n})", p.as_of, False
             on = add_years(p.as_of, n - p.age)
+            self.zh[c.number] = f"须年满{n}周岁（现{p.age}岁，约{on}满）"
             return (
                 False,
                 (f"must be at least {n} years old (aged {p.age}; about {on}, give birth_date for the exact day)"),
                 on,
                 False,
             )
+        if p.assume_adult:
+            self.zh[c.number] = f"年满{n}周岁（未填年龄，按成年人计）"
+            return (
+                True,
+                f"at least {n} years old (assumed: no birth_date or age given, taken as an adult)",
+                p.as_of,
+                True,
+            )
+        self.zh[c.number] = f"须年满{n}周岁（未填出生日期或年龄）"
         return False, f"must be at least {n} years old (the profile gives no birth_date or age)", None, False
 
     def _declaration(self, c: Condition) -> tuple[bool, str, date | None, bool]:
+        self.zh[c.number] = "拟从事本职业或相关职业工作（按本人申报）" if "拟从事" in c.note else "按本人申报"
         return True, f"assumed: {c.note or 'a declaration by the applicant'}", self.ctx.profile.as_of, True
 
     def _certificate(self, c: Condition) -> tuple[bool, str, date | None, bool]:
         ctx, lad = self.ctx, self.ctx.ladder
         level = _level_words(c.level, lad)
+        scope_zh = _SCOPE_ZH.get(c.scope or "related", "")
+        accepted = ctx.accepted_kinds(c.certificate_types)
         held = [
             x
             for x in ctx.profile.certificates
-            if x.kind in c.certificate_types
-            and lad.at_least(x.level, c.level or "")
-            and _in_scope(x.occupation, ctx, c.scope)
+            if x.kind in accepted and lad.at_least(x.level, c.level or "") and _in_scope(x.occupation, ctx, c.scope)
         ]
         if not held:
             near = [
@@ -1007,39 +1149,69 @@ class _Evaluator:
                 for x in ctx.profile.certificates
                 if lad.at_least(x.level, c.level or "") and _in_scope(x.occupation, ctx, c.scope)
             ]
+            later = [
+                (e.since, x, e)
+                for x in near
+                for e in ctx.equivalences
+                if e.accepted == x.kind and e.in_place_of in c.certificate_types and e.since > ctx.profile.as_of
+            ]
+            if later:  # accepted from the policy's date on: the application waits for it
+                since, x, e = min(later, key=lambda t: (t[0], t[1].date))
+                self.events[c.number] = x.date
+                self.equivalence[c.number] = e.id
+                self.zh[c.number] = f"所持{_KIND_ZH[x.kind]}自 {since} 起按{_KIND_ZH[e.in_place_of]}认可"
+                return (
+                    False,
+                    f"the {CERTIFICATE_NAMES[x.kind]} certificate is accepted from {since} ({e.id})",
+                    since,
+                    False,
+                )
             types = " or ".join(CERTIFICATE_NAMES[t] for t in c.certificate_types)
+            types_zh = "或".join(_KIND_ZH[t] for t in c.certificate_types)
             extra = (
                 f" (the {CERTIFICATE_NAMES[near[0].kind]} certificate held is not accepted: {types} only)"
                 if near
                 else ""
             )
+            extra_zh = f"（所持{_KIND_ZH[near[0].kind]}不被认可，该条只认{types_zh}）" if near else ""
             self.events[c.number] = None
+            self.zh[c.number] = f"需要{scope_zh}{level_zh(c.level, lad)}{types_zh}{extra_zh}"
             return False, f"needs {_a(level)} certificate ({types}) in {_scope_words(c.scope)}{extra}", None, False
-        best = min(held, key=lambda x: x.date)
+        best = min(held, key=lambda x: (x.date, accepted[x.kind] is not None))
+        if accepted[best.kind] is not None:
+            self.equivalence[c.number] = accepted[best.kind]  # type: ignore[assignment]
         self.events[c.number] = best.date
         self.labels[c.number] = f"the {_level_words(best.level, lad)} certificate of {best.date}"
         on = add_fraction(best.date, c.years_held) if c.years_held else best.date
         what = f"{_level_words(best.level, lad)} certificate in {best.occupation} from {best.date}"
+        what_zh = f"{self._name(best.occupation)}{level_zh(best.level, lad)}证书（{best.date}取得）"
+        if accepted[best.kind] is not None:
+            what_zh += f"，{_KIND_ZH[best.kind]}按{_KIND_ZH[c.certificate_types[0]]}认可"
         if on <= ctx.profile.as_of:
             extra = f", held for at least {_plural(c.years_held, 'year')}" if c.years_held else ""
+            self.zh[c.number] = f"持有{what_zh}" + (f"，已持满{years_zh(c.years_held)}年" if c.years_held else "")
             return True, what + extra, on, False
         if c.years_held and best.date <= ctx.profile.as_of:
             has = years_between(best.date, ctx.profile.as_of)
+            self.zh[c.number] = f"{what_zh}须持满{years_zh(c.years_held)}年（已持{years_zh(has)}年，{on}满）"
             return (
                 False,
                 (f"the {what} must be held for {_plural(c.years_held, 'year')} (held {_years(has)}; until {on})"),
                 on,
                 False,
             )
+        self.zh[c.number] = f"{what_zh}晚于推算日期"
         return False, f"the {what} is dated after as_of", on, False
 
     def _title(self, c: Condition) -> tuple[bool, str, date | None, bool]:
         ctx, lad = self.ctx, self.ctx.ladder
         level = _level_words(c.level, lad)
+        corr_zh = "符合专业对应关系的" if c.title_correspondence else ""
         held = [t for t in ctx.profile.titles if lad.at_least(t.level, c.level or "")]
         if not held:
             self.events[c.number] = None
             corr = " corresponding to the occupation (符合专业对应关系)" if c.title_correspondence else ""
+            self.zh[c.number] = f"需要{corr_zh}{level_zh(c.level, lad)}"
             return False, f"needs {_a(level)} professional title{corr}", None, False
         if c.title_correspondence:
             ok = [t for t in held if _title_corresponds(t, ctx)]
@@ -1047,6 +1219,10 @@ class _Evaluator:
             if not ok:
                 self.events[c.number] = None
                 if unknown:
+                    self.zh[c.number] = (
+                        f"所持{level_zh(unknown[0].level, lad)}须与{self._name(ctx.target)}"
+                        "符合专业对应关系（请说明是否对应）"
+                    )
                     return (
                         False,
                         (
@@ -1057,6 +1233,7 @@ class _Evaluator:
                         None,
                         False,
                     )
+                self.zh[c.number] = f"所持职称与{self._name(ctx.target)}不符合专业对应关系"
                 return (
                     False,
                     (f"the title held does not correspond to {ctx.target}; needs a {level} title that does"),
@@ -1068,20 +1245,26 @@ class _Evaluator:
         self.events[c.number] = best.date
         self.labels[c.number] = f"the {_level_words(best.level, lad)} title of {best.date}"
         if best.date <= ctx.profile.as_of:
+            self.zh[c.number] = f"持有{level_zh(best.level, lad)}（{best.date}取得）"
             return True, f"{_level_words(best.level, lad)} professional title from {best.date}", best.date, False
+        self.zh[c.number] = f"{level_zh(best.level, lad)}晚于推算日期（{best.date}）"
         return False, f"the title is dated after as_of ({best.date})", best.date, False
 
     def _diploma(self, c: Condition) -> tuple[bool, str, date | None, bool]:
         ctx = self.ctx
         names = " or ".join(ctx.kinds.get(k, k) for k in c.diploma_kinds)
+        names_zh = "、".join(ctx.kinds_zh.get(k, k) for k in c.diploma_kinds)
         candidates = [d for d in ctx.profile.diplomas if d.kind in c.diploma_kinds]
         if not candidates:
             self.events[c.number] = None
+            self.zh[c.number] = f"需要{names_zh}毕业证书"
             return False, f"needs a diploma: {names}", None, False
         problems: list[str] = []
-        best: tuple[date | None, str] | None = None
+        problems_zh: list[str] = []
+        best: tuple[date | None, str, str] | None = None
         for d in candidates:
             label = ctx.kinds.get(d.kind, d.kind) + (f" ({d.major})" if d.major else "")
+            label_zh = ctx.kinds_zh.get(d.kind, d.kind) + (f"（{d.major}）" if d.major else "")
             if c.major_scope != "any":
                 rel = _major_relation(d, ctx)
                 if rel is None:
@@ -1089,23 +1272,28 @@ class _Evaluator:
                         f"say whether the major of the {label} diploma is the same as or related to "
                         f"{ctx.target} (major_relation, or major_occupations)"
                     )
+                    problems_zh.append(f"请说明{label_zh}的专业是否与本职业相同或相关")
                     continue
                 if rel == "unrelated" or (c.major_scope == "same" and rel != "same"):
                     problems.append(
                         f"the {label} diploma is in a major that is not "
                         f"{'this occupation' if c.major_scope == 'same' else 'the same or related'}"
                     )
+                    why = "不是本职业（专业）" if c.major_scope == "same" else "与本职业不相同也不相关"
+                    problems_zh.append(f"{label_zh}的专业{why}")
                     continue
             if c.assessed and not d.assessed:
                 problems.append(
                     f"the {label} programme must be assessed (经评估论证 / 审核认定); "
                     "mark the diploma assessed: true if it is"
                 )
+                problems_zh.append(f"{label_zh}须为经评估论证（审核认定）的培养项目")
                 continue
             status = _diploma_status(d, ctx.profile.as_of)
             if status in c.student_status:
                 on = d.graduation if isinstance(d.graduation, date) and status == "graduated" else ctx.profile.as_of
                 self.events[c.number] = d.graduation if isinstance(d.graduation, date) else ctx.profile.as_of
+                self.zh[c.number] = f"{label_zh}毕业证书（{_STATUS_ZH[status]}）"
                 return True, f"{label} diploma ({status})", on, False
             # in school: when would the status be accepted?
             when: date | None = None
@@ -1116,24 +1304,33 @@ class _Evaluator:
                     when = d.graduation
             accepted = ", ".join(c.student_status)
             detail = f"the {label} diploma counts when {accepted} (now {status}" + (f"; from {when})" if when else ")")
+            detail_zh = (
+                f"{label_zh}须{'或'.join(_STATUS_ZH[x] for x in c.student_status)}才计入（现为{_STATUS_ZH[status]}"
+                + (f"，{when}起计入）" if when else "）")
+            )
             if best is None or (when and (best[0] is None or when < best[0])):
-                best = (when, detail)
+                best = (when, detail, detail_zh)
         if best is not None:
             self.events[c.number] = best[0]
+            self.zh[c.number] = best[2]
             return False, best[1], best[0], False
         self.events[c.number] = None
+        self.zh[c.number] = "；".join(problems_zh) or f"需要{names_zh}毕业证书"
         return False, "; ".join(problems) or f"needs a diploma: {names}", None, False
 
     def _training(self, c: Condition) -> tuple[bool, str, date | None, bool]:
         ctx = self.ctx
         done = [t for t in ctx.profile.trainings if t.level == c.level and _in_scope(t.occupation, ctx, c.scope)]
         level = _level_words(c.level, ctx.ladder)
+        scope_zh = _SCOPE_ZH.get(c.scope or "related", "")
         if not done:
             self.events[c.number] = None
+            self.zh[c.number] = f"需要完成{scope_zh}{level_zh(c.level, ctx.ladder)}正规培训并取得结业证书"
             return False, f"needs completed formal training for {level} in {_scope_words(c.scope)}", None, False
         best = min(done, key=lambda t: t.completed)
         self.events[c.number] = best.completed
         done_by = best.completed <= ctx.profile.as_of
+        self.zh[c.number] = f"{level_zh(c.level, ctx.ladder)}正规培训{best.completed}结业"
         return done_by, f"training for {level} completed {best.completed}", best.completed, False
 
     def _apprenticeship(self, c: Condition) -> tuple[bool, str, date | None, bool]:
@@ -1141,52 +1338,90 @@ class _Evaluator:
         done = [a for a in ctx.profile.apprenticeships if _in_scope(a.occupation, ctx, c.scope)]
         if not done:
             self.events[c.number] = None
+            self.zh[c.number] = f"需要{_SCOPE_ZH.get(c.scope or 'related', '')}学徒期满"
             return False, f"needs a completed apprenticeship in {_scope_words(c.scope)}", None, False
         best = min(done, key=lambda a: a.completed)
         self.events[c.number] = best.completed
+        self.zh[c.number] = f"学徒期满（{best.completed}）"
         return best.completed <= ctx.profile.as_of, f"apprenticeship completed {best.completed}", best.completed, False
 
     def _work(self, c: Condition) -> tuple[bool, str, date | None, bool]:
         ctx = self.ctx
         as_of = ctx.profile.as_of
         scope = _scope_words(c.scope)
+        scope_zh = _SCOPE_ZH.get(c.scope or "related", "")
         since: date | None = None
-        after = ""
+        after = after_zh = ""
         if c.counted_from is not None:
             ev = self.rule.condition(c.counted_from)
             ev_words = _event_words(ev, ctx.ladder) if ev else f"condition {c.counted_from}"
             after = f" after {ev_words}"
+            after_zh = f"取得{_event_zh(ev, ctx.ladder)}后" if ev else ""
             since = self.events.get(c.counted_from)
             if since is None:
                 years = f"{_plural(c.years or 0, 'year')} of work" if c.years else "work"
+                self.zh[c.number] = f"{after_zh}在{scope_zh}工作满{years_zh(c.years or 0)}年（取得后开始计算）"
                 return False, f"needs {years} in {scope}{after} (counted once it is obtained)", None, False
         need = c.years or 0.0
         kind = "continuous " if c.continuous else ""
+        kind_zh = "连续" if c.continuous else "累计"
         if need <= 0:
             any_work = any(_in_scope(s.occupation, ctx, c.scope) for s in ctx.profile.work)
             if any_work:
+                self.zh[c.number] = f"正在从事{scope_zh}工作"
                 return True, f"works in {scope}", as_of, False
+            self.zh[c.number] = f"需要正在从事{scope_zh}工作"
             return False, f"needs to be working in {scope}", None, False
         has = _work_measure(ctx, c.scope, since, c.continuous, as_of)
         if has + EPSILON >= need:
+            self.zh[c.number] = f"{after_zh}在{scope_zh}{kind_zh}工作已满{years_zh(need)}年（{years_zh(has)}年）"
             return True, f"{_years(has)} years of {kind}work in {scope}{after}", as_of, False
-        start = max(as_of, since) if since else as_of
-        on = (
-            _first_date(
-                lambda t: _work_measure(ctx, c.scope, since, c.continuous, t) + EPSILON >= need,
-                start,
-                add_fraction(start, need + 1),
-            )
-            if ctx.assume_continued_work
-            else None
-        )
+        on = _date_reaching(ctx, c.scope, since, c.continuous, need)
         more = need - has
+        self.zh[c.number] = (
+            f"还需{after_zh}在{scope_zh}{kind_zh}工作 {years_zh(more)} 年"
+            f"（已满 {years_zh(has)} 年，需满 {years_zh(need)} 年）"
+        )
         return (
             False,
             (f"{_plural(more, 'more year')} of {kind}work in {scope}{after} (has {_years(has)} of {_years(need)})"),
             on,
             False,
         )
+
+
+def _event_zh(ev: Condition, ladder: Ladder) -> str:
+    if ev.kind in ("certificate", "title"):
+        return level_zh(ev.level, ladder) + ("证书" if ev.kind == "certificate" else "")
+    if ev.kind == "diploma":
+        return "毕业证书"
+    return {"training": "培训结业证书", "apprenticeship": "学徒期满"}.get(ev.kind, ev.kind)
+
+
+_SUMMARIES: dict[tuple[str, int, int], str] = {}
+_DESCRIPTIONS: dict[tuple[str, int, int, int], str] = {}
+
+
+def _summary(rule: Rule, ladder: Ladder, kinds: Mapping[str, str]) -> str:
+    """``rule.summary`` once per rule (the text depends only on the rule and the names): the same
+    rules are evaluated thousands of times by the pathway search."""
+    key = (rule.id, id(ladder), id(kinds))
+    found = _SUMMARIES.get(key)
+    if found is None:
+        if len(_SUMMARIES) > 20000:
+            _SUMMARIES.clear()
+        found = _SUMMARIES[key] = rule.summary(ladder, kinds)
+    return found
+
+
+def _description(c: Condition, rule: Rule, ladder: Ladder, kinds: Mapping[str, str]) -> str:
+    key = (rule.id, c.number, id(ladder), id(kinds))
+    found = _DESCRIPTIONS.get(key)
+    if found is None:
+        if len(_DESCRIPTIONS) > 50000:
+            _DESCRIPTIONS.clear()
+        found = _DESCRIPTIONS[key] = describe(c, rule, ladder, kinds)
+    return found
 
 
 def evaluate(
@@ -1198,13 +1433,28 @@ def evaluate(
     related: Related = default_related,
     diploma_names: Mapping[str, str] | None = None,
     assume_continued_work: bool = True,
+    equivalences: Sequence[Equivalence] = (),
+    names: Mapping[str, str] | None = None,
+    diploma_names_zh: Mapping[str, str] | None = None,
 ) -> EligibilityResult:
     """Evaluate every route of ``rules`` for ``level`` in ``occupation`` against ``profile``.
 
     Routes come back ordered: open ones first, then closed ones that only need time (earliest date
-    first), then the rest by the number of unmet conditions. ``related(a, b)`` decides 相关职业.
+    first), then the rest by the number of unmet conditions. ``related(a, b)`` decides 相关职业;
+    ``equivalences`` let a certificate kind count where a rule names another (from their date on);
+    ``names`` and ``diploma_names_zh`` only word the Chinese details (``detail_zh``).
     """
-    ctx = _Context(profile, occupation, ladder, related, diploma_names or {}, assume_continued_work)
+    ctx = _Context(
+        profile,
+        occupation,
+        ladder,
+        related,
+        diploma_names or {},
+        assume_continued_work,
+        equivalences,
+        names or {},
+        diploma_names_zh or {},
+    )
     results = [_Evaluator(r, ctx).run() for r in rules if r.level == level]
 
     def order(r: RouteResult) -> tuple[int, date, int, tuple[int, str]]:
@@ -1282,17 +1532,7 @@ def dated_work(profile: Profile) -> Profile:
     (datetime.date(2022, 1, 1), datetime.date(2024, 1, 1))
     """
     spells = tuple(WorkSpell(s.occupation, start, end) for s, (start, end) in _placed_spells(profile))
-    return Profile(
-        profile.as_of,
-        profile.birth_date,
-        profile.age,
-        profile.certificates,
-        spells,
-        profile.diplomas,
-        profile.titles,
-        profile.trainings,
-        profile.apprenticeships,
-    )
+    return replace(profile, work=spells)
 
 
 __all__ = [
@@ -1302,6 +1542,7 @@ __all__ = [
     "ConditionResult",
     "DiplomaHeld",
     "EligibilityResult",
+    "Equivalence",
     "Ladder",
     "Level",
     "Profile",
@@ -1319,10 +1560,12 @@ __all__ = [
     "default_related",
     "describe",
     "evaluate",
+    "level_zh",
     "profile_from_json",
     "promotion_steps",
     "rule_order",
     "same_minor_group",
     "with_related",
     "years_between",
+    "years_zh",
 ]

@@ -37,6 +37,10 @@ def rule_set_iri(rule_set: str) -> URIRef:
     return URIRef(f"{ID}rule-set/{quote(rule_set)}")
 
 
+def equivalence_iri(equivalence: str) -> URIRef:
+    return URIRef(f"{ID}certificate-equivalence/{quote(equivalence)}")
+
+
 def rule_iri(rule_set: str, level: str, rule: str) -> URIRef:
     return URIRef(f"{rule_set_iri(rule_set)}/level/{quote(level)}/rule/{quote(rule)}")
 

@@ -16,10 +16,11 @@ from typing import Any
 
 from graph.classification.queries import SelectStore, sparql_string
 from graph.core.codes import CODE_RE
-from graph.core.namespaces import ID
+from graph.core.namespaces import ID, SPARQL_PREFIXES
 from graph.standards.eligibility import (
     Condition,
     EligibilityResult,
+    Equivalence,
     Ladder,
     Level,
     Profile,
@@ -30,13 +31,7 @@ from graph.standards.eligibility import (
     rule_order,
 )
 
-PREFIXES = """PREFIX og: <https://w3id.org/occugraph/ontology/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
+PREFIXES = SPARQL_PREFIXES  # the one prefix table (graph/core/namespaces.py)
 STANDARD_NS = ID + "standard/"
 LEVEL_NS = ID + "level/"
 RULE_SET_NS = ID + "rule-set/"
@@ -128,6 +123,7 @@ class StandardRef:
     basis: str | None
     work_type: str | None = None
     marker: str | None = None
+    only_work_type: str | None = None  # the 工种 the standard covers when it covers only one (see load_standards)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -138,6 +134,7 @@ class StandardRef:
             "doc_number": self.doc_number or None,
             "code_as_printed": self.code_as_printed or None,
             "work_type": self.work_type,
+            "covers_only_work_type": self.only_work_type,
             "marker": self.marker,
             "occupation": {"code": self.occupation, "name": self.occupation_name} if self.occupation else None,
             "ladder": self.ladder,
@@ -151,7 +148,8 @@ def load_standards(store: SelectStore, ladder: Ladder) -> list[StandardRef]:
         PREFIXES
         + f"""
 SELECT ?s ?type ?title ?issued ?doc ?printed ?code ?name ?ladder ?set ?basis ?wt ?marker
-       (GROUP_CONCAT(DISTINCT STR(?level); separator="{SEP}") AS ?levels) WHERE {{
+       (GROUP_CONCAT(DISTINCT STR(?level); separator="{SEP}") AS ?levels)
+       (GROUP_CONCAT(DISTINCT ?only; separator="{SEP}") AS ?onlyWt) WHERE {{
   VALUES ?type {{ og:NationalSkillStandard og:EvaluationSpecification og:SpecialAbilitySpecification }}
   ?s a ?type ; og:standardTitle ?title ; og:issueDate ?issued ; og:levelLadder ?ladder .
   OPTIONAL {{ ?s og:documentNumber ?doc }}
@@ -161,8 +159,14 @@ SELECT ?s ?type ?title ?issued ?doc ?printed ?code ?name ?ladder ?set ?basis ?wt
   OPTIONAL {{ ?s og:workTypeName ?wt }}
   OPTIONAL {{ ?s og:titleMarker ?marker }}
   OPTIONAL {{ ?s og:coversLevel ?level }}
+  OPTIONAL {{ ?s og:coversOnlyWorkType ?owt . ?owt skos:prefLabel ?only }}
 }} GROUP BY ?s ?type ?title ?issued ?doc ?printed ?code ?name ?ladder ?set ?basis ?wt ?marker"""
     )
+    # Which standards cover a single 工种 (work type) rather than the whole occupation — decided here
+    # and nowhere else. The data marks them with og:coversOnlyWorkType (issue 14); a store built
+    # before that marking existed has only the 工种 printed in parentheses in the title
+    # (og:workTypeName, e.g. 电工（烟机电工）), which then stands for the marking.
+    marked = any(r.get("onlyWt") for r in rows)
     out = []
     for r in rows:
         levels = [_tail(x, LEVEL_NS) for x in _split(r.get("levels"))]
@@ -183,6 +187,7 @@ SELECT ?s ?type ?title ?issued ?doc ?printed ?code ?name ?ladder ?set ?basis ?wt
                 r.get("basis"),
                 r.get("wt"),
                 r.get("marker"),
+                ("、".join(_split(r.get("onlyWt"))) or None) if marked else r.get("wt"),
             )
         )
     out.sort(key=lambda s: (s.issued, s.id), reverse=True)
@@ -305,6 +310,40 @@ SELECT ?r ?c ?type ?n ?level ?scope ?years ?from ?cont ?held ?major ?assessed ?c
     return out
 
 
+CERTIFICATE_KIND_OF_CLASS = {
+    "VocationalQualificationCertificate": "vocational-qualification",
+    "SkillLevelCertificate": "skill-level",
+    "SpecialAbilityCertificate": "special-ability",
+}
+
+
+def load_equivalences(store: SelectStore) -> list[Equivalence]:
+    """Certificate equivalences (og:CertificateEquivalence, standards/eligibility/certificate-equivalences.tsv)."""
+    rows = store.select(
+        PREFIXES
+        + """
+SELECT ?e ?acc ?inst ?from ?label ?source WHERE {
+  ?e a og:CertificateEquivalence ; og:acceptedCertificateType ?acc ; og:inPlaceOfCertificateType ?inst ;
+     og:applicationsFrom ?from .
+  OPTIONAL { ?e rdfs:label ?label } OPTIONAL { ?e dcterms:source ?source }
+}"""
+    )
+    return sorted(
+        (
+            Equivalence(
+                r["e"].rsplit("/", 1)[-1],
+                CERTIFICATE_KIND_OF_CLASS[r["acc"].rsplit("/", 1)[-1]],
+                CERTIFICATE_KIND_OF_CLASS[r["inst"].rsplit("/", 1)[-1]],
+                date.fromisoformat(r["from"]),
+                r.get("label", ""),
+                r.get("source", ""),
+            )
+            for r in rows
+        ),
+        key=lambda e: e.id,
+    )
+
+
 def load_related_pairs(store: SelectStore, prop: str = "relatedOccupation") -> list[tuple[str, str]]:
     """Editor-recorded pairs: og:relatedOccupation, or og:notRelatedOccupation for the exclusions."""
     rows = store.select(
@@ -328,6 +367,7 @@ class RuleBook:
     standards: list[StandardRef]
     related: RelatedOccupations
     diploma_kinds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    equivalences: list[Equivalence] = field(default_factory=list)
 
     @classmethod
     def load(cls, store: SelectStore) -> RuleBook:
@@ -338,6 +378,7 @@ class RuleBook:
             load_standards(store, ladder),
             RelatedOccupations(load_related_pairs(store), excluded=load_related_pairs(store, "notRelatedOccupation")),
             load_diploma_kinds(store),
+            load_equivalences(store),
         )
 
     def __post_init__(self) -> None:
@@ -353,13 +394,21 @@ class RuleBook:
         return list(self._by_occupation.get(code, ()))
 
     def current_standard(self, code: str) -> StandardRef | None:
-        """The standard whose rules apply: the newest national one (one with a rule set on a tie)."""
+        """The standard whose rules apply: the newest national one that covers the whole occupation
+        (one with a rule set on a tie). A standard that covers a single 工种 applies to that 工种,
+        not to the occupation (电工（烟机电工）of 2026 does not replace 电工 of 2018); only when the
+        occupation has no other national standard is the newest 工种 standard used (its notes say so)."""
         national = [s for s in self.standards_for(code) if s.tier == "national"]
         if not national:
             return None
-        newest = national[0].issued
-        tied = [s for s in national if s.issued == newest]
+        pool = [s for s in national if not s.only_work_type] or national
+        newest = pool[0].issued
+        tied = [s for s in pool if s.issued == newest]
         return sorted(tied, key=lambda s: (s.rule_set is None, s.id))[0]
+
+    def work_type_standards(self, code: str) -> list[StandardRef]:
+        """National standards of the occupation that cover a single 工种, newest first."""
+        return [s for s in self.standards_for(code) if s.tier == "national" and s.only_work_type]
 
     def parse_level(self, text: str, ladder: str | None = None) -> Level:
         try:
@@ -383,9 +432,18 @@ class RuleBook:
         others = [s.id for s in self.standards_for(code) if s.id != std.id]
         if others:
             notes.append(
-                f"the occupation has {len(others) + 1} standards; rules follow the newest, {std.id} "
-                f"({std.issued}); others: {', '.join(others)}"
+                f"the occupation has {len(others) + 1} standards; rules follow the newest that covers the whole "
+                f"occupation, {std.id} ({std.issued}); others: {', '.join(others)}"
             )
+        if std.only_work_type:
+            notes.append(
+                f"{std.id} covers only the work type (工种) {std.only_work_type}; the occupation has no standard "
+                "for the whole occupation, so its rules are used and apply to that work type"
+            )
+        else:
+            for s in self.work_type_standards(code):
+                if s.issued > std.issued:
+                    notes.append(f"{s.id} ({s.issued}) covers only the work type (工种) {s.only_work_type}")
         if std.levels and level.id not in std.levels:
             notes.append(
                 f"level {level.id} ({level.name_zh}) is not among the levels {std.id} covers as parsed "
@@ -416,7 +474,17 @@ class RuleBook:
     def check(self, profile: Profile, code: str, level_text: str) -> EligibilityResult:
         """Evaluate a profile against every route to a level of an occupation."""
         std, rs, level, rules, notes = self.routes(code, level_text)
-        result = evaluate(profile, code, level.id, rules, self.ladder, self.related, self.diploma_names())
+        result = evaluate(
+            profile,
+            code,
+            level.id,
+            rules,
+            self.ladder,
+            self.related,
+            self.diploma_names(),
+            equivalences=self.equivalences,
+            diploma_names_zh={k: v["name_zh"] for k, v in self.diploma_kinds.items()},
+        )
         result.notes = notes + [n for n in result.notes if rules]
         result.standard = std.as_dict() if std else None
         result.rule_set = rule_set_dict(rs, std) if rs else None

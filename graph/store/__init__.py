@@ -3,12 +3,15 @@
 Two implementations answer the same ``Store`` protocol: ``EmbeddedStore`` (pyoxigraph on disk,
 graph/store/embedded.py) and ``RemoteStore`` (any SPARQL 1.1 endpoint through SPARQLWrapper,
 graph/store/remote.py). ``open_store`` picks one from a path or an endpoint URL; callers never
-construct them by hand. ``guard`` decides which SPARQL requests may run at all.
+construct them by hand. ``guard`` decides which SPARQL requests may run at all. ``sparql`` runs
+the areas' query files (``.rq``, bound parameters); ``generation`` holds one opened store with
+everything derived from it, for long-lived callers such as the server.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -16,9 +19,18 @@ ENDPOINT_ENV = "OCCUGRAPH_ENDPOINT"
 
 
 class Store(Protocol):
-    """What the areas need from a store: SELECT rows as plain strings, and the graph names."""
+    """What the areas need from a store: SELECT rows as plain strings, any query as a pyoxigraph
+    result (the default graph is the union of the OccuGraph graphs), and the graph names."""
 
     def select(self, sparql: str) -> list[dict[str, str]]: ...
+
+    def query(
+        self,
+        sparql: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> Any: ...
 
     def graph_names(self) -> set[str]: ...
 

@@ -34,12 +34,16 @@ class EmbeddedStore:
         if store is not None:
             self._store = store
             self.path = None
+            self.folder: Path | None = None
             return
         self.path = Path(path or default_store_path())
         if not self.path.exists():
             raise StoreMissing(f"no store at {self.path}; run `occugraph build` first")
+        # the folder this handle opened (var/store is a symlink a build repoints): its precomputed
+        # documents (graph/store/documents.py) are the ones that describe this store
+        self.folder = self.path.resolve()
         # read-only: several server processes can open the same store, and a query can never write
-        self._store = ox.Store.read_only(str(self.path.resolve()))
+        self._store = ox.Store.read_only(str(self.folder))
 
     @property
     def raw(self) -> ox.Store:

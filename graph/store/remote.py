@@ -56,6 +56,8 @@ from SPARQLWrapper.SPARQLExceptions import (
     URITooLong,
 )
 
+from graph.core import media
+from graph.core.media import RDF_FORMATS, RESULTS_FORMATS
 from graph.core.namespaces import BASE
 from graph.store.embedded import STANDARD_GRAPHS
 
@@ -71,24 +73,8 @@ DEFAULT_TIMEOUT = 30.0
 UPDATE_CHUNK_TRIPLES = 500
 GRAPH_LIST_TTL = 60.0  # seconds the list of graphs on the server is trusted before asking again
 
-_RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
-_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-_GRAPH_MEDIA = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "text/ntriples": ox.RdfFormat.N_TRIPLES,
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/turtle": ox.RdfFormat.TURTLE,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
-_RESULT_MEDIA = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/xml": ox.QueryResultsFormat.XML,
-}
+_RESULTS_ACCEPT = media.accept_header(media.REMOTE_RESULTS)
+_GRAPH_ACCEPT = media.accept_header(media.REMOTE_GRAPHS)
 _BASE_DECL = re.compile(r"^\s*(?:#[^\n]*\n\s*)*BASE\b", re.IGNORECASE)
 
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -236,22 +222,22 @@ class RemoteStore:
         body, media, headers = self._send(sparql, None, self._dataset(sparql, default_graphs, named_graphs))
         _check_complete(headers)
         try:
-            if media in _RESULT_MEDIA:
+            if media in RESULTS_FORMATS:
                 if media.endswith("json") and XSD_BOOLEAN.encode() in body:
                     doc = json.loads(body)
                     for binding in doc.get("results", {}).get("bindings", []):
                         for term in binding.values():
                             _canonical_boolean(term)
                     body = json.dumps(doc).encode()
-                return ox.parse_query_results(body, format=_RESULT_MEDIA[media])  # type: ignore[return-value]
-            if media in _GRAPH_MEDIA:
+                return ox.parse_query_results(body, format=RESULTS_FORMATS[media])  # type: ignore[return-value]
+            if media in RDF_FORMATS and media != "application/json":  # JSON here is a results document
                 scratch = ox.Store()
                 for lexical, canonical in (b"1", b"true"), (b"0", b"false"):
                     body = body.replace(
                         b'"%s"^^<%s>' % (lexical, XSD_BOOLEAN.encode()),
                         b'"%s"^^<%s>' % (canonical, XSD_BOOLEAN.encode()),
                     )
-                scratch.bulk_load(body, format=_GRAPH_MEDIA[media])
+                scratch.bulk_load(body, format=RDF_FORMATS[media])
                 return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")  # type: ignore[return-value]
         except SyntaxError as exc:  # not the query's fault: the server sent something unreadable
             raise RemoteQueryError(f"the SPARQL server sent an unreadable {media} result: {exc}") from None

@@ -1,76 +1,167 @@
-"""Traditional-Chinese input for the web pages: search text is also tried in Simplified.
+"""Chinese text handling shared by every area: the one place for width, Traditional-to-Simplified,
+segmentation, character n-grams and pinyin.
 
-OpenCC (the ``opencc`` package, also used by the job-title classifier) converts; where it is not
-installed the text is searched as typed.
+Before, the classifier, the search box, the pages and curriculum matching each normalised text their
+own way (two OpenCC configurations, three copies of the width rule); a title typed in Traditional then
+matched in one place and not in another. Everything that compares Chinese text goes through here.
 
->>> simplified("電子商務") in ("电子商务", "電子商務")
-True
+- ``normalise_width``: NFKC (full-width letters, digits, punctuation to half-width) and lower case.
+- ``to_simplified``: OpenCC. Text that has Traditional characters is converted with Taiwan phrase
+  conversion (``tw2sp``: 軟體 -> 软件, 資料 -> 数据); text that is already Simplified is left alone,
+  because phrase conversion would change Simplified words such as 核心.
+- ``normalise``: both, in that order (what every index and every query uses).
+- ``Segmenter``: jieba words plus Latin words kept whole (c++, 3d, slam); jieba's dictionary ships in
+  its wheel, nothing is downloaded.
+- ``pinyin_keys``: toneless pinyin of a text, syllables joined, and its initials (电工 -> diangong, dg),
+  from pypinyin's bundled dictionary.
+
+>>> normalise_width("ＳＬＡＭ算法工程師（急）")
+'slam算法工程師(急)'
+>>> normalise("電子商務")
+'电子商务'
+>>> to_simplified("电子商务")
+('电子商务', False)
+>>> character_bigrams("拼多多运营")
+['拼多', '多多', '多运', '运营']
+>>> pinyin_keys("电工"), pinyin_keys("人工智能训练师")
+(('diangong', 'dg'), ('rengongzhinengxunlianshi', 'rgznxls'))
+>>> looks_like_pinyin("rengong zhineng"), looks_like_pinyin("电子"), looks_like_pinyin("AI")
+(True, False, True)
 """
 
 from __future__ import annotations
 
 import functools
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
 from typing import Any
+
+CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+LATIN_WORD = re.compile(r"[a-z][a-z0-9]*(?:[+#]+|\.[a-z0-9]+)*|\d+[a-z][a-z0-9]*")
+WORDLIKE = re.compile(r"[^\W_]")
+SEPARATORS = re.compile(r"[\s/|,，、;；:：()\[\]{}<>《》【】（）〔〕\"'“”‘’·・•*_=~～\-—…。.?？]+")
+PINYIN_QUERY = re.compile(r"[a-z' ]+")
+
+TRADITIONAL_CHECK_CONFIG = "t2s"
+TRADITIONAL_CONFIG = "tw2sp"
+
+
+def normalise_width(text: str) -> str:
+    """NFKC (full-width to half-width) and lower case."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def character_bigrams(run: str) -> list[str]:
+    return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
 @functools.cache
-def _converter() -> Any:
-    try:
-        import opencc
-    except ImportError:  # pragma: no cover - opencc is a dependency; keep pages working without it
-        return None
-    return opencc.OpenCC("t2s")
+def _opencc() -> tuple[Any, Any]:
+    import opencc
+
+    return opencc.OpenCC(TRADITIONAL_CHECK_CONFIG), opencc.OpenCC(TRADITIONAL_CONFIG)
+
+
+def to_simplified(text: str) -> tuple[str, bool]:
+    """(Simplified text, whether it had Traditional characters)."""
+    check, convert = _opencc()
+    if check.convert(text) == text:
+        return text, False
+    return convert.convert(text), True
+
+
+def normalise(text: str) -> str:
+    """Width, case and Traditional-to-Simplified: the form every index and query compares."""
+    return to_simplified(normalise_width(text))[0]
 
 
 def simplified(text: str) -> str:
-    conv = _converter()
-    return conv.convert(text) if conv is not None else text
-
-
-def search_both(index: Any, text: str, limit: int = 50) -> tuple[list[dict[str, Any]], str | None]:
-    """Hits for the text as typed and, if it differs, in Simplified; the best score per entry wins.
-
-    Returns (hits, the Simplified text when it was used).
-    """
-    hits = index.search(text, limit=limit)
-    alt = simplified(text)
-    if alt == text:
-        return hits, None
-    best = {h["code"]: h for h in hits}
-    for h in index.search(alt, limit=limit):
-        if h["code"] not in best or h["score"] > best[h["code"]]["score"]:
-            best[h["code"]] = h
-    ranked = sorted(best.values(), key=lambda h: (-h["score"], "occupation" not in h["kinds"], h["code"]))
-    return ranked[:limit], alt
+    """The text in Simplified characters (width and case untouched)."""
+    return to_simplified(text)[0]
 
 
 @functools.cache
 def _pinyin() -> Any:
-    try:
-        import pypinyin
-    except ImportError:  # pragma: no cover - pypinyin is a dependency; search by characters still works
-        return None
+    import pypinyin
+
     return pypinyin
 
 
 def pinyin_keys(text: str) -> tuple[str, str]:
-    """The toneless pinyin of Chinese text, run together, and its initials, for searching by pinyin.
-
-    >>> pinyin_keys("人工智能训练师")
-    ('rengongzhinengxunlianshi', 'rgznxls')
-    """
-    mod = _pinyin()
-    if mod is None:
-        return "", ""
-    syllables = [s.lower() for s in mod.lazy_pinyin(text, errors="ignore") if s.isascii() and s.isalpha()]
-    return "".join(syllables), "".join(s[0] for s in syllables)
+    """Toneless pinyin with syllables joined, and the syllables' initials; Latin letters and digits
+    are kept as they are. Polyphonic characters take pypinyin's phrase reading (银行 -> yinhang)."""
+    pp = _pinyin()
+    syllables = [s for s in pp.lazy_pinyin(text, style=pp.Style.NORMAL, errors="default") if s.strip()]
+    full, initials = [], []
+    for s in syllables:
+        s = normalise_width(s)
+        for part in re.findall(r"[a-z0-9]+", s):
+            full.append(part)
+            initials.append(part[0])
+    return "".join(full), "".join(initials)
 
 
 def looks_like_pinyin(text: str) -> bool:
-    """True for Latin letters (and spaces) only, which the search treats as pinyin.
+    """Latin letters only (with spaces or apostrophes between syllables), at least two letters."""
+    t = normalise_width(text).strip()
+    return len(t.replace(" ", "").replace("'", "")) >= 2 and bool(PINYIN_QUERY.fullmatch(t))
 
-    >>> looks_like_pinyin("rengong zhineng"), looks_like_pinyin("电子"), looks_like_pinyin("AI")
-    (True, False, True)
+
+class Segmenter:
+    """jieba words plus Latin words kept whole; one tokenizer per Segmenter, with extra words.
+
+    jieba's tokenizer is not safe to share between threads while it loads or adds words, so cutting
+    holds a lock (a cut takes microseconds).
     """
-    t = text.replace(" ", "")
-    return bool(t) and t.isascii() and t.isalpha()
+
+    def __init__(self, extra_words: Iterable[str] = ()) -> None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer.initialize()
+        self._lock = threading.Lock()
+        for word in extra_words:
+            self.add_word(word)
+
+    def add_word(self, word: str, freq: int = 2000) -> None:
+        if CJK_RUN.fullmatch(word) and len(word) > 1:
+            self.tokenizer.add_word(word, freq=freq)
+
+    def cjk_words(self, text: str) -> list[str]:
+        if not text:
+            return []
+        with self._lock:
+            return [w for w in self.tokenizer.lcut(text) if WORDLIKE.search(w)]
+
+    def cut_for_search(self, text: str) -> list[str]:
+        with self._lock:
+            return list(self.tokenizer.cut_for_search(text))
+
+    def words(self, text: str) -> list[str]:
+        """jieba words and Latin words, without separators."""
+        out: list[str] = []
+        for part in SEPARATORS.split(text):
+            if not part:
+                continue
+            pos = 0
+            for m in LATIN_WORD.finditer(part):
+                out += self.cjk_words(part[pos : m.start()])
+                out.append(m.group())
+                pos = m.end()
+            out += self.cjk_words(part[pos:])
+        return out
+
+
+def search_both(index: Any, text: str, limit: int = 50) -> tuple[list[dict[str, Any]], str | None]:
+    """Hits for a search text, and the Simplified text when the input was Traditional.
+
+    The search index normalises (width, Traditional, pinyin) itself; this only reports the
+    conversion so a page can say "searched as …".
+    """
+    hits = index.search(text, limit=limit)
+    simple, traditional = to_simplified(normalise_width(text).strip())
+    return hits, simple if traditional else None

@@ -39,6 +39,18 @@ from graph.workflow.snapshot import (
 )
 
 STATUSES = ("added", "removed", "deprecated", "renamed", "changed")
+# what an editor asks first: the kind of change (one entity may have several)
+CHANGE_KINDS = {
+    "new": "new",
+    "changed label": "changed label",
+    "changed definition": "changed definition",
+    "moved": "moved in the hierarchy",
+    "deprecated": "deprecated",
+    "removed": "removed",
+    "other": "other changes",
+}
+DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"
+HIERARCHY = {"http://www.w3.org/2004/02/skos/core#broader", "http://www.w3.org/2000/01/rdf-schema#subClassOf"}
 LABEL_PROPERTIES = {PREF_LABEL, RDFS_LABEL}
 DEPRECATION_PROPERTIES = {
     OWL_DEPRECATED,
@@ -104,6 +116,26 @@ class EntityChange:
     def display(self) -> str:
         return f"{self.code} {self.label}" if self.code and self.code != self.label else self.label
 
+    def change_kinds(self) -> list[str]:
+        """Keys of CHANGE_KINDS that describe this change."""
+        out = []
+        if "added" in self.status:
+            out.append("new")
+        if "renamed" in self.status:
+            out.append("changed label")
+        props = {c.property for c in self.changes if not c.part}
+        if DEFINITION in props:
+            out.append("changed definition")
+        if props & HIERARCHY:
+            out.append("moved")
+        if "deprecated" in self.status:
+            out.append("deprecated")
+        if "removed" in self.status:
+            out.append("removed")
+        if any(c.part or c.property not in HIERARCHY | {DEFINITION} for c in self.changes):
+            out.append("other")
+        return out
+
 
 @dataclass
 class Diff:
@@ -138,8 +170,21 @@ class Diff:
         keep = [e for e in self.entities if wanted & set(e.types)]
         return Diff(self.old, self.new, self.old_triples, self.new_triples, keep, self.type_labels, self.first)
 
+    def by_change(self) -> dict[str, list[EntityChange]]:
+        """Entities grouped by kind of change (new, changed label, changed definition, moved in
+        the hierarchy, deprecated, removed, other), in CHANGE_KINDS order."""
+        out: dict[str, list[EntityChange]] = {k: [] for k in CHANGE_KINDS}
+        for e in self.entities:
+            for k in e.change_kinds():
+                out[k].append(e)
+        return {k: v for k, v in out.items() if v}
+
     def to_dict(self) -> dict[str, object]:
         return {
+            "by_change": {
+                k: [{"iri": e.iri, "code": e.code, "label": e.label, "kind": e.kind_label} for e in group]
+                for k, group in self.by_change().items()
+            },
             "from": self.old,
             "to": self.new,
             "triples": {"from": self.old_triples, "to": self.new_triples},
@@ -166,6 +211,17 @@ class Diff:
                 f"({self.old_triples} → {self.new_triples} triples).",
                 "",
             ]
+        groups = self.by_change() if not self.first else {}
+        if groups:
+            out += ["## By kind of change", "", "| change | entities |", "|---|---:|"]
+            out += [f"| {CHANGE_KINDS[k]} | {len(v)} |" for k, v in groups.items()]
+            out.append("")
+            for k, group in groups.items():
+                shown = group[:limit] if limit else group
+                names = "; ".join(e.display for e in shown)
+                more = f" and {len(group) - len(shown)} more" if len(group) > len(shown) else ""
+                out += [f"- **{CHANGE_KINDS[k]}** ({len(group)}): {names}{more}"]
+            out.append("")
         rows = self.by_type()
         if rows:
             out += ["## Summary by kind", "", "| kind | added | removed | deprecated | renamed | changed |"]

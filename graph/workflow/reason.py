@@ -468,6 +468,45 @@ def explain_inferred_type(
     )
 
 
+def punning_findings(tbox: Graph, abox: Graph, inferred: dict[str, set[str]] | None = None) -> list[Finding]:
+    """Classes the data also uses as values (OWL 2 punning), explained once each in plain words.
+
+    Tools print "class used as an individual" for these, which an editor cannot act on. Here the
+    punning is on purpose (an eligibility condition names the *kind* of certificate it accepts by
+    its class, og:acceptsCertificateType og:SkillLevelCertificate); OWL 2 DL allows it and a
+    reasoner treats the class and the value as two separate things, so it is a note, not a
+    warning, and says which property does it so the ontology maintainers can change it if wanted.
+    """
+    classes = {c for c in tbox.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
+    uses: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for s, p, o in abox:
+        if o in classes and p not in (RDF.type, RDFS.subClassOf) and isinstance(s, URIRef):
+            uses[o].add(p)  # type: ignore[index]
+    out = []
+    for cls, props in sorted(uses.items()):
+        named = ", ".join(f"'{_label(tbox, str(p))}' ({_short(str(p))})" for p in sorted(props))
+        types = sorted((inferred or {}).get(str(cls), set()))
+        also = (
+            " HermiT infers the value to be " + ", ".join(f"a '{_label(tbox, t)}' ({_short(t)})" for t in types) + ";"
+            " that is what it is, and it says nothing about the class's members."
+            if types
+            else ""
+        )
+        out.append(
+            Finding(
+                "INFO",
+                "reasoner",
+                f"{_label(tbox, str(cls))} ({_short(str(cls))}) is a class and is also used as a value of {named}: "
+                "the data names a kind of thing by its class (OWL 2 punning). This is intended and allowed in "
+                "OWL 2 DL; reasoners treat the class and the value separately, so tools that report "
+                f"'class used as an individual' can be ignored here.{also} Nothing to fix in the tables",
+                "",
+                str(cls),
+            )
+        )
+    return out
+
+
 # --- OWL 2 DL profile -------------------------------------------------------------------------
 
 
@@ -477,11 +516,12 @@ def hermit_jar() -> Path:
     return Path(owlready2.__file__).with_name("hermit") / "HermiT.jar"
 
 
-def owl_api_profile(ntriples: bytes) -> tuple[list[tuple[str, list[str], str]], str]:
-    """(kind, IRIs, message) per OWL 2 DL violation found by the OWL API; error text if it failed."""
+def owl_api_profile(ntriples: bytes, suffix: str = ".nt") -> tuple[list[tuple[str, list[str], str]], str]:
+    """(kind, IRIs, message) per OWL 2 DL violation found by the OWL API; error text if it failed.
+    ``suffix`` names the syntax of the bytes (``.owl`` for RDF/XML) for the OWL API's parsers."""
     import owlready2
 
-    with tempfile.NamedTemporaryFile("wb", suffix=".nt", delete=False) as tmp:
+    with tempfile.NamedTemporaryFile("wb", suffix=suffix, delete=False) as tmp:
         tmp.write(ntriples)
     try:
         proc = subprocess.run(
@@ -660,7 +700,12 @@ def reason(
         if abox != "none":
             report.inferred = materialise(compiled.tbox, compiled.abox, outcome)
             ancestors = class_ancestors(compiled.tbox, None)
+            punned = punning_findings(compiled.tbox, compiled.abox, outcome.new_types)
+            report.findings += punned
+            explained = {f.entity for f in punned}
             for s, types in sorted(outcome.new_types.items()):
+                if s in explained:
+                    continue  # a class used as a value: explained once, above
                 for c in sorted(types):
                     loc = compiled.ctx.locations.locate(URIRef(s))
                     report.findings.append(

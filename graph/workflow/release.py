@@ -11,6 +11,9 @@ A release is a folder ``releases/<version>/`` (committed to the repository) with
 ``occugraph-entities.csv``    one row per identified entity: code, labels, kind, parent,
                               deprecation, source file — for spreadsheets
 ``ontology.ttl``              the ontology alone (TBox), with the same version IRI
+``ontology.owl``              the same, RDF/XML
+``occugraph.owl``             ontology + data as one RDF/XML ontology document with nothing
+                              to import: opens in Protégé offline
 ``occugraph-inferred.ttl``    what HermiT inferred (types, subclass links), not asserted above
 ``release-diff.md/.json``     changes since the previous release, with labels
 ``validation-report.md``      SHACL, QC rules, identifiers, reasoning, OWL 2 DL profile
@@ -44,22 +47,26 @@ from datetime import date as Date
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import OWL, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, XSD
 
-from graph.build.pipeline import PREFIXES, sorted_ntriples, turtle
+from graph.build.downloads import jsonld
+from graph.build.pipeline import BuildResult, VersionStamp, build, sorted_ntriples, stamp_header, turtle
+from graph.core.errors import BuildError
 from graph.core.faults import checkpoint
-from graph.core.namespaces import ID, ONTOLOGY_IRI, RELEASES
+from graph.core.namespaces import ID, PREFIXES, RELEASES
 from graph.core.tabular import csv_writer
+from graph.core.version import package_version, version_iri, write_version
 from graph.workflow.diff import compute, curie, empty
 from graph.workflow.snapshot import (
     IS_REPLACED_BY,
     VERSION_RE,
     ReleaseInfo,
     Snapshot,
+    SnapshotError,
+    find_release,
     latest_release,
     list_releases,
     release_snapshot,
+    version_key,
 )
 from graph.workflow.validate import Finding, Report, validate
 
@@ -99,51 +106,19 @@ class ReleaseResult:
     report: Report | None = None
 
 
-def version_iri(version: str) -> str:
-    return f"{RELEASES}{version}/occugraph.ttl"
+def release_stamp(version: str, day: str, previous: ReleaseInfo | None, notes: str = "") -> VersionStamp:
+    """The ontology header of release ``version`` (graph/core/version.py says how it is derived)."""
+    return VersionStamp(
+        package_version(version),
+        version_iri(version),
+        release=version,
+        issued=day,
+        prior=version_iri(previous.version) if previous is not None else "",
+        notes=notes,
+    )
 
 
 # --- serialisations ---------------------------------------------------------------------------
-
-
-def _compact(iri: str) -> str:
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and not iri[len(ns) :].startswith("/"):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
-
-
-def jsonld(ntriples: bytes) -> bytes:
-    """JSON-LD with the project's prefixes as @context and one node per line, in subject order.
-
-    Deterministic (sorted input, sorted keys) and diff-friendly; pyoxigraph parses it back to
-    exactly the same triples (tests/test_diff_release.py checks the round trip).
-    """
-    nodes: list[dict[str, object]] = []
-    current: dict[str, object] | None = None
-    subject = None
-    for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
-        if t.subject != subject:
-            subject = t.subject
-            current = {"@id": _compact(t.subject.value)}
-            nodes.append(current)
-        assert current is not None
-        p, o = t.predicate.value, t.object
-        if p == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" and isinstance(o, ox.NamedNode):
-            current.setdefault("@type", []).append(_compact(o.value))  # type: ignore[union-attr]
-            continue
-        if isinstance(o, ox.NamedNode):
-            value: object = {"@id": _compact(o.value)}
-        elif o.language:
-            value = {"@value": o.value, "@language": o.language}
-        elif o.datatype.value == str(XSD.string):
-            value = o.value
-        else:
-            value = {"@value": o.value, "@type": _compact(o.datatype.value)}
-        current.setdefault(_compact(p), []).append(value)  # type: ignore[union-attr]
-    context = json.dumps(dict(sorted(PREFIXES.items())), ensure_ascii=False, sort_keys=True)
-    body = ",\n".join("  " + json.dumps(n, ensure_ascii=False, sort_keys=True) for n in nodes)
-    return f'{{\n "@context": {context},\n "@graph": [\n{body}\n ]\n}}\n'.encode()
 
 
 def entities_csv(snap: Snapshot, sources: dict[str, str]) -> bytes:
@@ -208,22 +183,14 @@ def entities_csv(snap: Snapshot, sources: dict[str, str]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _with_header(tbox: Graph, version: str, day: str, previous: ReleaseInfo | None) -> Graph:
-    """A copy of the TBox whose ontology header carries this release's version metadata."""
-    g = Graph()
-    for t in tbox:
-        g.add(t)
-    ont = URIRef(ONTOLOGY_IRI)
-    g.remove((ont, OWL.versionInfo, None))
-    g.remove((ont, OWL.versionIRI, None))
-    g.remove((ont, OWL.priorVersion, None))
-    g.remove((ont, DCTERMS.issued, None))
-    g.add((ont, OWL.versionIRI, URIRef(version_iri(version))))
-    g.add((ont, OWL.versionInfo, Literal(version)))
-    g.add((ont, DCTERMS.issued, Literal(day, datatype=XSD.date)))
-    if previous is not None:
-        g.add((ont, OWL.priorVersion, URIRef(version_iri(previous.version))))
-    return g
+def rdf_xml(ntriples: bytes) -> bytes:
+    """RDF/XML (what Protégé and the OWL API read best), from sorted N-Triples: deterministic.
+
+    ``occugraph.owl`` is the whole release as one ontology document: the ontology header and
+    every axiom and assertion in one file with no owl:imports left to fetch, so Protégé opens it
+    offline (tests/test_diff_release.py loads it with owlready2 and the OWL API profile check)."""
+    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
 
 
 def _ttl_with_comment(nt: bytes, comment: str) -> bytes:
@@ -460,7 +427,7 @@ def cut_release(
             inferred_nt = sorted_ntriples(validated.reasoning.inferred_graph())  # type: ignore[attr-defined]
 
         note("writing the release")
-        tbox = _with_header(compiled.tbox, version, day, previous)
+        tbox = stamp_header(compiled.tbox, release_stamp(version, day, previous))
         tbox_nt = sorted_ntriples(tbox)
         all_nt = b"".join(sorted((tbox_nt + validated.abox_nt).splitlines(keepends=True)))
         snap = Snapshot.from_ntriples(version, all_nt)
@@ -480,6 +447,8 @@ def cut_release(
             "occugraph.jsonld": jsonld(all_nt),
             "occugraph-entities.csv": entities_csv(snap, sources),
             "ontology.ttl": _ttl_with_comment(tbox_nt, banner + "\nThe ontology (TBox) alone."),
+            "ontology.owl": rdf_xml(tbox_nt),
+            "occugraph.owl": rdf_xml(all_nt),
             "release-diff.md": diff.to_markdown().encode("utf-8"),
             "release-diff.json": diff.to_json().encode("utf-8"),
             "validation-report.md": report.render_markdown().encode("utf-8"),
@@ -531,6 +500,8 @@ def cut_release(
         if not gitignore.exists():
             _atomic_write(gitignore, GITIGNORE.encode())
         sync_changelog(releases_dir)
+        if previous is None or version_key(version) >= version_key(previous.version):
+            write_version(root / "graph" / "core" / "version.py", package_version(version))
         return ReleaseResult(
             version,
             target,
@@ -556,3 +527,33 @@ def _fsync_dir(path: Path) -> None:
 
 def findings_text(findings: list[Finding]) -> str:
     return "\n".join(f.line() for f in findings)
+
+
+def publish(
+    version: str,
+    *,
+    root: Path,
+    releases_dir: Path | None = None,
+    var_dir: Path | None = None,
+    dist: Path | None = None,
+    quiet: bool = True,
+) -> BuildResult:
+    """Serve release ``version``: build its sources with the release's version header and swap
+    var/store and dist/ to that build atomically (graph/build/pipeline.py), or reuse the served
+    build when it already is exactly that release. Refused, with nothing changed, when the sources
+    in ``root`` do not give exactly the release's triples. A running server picks the new store
+    up on its next request (graph/store/generation.py) and shows the version at /api/version."""
+    root = root.resolve()
+    releases_dir = (releases_dir or root / "releases").resolve()
+    try:
+        info = find_release(releases_dir, version)
+    except SnapshotError as exc:
+        raise ReleaseError(str(exc)) from None
+    previous = find_release(releases_dir, info.previous) if info.previous else None
+    notes_file = info.path / "changelog.md"
+    notes = notes_file.read_text(encoding="utf-8") if notes_file.is_file() else ""
+    stamp = release_stamp(version, info.date, previous, notes)
+    try:
+        return build(root, var_dir, dist, quiet=quiet, stamp=stamp, expect_ntriples=info.ntriples)
+    except BuildError as exc:
+        raise ReleaseError(f"not published: {exc}") from None

@@ -12,6 +12,7 @@ Where to find releases: ``releases/<version>/`` with a ``release.json`` (see gra
 from __future__ import annotations
 
 import gc
+import io
 import json
 import re
 from collections import defaultdict
@@ -241,8 +242,38 @@ def working_snapshot(root: Path) -> Snapshot:
     return Snapshot.from_ntriples(WORKING, sorted_ntriples(compiled.tbox) + sorted_ntriples(compiled.abox))
 
 
+def git_snapshot(root: Path, revision: str) -> Snapshot | None:
+    """The sources as they were at a git revision (``HEAD~3``, a tag, a commit), read the way the
+    build reads them; None when ``revision`` is not a revision of the repository at ``root``."""
+    import subprocess
+    import tarfile
+    import tempfile
+
+    def git(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=120)
+
+    try:
+        found = git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if found.returncode != 0:
+        return None
+    commit = found.stdout.decode().strip()
+    prefix = git("rev-parse", "--show-prefix").stdout.decode().strip()  # root may sit below the top
+    archive = git("archive", "--format=tar", commit, "--", f"{prefix}ontology", f"{prefix}standards")
+    if archive.returncode != 0:
+        raise SnapshotError(f"git revision {revision} has no ontology/ and standards/ to read")
+    with tempfile.TemporaryDirectory(prefix="occugraph-rev-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(tmp, filter="data")
+        snap = working_snapshot(Path(tmp) / prefix)
+    snap.name = f"{revision} ({commit[:10]})"
+    return snap
+
+
 def resolve_snapshot(spec: str, root: Path, releases_dir: Path) -> Snapshot:
-    """``working`` (the sources), a release version, a release folder, or an .nt/.ttl/.jsonld file."""
+    """``working`` (the sources), a release version, a release folder, an .nt/.ttl/.jsonld file, or
+    a git revision of the sources (``HEAD~3``, a tag, a commit)."""
     if spec in (WORKING, "."):
         return working_snapshot(root)
     path = Path(spec)
@@ -253,4 +284,13 @@ def resolve_snapshot(spec: str, root: Path, releases_dir: Path) -> Snapshot:
         return Snapshot.from_file(nt, name=path.name)
     if path.is_file():
         return Snapshot.from_file(path)
-    return release_snapshot(find_release(releases_dir, spec))
+    try:
+        return release_snapshot(find_release(releases_dir, spec))
+    except SnapshotError:
+        at_revision = git_snapshot(root, spec)
+        if at_revision is None:
+            known = ", ".join(r.version for r in list_releases(releases_dir)) or "none yet"
+            raise SnapshotError(
+                f"no release {spec!r} (releases: {known}); not a file or folder, 'working' or a git revision either"
+            ) from None
+        return at_revision

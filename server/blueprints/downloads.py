@@ -1,148 +1,52 @@
 """Bulk downloads of the current build at stable URLs: /downloads/<name>.
 
-The build writes Turtle, N-Triples, the QC report and SHA256SUMS into dist/; they are served as
-they are. JSON-LD and the CSV of occupations are derived from dist/occugraph.nt on first request
-and cached under var/cache/downloads/<hash of the N-Triples>/, so they always match the dump
-they came from (a build that writes them into dist/ itself takes precedence).
+The build writes every download (Turtle, N-Triples, JSON-LD, the occupations CSV, the QC report)
+and SHA256SUMS into dist/ (graph/build/downloads.py); they are sent as they are. Nothing is
+derived here at request time.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import os
-import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, send_file
 
+from graph.core import media as mt
 from graph.core.paths import project_root
-from graph.core.tabular import csv_writer
-from server.limits import error_json
-from server.linked_data import PREFIXES
+from server.api_errors import ApiError
 
 bp = Blueprint("downloads", __name__)
 
-# name -> (media type, description, derived from occugraph.nt when dist/ lacks it, is RDF)
-FILES: dict[str, tuple[str, str, bool, bool]] = {
-    "occugraph.ttl": ("text/turtle", "整个图谱，便于阅读的文本格式", False, True),
-    "occugraph.nt": ("application/n-triples", "整个图谱，每行一条陈述，已排序，可逐字节比较", False, True),
-    "occugraph.jsonld": ("application/ld+json", "整个图谱，供网页程序读取的格式", True, True),
-    "occupations.csv": ("text/csv", "职业（细类）一览表（CSV，UTF-8）", True, False),
-    "qc-report.md": ("text/markdown", "质量检查报告（与官方数字的差异）", False, False),
-    "SHA256SUMS": ("text/plain", "构建文件的 SHA-256 校验和", False, False),
+# name -> (media type, description, is RDF)
+FILES: dict[str, tuple[str, str, bool]] = {
+    "occugraph.ttl": (mt.SHORT_NAMES["ttl"], "整个图谱，便于阅读的文本格式", True),
+    "occugraph.nt": (mt.SHORT_NAMES["nt"], "整个图谱，每行一条陈述，已排序，可逐字节比较", True),
+    "occugraph.jsonld": (mt.SHORT_NAMES["jsonld"], "整个图谱，供网页程序读取的格式", True),
+    "occupations.csv": (mt.CSV, "职业（细类）一览表（CSV，UTF-8）", False),
+    "qc-report.md": (mt.MARKDOWN, "质量检查报告（与官方数字的差异）", False),
+    "SHA256SUMS": (mt.PLAIN, "构建文件的 SHA-256 校验和", False),
 }
-_LOCK = threading.Lock()
 
 
 def dist_dir() -> Path:
     return Path(current_app.config.get("DIST_DIR") or project_root() / "dist")
 
 
-def cache_dir() -> Path:
-    return Path(current_app.config.get("DOWNLOAD_CACHE_DIR") or project_root() / "var" / "cache" / "downloads")
+def served_version() -> dict[str, Any] | None:
+    """What the served build is (dist/version.json: a release's version, version IRI and notes,
+    or a working-tree build's), None for a dist/ made before versions were written."""
+    import json
 
-
-def _nt_key(nt: Path) -> str:
-    st = nt.stat()
-    return hashlib.sha256(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}".encode()).hexdigest()[:16]
-
-
-def _path_for(name: str) -> Path | None:
-    """The file to send for a download name, deriving it first if needed; None if unavailable."""
-    dist = dist_dir()
-    direct = dist / name
-    if direct.is_file():
-        return direct
-    if not FILES[name][2]:
+    try:
+        data = json.loads((dist_dir() / "version.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
-    nt = dist / "occugraph.nt"
-    if not nt.is_file():
-        return None
-    target = cache_dir() / _nt_key(nt) / name
-    if target.is_file():
-        return target
-    with _LOCK:
-        if not target.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            data = derive_jsonld(nt) if name.endswith(".jsonld") else derive_occupations_csv(nt)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, target)
-    return target
-
-
-def derive_jsonld(nt: Path) -> bytes:
-    triples = sorted((q.triple for q in ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES)), key=str)
-    return ox.serialize(triples, format=ox.RdfFormat.JSON_LD, prefixes=PREFIXES) or b""
-
-
-OCCUPATIONS_CSV_QUERY = """PREFIX og: <https://w3id.org/occugraph/ontology/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?code ?name ?minor ?definition ?marker ?iri
-  (EXISTS { ?iri a og:DigitalOccupation } AS ?digital) (EXISTS { ?iri a og:GreenOccupation } AS ?green)
-  (COUNT(DISTINCT ?task) AS ?tasks)
-WHERE {
-  ?iri a og:Occupation ; skos:notation ?code ; skos:prefLabel ?name .
-  OPTIONAL { ?iri skos:broader ?p . ?p skos:notation ?minor }
-  OPTIONAL { ?iri skos:definition ?definition }
-  OPTIONAL { ?iri og:markerAsPrinted ?marker }
-  OPTIONAL { ?iri og:hasMainTask ?task }
-} GROUP BY ?code ?name ?minor ?definition ?marker ?iri ORDER BY ?code"""
-
-CSV_COLUMNS = [
-    "code",
-    "name",
-    "major_group",
-    "medium_group",
-    "minor_group",
-    "digital",
-    "green",
-    "marker",
-    "task_count",
-    "definition",
-    "iri",
-]
-
-
-def derive_occupations_csv(nt: Path) -> bytes:
-    """One row per occupation (细类), with its groups, flags and the number of main tasks."""
-    scratch = ox.Store()
-    scratch.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
-    out = io.StringIO()
-    writer = csv_writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for s in scratch.query(OCCUPATIONS_CSV_QUERY):
-        code = s["code"].value
-
-        def val(name: str, s: Any = s) -> str:
-            return "" if s[name] is None else s[name].value
-
-        major, medium = code.split("-")[0] + "-00-00-00", "-".join(code.split("-")[:2]) + "-00-00"
-        writer.writerow(
-            [
-                code,
-                val("name"),
-                major,
-                medium,
-                val("minor"),
-                val("digital"),
-                val("green"),
-                val("marker"),
-                val("tasks"),
-                val("definition"),
-                val("iri"),
-            ]
-        )
-    return out.getvalue().encode("utf-8")
+    return data if isinstance(data, dict) else None
 
 
 def available_downloads() -> list[dict[str, Any]]:
-    """What /downloads offers now: names, media types, sizes (None until derived), checksums."""
+    """What /downloads offers now: names, media types, sizes and checksums of the build's files."""
     dist = dist_dir()
     sums: dict[str, str] = {}
     sums_file = dist / "SHA256SUMS"
@@ -150,11 +54,10 @@ def available_downloads() -> list[dict[str, Any]]:
         for line in sums_file.read_text(encoding="utf-8").splitlines():
             digest, _, fname = line.partition("  ")
             sums[fname.strip()] = digest
-    have_nt = (dist / "occugraph.nt").is_file()
     out = []
-    for name, (media, description, derived, rdf) in FILES.items():
+    for name, (media, description, rdf) in FILES.items():
         direct = dist / name
-        if not (direct.is_file() or (derived and have_nt)):
+        if not direct.is_file():
             continue
         out.append(
             {
@@ -162,7 +65,7 @@ def available_downloads() -> list[dict[str, Any]]:
                 "url": f"/downloads/{name}",
                 "media_type": media,
                 "description": description,
-                "size": direct.stat().st_size if direct.is_file() else None,
+                "size": direct.stat().st_size,
                 "sha256": sums.get(name),
                 "rdf": rdf,
             }
@@ -185,10 +88,10 @@ def api_index() -> Response:
 @bp.get("/downloads/<name>")
 def download(name: str) -> Response:
     if name not in FILES:
-        return error_json(404, f"no download named {name!r}; see /downloads")
-    path = _path_for(name)
-    if path is None:
-        return error_json(404, f"{name} is not available: the server has no current build in dist/")
+        raise ApiError(404, f"no download named {name!r}; see /downloads")
+    path = dist_dir() / name
+    if not path.is_file():
+        raise ApiError(404, f"{name} is not available: the server has no current build in dist/")
     media = FILES[name][0]
     resp = send_file(
         path, mimetype=media, conditional=True, etag=True, max_age=300, download_name=name, as_attachment=False

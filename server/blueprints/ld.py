@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 
+from graph.core import media as mt
 from graph.core.namespaces import BASE, ID, ONTOLOGY_IRI
+from graph.store.documents import LD_RESOURCE
 from server import linked_data as ld
-from server.limits import error_json
-from server.resources import get_store
+from server.api_errors import ApiError
+from server.resources import get_dataset_statistics, get_documents, get_store
 
 bp = Blueprint("ld", __name__)
 
 VARY = {"Vary": "Accept"}
+NTRIPLES_MEDIA = {m for m in ld.LD_MEDIA if mt.RDF_FORMATS.get(m) == ox.RdfFormat.N_TRIPLES}
 
 
 # the server's public address when the operator has not configured one: the persistent base, never
@@ -38,9 +42,7 @@ def _negotiate() -> str | None:
 
 
 def not_acceptable() -> Response:
-    resp = error_json(406, "no acceptable format; offered: " + ", ".join(m for m, _ in ld.LD_FORMATS))
-    resp.headers.update(VARY)
-    return resp
+    raise ApiError(406, "no acceptable format; offered: " + ", ".join(ld.LD_MEDIA), headers=VARY)
 
 
 def rdf_response(triples: list, media: str) -> Response:  # type: ignore[type-arg]
@@ -57,19 +59,24 @@ def id_index() -> Response:
 def resource(rest: str) -> Response:
     iri = ID + quote(rest)
     if not ld.is_safe_iri(iri):
-        return error_json(400, "not a valid identifier")
+        raise ApiError(400, "not a valid identifier")
     media = _negotiate()
     if media is None:
         return not_acceptable()
     store = get_store()
-    triples = ld.describe(store, iri)
+    docs = get_documents()
+    if docs is not None:  # precomputed by the build (graph/build/documents.py): no SPARQL per request
+        body = docs.get(LD_RESOURCE, iri)
+        if body is not None and media in NTRIPLES_MEDIA:  # already sorted N-Triples: sent as it is
+            return Response(body, 200, {"Content-Type": f"{media}; charset=utf-8", **VARY})
+        triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)) if body is not None else []
+    else:
+        triples = ld.describe(store, iri)
     if not triples:
         if media == ld.HTML:
             html = render_template("resource.html", view=None, iri=iri)
             return Response(html, 404, {"Content-Type": "text/html; charset=utf-8", **VARY})
-        resp = error_json(404, f"<{iri}> is not described in this dataset")
-        resp.headers.update(VARY)
-        return resp
+        raise ApiError(404, f"<{iri}> is not described in this dataset", headers=VARY)
     if media == ld.HTML:
         notation = _notation(triples, iri)
         kind, _, tail = rest.partition("/")
@@ -108,30 +115,22 @@ def ontology_term(term: str) -> Response:
         return not_acceptable()
     triples = ld.describe(get_store(), iri) if ld.is_safe_iri(iri) else []
     if not triples:
-        resp = error_json(404, f"<{iri}> is not a term of the OccuGraph ontology")
-        resp.headers.update(VARY)
-        return resp
+        raise ApiError(404, f"<{iri}> is not a term of the OccuGraph ontology", headers=VARY)
     if media == ld.HTML:
         return Response("", 303, {"Location": f"/ontology#{quote(term)}", **VARY})
     return rdf_response(triples, media)
 
 
 def _stats() -> dict:  # type: ignore[type-arg]
-    store = get_store()
-    cache = current_app.extensions.setdefault("occugraph-ld-cache", {})
-    key = ("void-stats", id(store))
-    if key not in cache:
-        cache.clear()
-        cache[key] = ld.dataset_statistics(store)
-    return cache[key]
+    return get_dataset_statistics()
 
 
 def void_turtle() -> str:
-    from server.blueprints.downloads import available_downloads
+    from server.blueprints.downloads import available_downloads, served_version
 
     base = public_base()
     dumps = [f"{base}/downloads/{d['name']}" for d in available_downloads() if d["rdf"]]
-    return ld.void_description(_stats(), base, dumps)
+    return ld.void_description(_stats(), base, dumps, served_version())
 
 
 @bp.get("/.well-known/void")
@@ -147,14 +146,10 @@ def void() -> Response:
     return Response(ld.turtle_to(turtle, media), 200, {"Content-Type": f"{media}; charset=utf-8", **VARY})
 
 
-SD_MEDIA = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
-
-
 def service_description_response(accept: str) -> Response | None:
     """For /sparql: the Service Description when RDF is asked for and no query is given."""
-    offered = [(m, f) for m, f in ld.LD_FORMATS if m in SD_MEDIA]
-    media = ld.negotiate(accept, offered)
-    if media is None or all(m in ("*/*", "*") or m.endswith("/*") for m, _q in ld.parse_accept(accept)):
+    media = ld.negotiate(accept, mt.SERVICE_DESCRIPTION)
+    if media is None or mt.only_wildcards(accept):
         return None  # only an explicit RDF media type gets the description
     base = public_base()
     update = f"{base}/sparql/update" if current_app.config.get("UPDATE_ENABLED") else None

@@ -11,33 +11,19 @@ Bad input gets 400 with a message; the classifier answers "no match" honestly ra
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qs
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
 from graph.classification import new_occupations as nq
-from graph.classification.classifier import MAX_TITLE_CHARS, Classifier, TitleError
-from server.api_errors import error
-from server.resources import get_store
+from graph.classification.classifier import MAX_TITLE_CHARS, TitleError
+from server.api_errors import ApiError
+from server.resources import get_classifier, get_store
 
 bp = Blueprint("new_occupations", __name__)
-
-EXTENSION_KEY = "occugraph.new_occupations"
-_build_lock = threading.Lock()
-
-
-def get_classifier() -> Classifier:
-    """The classifier of this app's store, built on first use (a few seconds) and then shared."""
-    ext = current_app.extensions.setdefault(EXTENSION_KEY, {})
-    if "classifier" not in ext:
-        with _build_lock:
-            if "classifier" not in ext:
-                ext["classifier"] = Classifier.from_store(get_store())
-    return ext["classifier"]  # type: ignore[no-any-return]
 
 
 def _filters(args: Any) -> dict[str, Any]:
@@ -63,7 +49,7 @@ def api_new_occupations() -> Response:
     try:
         f = _filters(request.args)
     except ValueError as exc:
-        return error(400, str(exc))
+        raise ApiError(400, str(exc)) from None
     found = nq.new_occupations(get_store(), **f)
     shown = {
         "since": f["since"].isoformat() if f["since"] else None,
@@ -84,11 +70,11 @@ def api_coverage() -> Response:
     try:
         as_of = _as_of(request.args)
     except ValueError as exc:
-        return error(400, str(exc))
+        raise ApiError(400, str(exc)) from None
     if request.args.get("format", "json") == "csv":
         return _coverage_csv(as_of)
     if request.args.get("format", "json") != "json":
-        return error(400, "format must be json or csv")
+        raise ApiError(400, "format must be json or csv")
     return jsonify(nq.coverage(get_store(), as_of).as_dict())
 
 
@@ -97,7 +83,7 @@ def api_coverage_csv() -> Response:
     try:
         as_of = _as_of(request.args)
     except ValueError as exc:
-        return error(400, str(exc))
+        raise ApiError(400, str(exc)) from None
     return _coverage_csv(as_of)
 
 
@@ -133,16 +119,16 @@ NOT_TEXT = "the title is not UTF-8 text (the query string has percent-encoded by
 @bp.get("/api/classify")
 def api_classify() -> Response:
     if not _query_is_text():
-        return error(400, NOT_TEXT)
+        raise ApiError(400, NOT_TEXT)
     if "title" not in request.args:
-        return error(400, "give the job title as ?title=, e.g. /api/classify?title=SLAM算法工程师")
+        raise ApiError(400, "give the job title as ?title=, e.g. /api/classify?title=SLAM算法工程师")
     try:
         top = _top(request.args)
         return jsonify(get_classifier().classify(request.args["title"], top_k=top))
     except TitleError as exc:
-        return error(400, str(exc), limit_chars=MAX_TITLE_CHARS)
+        raise ApiError(400, str(exc), limit_chars=MAX_TITLE_CHARS) from None
     except ValueError as exc:
-        return error(400, str(exc))
+        raise ApiError(400, str(exc)) from None
 
 
 # ---------------------------------------------------------------- pages

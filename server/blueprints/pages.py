@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 
 from graph.classification import queries
 from graph.classification.queries import PREFIXES, sparql_string
-from graph.core.codes import CODE_RE
-from server.resources import get_codes, get_search_index, get_store
+from server.api_errors import ApiError
+from server.resources import get_classifier, get_rulebook, get_search_index, get_store
 from server.ui import level_rank, per_store
 
 bp = Blueprint("pages", __name__)
@@ -28,7 +28,6 @@ def home() -> Any:
 
 
 def _site_index() -> Any:
-    from server.blueprints.standards import get_rulebook
     from server.site_search import SiteIndex
 
     book = get_rulebook()
@@ -55,7 +54,6 @@ def search() -> Any:
 def _classify(title: str) -> dict[str, Any] | None:
     """The job-title classifier's answer (candidates with reasons), or None when it refuses the text."""
     from graph.classification.classifier import TitleError
-    from server.blueprints.new_occupations import get_classifier
 
     try:
         return get_classifier().classify(title)
@@ -77,8 +75,6 @@ def _work_types(code: str) -> list[dict[str, str]]:
 
 
 def _standards(code: str) -> list[dict[str, Any]]:
-    from server.blueprints.standards import get_rulebook
-
     book = get_rulebook()
     out = []
     for s in book.standards_for(code):
@@ -112,14 +108,12 @@ def _related(iri: str) -> list[dict[str, str]]:
     )
 
 
-@bp.get("/occupation/<code>")
+@bp.get("/occupation/<code:code>")
 def occupation_page(code: str) -> Any:
-    if not CODE_RE.fullmatch(code):
-        abort(400, f"{code!r} 不是职业分类代码（应为 N-NN-NN-NN，如 2-02-38-01）")
     found = queries.occupation(get_store(), code)
     if found is None:
-        near = queries.nearest_codes(code, get_codes())
-        return render_template("not_found.html", code=code, near=near), 404
+        page = ("not_found.html", {"code": code, "near": []})
+        raise ApiError(404, f"no classification entry has code {code}", page=page)
     from graph.schools import majors as schools
 
     related = _related(str(found["iri"]))
@@ -149,7 +143,6 @@ def _bad_request(message: str) -> Any:
 @bp.get("/standards")
 def standards_page() -> Any:
     from graph.standards.queries import filter_standards
-    from server.blueprints.standards import get_rulebook
 
     book = get_rulebook()
     year_raw = request.args.get("year", "")
@@ -182,7 +175,6 @@ def standards_page() -> Any:
 @bp.get("/standards/<sid>")
 def standard_page(sid: str) -> Any:
     from graph.standards.queries import standard_detail
-    from server.blueprints.standards import get_rulebook
 
     book = get_rulebook()
     found = standard_detail(get_store(), book, sid)

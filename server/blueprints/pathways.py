@@ -6,52 +6,33 @@
 - GET  /api/pathways/next-steps?from=CODE   natural horizontal moves, with reasons
 - GET  /pathways                     a form, the routes and the drawn route graph (inline SVG, no scripts)
 
-Every answer comes from ``graph.pathways.engine.PathwayEngine``, built once per app from the same RuleBook
-as /api/standards. Bad input is a 400 (unknown codes come with the nearest valid ones), never a 500.
+Every answer comes from ``graph.pathways.engine.PathwayEngine``, built once per store generation from the
+same RuleBook as /api/standards (server/resources.py). Bad input is a 400 (unknown codes come with the nearest
+valid ones), never a 500.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
 from graph.pathways.engine import (
     MAX_ROUTES,
-    QUERY_PARAMS,
     Describer,
     PathwayEngine,
     PathwayError,
     PathwayQuery,
     QueryParser,
+    bad,
 )
 from graph.pathways.render import route_graph, to_svg
-from server.api_errors import error
-from server.resources import get_store
+from server.resources import get_engine
 
 bp = Blueprint("pathways", __name__)
 
-EXTENSION_KEY = "occugraph.pathways"
 MAX_BODY_BYTES = 64 * 1024
-_lock = threading.Lock()
-
-
-def get_engine() -> PathwayEngine:
-    """The engine of this app's store, built on first use and shared by all threads."""
-    ext = current_app.extensions.setdefault(EXTENSION_KEY, {})
-    if "engine" not in ext:
-        with _lock:
-            if "engine" not in ext:
-                try:
-                    from server.blueprints.standards import get_rulebook
-
-                    book = get_rulebook()
-                except ImportError:  # the standards API is not installed: load the rules here
-                    book = None
-                ext["engine"] = PathwayEngine.from_store(get_store(), book)
-    return ext["engine"]  # type: ignore[no-any-return]
 
 
 def _args() -> dict[str, str]:
@@ -59,19 +40,21 @@ def _args() -> dict[str, str]:
     for key in request.args:
         values = request.args.getlist(key)
         if len(values) > 1:
-            raise PathwayError(f"{key}: give it once")
+            raise bad(key, "given-twice", f"{key}：只能给一次")
         out[key] = values[0]
     return out
 
 
 def _body() -> dict[str, Any]:
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise PathwayError(f"the body is over {MAX_BODY_BYTES // 1024} KiB", status=413)
+        raise bad("body", "body-too-large", f"请求内容超过 {MAX_BODY_BYTES // 1024} KiB", status=413)
     data = request.get_json(silent=True, force=True)
     if not isinstance(data, dict):
-        raise PathwayError(
-            'the body must be a JSON object, e.g. {"to": "6-31-01-04", "to_level": "2", '
-            '"profile": {"certificates": [...]}} (docs/pathways.md)'
+        raise bad(
+            "body",
+            "body-not-object",
+            '请求内容应为 JSON 对象，例如 {"to": "6-31-01-04", "to_level": "2", '
+            '"profile": {"certificates": [...]}}（格式见 docs/pathways.md）',
         )
     return data
 
@@ -81,14 +64,11 @@ def _parse(params: dict[str, Any], need_target: bool, json_body: bool) -> tuple[
     return engine, QueryParser(engine).parse(params, need_target=need_target, json_body=json_body)
 
 
-@bp.errorhandler(PathwayError)
-def _bad_input(exc: PathwayError) -> Response:
-    return error(exc.status, exc.message, **exc.extra)
-
-
 def _routes(params: dict[str, Any], json_body: bool) -> Response:
     engine, q = _parse(params, need_target=True, json_body=json_body)
-    result = engine.find_routes(q.profile, q.target or "", q.target_level or "", q.max_routes, origin=q.origin)
+    result = engine.find_routes(
+        q.profile, q.target or "", q.target_level or "", q.max_routes, origin=q.origin, moves=q.moves
+    )
     return jsonify(Describer(engine).result(result, q))
 
 
@@ -105,9 +85,9 @@ def api_pathways_post() -> Response:
 def _reachable(params: dict[str, Any], json_body: bool) -> Response:
     engine, q = _parse(params, need_target=False, json_body=json_body)
     if q.within_years is None:
-        raise PathwayError("give within=N (years, 0-40)")
+        raise bad("within", "missing-within", "请填写 within：在多少年内（0～40）")
     if not (q.profile.certificates or q.profile.work or q.origin):
-        raise PathwayError("give from (and from_level, years_worked ...) or a profile: where do you start?")
+        raise bad("from", "missing-start", "请填写出发点：职业（from），以及所持等级、工作年限等")
     items = engine.reachable(q.profile, q.within_years, origin=q.origin)
     return jsonify(Describer(engine).reachable(items, q.within_years, q))
 
@@ -126,22 +106,29 @@ def api_reachable_post() -> Response:
 def api_next_steps() -> Response:
     engine, q = _parse(_args(), need_target=False, json_body=False)
     if not q.origin:
-        raise PathwayError("give from=CODE (the occupation to start from)")
+        raise bad("from", "missing-from", "请填写出发的职业（from）")
     has_profile = bool(q.profile.certificates or q.profile.work or q.profile.diplomas or q.profile.titles)
     steps = engine.next_steps(q.origin, q.profile if has_profile else None, limit=q.limit)
     return jsonify(Describer(engine).next_steps(q.origin, steps))
 
 
 @bp.get("/pathways")
-def page() -> str:
-    args = {k: v for k, v in request.args.items() if k in QUERY_PARAMS and v != ""}
+def page() -> tuple[str, int]:
+    """The page for people: a form, and the answer (routes, what is reachable, next steps). Bad
+    input is answered with the form, a Chinese message and status 400."""
     engine = get_engine()
     d = Describer(engine)
+    status = 200
     ctx: dict[str, Any] = {
-        "args": args,
+        "args": {},
+        "names": {},
         "levels": engine.ladder.ordered("skill"),
         "max_routes": MAX_ROUTES,
-        "titles": engine.ladder.ordered("professional"),
+        # professional levels with their engineering-series name (工程师 …) from the ladder's names
+        "titles": [
+            (lv, next((alt for alt in lv.alt_zh if alt.endswith("工程师") and alt != "正高级工程师"), ""))
+            for lv in engine.ladder.ordered("professional")
+        ],
         "diplomas": list(engine.diploma_zh.items()),
         "result": None,
         "svg": None,
@@ -150,29 +137,42 @@ def page() -> str:
         "next": None,
     }
     try:
-        if args.get("to") and args.get("to_level"):
+        args = {k: v for k, v in _args().items() if v != ""}
+        ctx["args"] = args
+        ctx["names"] = {k: engine.names.get(args[k], "") for k in ("from", "to") if args.get(k)}
+        if args.get("to") or args.get("to_level"):
             q = QueryParser(engine).parse(args)
-            result = engine.find_routes(q.profile, q.target or "", q.target_level or "", q.max_routes, origin=q.origin)
+            result = engine.find_routes(
+                q.profile, q.target or "", q.target_level or "", q.max_routes, origin=q.origin, moves=q.moves
+            )
             ctx["result"] = d.result(result, q)
             g = route_graph(result, engine)
             if g.number_of_edges():
-                ctx["svg"] = to_svg(g, f"{q.target} {engine.level_words(q.target_level)}")
-        elif args.get("within") and args.get("from"):
+                title = f"{engine.names.get(q.target or '', q.target)} {engine.level_words(q.target_level)}"
+                ctx["svg"] = to_svg(g, title, fit=True)
+        elif args.get("within"):
             q = QueryParser(engine).parse(args, need_target=False)
+            if not (q.profile.certificates or q.profile.work or q.origin):
+                raise bad("from", "missing-start", "请填写出发点：职业（from），以及所持等级、工作年限等")
             ctx["reach"] = d.reachable(
                 engine.reachable(q.profile, q.within_years or 0.0, origin=q.origin), q.within_years or 0.0, q
             )
-        elif args.get("from"):
+        elif args:
             q = QueryParser(engine).parse(args, need_target=False)
+            if not q.origin:
+                raise bad("from", "missing-from", "请填写出发的职业（from）或目标（to）")
             has_profile = bool(q.profile.certificates or q.profile.work)
             ctx["next"] = d.next_steps(
-                q.origin or "", engine.next_steps(q.origin or "", q.profile if has_profile else None, limit=q.limit)
+                q.origin, engine.next_steps(q.origin, q.profile if has_profile else None, limit=q.limit)
             )
     except PathwayError as exc:
+        status = 400
         ctx["message"] = exc.message
+        ctx["bad_param"] = exc.extra.get("param")
         if exc.extra.get("nearest_codes"):
-            ctx["message"] += f"（相近编码：{', '.join(exc.extra['nearest_codes'])}）"
-    return render_template("pathways.html", **ctx)
+            near = [f"{c} {engine.names.get(c, '')}".strip() for c in exc.extra["nearest_codes"]]
+            ctx["message"] += f"（相近的职业：{'；'.join(near)}）"
+    return render_template("pathways.html", **ctx), status
 
 
 _Q = {"type": "string"}
@@ -186,11 +186,17 @@ def _param(name: str, description: str, example: str | None = None, required: bo
 
 
 _PROFILE_PARAMS = [
-    _param("from", "occupation you are in (code N-NN-NN-NN)", "6-31-01-03"),
+    _param("from", "occupation you are in: code N-NN-NN-NN, exact name or 'code name'", "6-31-01-03"),
     _param("from_level", "level of the certificate you hold there: 5..1 or a name (学徒工, 技师, 特级技师)", "4"),
     _param("level_since", "date of that certificate (YYYY-MM-DD)", "2021-05-01"),
     _param("certificate_kind", "skill-level (default), vocational-qualification or special-ability"),
-    _param("years_worked", "years worked in that occupation up to as_of (0-60)", "6"),
+    _param(
+        "years_worked",
+        "years worked in that occupation up to as_of (0-60); default with level_since: worked there since that date",
+        "6",
+    ),
+    _param("birth_date", "date of birth (YYYY-MM-DD); without it or age the person is taken as an adult"),
+    _param("age", "age in years (0-120), if birth_date is not given"),
     _param("diploma", "diploma held: id or name (技工院校, 高级工班, 技师班, 中职, 高职, 本科, 研究生)", "高职"),
     _param("diploma_graduation", "graduation date (YYYY-MM-DD) or 'graduating'"),
     _param("diploma_assessed", "true if the programme is assessed (经评估论证)"),
@@ -296,9 +302,10 @@ OPENAPI_PATHS = {
             "summary": "Fastest routes from where you are to a level in an occupation, with time and rules",
             "tags": ["pathways"],
             "parameters": [
-                _param("to", "target occupation code", "6-31-01-04", True),
-                _param("to_level", "target level: 5..1 or a name", "2", True),
+                _param("to", "target occupation: code, exact name or 'code name'", "6-31-01-04", True),
+                _param("to_level", "target level: 5..1 or a name, or a title (助理工程师, 工程师)", "2", True),
                 _param("max_routes", f"alternatives to return (1-{MAX_ROUTES}, default 3)"),
+                _param("moves", "allow (default) or none: may a route move into another occupation on the way"),
                 *_PROFILE_PARAMS,
             ],
             "responses": {

@@ -26,8 +26,6 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
-from graph.classification import queries
-from graph.core.codes import CODE_RE
 from graph.core.paths import project_root
 from graph.schools import majors as schools
 from graph.schools.curriculum import (
@@ -44,7 +42,7 @@ from graph.schools.curriculum import (
 from graph.schools.saved import SAVED_ID, ClientQuotaExceeded, QuotaError, SavedMappings
 from server.api_errors import ApiError, error
 from server.limits import client_address
-from server.resources import get_codes, get_store
+from server.resources import get_curriculum_index, get_store
 
 bp = Blueprint("schools", __name__)
 
@@ -87,15 +85,8 @@ def api_major(code: str) -> Response:
     return jsonify(code=code, matches=found)
 
 
-@bp.get("/api/occupations/<code>/majors")
+@bp.get("/api/occupations/<code:code>/majors")
 def api_occupation_majors(code: str) -> Response:
-    if not CODE_RE.fullmatch(code):
-        raise ApiError(400, f"{code!r} is not a classification code (expected N-NN-NN-NN, e.g. 4-04-05-05)")
-    codes = get_codes()
-    if code not in set(codes):
-        raise ApiError(
-            404, f"no classification entry has code {code}", nearest_codes=queries.nearest_codes(code, codes)
-        )
     found = schools.occupation_majors(get_store(), code)
     return jsonify(
         code=code,
@@ -265,7 +256,13 @@ def _map(upload: Upload) -> dict[str, Any]:
         ) from None
     try:
         return map_curriculum(
-            get_store(), curriculum, upload.major, upload.catalogue, upload.overrides, upload.standards
+            get_store(),
+            curriculum,
+            upload.major,
+            upload.catalogue,
+            upload.overrides,
+            upload.standards,
+            index=get_curriculum_index(),
         )
     except MajorNotFound as exc:
         raise ApiError(404, str(exc), suggestions=exc.suggestions) from None

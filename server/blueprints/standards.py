@@ -13,14 +13,11 @@ Bad input gets 4xx with a message; an unknown code gets 404 with the nearest val
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
-from graph.classification import queries
-from graph.core.codes import CODE_RE
 from graph.standards.eligibility import ProfileError, profile_from_json
 from graph.standards.queries import (
     TIERS,
@@ -30,49 +27,12 @@ from graph.standards.queries import (
     rule_set_dict,
     standard_detail,
 )
-from server.api_errors import ApiError, error
-from server.resources import get_codes, get_store
+from server.api_errors import ApiError, check_code, int_arg
+from server.resources import code_set, get_rulebook, get_store
 
 bp = Blueprint("standards", __name__, url_prefix="/api")
 
-EXTENSION_KEY = "occugraph.standards"
 MAX_PROFILE_BYTES = 64 * 1024
-_lock = threading.Lock()
-
-
-def get_rulebook() -> RuleBook:
-    """Rules, ladder and the standards index of this app's store, loaded on first use and shared."""
-    ext = current_app.extensions.setdefault(EXTENSION_KEY, {})
-    if "rulebook" not in ext:
-        with _lock:
-            if "rulebook" not in ext:
-                ext["rulebook"] = RuleBook.load(get_store())
-    return ext["rulebook"]  # type: ignore[no-any-return]
-
-
-def _occupation(code: str) -> str:
-    """The code if it is an occupation of the classification; else 400 (malformed) or 404 (unknown)."""
-    if not CODE_RE.fullmatch(code):
-        raise ApiError(400, f"{code!r} is not a classification code (expected N-NN-NN-NN, e.g. 4-04-05-05)")
-    codes = get_codes()
-    if code not in set(codes):
-        raise ApiError(
-            404, f"no classification entry has code {code}", nearest_codes=queries.nearest_codes(code, codes)
-        )
-    return code
-
-
-def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, f"{name} must be an integer, got {raw!r}") from None
-    if not low <= value <= high:
-        raise ApiError(400, f"{name} must be between {low} and {high}, got {value}")
-    return value
 
 
 def _level(book: RuleBook, text: str, ladder: str | None = None) -> str:
@@ -85,16 +45,16 @@ def _level(book: RuleBook, text: str, ladder: str | None = None) -> str:
 @bp.get("/standards")
 def list_standards() -> Response:
     book = get_rulebook()
-    year = _int_arg("year", None, 1949, 2100)
+    year = int_arg("year", None, 1949, 2100)
     occupation = request.args.get("occupation") or None
     if occupation is not None:
-        _occupation(occupation)
+        check_code(occupation)
     level = _level(book, request.args["level"]) if request.args.get("level") else None
     tier = request.args.get("tier") or None
     if tier is not None and tier not in TIERS:
         raise ApiError(400, f"tier must be one of {', '.join(TIERS)}; got {tier!r}")
-    page = _int_arg("page", 1, 1, 100000) or 1
-    per_page = _int_arg("per_page", 50, 1, 200) or 50
+    page = int_arg("page", 1, 1, 100000) or 1
+    per_page = int_arg("per_page", 50, 1, 200) or 50
     found = filter_standards(book, year, occupation, level, tier)
     start = (page - 1) * per_page
     return jsonify(
@@ -114,7 +74,7 @@ def get_standard(sid: str) -> Response:
     if found is None:
         prefix = sid.split("-")[0]
         near = [s.id for s in book.standards if s.id.startswith(sid[:10]) or s.id.startswith(prefix + "-")][:5]
-        return error(404, f"no standard has id {sid!r} (ids look like 4-04-05-05-2021)", nearest_ids=near)
+        raise ApiError(404, f"no standard has id {sid!r} (ids look like 4-04-05-05-2021)", nearest_ids=near)
     return jsonify(found)
 
 
@@ -142,9 +102,8 @@ def levels() -> Response:
     )
 
 
-@bp.get("/occupations/<code>/standards")
+@bp.get("/occupations/<code:code>/standards")
 def occupation_standards(code: str) -> Response:
-    _occupation(code)
     book = get_rulebook()
     found = book.standards_for(code)
     current = book.current_standard(code)
@@ -153,9 +112,8 @@ def occupation_standards(code: str) -> Response:
     )
 
 
-@bp.get("/occupations/<code>/levels")
+@bp.get("/occupations/<code:code>/levels")
 def occupation_levels(code: str) -> Response:
-    _occupation(code)
     book = get_rulebook()
     std = book.current_standard(code)
     if std is None:
@@ -190,9 +148,8 @@ def occupation_levels(code: str) -> Response:
     )
 
 
-@bp.route("/occupations/<code>/levels/<level>/eligibility", methods=["GET", "POST"])
+@bp.route("/occupations/<code:code>/levels/<level>/eligibility", methods=["GET", "POST"])
 def eligibility(code: str, level: str) -> Response:
-    _occupation(code)
     book = get_rulebook()
     std = book.current_standard(code)
     level_id = _level(book, level, std.ladder if std else "skill")
@@ -208,22 +165,22 @@ def eligibility(code: str, level: str) -> Response:
             how_to_evaluate="POST a JSON profile to this URL (docs/standards.md)",
         )
     if request.content_length and request.content_length > MAX_PROFILE_BYTES:
-        return error(413, f"the profile is larger than {MAX_PROFILE_BYTES} bytes")
+        raise ApiError(413, f"the profile is larger than {MAX_PROFILE_BYTES} bytes")
     data: Any = request.get_json(silent=True)
     if data is None:
-        return error(
+        raise ApiError(
             400,
             "send the profile as a JSON object with Content-Type: application/json "
             "(fields: as_of, birth_date or age, certificates, work or years_worked, diplomas, "
             "titles, trainings, apprenticeships)",
         )
-    codes = set(get_codes())
+    codes = code_set()
     try:
         profile = profile_from_json(
             data, book.ladder, is_code=codes.__contains__, diploma_kinds=book.diploma_kinds.keys()
         )
     except ProfileError as exc:
-        return error(422, f"malformed profile: {exc}")
+        raise ApiError(422, f"malformed profile: {exc}") from None
     result = book.check(profile, code, level_id)
     return jsonify(result.as_dict(book.ladder))
 

@@ -41,13 +41,12 @@ from flask import Blueprint, Response, current_app, request
 
 from graph.core.faults import checkpoint
 from graph.core.paths import project_root
-from graph.store import guard
+from graph.store import documents, guard
 from graph.store.embedded import EmbeddedStore
 from graph.store.guard import Refused
 from server.limits import client_address, scrub
 from server.query_worker import QueryTimeout, WorkerFailed, last_update_id, run_update, store_path_of
-from server.resources import KEY as RESOURCES_KEY
-from server.resources import get_store
+from server.resources import get_store, reopen
 from server.sparql_protocol import error_response
 
 bp = Blueprint("update", __name__)
@@ -244,6 +243,7 @@ def update() -> Response:
         audit("pending", who, text, id=update_id)  # written ahead: a crash from here on is recovered
         checkpoint("update:logged")
         try:
+            documents.discard(path)  # the build's precomputed documents would describe the old data
             before, after = run_update(path, text, float(cfg["UPDATE_TIMEOUT"]), update_id)
         except Refused as exc:  # LOAD, SERVICE, USING a graph not held: decided on the parsed update
             audit("refused: " + str(exc).split(" ", 1)[0], who, text, id=update_id, message=str(exc))
@@ -272,11 +272,7 @@ def update() -> Response:
 
 
 def _reopen(path: str) -> None:
-    """Make the change visible: new read handle for the request threads, fresh query workers."""
-    resources = current_app.extensions[RESOURCES_KEY]
-    fresh = EmbeddedStore(Path(path))
-    resources.clear()
-    resources["store"] = fresh
-    pool = current_app.extensions.get("occugraph-pool")
-    if pool is not None:
-        pool.recycle()
+    """Make the change visible: a new store generation (read handle and everything derived from it,
+    server/resources.py; the query workers follow it). Requests already running finish on the
+    generation they started with."""
+    reopen(EmbeddedStore(Path(path)))

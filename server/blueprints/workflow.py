@@ -25,16 +25,22 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from graph.core.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 from graph.core.paths import project_root
+from graph.store.generation import Generation
 from graph.workflow.diff import compute
 from graph.workflow.proposals import ProposalError, ProposalStore
 from graph.workflow.snapshot import Snapshot, SnapshotError, find_release, list_releases, release_snapshot
 from server.api_errors import error
-from server.resources import get_store
+from server.resources import generation, get_store
 
 bp = Blueprint("workflow", __name__, url_prefix="/api")
 
 MAX_PROPOSAL_BYTES = 256 * 1024
 _cache_lock = threading.Lock()
+
+
+def _diff_cache(gen: Generation) -> dict[tuple[str, str], Any]:
+    """Release diffs computed for one store generation (a few, bounded below)."""
+    return {}
 
 
 def _config(key: str, default: str = "") -> str:
@@ -81,9 +87,14 @@ def _current_snapshot() -> Snapshot:
 def changes() -> Response:
     """Changes since a release: ``?since=v1`` (required), ``&until=v2`` (default: the graph this
     server serves), ``&kind=og:Occupation``, ``&format=json|markdown``."""
-    since = request.args.get("since", "").strip()
-    until = request.args.get("until", "").strip()
-    fmt = request.args.get("format", "json")
+    return changes_answer(request.args)
+
+
+def changes_answer(args: Any) -> Response:
+    """The /api/changes answer for these query parameters (also used by the /changes page)."""
+    since = args.get("since", "").strip()
+    until = args.get("until", "").strip()
+    fmt = args.get("format", "json")
     known = [r.version for r in list_releases(_releases_dir())]
     if not since:
         return error(400, "give the release to compare with as ?since=<version>", releases=known)
@@ -95,8 +106,8 @@ def changes() -> Response:
     except SnapshotError:
         missing = until if since in known else since
         return error(404, f"no release {missing!r}", releases=known)
-    cache = current_app.extensions.setdefault("occugraph-changes", {})
-    key = (since, until, id(get_store()))
+    cache = generation().derive(_diff_cache)  # the current data's diffs go with its generation
+    key = (since, until)
     with _cache_lock:
         diff = cache.get(key)
     if diff is None:
@@ -109,7 +120,7 @@ def changes() -> Response:
             if len(cache) > 16:
                 cache.clear()
             cache[key] = diff
-    kind = request.args.get("kind")
+    kind = args.get("kind")
     if kind:
         diff = diff.filtered(kind)
     if fmt == "markdown":
@@ -117,25 +128,61 @@ def changes() -> Response:
     return jsonify(diff.to_dict())
 
 
+# --- the served version ----------------------------------------------------------------------
+
+
+@bp.get("/version")
+def version() -> Response:
+    """What this server serves: the software version and the data's version (a published
+    release's name, version IRI, date and release notes, or a working-tree build's version)."""
+    from graph.core.version import VERSION, release_name
+    from server.blueprints.downloads import served_version
+
+    data = served_version()
+    return jsonify(
+        software=VERSION,
+        release=release_name(VERSION),
+        data=data,
+        published=bool(data and data.get("version")),
+    )
+
+
 # --- proposals -------------------------------------------------------------------------------
 
 
-def _editor() -> str | None:
-    """The editor named by the request's bearer token, or None."""
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return None
-    given = header[len("Bearer ") :].strip().encode()
+def editor_for(given: str) -> str | None:
+    """The editor whose token this is (EDITOR_TOKENS: ``name:token,...``), else None."""
     found = None
     for pair in _config("EDITOR_TOKENS").split(","):
         name, sep, token = pair.strip().partition(":")
-        if sep and token and hmac.compare_digest(token.strip().encode(), given):
+        if sep and token and hmac.compare_digest(token.strip().encode(), given.strip().encode()):
             found = name.strip()
+    return found
+
+
+def _editor() -> str | Response:
+    """The editor named by the request's bearer token, or the error to answer: 401 when no token
+    was sent (say how to send one), 403 when the token is not an editor's."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        resp = error(
+            401, "approving or rejecting needs an editor token: send the header 'Authorization: Bearer <token>'"
+        )
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="occugraph-editors"'
+        return resp
+    found = editor_for(given)
+    if found is None:
+        resp = error(403, "this token is not an editor's token (the server's EDITOR_TOKENS setting lists them)")
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="occugraph-editors", error="invalid_token"'
+        return resp
     return found
 
 
 def _proposal_error(exc: ProposalError) -> Response:
     extra: dict[str, Any] = {}
+    if exc.errors:
+        extra["errors"] = exc.errors
     if exc.report is not None:
         extra["findings"] = [f.line() for f in exc.report.errors[:50]]
     return error(exc.status, str(exc), **extra)
@@ -189,8 +236,8 @@ def submit_proposal(pid: str) -> Response:
 
 def _decide(pid: str, approve: bool) -> Response:
     editor = _editor()
-    if editor is None:
-        return error(403, "approving or rejecting needs an editor token: Authorization: Bearer <token>")
+    if not isinstance(editor, str):
+        return editor
     body = request.get_json(silent=True) or {}
     comment = body.get("comment", "") if isinstance(body, dict) else ""
     if not isinstance(comment, str):

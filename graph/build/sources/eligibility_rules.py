@@ -27,6 +27,7 @@ from graph.standards.iris import (
     CONDITION_CLASS,
     condition_iri,
     diploma_kind_iri,
+    equivalence_iri,
     level_iri,
     rule_iri,
     rule_set_iri,
@@ -313,6 +314,7 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         problems,
         [same_group_only, given_as_related],
     )
+    equivalences = _read_equivalences(folder, dictionary, g, problems)
     if problems:
         raise SourceErrors(problems)
     ctx.note(
@@ -320,7 +322,8 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         f"{len(sets)} rule sets, {len(rules)} rules (routes), "
         f"{sum(by_kind.values())} conditions ({', '.join(f'{k} {n}' for k, n in sorted(by_kind.items()))}); "
         f"{len(seen_pairs)} editor-maintained related-occupation pairs, "
-        f"{len(excluded_pairs)} same-minor-group pairs marked not related",
+        f"{len(excluded_pairs)} same-minor-group pairs marked not related; "
+        f"{equivalences} certificate equivalence(s)",
     )
     for rid, row in sorted(sets.items()):
         levels = sorted({k[1] for k in rules if k[0] == rid}, key=lambda lv: ladder[lv].rank)
@@ -369,3 +372,31 @@ def _read_pairs(
         g.add((ia, prop, ib))
         g.add((ib, prop, ia))
     return pairs
+
+
+def _read_equivalences(folder: Path, dictionary: dict[str, list[Column]], g: Graph, problems: list[SourceError]) -> int:
+    """certificate-equivalences.tsv: which certificate kind counts in place of another, from when
+    (og:CertificateEquivalence; graph.standards.eligibility.Equivalence reads them back)."""
+    seen: dict[str, int] = {}
+    for row in read_table(folder, "certificate-equivalences.tsv", dictionary):
+        if row["id"] in seen:
+            problems.append(row.error(f"equivalence {row['id']} already defined at line {seen[row['id']]}"))
+            continue
+        seen[row["id"]] = row.line
+        if row["accepted"] == row["in_place_of"]:
+            problems.append(row.error("accepted and in_place_of are the same kind"))
+            continue
+        if (source_iri(row["dataset"]), RDF.type, OG.SourceDataset) not in g:
+            problems.append(row.error(f"unknown dataset {row['dataset']!r} (standards/provenance/datasets.tsv)"))
+            continue
+        iri = equivalence_iri(row["id"])
+        g.add((iri, RDF.type, OG.CertificateEquivalence))
+        g.add((iri, OG.acceptedCertificateType, CERTIFICATE_CLASS[row["accepted"]]))
+        g.add((iri, OG.inPlaceOfCertificateType, CERTIFICATE_CLASS[row["in_place_of"]]))
+        g.add((iri, OG.applicationsFrom, Literal(row["applications_from"], datatype=XSD.date)))
+        g.add((iri, RDFS.label, Literal(row["title"], lang="zh")))
+        g.add((iri, DCTERMS.source, Literal(row["source"])))
+        g.add((iri, PROV.wasDerivedFrom, source_iri(row["dataset"])))
+        if row.get("note"):
+            g.add((iri, SKOS.note, Literal(row["note"], lang="en")))
+    return len(seen)

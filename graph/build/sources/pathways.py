@@ -10,6 +10,11 @@ graph holds between states:
   (``id/career-state/<code>/<level>``), labelled;
 - ``og:leadsTo`` from state to state for every promotion within an occupation that has rules and
   every move between related occupations that both have rules;
+- a ``og:CrossoverStep`` per title crossover (贯通) within an occupation, both directions: a
+  skill level to a professional title in its field (standards/eligibility skill-to-title-2020)
+  and a title to a skill level (the standards' own title rules), with the rules and the waiting
+  years (``id/crossover/<code>/<from level>/<to level>``); a title state is a ``og:CareerState``
+  whose level is a professional level;
 - a ``og:PromotionStep`` per promotion (occupation, from level, to level) with every rule that
   allows it and the waiting years of the plain promotion (certificate + time; see
   ``PathwayEngine.state_edges``) (``id/promotion/<code>/<from level>/<to level>``). A move
@@ -29,6 +34,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS, XSD
 
 from graph.build.context import BuildContext
+from graph.build.tsv import read_dictionary, read_table
 from graph.core.namespaces import ID, OG
 from graph.standards.iris import level_iri
 
@@ -48,8 +54,9 @@ def state_iri(code: str, level: str) -> URIRef:
     return URIRef(f"{ID}career-state/{quote(code)}/{quote(level)}")
 
 
-def step_iri(code: str, source_level: str, target_level: str) -> URIRef:
-    return URIRef(f"{ID}promotion/{quote(code)}/{quote(source_level)}/{quote(target_level)}")
+def step_iri(code: str, source_level: str, target_level: str, kind: str = "promotion") -> URIRef:
+    folder = "promotion" if kind == "promotion" else "crossover"
+    return URIRef(f"{ID}{folder}/{quote(code)}/{quote(source_level)}/{quote(target_level)}")
 
 
 def store_of(g: Graph):  # type: ignore[no-untyped-def]
@@ -74,34 +81,45 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
     edges = engine.state_edges()
     occupation_iri = {code: iri for code, (iri, kinds) in ctx.entries.items() if "occupation" in kinds}
     states: set[tuple[str, str]] = set()
-    promotions = moves = 0
+    promotions = moves = crossovers = 0
     for (_, a, la), (_, b, lb), rules, years, kind in edges:
         if a not in occupation_iri or b not in occupation_iri:
             continue
         states.update({(a, la), (b, lb)})
         g.add((state_iri(a, la), OG.leadsTo, state_iri(b, lb)))
-        if kind != "promotion":
+        if kind == "move":
             moves += 1  # its rules and years are those of b's own promotion from la (docs/pathways.md)
             continue
-        promotions += 1
-        step = step_iri(b, la, lb)
-        g.add((step, RDF.type, OG.PromotionStep))
+        if kind == "promotion":
+            promotions += 1
+        else:
+            crossovers += 1
+        step = step_iri(b, la, lb, kind)
+        g.add((step, RDF.type, OG.PromotionStep if kind == "promotion" else OG.CrossoverStep))
         g.add((step, OG.stepFrom, state_iri(a, la)))
         g.add((step, OG.stepTo, state_iri(b, lb)))
         g.add((step, OG.waitingYears, Literal(f"{years:g}", datatype=XSD.decimal)))
         for rule in rules:
             g.add((step, OG.allowedByRule, URIRef(rule.id)))
+    # retired states keep their identifiers (standards/deprecations marks them owl:deprecated):
+    # still defined here, with no links, when the rules no longer lead to them
+    for row in read_table(
+        folder.parent / "deprecations", "deprecations.tsv", read_dictionary(folder.parent / "deprecations")
+    ):
+        parts = row["id"].split("/")
+        if len(parts) == 3 and parts[0] == "career-state" and parts[1] in occupation_iri:
+            states.add((parts[1], parts[2]))
     for code, level in sorted(states):
         iri = state_iri(code, level)
         g.add((iri, RDF.type, OG.CareerState))
         g.add((iri, OG.stateOccupation, occupation_iri[code]))
         g.add((iri, OG.stateLevel, level_iri(level)))
         name = engine.names.get(code, code)
-        lv = engine.ladder.levels.get(level)
-        g.add((iri, RDFS.label, Literal(f"{name} {lv.name_zh if lv else level}", lang="zh")))
+        g.add((iri, RDFS.label, Literal(f"{name} {engine.level_words(level)}", lang="zh")))
     ctx.note(
         "career pathways",
         f"{len(states)} career states (occupation, level), {promotions} level promotions "
-        f"in {len(engine.rule_set_of)} occupations with rules, {moves} moves between related occupations "
-        "(og:leadsTo; entries from work, diplomas and titles are computed by the engine, not stored)",
+        f"in {len(engine.rule_set_of)} occupations with rules, {moves} moves between related occupations, "
+        f"{crossovers} title crossovers (贯通, skill level <-> professional title, within an occupation) "
+        "(og:leadsTo; entries from work and diplomas are computed by the engine, not stored)",
     )

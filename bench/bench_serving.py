@@ -1,0 +1,311 @@
+"""Serving side by side (issue 17): OccuGraph now and before, a bare Flask route and a minimal
+Flask + pyoxigraph endpoint, in one run, so the ratios are read from the same machine state.
+
+Servers, started one at a time on 127.0.0.1 under waitress with 8 threads and the per-client rate
+limits lifted (a load test from one address is what they refuse):
+
+- ``hello``: a bare Flask route answering a small JSON object (the ceiling of any route);
+- ``minimal``: a 30-line Flask + pyoxigraph /sparql endpoint on this checkout's store (the query in
+  the request thread, pyoxigraph's JSON serialiser; no time limit, no checks);
+- ``now``: ``occugraph serve`` of this checkout on its built var/store (shipped settings: query
+  workers, time limit, row cap);
+- ``before`` (``--before DIR``): ``occugraph serve`` of another checkout (a worktree of an older
+  commit, e.g. ``git worktree add --detach /tmp/before <commit>`` and a build there) on its own
+  store, run with that checkout first on PYTHONPATH.
+
+For every (scenario, server): the **latency** of ``--n`` requests one after another over one
+keep-alive connection (after 5 warm-ups; median and p95, ms), the **throughput** of ``wrk -t2 -c8``
+for ``--seconds`` s (Debian's wrk; a threaded Python client without it), and the server's **CPU
+milliseconds per request** during that load (its process tree's user+system time, psutil): the
+number least moved by the other jobs on a shared machine. Each table row prints the load average
+at its start, and the run prints this process's CPU time, so a reader can judge the noise.
+
+    .venv/bin/python bench/bench_serving.py --before /tmp/before [--seconds 10] [--n 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import loadinfo  # noqa: E402
+from load_test import free_port, run_python, run_wrk  # noqa: E402
+
+P = "PREFIX og: <https://w3id.org/occugraph/ontology/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+SMALL = P + (
+    'SELECT ?name ?definition WHERE { ?o skos:notation "2-02-38-01" ; skos:prefLabel ?name . '
+    "OPTIONAL { ?o skos:definition ?definition } }"
+)
+LARGE = P + "SELECT ?e ?code ?name WHERE { ?e skos:notation ?code ; skos:prefLabel ?name }"
+AGG = P + (
+    "SELECT ?major (COUNT(DISTINCT ?o) AS ?n) WHERE { ?m a og:MajorGroup ; skos:notation ?major . "
+    "?o a og:Occupation ; %s ?m } GROUP BY ?major ORDER BY ?major"
+)
+JSON = "application/sparql-results+json"
+
+
+def sparql(q: str) -> str:
+    return "/sparql?query=" + urllib.parse.quote(q)
+
+
+@dataclass
+class Scenario:
+    name: str
+    servers: tuple[str, ...]
+    path: str
+    accept: str = "application/json"
+
+
+SCENARIOS = [
+    Scenario("bare Flask route (ceiling)", ("hello",), "/hello"),
+    Scenario("/sparql small: code lookup (1 row)", ("minimal", "before", "now"), sparql(SMALL), JSON),
+    Scenario("/sparql large: every code and label", ("minimal", "before", "now"), sparql(LARGE), JSON),
+    Scenario(
+        "/sparql aggregate per major group, skos:broader+",
+        ("minimal", "before", "now"),
+        sparql(AGG % "skos:broader+"),
+        JSON,
+    ),
+    Scenario(
+        "/sparql aggregate per major group, skos:broaderTransitive",
+        ("minimal", "now"),
+        sparql(AGG % "skos:broaderTransitive"),
+        JSON,
+    ),
+    Scenario("GET /api/occupations/2-02-38-01", ("before", "now"), "/api/occupations/2-02-38-01"),
+    Scenario("GET /id/occupation/2-02-38-01 (Turtle)", ("before", "now"), "/id/occupation/2-02-38-01", "text/turtle"),
+    Scenario("GET /occupation/2-02-38-01 (page)", ("before", "now"), "/occupation/2-02-38-01", "text/html"),
+    Scenario(
+        "GET /api/occupations?q=电子商务", ("before", "now"), "/api/occupations?q=" + urllib.parse.quote("电子商务")
+    ),
+]
+
+MINIMAL_APP = """
+import sys
+import pyoxigraph as ox
+from flask import Flask, Response, request
+from waitress import serve
+
+app = Flask("minimal")
+store = ox.Store.read_only(sys.argv[1])
+
+
+@app.route("/sparql")
+def sparql():
+    result = store.query(request.args["query"], use_default_graph_as_union=True)
+    if isinstance(result, ox.QueryTriples):
+        return Response(result.serialize(format=ox.RdfFormat.N_TRIPLES), mimetype="application/n-triples")
+    return Response(result.serialize(format=ox.QueryResultsFormat.JSON), mimetype="application/sparql-results+json")
+
+
+@app.route("/hello")
+def hello():
+    return {"hello": "world"}
+
+
+serve(app, host="127.0.0.1", port=int(sys.argv[2]), threads=8, _quiet=True)
+"""
+
+
+def machine() -> str:
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    la = os.getloadavg()
+    return f"load average {la[0]:.1f} {la[1]:.1f} {la[2]:.1f}; this process's CPU {ru.ru_utime + ru.ru_stime:.1f} s"
+
+
+def start(kind: str, port: int, before: Path | None) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "OCCUGRAPH_RATE_LIMIT_PER_MINUTE": "0", "OCCUGRAPH_SPARQL_RATE_LIMIT_PER_MINUTE": "0"}
+    cwd = ROOT
+    if kind in ("hello", "minimal"):
+        script = Path(os.environ.get("TMPDIR", "/tmp")) / f"occugraph-minimal-{os.getpid()}.py"
+        script.write_text(MINIMAL_APP, encoding="utf-8")
+        cmd = [sys.executable, str(script), str((ROOT / "var" / "store").resolve()), str(port)]
+    else:
+        tree = before if kind == "before" else ROOT
+        assert tree is not None
+        cwd = tree
+        env["PYTHONPATH"] = str(tree)
+        env["OCCUGRAPH_STORE"] = str(tree / "var" / "store")
+        cmd = [sys.executable, "-m", "graph.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        cmd += ["--threads", "8"]
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/hello" if kind in ("hello", "minimal") else "/api/occupations/2-02-38-01")
+            conn.getresponse().read()
+            return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit(f"the {kind} server did not start on port {port}")
+
+
+def cpu_seconds(pid: int) -> float:
+    import psutil
+
+    try:
+        p = psutil.Process(pid)
+        total = 0.0
+        for q in [p, *p.children(recursive=True)]:
+            t = q.cpu_times()
+            total += t.user + t.system
+        return total
+    except psutil.Error:
+        return 0.0
+
+
+def latency(port: int, path: str, accept: str, n: int) -> tuple[float, float, int, int]:
+    """(p50 ms, p95 ms, status, bytes) of n sequential requests after 5 warm-ups."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    times = []
+    status = size = 0
+    for i in range(n + 5):
+        t0 = time.perf_counter()
+        conn.request("GET", path, headers={"Accept": accept})
+        resp = conn.getresponse()
+        body = resp.read()
+        if i >= 5:
+            times.append((time.perf_counter() - t0) * 1000)
+        status, size = resp.status, len(body)
+    q = statistics.quantiles(times, n=20)
+    return statistics.median(times), q[18], status, size
+
+
+MIX = [
+    "/api/occupations/2-02-38-01",
+    "/api/occupations?q=" + urllib.parse.quote("电子商务"),
+    "/api/classify?title=" + urllib.parse.quote("资深Java开发工程师"),
+    sparql(SMALL),
+    "/id/occupation/4-04-05-05?format=ttl",
+    "/occupation/2-02-38-01",
+    "/api/pathways?from=6-31-01-03&from_level=4&to=6-31-01-04&to_level=2",
+    "/api/hierarchy/2-02-38-00",
+]
+
+
+def memory(total: int, workers: int) -> int:
+    """RSS of ``occugraph serve --workers N`` per process after ``total`` mixed requests."""
+    import psutil
+
+    port = free_port()
+    env = {**os.environ, "OCCUGRAPH_RATE_LIMIT_PER_MINUTE": "0", "OCCUGRAPH_SPARQL_RATE_LIMIT_PER_MINUTE": "0"}
+    cmd = [sys.executable, "-m", "graph.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    cmd += ["--workers", str(workers)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                c.request("GET", "/api/occupations/2-02-38-01")
+                c.getresponse().read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("the server did not start") from None
+                time.sleep(0.3)
+        statuses: dict[int, int] = {}
+        conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=600) for _ in range(4)]
+        for i in range(total):
+            c = conns[i % len(conns)]
+            try:
+                c.request("GET", MIX[i % len(MIX)], headers={"Accept": "application/json"})
+                r = c.getresponse()
+                r.read()
+                status = r.status
+            except OSError:  # counted, and the connection opened again
+                status = 0
+                c.close()
+                conns[i % len(conns)] = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+            statuses[status] = statuses.get(status, 0) + 1
+        tree = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
+        print(f"\n## Memory after {total:,} mixed requests ({len(MIX)} kinds in turn), serve --workers {workers}\n")
+        print("| process | RSS MiB |\n|---|---:|")
+        rss_total = 0.0
+        for p in tree:
+            rss = p.memory_info().rss / 2**20
+            rss_total += rss
+            role = " ".join(p.cmdline()[1:4]) if p.pid != proc.pid else "master (occugraph serve)"
+            print(f"| {p.pid} {role[:70]} | {rss:.0f} |")
+        print(f"| **total** | **{rss_total:.0f}** |")
+        print(f"\nstatuses: {statuses}")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--before", type=Path, help="an older checkout with its own built var/store")
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--n", type=int, default=200, help="sequential requests for the latency")
+    ap.add_argument("--only", default="", help="comma-separated substrings of scenario names")
+    ap.add_argument("--memory", type=int, default=0, help="only: RSS per process after this many mixed requests")
+    ap.add_argument("--workers", type=int, default=2, help="server processes for --memory")
+    args = ap.parse_args(argv)
+    if args.memory:
+        loadinfo.start("bench_serving --memory")
+        return memory(args.memory, args.workers)
+    loadinfo.start("bench_serving")
+    kinds = ["hello", "minimal", "now"] + (["before"] if args.before else [])
+    have_wrk = shutil.which("wrk") is not None
+    print(f"# Serving side by side ({machine()}; load by {'wrk' if have_wrk else 'a Python client'})\n")
+    rows: list[str] = []
+    for kind in kinds:
+        port = free_port()
+        proc = start(kind, port, args.before)
+        try:
+            for sc in SCENARIOS:
+                if kind not in sc.servers or (args.only and not any(o in sc.name for o in args.only.split(","))):
+                    continue
+                n = args.n if "aggregate" not in sc.name and "large" not in sc.name else max(20, args.n // 10)
+                la = os.getloadavg()[0]
+                p50, p95, status, size = latency(port, sc.path, sc.accept, n)
+                cpu0 = cpu_seconds(proc.pid)
+                url = f"http://127.0.0.1:{port}{sc.path}"
+                load = run_wrk if have_wrk else run_python
+                res = load(url, sc.accept, args.seconds, 8)
+                cpu = cpu_seconds(proc.pid) - cpu0
+                per_req = cpu / res["requests"] * 1000 if res["requests"] else float("nan")
+                rows.append(
+                    f"| {sc.name} | {kind} | {p50:.2f} | {p95:.2f} | {res['rps']:.0f} | {per_req:.2f} | "
+                    f"{res['errors']:.0f} | {status} / {size:,} B | {la:.1f} |"
+                )
+                print(rows[-1], flush=True)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    print()
+    print("| scenario | server | p50 ms | p95 ms | req/s (8 conn.) | server CPU ms/request ", end="")
+    print("| errors | status / size | load |")
+    print("|---|---|---:|---:|---:|---:|---:|---|---:|")
+    for r in sorted(rows, key=lambda r: [s.name for s in SCENARIOS].index(r.split(" | ")[0][2:])):
+        print(r)
+    print(f"\n({machine()})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

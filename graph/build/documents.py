@@ -1,0 +1,58 @@
+"""The build's precomputed read-only documents (graph/store/documents.py), made from the new store.
+
+Two kinds, each exactly what the server would otherwise compute per request:
+
+- ``api/occupation`` / code: the JSON of /api/occupations/<code> (graph/classification/documents.py),
+  written as Flask writes it (sorted keys, compact);
+- ``ld/resource`` / IRI: the statements of every resource under https://w3id.org/occugraph/id/ as
+  sorted N-Triples, which is what the linked-data view's DESCRIBE returns (our data has no blank
+  nodes): cut from the sorted dump, where each subject's lines are already together.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from graph.classification.documents import occupation_documents
+from graph.core.namespaces import ID
+from graph.store.documents import API_OCCUPATION, LD_RESOURCE
+from graph.store.embedded import EmbeddedStore
+
+
+def api_json(doc: object) -> bytes:
+    """JSON as the app's jsonify writes it (sorted keys, no spaces, UTF-8 as is: create_app sets
+    ensure_ascii off), ending in a newline."""
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() + b"\n"
+
+
+def subject_chunks(sorted_nt: bytes, prefix: str) -> Iterator[tuple[str, bytes]]:
+    """(subject IRI, its lines) for every subject starting with ``prefix`` in sorted N-Triples.
+
+    >>> nt = b'<http://e/a> <http://e/p> "1" .\\n<http://e/a> <http://e/q> "2" .\\n<http://e/b> <http://e/p> "3" .\\n'
+    >>> [(s, body.count(b"\\n")) for s, body in subject_chunks(nt, "http://e/")]
+    [('http://e/a', 2), ('http://e/b', 1)]
+    """
+    start = b"<" + prefix.encode()
+    current: bytes | None = None
+    lines: list[bytes] = []
+    for line in sorted_nt.splitlines(keepends=True):
+        if not line.startswith(start):
+            continue
+        subject = line[1 : line.index(b">")]
+        if subject != current:
+            if current is not None:
+                yield current.decode(), b"".join(dict.fromkeys(lines))
+            current, lines = subject, []
+        lines.append(line)
+    if current is not None:
+        yield current.decode(), b"".join(dict.fromkeys(lines))
+
+
+def build_documents(store: EmbeddedStore, sorted_nt: bytes) -> dict[tuple[str, str], bytes]:
+    docs: dict[tuple[str, str], bytes] = {
+        (API_OCCUPATION, code): api_json(doc) for code, doc in occupation_documents(store).items()
+    }
+    for iri, body in subject_chunks(sorted_nt, ID):
+        docs[(LD_RESOURCE, iri)] = body
+    return docs

@@ -1,0 +1,90 @@
+"""Read-only documents precomputed by the build, kept beside the store they were made from.
+
+What users ask for most never changes between builds: the JSON of /api/occupations/<code> and the
+statements of a resource under /id/... Answering them with six SPARQL queries and Python row
+conversion per request held the API at a tenth of a bare Flask route's throughput (issue 17). The
+build writes them once, after the store is loaded and checked, into ``documents.sqlite`` inside the
+store's own folder (var/stores/<build-id>/): one file per store, so the documents always describe
+the store next to them and go away with it; a server finds them through the store it opened (the
+store generation), never through a cache of its own.
+
+A store without the file (built by an older version, in memory, or a remote SPARQL endpoint) has
+no documents: callers then ask the store as before (``Documents.open`` returns None).
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> write(folder, {("api/occupation", "2-02-38-01"): b'{"code":"2-02-38-01"}'})
+1
+>>> docs = Documents.open(folder)
+>>> docs.get("api/occupation", "2-02-38-01"), docs.get("api/occupation", "9-99-99-99")
+(b'{"code":"2-02-38-01"}', None)
+>>> Documents.open(pathlib.Path(tempfile.mkdtemp())) is None
+True
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+
+FILE_NAME = "documents.sqlite"
+API_OCCUPATION = "api/occupation"  # code -> the JSON of /api/occupations/<code>
+LD_RESOURCE = "ld/resource"  # IRI under /id/ -> its statements, sorted N-Triples
+
+
+def write(store_folder: Path, documents: Mapping[tuple[str, str], bytes]) -> int:
+    """Write the documents (kind, key) -> bytes into the store folder, atomically (temp + rename)."""
+    target = Path(store_folder) / FILE_NAME
+    tmp = target.with_name(f".{FILE_NAME}.{os.getpid()}")
+    if tmp.exists():
+        tmp.unlink()
+    con = sqlite3.connect(tmp)
+    try:
+        con.execute("CREATE TABLE documents (kind TEXT, key TEXT, body BLOB, PRIMARY KEY (kind, key)) WITHOUT ROWID")
+        con.executemany(
+            "INSERT INTO documents VALUES (?, ?, ?)", ((k, key, body) for (k, key), body in sorted(documents.items()))
+        )
+        con.commit()
+    finally:
+        con.close()
+    os.replace(tmp, target)
+    return len(documents)
+
+
+def discard(store_folder: Path | str) -> None:
+    """Remove a store's documents before the store is changed in place (SPARQL Update): they would
+    no longer describe it, and the server then answers from the store itself."""
+    path = Path(os.path.realpath(store_folder)) / FILE_NAME
+    if path.exists():
+        path.unlink()
+
+
+class Documents:
+    """The precomputed documents of one store folder; safe to share between threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+
+    @classmethod
+    def open(cls, store_folder: Path | None) -> Documents | None:
+        if store_folder is None:
+            return None
+        path = Path(store_folder) / FILE_NAME
+        return cls(path) if path.is_file() else None
+
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:  # one read-only connection per thread (sqlite3 connections are per thread)
+            con = self._local.con = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True)
+        return con
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        row = self._con().execute("SELECT body FROM documents WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def count(self, kind: str) -> int:
+        return int(self._con().execute("SELECT COUNT(*) FROM documents WHERE kind = ?", (kind,)).fetchone()[0])

@@ -1,0 +1,193 @@
+"""Recruiting titles as employers write them (issue 16): structure (A招聘B, A/B/C, segments, brackets),
+noise (employer, place, pay, codes, graduation years), group-level answers, and search that finds
+what people type (Traditional, pinyin, colloquial names) on the API.
+
+The expectations are read from the classification's own definitions: 焊工 6-18-02-04, 保安员
+4-07-05-01 ("从事安全防范…"), 招聘师 4-07-03-08 (HR recruiting), 网约配送员 4-10-08-01 (外卖 delivery),
+计算机程序设计员 4-04-05-01, 电工 6-31-01-03, 电子商务师 4-01-06-01."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from graph.build.tsv import read_dictionary
+from graph.classification import classifier as C
+from graph.cli import classification as cli_classification
+from graph.cli.main import main
+from graph.core.errors import SourceError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def classifier(store) -> C.Classifier:  # type: ignore[no-untyped-def]
+    return C.Classifier.from_store(store)
+
+
+def removed(res: dict) -> dict[str, str]:  # type: ignore[type-arg]
+    return {r["text"]: r["category"] for r in res["removed_noise"]}
+
+
+@pytest.mark.parametrize(
+    "title, code, employer",
+    [
+        ("金环钢构招聘焊工", "6-18-02-04", "金环钢构招聘"),
+        ("XX物业招聘保安", "4-07-05-01", "xx物业招聘"),
+        ("某某餐饮店诚聘洗碗工", "4-03-02-05", "某某餐饮店诚聘"),
+    ],
+)
+def test_employer_hiring_role_is_read_as_the_role(
+    classifier: C.Classifier, title: str, code: str, employer: str
+) -> None:
+    res = classifier.classify(title)
+    assert res["candidates"][0]["code"] == code  # type: ignore[index]
+    assert removed(res)[employer] == "employer"
+    assert "4-07-03-08" not in [c["code"] for c in res["candidates"][:1]]  # type: ignore[index]  # not 招聘师
+
+
+def test_recruiter_title_is_not_split(classifier: C.Classifier) -> None:
+    res = classifier.classify("招聘专员")
+    assert res["candidates"][0]["code"] == "4-07-03-08"  # type: ignore[index]
+    assert res["removed_noise"] == []
+
+
+def test_slash_titles_are_split_and_combined(classifier: C.Classifier) -> None:
+    res = classifier.classify("销售助理/内勤/文员")
+    assert [p["text"] for p in res["parts"]] == ["销售助理", "内勤", "文员"]  # type: ignore[union-attr]
+    top = res["candidates"][0]  # type: ignore[index]
+    assert top["code"].startswith("4-01-02-")  # 销售人员
+    assert any(g["code"] == "4-01-02-00" for g in res["group_candidates"])  # type: ignore[union-attr]
+
+
+def test_noise_codes_years_places_pay(classifier: C.Classifier) -> None:
+    res = classifier.classify("24届校招-激光雷达感知算法工程师 (MJ000200) 20-40K+双休（深圳宝安区）")
+    r = removed(res)
+    assert r["mj000200"] == "code" and r["24届"] == "hiring" and r["双休"] in {"schedule", "benefit"}
+    assert r["宝安区"] == "place" or r.get("深圳") == "place"
+    assert any(v == "pay" for v in r.values())
+    assert res["parts"][0]["text"] == "激光雷达感知算法工程师"  # type: ignore[index]
+    res = classifier.classify("对日软件开发岗 （工作地点：昆山）（大连）")
+    assert res["matched_text"] == "对日软件开发岗"
+    assert res["candidates"][0]["code"] == "2-02-10-03"  # type: ignore[index]
+
+
+def test_company_bracket_is_dropped(classifier: C.Classifier) -> None:
+    res = classifier.classify("算法工程师（中国电信安徽公司省DICT研发中心）")
+    assert removed(res)["中国电信安徽公司省dict研发中心"] == "employer"
+    assert res["matched_text"] == "算法工程师"
+
+
+def test_place_names_inside_labels_are_kept(classifier: C.Classifier) -> None:
+    # 新华 and 和平 are district names; they must not be cut out of real titles
+    analyzer = classifier.index.analyzer
+    assert "新华" not in analyzer.places_anywhere or "新华" not in analyzer.places_alone
+    res = classifier.classify("广州市白云区 焊工")
+    assert res["candidates"][0]["code"] == "6-18-02-04"  # type: ignore[index]
+
+
+def test_group_answer_for_a_generic_teacher_title(classifier: C.Classifier) -> None:
+    res = classifier.classify("理科老师")
+    top = res["candidates"][0]  # type: ignore[index]
+    assert top["code"].startswith("2-08-")  # 教学人员
+    assert res["answer"]["level"] in {"occupation", "minor", "medium"}  # type: ignore[index]
+    assert 0.0 <= res["answer"]["probability"] <= 1.0  # type: ignore[index]
+
+
+def test_candidates_say_their_level_and_probability(classifier: C.Classifier) -> None:
+    res = classifier.classify("电商运营")
+    for c in res["candidates"]:  # type: ignore[union-attr]
+        assert c["level"] in C.LEVELS and 0.0 <= c["probability"] <= 1.0
+    probs = [c["probability"] for c in res["candidates"]]  # type: ignore[union-attr]
+    assert probs == sorted(probs, reverse=True)  # calibration is monotone
+
+
+def test_structure_file_errors_have_file_and_line(tmp_path: Path) -> None:
+    folder = tmp_path / "job-titles"
+    folder.mkdir()
+    for name in ("columns.tsv", "noise-words.tsv", "synonyms.tsv"):
+        (folder / name).write_text(
+            (ROOT / "standards" / "job-titles" / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    (folder / "structure.tsv").write_text("term\tkind\tnote\n招聘\thiring-verb\t\n/\tsplitter\t\n", encoding="utf-8")
+    assert read_dictionary(folder)
+    with pytest.raises(SourceError) as err:
+        C.WordLists.load(folder)
+    assert "structure.tsv:3" in str(err.value)
+
+
+# ---------------------------------------------------------------- search: /api/occupations?q=
+
+
+@pytest.mark.parametrize(
+    "q, code, field",
+    [
+        ("程序员", "4-04-05-01", "classifier"),  # colloquial
+        ("外卖", "4-10-08-01", "classifier"),  # colloquial
+        ("電工", "6-31-01-03", "name"),  # Traditional
+        ("dianzishangwu", "4-01-06-01", "pinyin"),
+        ("diangong", "6-31-01-03", "pinyin"),
+        ("电子商务", "4-01-06-01", "name"),
+    ],
+)
+def test_search_finds_what_people_type(client, q: str, code: str, field: str) -> None:  # type: ignore[no-untyped-def]
+    resp = client.get("/api/occupations", query_string={"q": q})
+    assert resp.status_code == 200
+    hits = resp.get_json()["results"]
+    assert hits and hits[0]["code"] == code, hits[:3]
+    assert hits[0]["matched"]["field"] == field
+
+
+def test_search_initials(client) -> None:  # type: ignore[no-untyped-def]
+    hits = client.get("/api/occupations", query_string={"q": "dzsw"}).get_json()["results"]
+    assert "4-01-06-01" in [h["code"] for h in hits]
+
+
+def test_search_is_an_index(store) -> None:  # type: ignore[no-untyped-def]
+    from graph.classification.queries import SearchIndex
+
+    index = SearchIndex.load(store)
+    # a query looks at the texts that have all its character pairs, not at every text
+    assert len(index._containing("焊工")) < len(index.fields) / 20
+    assert all("焊工" in index.fields[i][2] for i in index._containing("焊工"))
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["", "   ", "运" * 10_000, "🔥🔥🔥", "\x00\x01\x02", "😀 ✨ 💼"],
+    ids=["empty", "blank", "10000", "emoji", "binary", "emoji2"],
+)
+def test_api_classify_bad_titles_are_400(client, title: str) -> None:  # type: ignore[no-untyped-def]
+    resp = client.get("/api/classify", query_string={"title": title})
+    assert resp.status_code == 400
+    assert resp.get_json()["error"]
+
+
+def test_api_search_odd_input_is_never_500(client) -> None:  # type: ignore[no-untyped-def]
+    for q in ("🔥🔥", "%%%", "a", "電"):
+        assert client.get("/api/occupations", query_string={"q": q}).status_code == 200
+    assert client.get("/api/occupations", query_string={"q": "运" * 10_000}).status_code == 400
+
+
+def test_csv_streams_with_progress(classifier, built, tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(C.Classifier, "from_store", classmethod(lambda cls, store, lists=None: classifier))
+    monkeypatch.setattr(cli_classification, "PROGRESS_EVERY", 10)
+    src = tmp_path / "titles.csv"
+    titles = ["焊工", "", "🔥", "运" * 10_000, "金环钢构招聘焊工"] * 5
+    with src.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["title"])
+        w.writerows([t] for t in titles)
+    out = tmp_path / "out.csv"
+    assert main(["classify", "--csv", str(src), "--output", str(out), "--store", str(built.store_path)]) == 0
+    err = capsys.readouterr().err
+    assert "classified 10 titles" in err and "classified 20 titles" in err
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == 25
+    assert [r["status"] for r in rows[:5]] == ["match", "error", "error", "error", "match"]
+    assert rows[4]["code"] == "6-18-02-04" and rows[4]["answer_level"] == "occupation"

@@ -76,7 +76,8 @@ SELECT ?e ?former ?edition WHERE {
     ):
         extra[r.pop("e")].append(r)
     docs = {}
-    for iri, rows in by_iri.items():
+    # a single-occupation minor group shares its occupation's code: the code names the occupation
+    for iri, rows in sorted(by_iri.items(), key=lambda kv: "/Occupation" in kv[1][0].get("types", "")):
         head = rows[0]
         docs[head["code"]] = entry_document(
             head["code"], head, tasks[iri], parents[iri], children[iri], labels[iri], extra[iri]

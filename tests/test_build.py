@@ -50,14 +50,23 @@ def report_counts(report: str) -> dict[str, dict[str, int]]:
 
 
 def source_counts(edition: str) -> Counter[str]:
-    """Entries per kind and marker in the edition, straight from standards/classification/entries.tsv."""
+    """Entries per kind and marker in the edition, straight from standards/classification/: entries.tsv,
+    plus single-occupation-groups.tsv (a minor group holding one occupation shares that occupation's
+    code and editions but is a resource of its own, with the group's name)."""
+    folder = ROOT / "standards" / "classification"
     counts: Counter[str] = Counter()
-    with (ROOT / "standards" / "classification" / "entries.tsv").open(encoding="utf-8", newline="") as fh:
+    editions: dict[str, list[str]] = {}
+    with (folder / "entries.tsv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if edition not in row["editions"].split("|"):
+            editions[row["code"]] = row["editions"].split("|")
+            if edition not in editions[row["code"]]:
                 continue
             counts.update(row["kinds"].split("|"))
             counts.update(m for m in ("S", "L") if m in row["marker"])
+    with (folder / "single-occupation-groups.tsv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if edition in editions[row["code"]]:
+                counts["minor"] += 1
     return counts
 
 

@@ -51,6 +51,7 @@ def project(tmp: Path) -> Path:
         encoding="utf-8",
     )
     (ss / "fixes.tsv").write_text("standard\tfix\tevidence\n", encoding="utf-8")
+    (ss / "work-type-scope.tsv").write_text("standard\toccupation\twork_type\tevidence\n", encoding="utf-8")
     wr = root / "work-requirements"
     std = "4-04-05-05-2021"
     (wr / "functions.tsv").write_text(

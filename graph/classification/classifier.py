@@ -264,7 +264,7 @@ class Analyzer:
         if not self.places_anywhere:
             return text
         out = []
-        for piece in re.split(r"([\u3400-\u9fff]+)", text):
+        for piece in re.split(f"({CJK_RUN.pattern})", text):
             if not CJK_RUN.fullmatch(piece or " "):
                 out.append(piece)
                 continue

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from graph.core.codes import CODE_RE
 from graph.core.namespaces import SPARQL_PREFIXES
 from graph.store.sparql import Iri, Queries, select
+from graph.text.chinese import CJK_RUN, looks_like_pinyin, normalise, pinyin_keys
 
 PREFIXES = SPARQL_PREFIXES  # the one prefix table (graph/core/namespaces.py)
 Q = Queries(__file__)  # graph/classification/sparql/*.rq
@@ -28,7 +29,6 @@ KIND_NAMES = {
 }
 KIND_ORDER = ["major", "medium", "minor", "occupation"]
 MAX_SEARCH_CHARS = 100
-CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 class SelectStore(Protocol):
@@ -149,8 +149,6 @@ LABEL_FIELDS = ("name", "alt", "job-title", "work-type")
 
 
 def pinyin_initials(text: str) -> str:
-    from graph.text.chinese import pinyin_keys
-
     return pinyin_keys(text)[1] or text
 
 
@@ -167,8 +165,6 @@ class SearchIndex:
     """
 
     def __init__(self, rows: list[dict[str, str]], classifier: Callable[[], Any] | None = None) -> None:
-        from graph.text.chinese import normalise, pinyin_keys
-
         self.fields: list[tuple[str, str, str]] = []  # (code, field, normalised text)
         self.texts: list[str] = []
         self.entries: dict[str, tuple[str, list[str]]] = {}
@@ -191,7 +187,7 @@ class SearchIndex:
             grams = {text[j : j + 2] for j in range(len(text) - 1)} | set(text)
             for g in grams:
                 self.postings[g].append(i)
-            if fld != "definition" and CJK.search(text):
+            if fld != "definition" and CJK_RUN.search(text):
                 full, initials = pinyin_keys(text)
                 if full:
                     pinyin.append((full, i))
@@ -252,8 +248,6 @@ class SearchIndex:
         PINYIN_WEIGHT x closeness; a classifier candidate CLASSIFIER_WEIGHT x its probability.
         Occupations come before groups on ties, then code order. The best match per entry is kept.
         """
-        from graph.text.chinese import looks_like_pinyin, normalise
-
         q = text.strip()
         if not q:
             raise ValueError("empty search text")

@@ -41,7 +41,6 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -76,6 +75,7 @@ from graph.standards.eligibility import (
     years_between,
     years_zh,
 )
+from graph.text.chinese import CJK_RUN, Segmenter, character_bigrams
 
 Node = tuple[str, ...]
 ENTRY: Node = ("entry",)
@@ -234,8 +234,6 @@ class _Query:
 # ------------------------------------------------------------------------------------------------
 # task overlap (for natural next steps)
 
-_HAN = re.compile(r"[\u3400-\u9fff]+")
-
 
 def task_tokens(text: str) -> set[str]:
     """Character bigrams of the Chinese runs of ``text`` (as the job-title classifier indexes
@@ -245,8 +243,8 @@ def task_tokens(text: str) -> set[str]:
     ['护焊', '接设', '焊接', '维护', '设备']
     """
     out: set[str] = set()
-    for run in _HAN.findall(text):
-        out.update(run[i : i + 2] for i in range(len(run) - 1))
+    for run in CJK_RUN.findall(text):
+        out.update(character_bigrams(run))
     return out
 
 
@@ -270,7 +268,7 @@ class TaskIndex:
             self.vectors[code] = {t: w / norm for t, w in vec.items()}
             for t in vec:
                 self.postings[t].append(code)
-        self._tokenizer: Any = None
+        self._segmenter: Segmenter | None = None
         self._words: dict[str, set[str]] = {}
 
     def similar(self, code: str, top: int = 20) -> list[tuple[str, float, list[str]]]:
@@ -293,15 +291,10 @@ class TaskIndex:
     def words(self, code: str) -> set[str]:
         found = self._words.get(code)
         if found is None:
-            if self._tokenizer is None:
-                import logging
-
-                import jieba
-
-                jieba.setLogLevel(logging.WARNING)
-                self._tokenizer = jieba.Tokenizer()
+            if self._segmenter is None:  # built on first use: loading jieba's dictionary takes a second
+                self._segmenter = Segmenter()
             text = self.texts.get(code, "")
-            found = {w for w in self._tokenizer.lcut(text) if len(w) >= 2 and _HAN.fullmatch(w)}
+            found = {w for w in self._segmenter.cjk_words(text) if len(w) >= 2 and CJK_RUN.fullmatch(w)}
             if len(self._words) > 2048:
                 self._words.clear()
             self._words[code] = found

@@ -67,6 +67,7 @@ from graph.core.namespaces import ID
 from graph.core.paths import project_root
 from graph.core.tabular import csv_writer
 from graph.schools.majors import MAJOR_CODE_RE, majors, suggest_majors
+from graph.text.chinese import CJK_RUN, WORDLIKE, normalise_width
 
 MAX_BYTES = 256_000
 MAX_COURSES = 300
@@ -95,8 +96,6 @@ NUMBER_RE = re.compile(r"\d+(\.\d+)?")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 OUTCOME_SPLIT = re.compile(r"[\n；;]+|(?<=[。])")
 OUTCOME_NUMBER = re.compile(r"^\s*(?:\(?\d{1,2}[.、)）]|（\d{1,2}）|[①-⑳]|[一二三四五六七八九十]、)\s*")
-CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-WORDLIKE = re.compile(r"[^\W_]")
 KINDS = {"SkillRequirement": "skill", "KnowledgeRequirement": "knowledge"}
 FORMATS = ("json", "csv", "md", "html")
 
@@ -644,8 +643,6 @@ class WordLists:
 
     @classmethod
     def load(cls, folder: Path | None = None, extra_synonyms: Iterable[tuple[str, str]] = ()) -> WordLists:
-        from graph.text.chinese import normalise_width
-
         folder = folder or project_root() / "standards" / "curriculum-matching"
         dictionary = read_dictionary(folder)
         stop_rows = read_table(folder, "stopwords.tsv", dictionary)

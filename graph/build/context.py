@@ -21,6 +21,8 @@ class BuildContext:
     notes: dict[str, list[str]] = field(default_factory=dict)
     locations: SourceMap = field(default_factory=SourceMap)
     causes: Causes = field(default_factory=Causes)  # what a broken row failed to define (causes.py)
+    # published totals per edition and count (classification/official-totals.tsv): the QC count table
+    official_totals: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def note(self, section: str, text: str) -> None:
         self.notes.setdefault(section, []).append(text)

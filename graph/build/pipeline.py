@@ -373,7 +373,9 @@ def build(
         files = {
             "occugraph.nt": all_nt,
             "occugraph.ttl": turtle(all_nt),
-            "qc-report.md": render_report(results, counts, ctx.notes).encode("utf-8"),
+            "qc-report.md": render_report(results, counts, ctx.notes, ctx.official_totals.get("2022", {})).encode(
+                "utf-8"
+            ),
             "occugraph.jsonld": jsonld(all_nt),
             "occupations.csv": occupations,
             "version.json": stamp.as_json(),

@@ -272,6 +272,7 @@ def _note_official_totals(
         cls = COUNTED[row["count"]]
         n = len(set(g.subjects(RDF.type, cls)) & set(g.subjects(OG.inEdition, edition)))
         official = int(row["official"])
+        ctx.official_totals.setdefault(row["edition"], {})[row["count"]] = official
         if n == official:
             ctx.note(section, f"{row['edition']} {row['count']}: {n}, as published ({row['source']})")
             continue

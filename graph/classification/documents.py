@@ -12,69 +12,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from graph.classification.queries import PREFIXES, SelectStore, entry_document
+from graph.classification.queries import Q, SelectStore, entry_document
+from graph.store.sparql import Query, select
+
+
+def _by_entry(store: SelectStore, query: Query) -> defaultdict[str, list[dict[str, str]]]:
+    """The rows of a whole-graph query, grouped by their ?e (and without it)."""
+    grouped: defaultdict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in select(store, query):
+        grouped[r.pop("e")].append(r)
+    return grouped
 
 
 def occupation_documents(store: SelectStore) -> dict[str, dict[str, object]]:
     """code -> the document ``queries.occupation(store, code)`` returns, for every entry."""
-    heads = store.select(
-        PREFIXES
-        + """
-SELECT ?e ?code ?name ?definition ?marker (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types)
-WHERE {
-  ?e skos:notation ?code ; skos:inScheme ?scheme ; skos:prefLabel ?name ; rdf:type ?type .
-  FILTER(LANG(?name) = "zh")
-  OPTIONAL { ?e skos:definition ?definition }
-  OPTIONAL { ?e og:markerAsPrinted ?marker }
-} GROUP BY ?e ?code ?name ?definition ?marker"""
-    )
-    by_iri: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for r in heads:
-        by_iri[r["e"]].append(r)
-    tasks: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for r in store.select(
-        PREFIXES + "SELECT ?e ?n ?text WHERE { ?e og:hasMainTask ?t . ?t og:taskNumber ?n ; og:taskText ?text }"
-    ):
-        tasks[r.pop("e")].append(r)
-    parents: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for r in store.select(
-        PREFIXES
-        + """
-SELECT ?e ?code ?name (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types) WHERE {
-  ?e skos:inScheme ?scheme ; skos:broaderTransitive ?p .
-  ?p skos:notation ?code ; skos:prefLabel ?name ; rdf:type ?type .
-} GROUP BY ?e ?code ?name"""
-    ):
-        parents[r.pop("e")].append(r)
-    children: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for r in store.select(
-        PREFIXES
-        + """
-SELECT ?e ?code ?name (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types) WHERE {
-  ?e skos:inScheme ?scheme . ?c skos:broader ?e ; skos:notation ?code ; skos:prefLabel ?name ; rdf:type ?type .
-} GROUP BY ?e ?code ?name"""
-    ):
-        children[r.pop("e")].append(r)
-    labels: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for r in store.select(
-        PREFIXES
-        + """
-SELECT ?e ?label ?kind WHERE {
-  ?e skos:inScheme ?scheme .
-  { ?e skos:altLabel ?label BIND("alt" AS ?kind) } UNION { ?e skos:hiddenLabel ?label BIND("job-title" AS ?kind) }
-}"""
-    ):
-        labels[r.pop("e")].append(r)
-    extra: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for r in store.select(
-        PREFIXES
-        + """
-SELECT ?e ?former ?edition WHERE {
-  ?e skos:inScheme ?scheme .
-  { ?e og:formerCode ?former } UNION { ?e og:inEdition ?ed . ?ed skos:prefLabel ?edition }
-}"""
-    ):
-        extra[r.pop("e")].append(r)
+    by_iri: defaultdict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in select(store, Q.documents_entries):
+        by_iri[r["e"]].append(r)  # the head row keeps ?e: entry_document reads the same row shape as entry.rq
+    tasks = _by_entry(store, Q.documents_tasks)
+    parents = _by_entry(store, Q.documents_parents)
+    children = _by_entry(store, Q.documents_children)
+    labels = _by_entry(store, Q.documents_labels)
+    extra = _by_entry(store, Q.documents_history)
     docs = {}
     # a single-occupation minor group shares its occupation's code: the code names the occupation
     for iri, rows in sorted(by_iri.items(), key=lambda kv: "/Occupation" in kv[1][0].get("types", "")):

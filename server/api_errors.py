@@ -95,7 +95,22 @@ class ClassificationCodeConverter(BaseConverter):
     regex = r"[^/]+"
 
     def to_python(self, value: str) -> str:
-        return check_code(value)
+        from graph.store.remote import RemoteQueryError, StoreUnavailable
+
+        try:
+            return check_code(value)
+        except (StoreUnavailable, RemoteQueryError) as exc:  # raised while matching: no error handler runs
+            raise backend_error(exc) from None
+
+
+def backend_error(exc: Exception) -> ApiError:
+    """A remote store that is down (503, retry later) or that failed a query (502): the server's
+    problem, not the client's. Also used while a URL is matched, where Flask's handlers do not run."""
+    from graph.store.remote import StoreUnavailable
+
+    if isinstance(exc, StoreUnavailable):
+        return ApiError(503, f"the graph store is not available: {exc}", headers={"Retry-After": "10"})
+    return ApiError(502, f"the graph store could not answer: {exc}")
 
 
 class JSONProvider(DefaultJSONProvider):

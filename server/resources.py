@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Flask, current_app, g, jsonify
+from flask import Flask, current_app, g
+from werkzeug.wrappers import Response
 
 from graph.classification.classifier import Classifier
 from graph.classification.hierarchy import Hierarchy
@@ -59,18 +60,13 @@ def _open_store(app: Flask, configured: Any) -> Any:
 def _register_backend_errors(app: Flask) -> None:
     """A remote store that is down or fails is the server's problem, not the client's: 503/502."""
     from graph.store.remote import RemoteQueryError, StoreUnavailable
+    from server.api_errors import backend_error
 
     @app.errorhandler(StoreUnavailable)
-    def unavailable(exc: StoreUnavailable):  # type: ignore[no-untyped-def]
-        app.logger.error("SPARQL backend unavailable: %s", exc)
-        resp = jsonify(error=f"the graph store is not available: {exc}", status=503)
-        resp.headers["Retry-After"] = "10"
-        return resp, 503
-
     @app.errorhandler(RemoteQueryError)
-    def backend_failed(exc: RemoteQueryError):  # type: ignore[no-untyped-def]
-        app.logger.error("SPARQL backend failed a query: %s", exc)
-        return jsonify(error=f"the graph store could not answer: {exc}", status=502), 502
+    def backend_failed(exc: Exception) -> Response:
+        app.logger.error("SPARQL backend failed: %s", exc)
+        return backend_error(exc).as_response()
 
 
 def generations(app: Flask | None = None) -> Generations:

@@ -25,7 +25,7 @@ from server import create_app
 CODE = "4-04-05-05"
 OLD_NAME = "人工智能训练师"
 NEW_NAME = "智能模型调教员"  # no entry has this name or alias
-NEW_ALIAS = "模型调教工"
+NEW_ALIAS = "灵犀调参师"  # shares no word with any entry, so search finds nothing before the update
 OCC = f"https://w3id.org/occugraph/id/occupation/{CODE}"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RENAME = f"""PREFIX skos: <{SKOS}>

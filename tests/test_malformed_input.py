@@ -49,6 +49,7 @@ def open_app(store, tmp_path_factory):  # type: ignore[no-untyped-def]
             "PROPOSALS_DIR": str(tmp / "proposals"),
             "CURRICULA_DIR": str(tmp / "curricula"),
             "UPDATE_ENABLED": False,
+            "EDITOR_TOKENS": "editor-wang:wang-secret-token-1",
         }
     )
     return app
@@ -81,9 +82,14 @@ def test_a_400_digit_proposal_id_is_404(open_app) -> None:  # type: ignore[no-un
         ("get", f"/api/proposals/{'1' * 5000}"),
         ("get", "/api/proposals/%EF%BC%91"),  # a fullwidth digit 1, which int() would read
     ]:
-        r = getattr(client, method)(url, json={})
-        assert r.status_code in (403, 404), (url[:40], r.status_code, r.get_data(as_text=True)[:200])
+        r = getattr(client, method)(
+            url, json={"comment": "不予采纳"}, headers={"Authorization": "Bearer wang-secret-token-1"}
+        )
+        assert r.status_code == 404, (url[:40], r.status_code, r.get_data(as_text=True)[:200])
         assert r.get_json()["error"]
+    # without a token, approving says so (401) before it looks the proposal up: no existence leak
+    r = client.post(f"/api/proposals/{pid}/approve", json={})
+    assert r.status_code == 401 and "editor token" in r.get_json()["error"]
 
 
 def test_5000_nested_groups_are_refused_before_the_worker(client) -> None:  # type: ignore[no-untyped-def]

@@ -74,7 +74,11 @@ from graph.text.chinese import (
 MAX_TITLE_CHARS = 100
 TOP_K = 5
 NEW_OCCUPATION_THRESHOLD = 0.5
-LABEL_WEIGHT = {"name": 1.0, "alt": 0.95, "announced": 0.95, "work-type": 0.9, "alias": 1.0, "job-post": 0.85}
+# Not labels: the job posts of the majors that prepare for an occupation (og:jobPostName). They are
+# the major's, copied onto every occupation it prepares for, and many are fragments of the MOE
+# sentence ("面向通信工程勘察、规划、设计、……等岗位"), so 运营 or 规划 alone would name a dozen
+# occupations; with them held-out top-1 on real postings fell from 0.49 to 0.41 (bench/eval_classify.py).
+LABEL_WEIGHT = {"name": 1.0, "alt": 0.95, "announced": 0.95, "work-type": 0.9, "alias": 1.0}
 TEXT_WEIGHT = 0.35
 GROUP_FACTOR = 0.9
 SECOND_LABEL_WEIGHT = 0.6
@@ -454,7 +458,6 @@ SELECT ?code ?label ?kind WHERE {
   UNION { ?e skos:hiddenLabel ?label BIND("alias" AS ?kind) }
   UNION { ?e og:nameAsAnnounced ?label BIND("announced" AS ?kind) }
   UNION { ?wt og:workTypeOf ?e ; skos:prefLabel ?label BIND("work-type" AS ?kind) }
-  UNION { ?major og:preparesFor ?e ; og:jobPostName ?label BIND("job-post" AS ?kind) }
 }"""
     )
     tasks = store.select(
@@ -464,9 +467,22 @@ SELECT ?code ?n ?text WHERE { ?e skos:notation ?code ; og:hasMainTask ?t . ?t og
     )
     kind_names = {"MajorGroup": "major", "MediumGroup": "medium", "MinorGroup": "minor", "Occupation": "occupation"}
     records: dict[str, EntryRecord] = {}
-    for r in rows:
+
+    # A single-occupation minor group shares its code with its occupation (2-10-05-00: the group
+    # 翻译人员, the occupation 翻译): one record, named as the occupation, the group's name a second
+    # name. Occupation rows first, so the record does not depend on the backend's row order.
+    def occupation_first(r: dict[str, str]) -> tuple[bool, str, str]:
+        return ("Occupation" not in {t.rsplit("/", 1)[-1] for t in r["types"].split()}, r["code"], r["name"])
+
+    for r in sorted(rows, key=occupation_first):
         types = {t.rsplit("/", 1)[-1] for t in r["types"].split()}
         kinds = [k for t, k in kind_names.items() if t in types]
+        known = records.get(r["code"])
+        if known is not None:
+            known.kinds = [k for k in kind_names.values() if k in known.kinds or k in kinds]
+            if ("name", r["name"]) not in known.labels:
+                known.labels.append(("name", r["name"]))
+            continue
         records[r["code"]] = EntryRecord(r["code"], r["name"], kinds, [("name", r["name"])], r.get("definition", ""))
     for r in sorted(labels, key=lambda r: (r["code"], r["kind"], r["label"])):
         rec = records.get(r["code"])

@@ -27,7 +27,7 @@ class Node:
 class Hierarchy:
     def __init__(self, rows: list[dict[str, str]]) -> None:
         self.nodes: dict[str, Node] = {}
-        for r in rows:
+        for r in _one_row_per_code(rows):
             types = r.get("types", "")
             self.nodes[r["code"]] = Node(
                 r["code"],
@@ -81,3 +81,31 @@ class Hierarchy:
 
     def totals(self) -> dict[str, int]:
         return {k: sum(1 for n in self.nodes.values() if k in n.kinds) for k in KIND_ORDER}
+
+
+def _one_row_per_code(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """One row per code, whatever order the backend returns rows in.
+
+    A minor group with a single occupation shares its code with that occupation (2-10-05-00 is the
+    group 翻译人员 and the occupation 翻译, two entries). The tree is addressed by code, so the pair is
+    one node: the group's name and parent, the kinds of both; the occupation's broader link to its
+    own code is dropped. Without this the last row read won, so the counts depended on the backend
+    (embedded and Virtuoso disagreed by six) and an occupation could be its own parent.
+    """
+    by_code: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        by_code.setdefault(r["code"], []).append(r)
+    merged = []
+    for code, same in by_code.items():
+        if len(same) == 1:
+            merged.append(same[0])
+            continue
+        same.sort(key=lambda r: (_kinds(r.get("types", "")) == ["occupation"], r["name"]))
+        first = same[0]
+        parents = sorted({r["parent"] for r in same if r.get("parent") and r["parent"] != code})
+        types = " ".join(sorted({t for r in same for t in r.get("types", "").split()}))
+        row = {"code": code, "name": first["name"], "types": types}
+        if parents:
+            row["parent"] = parents[0]
+        merged.append(row)
+    return merged

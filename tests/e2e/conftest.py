@@ -29,7 +29,9 @@ WIDTHS = {"desktop": (1280, 900), "phone": (375, 740)}
 # Machine fields (codes, identifiers, formats) and the person's own words echoed back (.user-text,
 # e.g. a job title typed in Latin letters). Everything else a person reads must be Chinese; allowed
 # are acronyms (AI, CSV) and Latin letters written into a Chinese name (Web前端开发, SLAM算法).
-MACHINE = 'script, style, code, pre, .mono, .user-text, [translate="no"], .yasgui, #yasgui'
+# not page wording: code, what the user typed (.user-text), and text quoted verbatim from the sources
+# (.source-text: course and certificate names such as "Python 程序开发" are official names)
+MACHINE = 'script, style, code, pre, .mono, .user-text, .source-text, [translate="no"], .yasgui, #yasgui'
 ENGLISH_WORDS_JS = """(machine) => {
   const words = [];
   const visible = (el) => el && el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true});

@@ -454,16 +454,22 @@ def test_release_publish_switches_the_served_store_and_downloads(released: tuple
 
 def test_diff_between_git_revisions_grouped_by_kind_of_change(tmp_path: Path):
     """`occugraph diff HEAD~1 HEAD` (any two of a release, the working tree, a git revision), with
-    the changes grouped as editors ask: new, changed label, changed definition, deprecated."""
+    the changes grouped as editors ask: new, changed label, changed definition, moved in the hierarchy,
+    deprecated."""
     project = make_project(tmp_path / "project")
 
     def git(*args: str) -> None:
         subprocess.run(["git", "-C", str(project), *args], check=True, capture_output=True, timeout=60)
 
+    c = project / "standards/classification"
+    # an occupation whose minor group is not in the data yet: linked to the medium group 2-02-00-00
+    append(c / "entries.tsv", "2-02-39-01\toccupation\t密码技术应用员\t\t从事密码技术应用的人员。\t2022|live\teditor")
     git("init", "-q")
     git("add", "-A")
     git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "before")
     make_second_version(project)
+    # ... until its minor group is added: the occupation moves from 2-02-00-00 to 2-02-39-00
+    append(c / "entries.tsv", "2-02-39-00\tminor\t密码技术人员\t\t从事密码技术工作的人员。\t2022|live\teditor")
     git("add", "-A")
     git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "after")
     runner = [sys.executable, str(ROOT / "tests/fixture_project.py"), str(project)]
@@ -472,7 +478,11 @@ def test_diff_between_git_revisions_grouped_by_kind_of_change(tmp_path: Path):
     diff = json.loads(out.stdout)
     assert diff["from"].startswith("HEAD~1 (") and diff["to"].startswith("HEAD (")
     groups = {k: sorted(e["code"] for e in v) for k, v in diff["by_change"].items()}
-    assert groups["new"] == ["2-02-38-04"]
+    assert groups["new"] == ["2-02-38-04", "2-02-39-00"]
+    assert groups["moved"] == ["2-02-39-01"]
+    moved = next(e for e in diff["entities"] if e["code"] == "2-02-39-01")
+    broader = next(c for c in moved["changes"] if c["property"].endswith("#broader"))
+    assert (broader["removed"], broader["added"]) == (["2-02-00-00 工程技术人员"], ["2-02-39-00 密码技术人员"])
     assert groups["changed label"] == ["2-02-38-02"]
     assert "4-13-01-00" in groups["changed definition"]
     assert groups["deprecated"] == ["4-13-01-00"]

@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 
 from graph.classification.classifier import Classifier
 from graph.classification.hierarchy import Hierarchy
-from graph.classification.queries import SearchIndex, all_codes
+from graph.classification.queries import Kinds, SearchIndex, all_codes
 from graph.pathways.engine import PathwayEngine
 from graph.schools.curriculum import CurriculumIndex
 from graph.standards.queries import RuleBook
@@ -105,9 +105,14 @@ def _code_set(gen: Generation) -> frozenset[str]:
     return frozenset(gen.derive(_codes))
 
 
+def _kinds(gen: Generation) -> Kinds:
+    """The classification's levels as the ontology in the store names them."""
+    return Kinds.load(gen.store)
+
+
 def _search_index(gen: Generation) -> SearchIndex:
     """Search over labels; a query that names no label falls back to this generation's classifier."""
-    return SearchIndex.load(gen.store, lambda: gen.derive(_classifier))
+    return SearchIndex.load(gen.store, lambda: gen.derive(_classifier), gen.derive(_kinds))
 
 
 def _rulebook(gen: Generation) -> RuleBook:
@@ -123,7 +128,7 @@ def _classifier(gen: Generation) -> Classifier:
 
 
 def _hierarchy(gen: Generation) -> Hierarchy:
-    return Hierarchy.load(gen.store)
+    return Hierarchy.load(gen.store, gen.derive(_kinds))
 
 
 def _curriculum_index(gen: Generation) -> CurriculumIndex:
@@ -155,6 +160,10 @@ def get_codes() -> list[str]:
 
 def code_set() -> frozenset[str]:
     return generation().derive(_code_set)
+
+
+def get_kinds() -> Kinds:
+    return generation().derive(_kinds)
 
 
 def get_search_index() -> SearchIndex:

@@ -12,8 +12,6 @@ from typing import Any
 
 from flask import Flask, request
 
-from graph.classification.queries import KIND_NAMES, KIND_ORDER, PREFIXES
-
 # the navigation of every page: (path, Chinese, English); an ASCII name (SPARQL) is a machine term
 NAV = [
     ("/browse", "分类浏览", "Classification"),
@@ -47,21 +45,11 @@ def per_store(name: str, make: Any) -> Any:
     return generation().derive(lambda gen: make(gen.store), key=("ui", name))
 
 
-def _load_kind_labels(store: Any) -> dict[str, dict[str, str]]:
-    """{kind: {"zh": 大类, "en": major group}} from the ontology's class labels."""
-    values = " ".join(f"og:{cls}" for cls in KIND_NAMES)
-    rows = store.select(
-        PREFIXES + f"""SELECT ?c ?l (LANG(?l) AS ?lang) WHERE {{ VALUES ?c {{ {values} }} ?c rdfs:label ?l }}"""
-    )
-    out: dict[str, dict[str, str]] = {k: {} for k in KIND_ORDER}
-    for r in rows:
-        out[KIND_NAMES[r["c"].rsplit("/", 1)[-1]]]["en" if r.get("lang") == "en" else "zh"] = r["l"]
-    return out
-
-
 def kind_label(kind: str) -> str:
-    """大类 / 中类 / 小类 / 职业（细类） for a kind id, from the ontology."""
-    labels = per_store("kinds", _load_kind_labels).get(kind, {})
+    """大类 / 中类 / 小类 / 职业（细类） for a kind id, from the ontology's class labels."""
+    from server.resources import get_kinds
+
+    labels = get_kinds().labels.get(kind, {})
     return t(labels.get("zh", kind), labels.get("en"))
 
 

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from rdflib import RDF, SH, Graph
 from rdflib.term import Node
 
-from graph.build import closure
+from graph.build import closure, superproperties
 from graph.build.context import BuildContext, Reader
 from graph.build.documents import build_documents
 from graph.build.downloads import PREFIXES, jsonld, occupations_csv
@@ -149,7 +149,8 @@ def compile_sources(
     reader_list: list[tuple[str, Reader]] | None = None,
 ) -> Compiled:
     """Read ontology/ and standards/ into graphs, remembering where each triple came from, and
-    add the generated transitive closures (graph/build/closure.py).
+    add the generated transitive closures (graph/build/closure.py) and the DCMI/PROV triples the
+    og: sub-properties stand for (graph/build/superproperties.py).
 
     First finishes or rolls back an approval that was killed half-way (graph/build/journal.py),
     so no command ever reads sources an editor has not approved.
@@ -189,6 +190,9 @@ def compile_sources(
         raise BuildError(f"{len(roots)} problem(s) in the sources", roots)
     done = step("materialising transitive closures")
     counts = closure.materialise(abox)
+    done(", ".join(f"{n} {iri.rsplit('/', 1)[-1].rsplit('#', 1)[-1]}" for iri, n in counts.items()))
+    done = step("writing the DCMI/PROV triples of og: sub-properties")
+    counts = superproperties.materialise(tbox, abox)
     done(", ".join(f"{n} {iri.rsplit('/', 1)[-1].rsplit('#', 1)[-1]}" for iri, n in counts.items()))
     return Compiled(root, tbox, shapes, abox, ctx)
 

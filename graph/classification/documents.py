@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from graph.classification.queries import Q, SelectStore, entry_document
+from graph.classification.queries import Kinds, Q, SelectStore, entry_document
 from graph.store.sparql import Query, select
 
 
@@ -34,11 +34,12 @@ def occupation_documents(store: SelectStore) -> dict[str, dict[str, object]]:
     children = _by_entry(store, Q.documents_children)
     labels = _by_entry(store, Q.documents_labels)
     extra = _by_entry(store, Q.documents_history)
+    kinds = Kinds.load(store)
     docs = {}
     # a single-occupation minor group shares its occupation's code: the code names the occupation
     for iri, rows in sorted(by_iri.items(), key=lambda kv: "/Occupation" in kv[1][0].get("types", "")):
         head = rows[0]
         docs[head["code"]] = entry_document(
-            head["code"], head, tasks[iri], parents[iri], children[iri], labels[iri], extra[iri]
+            head["code"], head, tasks[iri], parents[iri], children[iri], labels[iri], extra[iri], kinds
         )
     return docs

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.classification.queries import KIND_ORDER, Q, SelectStore, _kinds
+from graph.classification.queries import Kinds, Q, SelectStore
 from graph.store.sparql import select
 
 
@@ -25,14 +25,15 @@ class Node:
 
 
 class Hierarchy:
-    def __init__(self, rows: list[dict[str, str]]) -> None:
+    def __init__(self, rows: list[dict[str, str]], kinds: Kinds) -> None:
+        self.kinds = kinds
         self.nodes: dict[str, Node] = {}
-        for r in _one_row_per_code(rows):
+        for r in _one_row_per_code(rows, kinds):
             types = r.get("types", "")
             self.nodes[r["code"]] = Node(
                 r["code"],
                 r["name"],
-                _kinds(types),
+                kinds.of(types),
                 "DigitalOccupation" in types,
                 "GreenOccupation" in types,
                 r.get("parent"),
@@ -46,9 +47,9 @@ class Hierarchy:
         self._counts: dict[str, int] = {}
 
     @classmethod
-    def load(cls, store: SelectStore) -> Hierarchy:
+    def load(cls, store: SelectStore, kinds: Kinds | None = None) -> Hierarchy:
         rows = select(store, Q.hierarchy)
-        return cls(rows)
+        return cls(rows, kinds or Kinds.load(store))
 
     def occupation_count(self, code: str) -> int:
         """Occupations at or below an entry."""
@@ -80,10 +81,10 @@ class Hierarchy:
         return list(reversed(out))
 
     def totals(self) -> dict[str, int]:
-        return {k: sum(1 for n in self.nodes.values() if k in n.kinds) for k in KIND_ORDER}
+        return {k: sum(1 for n in self.nodes.values() if k in n.kinds) for k in self.kinds.order}
 
 
-def _one_row_per_code(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+def _one_row_per_code(rows: list[dict[str, str]], kinds: Kinds) -> list[dict[str, str]]:
     """One row per code, whatever order the backend returns rows in.
 
     A minor group with a single occupation shares its code with that occupation (2-10-05-00 is the
@@ -100,7 +101,7 @@ def _one_row_per_code(rows: list[dict[str, str]]) -> list[dict[str, str]]:
         if len(same) == 1:
             merged.append(same[0])
             continue
-        same.sort(key=lambda r: (_kinds(r.get("types", "")) == ["occupation"], r["name"]))
+        same.sort(key=lambda r: (kinds.of(r.get("types", "")) == ["occupation"], r["name"]))
         first = same[0]
         parents = sorted({r["parent"] for r in same if r.get("parent") and r["parent"] != code})
         types = " ".join(sorted({t for r in same for t in r.get("types", "").split()}))

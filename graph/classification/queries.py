@@ -21,13 +21,6 @@ from graph.text.chinese import CJK_RUN, looks_like_pinyin, normalise, pinyin_key
 PREFIXES = SPARQL_PREFIXES  # the one prefix table (graph/core/namespaces.py)
 Q = Queries(__file__)  # graph/classification/sparql/*.rq
 
-KIND_NAMES = {
-    "MajorGroup": "major",
-    "MediumGroup": "medium",
-    "MinorGroup": "minor",
-    "Occupation": "occupation",
-}
-KIND_ORDER = ["major", "medium", "minor", "occupation"]
 MAX_SEARCH_CHARS = 100
 
 
@@ -45,9 +38,43 @@ def sparql_string(value: str) -> str:
     return f'"{escaped}"'
 
 
-def _kinds(types: str) -> list[str]:
-    found = {KIND_NAMES[t.rsplit("/", 1)[-1]] for t in types.split() if t.rsplit("/", 1)[-1] in KIND_NAMES}
-    return [k for k in KIND_ORDER if k in found]
+@dataclass(frozen=True)
+class Kinds:
+    """The levels of the classification as the ontology names them (graph/classification/sparql/kinds.rq):
+    the class of each level's entries, its kind name ("major" ... "occupation") and its labels, major
+    groups first. Read from the store, once per store generation (server/resources.py), not copied here.
+
+    >>> occupation = {"class": "x:Occupation", "kind": "occupation", "level": "4", "label": "职业", "lang": "zh"}
+    >>> k = Kinds.from_rows([occupation, {"class": "x:MajorGroup", "kind": "major", "level": "1"}])
+    >>> k.order, k.of("x:Occupation x:MajorGroup x:Other"), k.labels["occupation"]
+    (('major', 'occupation'), ['major', 'occupation'], {'zh': '职业'})
+    """
+
+    by_class: dict[str, str]  # class IRI -> kind name
+    order: tuple[str, ...]
+    labels: dict[str, dict[str, str]]  # kind name -> {"zh": ..., "en": ...}
+
+    @classmethod
+    def from_rows(cls, rows: list[dict[str, str]]) -> Kinds:
+        rows = sorted(rows, key=lambda r: int(r["level"]))
+        labels: dict[str, dict[str, str]] = {}
+        for r in rows:
+            labels.setdefault(r["kind"], {})
+            if r.get("label"):
+                labels[r["kind"]]["en" if r.get("lang") == "en" else "zh"] = r["label"]
+        return cls({r["class"]: r["kind"] for r in rows}, tuple(labels), labels)
+
+    @classmethod
+    def load(cls, store: SelectStore) -> Kinds:
+        kinds = cls.from_rows(select(store, Q.kinds))
+        if not kinds.order:
+            raise ValueError("the store's ontology names no classification levels (og:classificationLevel)")
+        return kinds
+
+    def of(self, types: str) -> list[str]:
+        """The kind names of an entry with these rdf:types (space-separated IRIs), in level order."""
+        found = {self.by_class[t] for t in types.split() if t in self.by_class}
+        return [k for k in self.order if k in found]
 
 
 def all_codes(store: SelectStore) -> list[str]:
@@ -85,8 +112,10 @@ class Entry:
         return {"code": self.code, "name": self.name, "kinds": self.kinds}
 
 
-def occupation(store: SelectStore, code: str) -> dict[str, object] | None:
-    """Everything the API shows for one classification entry, or None if the code is unknown."""
+def occupation(store: SelectStore, code: str, kinds: Kinds | None = None) -> dict[str, object] | None:
+    """Everything the API shows for one classification entry, or None if the code is unknown.
+
+    ``kinds``: the store generation's ``Kinds`` (read from the store when not given)."""
     if not CODE_RE.fullmatch(code):
         raise ValueError(f"{code!r} is not a classification code (expected N-NN-NN-NN, e.g. 2-02-38-01)")
     rows = select(store, Q.entry, code=code)
@@ -101,7 +130,7 @@ def occupation(store: SelectStore, code: str) -> dict[str, object] | None:
     children = select(store, Q.entry_children, entry=entry)
     labels = select(store, Q.entry_labels, entry=entry)
     extra = select(store, Q.entry_history, entry=entry)
-    return entry_document(code, head, tasks, parents, children, labels, extra)
+    return entry_document(code, head, tasks, parents, children, labels, extra, kinds or Kinds.load(store))
 
 
 def entry_document(
@@ -112,6 +141,7 @@ def entry_document(
     children: list[dict[str, str]],
     labels: list[dict[str, str]],
     extra: list[dict[str, str]],
+    kinds: Kinds,
 ) -> dict[str, object]:
     """The API document of one entry from the rows of its six questions (in any order), shared by
     ``occupation`` and the build's precomputed documents (graph/classification/documents.py)."""
@@ -125,7 +155,7 @@ def entry_document(
         "code": code,
         "iri": head["e"],
         "name": head["name"],
-        "kinds": _kinds(types),
+        "kinds": kinds.of(types),
         "definition": head.get("definition"),
         "flags": {
             "digital": "DigitalOccupation" in type_names,
@@ -133,8 +163,8 @@ def entry_document(
             "marker": head.get("marker", ""),
         },
         "tasks": [{"number": int(t["n"]), "text": t["text"]} for t in tasks],
-        "parents": [{"code": p["code"], "name": p["name"], "kinds": _kinds(p["types"])} for p in parents],
-        "children": [{"code": c["code"], "name": c["name"], "kinds": _kinds(c["types"])} for c in children],
+        "parents": [{"code": p["code"], "name": p["name"], "kinds": kinds.of(p["types"])} for p in parents],
+        "children": [{"code": c["code"], "name": c["name"], "kinds": kinds.of(c["types"])} for c in children],
         "aliases": [{"label": r["label"], "type": r["kind"]} for r in labels],
         "former_codes": sorted({r["former"] for r in extra if "former" in r}),
         "editions": sorted({r["edition"] for r in extra if "edition" in r}),
@@ -164,7 +194,8 @@ class SearchIndex:
     titles) are answered by the job-title classifier when one is given, marked as such.
     """
 
-    def __init__(self, rows: list[dict[str, str]], classifier: Callable[[], Any] | None = None) -> None:
+    def __init__(self, rows: list[dict[str, str]], kinds: Kinds, classifier: Callable[[], Any] | None = None) -> None:
+        self.kinds = kinds
         self.fields: list[tuple[str, str, str]] = []  # (code, field, normalised text)
         self.texts: list[str] = []
         self.entries: dict[str, tuple[str, list[str]]] = {}
@@ -173,7 +204,7 @@ class SearchIndex:
         # not pyoxigraph's); sorted, the same row and the same match win on every backend
         rows = sorted(rows, key=lambda r: (r["code"], r["name"], r.get("definition", "")))
         for r in rows:
-            self.entries[r["code"]] = (r["name"], _kinds(r["types"]))
+            self.entries[r["code"]] = (r["name"], kinds.of(r["types"]))
         keys = (("name", "name"), ("alt", "alt"), ("job-title", "hidden"), ("work-type", "worktypes"))
         for r in rows:
             for fld, key in (*keys, ("definition", "definition")):
@@ -202,9 +233,11 @@ class SearchIndex:
         self.pinyin_fields = [i for _, i in pinyin]
 
     @classmethod
-    def load(cls, store: SelectStore, classifier: Callable[[], Any] | None = None) -> SearchIndex:
+    def load(
+        cls, store: SelectStore, classifier: Callable[[], Any] | None = None, kinds: Kinds | None = None
+    ) -> SearchIndex:
         rows = select(store, Q.search_index)
-        return cls(rows, classifier)
+        return cls(rows, kinds or Kinds.load(store), classifier)
 
     def _candidates(self, q: str) -> frozenset[int]:
         """Fields whose text has every character pair of q (a superset of those containing q)."""
@@ -253,8 +286,8 @@ class SearchIndex:
             raise ValueError("empty search text")
         if len(q) > MAX_SEARCH_CHARS:
             raise ValueError(f"search text is {len(q)} characters; the limit is {MAX_SEARCH_CHARS}")
-        if kind is not None and kind not in KIND_ORDER:
-            raise ValueError(f"unknown kind {kind!r}; use one of {KIND_ORDER}")
+        if kind is not None and kind not in self.kinds.order:
+            raise ValueError(f"unknown kind {kind!r}; use one of {list(self.kinds.order)}")
         ql = normalise(q)
         best: dict[str, dict[str, object]] = {}
 

@@ -51,6 +51,7 @@ class OG(DefinedNamespace):
     MajorCatalogue: URIRef  # major catalogue
     MajorCategory: URIRef  # major category
     MajorGroup: URIRef  # major group
+    MajorListing: URIRef  # list of majors
     MajorSubcategory: URIRef  # major subcategory
     MediumGroup: URIRef  # medium group
     MinorGroup: URIRef  # minor group
@@ -61,8 +62,11 @@ class OG(DefinedNamespace):
     OccupationalOrientation: URIRef  # occupational orientation
     OnexCertificate: URIRef  # 1+X vocational skill level certificate
     OnexLevel: URIRef  # 1+X certificate level
+    OrientationSubject: URIRef  # major or certificate with an occupational orientation
     ProfessionalLevel: URIRef  # professional-technical level
+    ProfileItem: URIRef  # numbered item of a major's profile
     PromotionStep: URIRef  # level promotion
+    RecognisableAchievement: URIRef  # recognisable achievement
     SchoolMajor: URIRef  # school major
     SkillLevel: URIRef  # skill level
     SkillLevelCertificate: URIRef  # skill level certificate
@@ -72,6 +76,8 @@ class OG(DefinedNamespace):
     SpecialAbilitySpecification: URIRef  # special vocational ability specification
     Standard: URIRef  # occupational standard
     StandardLevel: URIRef  # standard at a level
+    StandardPart: URIRef  # part of a standard
+    StudyUnit: URIRef  # course or learning outcome
     TitleCondition: URIRef  # professional title condition
     TrainingCondition: URIRef  # training condition
     TrainingEvaluationOrganisation: URIRef  # training-evaluation organisation
@@ -79,6 +85,7 @@ class OG(DefinedNamespace):
     WorkCondition: URIRef  # work experience condition
     WorkContent: URIRef  # work content
     WorkRequirement: URIRef  # work requirement
+    WorkRequirementsEntry: URIRef  # work-requirements table entry
     WorkType: URIRef  # work type
     abilityText: URIRef  # ability text
     acceptedCertificateType: URIRef  # accepted certificate type
@@ -98,6 +105,7 @@ class OG(DefinedNamespace):
     batchNumber: URIRef  # batch number
     certificateKindText: URIRef  # kind of certificate as printed
     certificateLevel: URIRef  # certificate level
+    classificationLevel: URIRef  # classification level
     conditionNumber: URIRef  # condition number
     continuesTo: URIRef  # continues to
     continuingLevelText: URIRef  # continuing tier as printed

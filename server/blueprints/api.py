@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from graph.classification import queries
 from graph.store.documents import API_OCCUPATION
 from server.api_errors import ApiError, int_arg
-from server.resources import get_documents, get_search_index, get_store
+from server.resources import get_documents, get_kinds, get_search_index, get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -20,7 +20,7 @@ def occupation(code: str) -> Response:
         body = docs.get(API_OCCUPATION, code)
         if body is not None:
             return Response(body, 200, mimetype="application/json")
-    found = queries.occupation(get_store(), code)
+    found = queries.occupation(get_store(), code, get_kinds())
     if found is None:  # the code is in the classification but the entry has no name: not shown
         raise ApiError(404, f"no classification entry has code {code}")
     return jsonify(found)

@@ -14,7 +14,7 @@ from flask import Blueprint, render_template, request
 from graph.classification import queries
 from graph.classification.queries import PREFIXES, sparql_string
 from server.api_errors import ApiError
-from server.resources import get_classifier, get_rulebook, get_search_index, get_store
+from server.resources import get_classifier, get_kinds, get_rulebook, get_search_index, get_store
 from server.ui import level_rank, per_store
 
 bp = Blueprint("pages", __name__)
@@ -110,7 +110,7 @@ def _related(iri: str) -> list[dict[str, str]]:
 
 @bp.get("/occupation/<code:code>")
 def occupation_page(code: str) -> Any:
-    found = queries.occupation(get_store(), code)
+    found = queries.occupation(get_store(), code, get_kinds())
     if found is None:
         page = ("not_found.html", {"code": code, "near": []})
         raise ApiError(404, f"no classification entry has code {code}", page=page)

@@ -127,10 +127,20 @@ class JSONProvider(DefaultJSONProvider):
 
 
 def init_app(app: Flask) -> None:
+    from graph.store.remote import RemoteQueryError, StoreUnavailable
+
     app.json = JSONProvider(app)
     app.url_map.converters["code"] = ClassificationCodeConverter
     app.register_error_handler(ApiError, lambda exc: exc.as_response())
     app.register_error_handler(RequestError, lambda exc: ApiError(exc.status, exc.message, **exc.extra).as_response())
+
+    # a remote store that is down or fails is the server's problem, not the client's: 503/502 (here,
+    # not in server/resources.py, which this module imports: the two would import each other)
+    @app.errorhandler(StoreUnavailable)
+    @app.errorhandler(RemoteQueryError)
+    def backend_failed(exc: Exception) -> Response:
+        app.logger.error("SPARQL backend failed: %s", exc)
+        return backend_error(exc).as_response()
 
 
 def int_arg(name: str, default: int | None, low: int, high: int) -> int | None:

@@ -21,7 +21,6 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Flask, current_app, g
-from werkzeug.wrappers import Response
 
 from graph.classification.classifier import Classifier
 from graph.classification.hierarchy import Hierarchy
@@ -40,7 +39,6 @@ _G_KEY = "occugraph_generation"
 def init_app(app: Flask) -> None:
     configured = app.config.get("STORE")
     app.extensions[KEY] = Generations(lambda: _open_store(app, configured), configured)
-    _register_backend_errors(app)
 
 
 def _open_store(app: Flask, configured: Any) -> Any:
@@ -55,18 +53,6 @@ def _open_store(app: Flask, configured: Any) -> Any:
         return RemoteStore(endpoint, timeout=float(app.config.get("ENDPOINT_TIMEOUT") or 30))
     path = app.config.get("STORE_PATH")
     return EmbeddedStore(Path(path) if path else None)
-
-
-def _register_backend_errors(app: Flask) -> None:
-    """A remote store that is down or fails is the server's problem, not the client's: 503/502."""
-    from graph.store.remote import RemoteQueryError, StoreUnavailable
-    from server.api_errors import backend_error
-
-    @app.errorhandler(StoreUnavailable)
-    @app.errorhandler(RemoteQueryError)
-    def backend_failed(exc: Exception) -> Response:
-        app.logger.error("SPARQL backend failed: %s", exc)
-        return backend_error(exc).as_response()
 
 
 def generations(app: Flask | None = None) -> Generations:

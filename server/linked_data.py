@@ -24,14 +24,14 @@ import pyoxigraph as ox
 
 from graph.core import media
 from graph.core.namespaces import BASE, DATA_GRAPH, ID, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES
-from graph.store.sparql import Iri, Queries, run, select
+from graph.store.sparql import Iri, run, select
+from server.queries import Q
 
 HTML = media.HTML
 LD_MEDIA = media.LINKED_DATA  # what a linked-data IRI offers, best first (graph/core/media.py)
 RDF_MEDIA = [m for m in LD_MEDIA if m in media.RDF_FORMATS]
 
 DATASET_IRI = BASE + "dataset"
-Q = Queries(__file__)  # server/sparql/*.rq
 
 
 def negotiate(accept: str, offered: list[str] | None = None, fmt: str | None = None) -> str | None:

@@ -48,6 +48,7 @@ from graph.core.faults import checkpoint
 from graph.core.paths import PACKAGE_ROOT
 from graph.store import guard
 from graph.store.guard import Refused, SparqlSyntaxError, check_update, query_dataset
+from graph.store.sparql import triples_result
 from server.fairness import FairGate, NoWorker
 from server.sandbox import SandboxUnavailable, deny_network
 
@@ -138,7 +139,7 @@ def revive(kind: str, payload: bytes) -> Result:
         return ox.parse_query_results(b'{"head":{},"boolean":%s}' % payload, format=ox.QueryResultsFormat.JSON)  # type: ignore[return-value]
     scratch = ox.Store()
     scratch.load(payload, format=ox.RdfFormat.N_TRIPLES)
-    return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")  # type: ignore[return-value]
+    return triples_result(scratch)
 
 
 def run_query(

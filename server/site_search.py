@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from graph.classification.queries import MAX_SEARCH_CHARS, PREFIXES
+from graph.classification.queries import MAX_SEARCH_CHARS
+from graph.store.sparql import select
 from graph.text.chinese import looks_like_pinyin, pinyin_keys, search_both, simplified
+from server.queries import Q
 
 KINDS = ("occupation", "work-type", "standard", "major")
 PER_KIND = 20
@@ -31,13 +33,7 @@ class Entry:
 
 
 def _work_types(store: Any) -> list[Entry]:
-    rows = store.select(
-        PREFIXES
-        + """SELECT DISTINCT ?wt ?name ?code ?occName WHERE {
-  ?wt a og:WorkType ; skos:prefLabel ?name . FILTER(LANG(?name) = "zh" || LANG(?name) = "")
-  OPTIONAL { ?wt og:workTypeOf ?p . ?p skos:notation ?code ; skos:prefLabel ?occName FILTER(LANG(?occName) = "zh") }
-}"""
-    )
+    rows = select(store, Q.site_work_types)
     out = []
     for r in rows:
         code = r.get("code", "")
@@ -72,11 +68,7 @@ def _majors(store: Any) -> list[Entry]:
 
 
 def _classification(store: Any) -> list[Entry]:
-    rows = store.select(
-        PREFIXES
-        + """SELECT ?code ?name WHERE { ?e skos:inScheme ?s ; skos:notation ?code ; skos:prefLabel ?name .
-  FILTER(LANG(?name) = "zh") }"""
-    )
+    rows = select(store, Q.site_classification)
     return [
         Entry("occupation", r["name"], f"/occupation/{r['code']}", r["code"], "", *pinyin_keys(r["name"])) for r in rows
     ]

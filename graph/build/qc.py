@@ -12,9 +12,11 @@ from pathlib import Path
 
 from graph.build.tsv import Row, source_lines
 from graph.core.errors import SourceError
-from graph.core.namespaces import SPARQL_PREFIXES
+from graph.core.namespaces import edition_iri
 from graph.store.embedded import EmbeddedStore
+from graph.store.sparql import Iri, Queries, select
 
+Q = Queries(__file__)  # graph/build/sparql/*.rq
 SEVERITIES = ("ERROR", "WARN", "INFO")
 SHOWN_ROWS = 40
 
@@ -27,20 +29,6 @@ COUNT_LABELS = {
     "digital": "digital occupations (S)",
     "green": "green occupations (L)",
 }
-
-COUNT_QUERY = (
-    SPARQL_PREFIXES
-    + """
-SELECT ?kind (COUNT(DISTINCT ?e) AS ?n) WHERE {
-  VALUES (?class ?kind) {
-    (og:MajorGroup "major groups") (og:MediumGroup "medium groups") (og:MinorGroup "minor groups")
-    (og:Occupation "occupations") (og:DigitalOccupation "digital occupations (S)")
-    (og:GreenOccupation "green occupations (L)")
-  }
-  ?e a ?class ; og:inEdition <https://w3id.org/occugraph/id/edition/%s> .
-} GROUP BY ?kind
-"""
-)
 
 
 @dataclass
@@ -86,7 +74,8 @@ def run_rules(store: EmbeddedStore, qc_dir: Path) -> list[RuleResult]:
 
 
 def edition_counts(store: EmbeddedStore, edition: str) -> dict[str, int]:
-    return {r["kind"]: int(r["n"]) for r in store.select(COUNT_QUERY % edition)}
+    rows = select(store, Q.edition_counts, edition=Iri(edition_iri(edition)))
+    return {r["kind"]: int(r["n"]) for r in rows}
 
 
 def render_report(

@@ -59,9 +59,10 @@ from pathlib import Path
 from typing import Any
 
 from graph.build.tsv import read_dictionary, read_table
-from graph.classification.queries import PREFIXES, SelectStore
+from graph.classification.queries import Q, SelectStore
 from graph.core.codes import ancestors
 from graph.core.paths import project_root
+from graph.store.sparql import select
 from graph.text.chinese import (
     CJK_RUN,
     LATIN_WORD,
@@ -440,31 +441,9 @@ class EntryRecord:
 
 def load_records(store: SelectStore) -> list[EntryRecord]:
     """Every classification entry with its labels, definition and tasks, via SPARQL."""
-    rows = store.select(
-        PREFIXES
-        + """
-SELECT ?e ?code ?name ?definition (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types) WHERE {
-  ?e skos:inScheme ?scheme ; skos:notation ?code ; skos:prefLabel ?name ; rdf:type ?type .
-  FILTER(LANG(?name) = "zh")
-  OPTIONAL { ?e skos:definition ?definition }
-} GROUP BY ?e ?code ?name ?definition"""
-    )
-    labels = store.select(
-        PREFIXES
-        + """
-SELECT ?code ?label ?kind WHERE {
-  ?e skos:inScheme ?scheme ; skos:notation ?code .
-  { ?e skos:altLabel ?label BIND("alt" AS ?kind) }
-  UNION { ?e skos:hiddenLabel ?label BIND("alias" AS ?kind) }
-  UNION { ?e og:nameAsAnnounced ?label BIND("announced" AS ?kind) }
-  UNION { ?wt og:workTypeOf ?e ; skos:prefLabel ?label BIND("work-type" AS ?kind) }
-}"""
-    )
-    tasks = store.select(
-        PREFIXES
-        + """
-SELECT ?code ?n ?text WHERE { ?e skos:notation ?code ; og:hasMainTask ?t . ?t og:taskNumber ?n ; og:taskText ?text }"""
-    )
+    rows = select(store, Q.classifier_entries)
+    labels = select(store, Q.classifier_labels)
+    tasks = select(store, Q.classifier_tasks)
     kind_names = {"MajorGroup": "major", "MediumGroup": "medium", "MinorGroup": "minor", "Occupation": "occupation"}
     records: dict[str, EntryRecord] = {}
 

@@ -25,16 +25,13 @@ from urllib.parse import quote, unquote
 
 from rdflib import URIRef
 
-from graph.classification.queries import PREFIXES, Q, SelectStore, sparql_string
-from graph.core.namespaces import ID
+from graph.classification.queries import Q, SelectStore
+from graph.core.namespaces import ID, PREFIXES
 from graph.core.tabular import csv_writer
 from graph.store.sparql import select
 
-FLAGS = {"digital": "og:DigitalOccupation", "green": "og:GreenOccupation"}
+FLAGS = {"digital": "DigitalOccupation", "green": "GreenOccupation"}  # classes of the ontology (og:)
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-PREFIXES_NEW = PREFIXES  # the one prefix table (graph/core/namespaces.py); queries in sparql/*.rq
-
 
 # work types (工种) are SKOS concepts of their own scheme: the classification scheme holds the four
 # coded levels only
@@ -115,36 +112,20 @@ def new_occupations(
 ) -> list[dict[str, object]]:
     """Occupations announced in a batch, with batch, date, code, definition, flags, editions and
     whether a national standard exists yet; newest batch first, then code order."""
-    filters = []
-    if since is not None:
-        filters.append(f'FILTER(?date >= "{since.isoformat()}"^^xsd:date)')
-    if batch is not None:
-        kind, value = batch
-        if kind == "number":
-            filters.append(f"FILTER(?number = {int(value)})")
-        else:
-            filters.append(f"FILTER(STRSTARTS(STR(?date), {sparql_string(value)}))")
-    if flag is not None:
-        if flag not in FLAGS:
-            raise ValueError(f"flag must be one of {sorted(FLAGS)}; got {flag!r}")
-        filters.append(f"?occ a {FLAGS[flag]} .")
-    rows = store.select(
-        PREFIXES_NEW
-        + f"""
-SELECT ?occ ?code ?name ?definition ?marker ?number ?date ?batchLabel ?announcedName ?evidence ?first
-       (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types)
-       (GROUP_CONCAT(DISTINCT STR(?ed); separator=" ") AS ?editions) WHERE {{
-  ?occ og:announcedIn ?batch ; skos:notation ?code ; skos:prefLabel ?name ; rdf:type ?type ;
-       og:inEdition ?ed .
-  ?batch og:batchNumber ?number ; og:announcementDate ?date ; skos:prefLabel ?batchLabel .
-  OPTIONAL {{ ?occ skos:definition ?definition }}
-  OPTIONAL {{ ?occ og:markerAsPrinted ?marker }}
-  OPTIONAL {{ ?occ og:nameAsAnnounced ?announcedName }}
-  OPTIONAL {{ ?occ og:nameEvidence ?evidence }}
-  OPTIONAL {{ ?occ og:firstAppearedIn ?first }}
-  {" ".join(filters)}
-}} GROUP BY ?occ ?code ?name ?definition ?marker ?number ?date ?batchLabel ?announcedName ?evidence ?first"""
-    )
+    if flag is not None and flag not in FLAGS:
+        raise ValueError(f"flag must be one of {sorted(FLAGS)}; got {flag!r}")
+    # the narrowing is done on the rows (a handful of batches, a few hundred occupations) so that the
+    # one query needs no optional filters; ISO dates compare as text the way xsd:date compares
+    number = int(batch[1]) if batch is not None and batch[0] == "number" else None
+    day = batch[1] if batch is not None and batch[0] != "number" else None  # a year, month or day
+    rows = [
+        r
+        for r in select(store, Q.new_occupations)
+        if (since is None or r["date"] >= since.isoformat())
+        and (number is None or int(r["number"]) == number)
+        and (day is None or r["date"].startswith(day))
+        and (flag is None or PREFIXES["og"] + FLAGS[flag] in r["types"].split())
+    ]
     standards = _standards_by_occupation(store)
     work_types = _work_types_by_occupation(store)
     out = []

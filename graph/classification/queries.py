@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from graph.core.codes import CODE_RE
-from graph.core.namespaces import SPARQL_PREFIXES
 from graph.store.sparql import Iri, Queries, select
 from graph.text.chinese import CJK_RUN, looks_like_pinyin, normalise, pinyin_keys
 
-PREFIXES = SPARQL_PREFIXES  # the one prefix table (graph/core/namespaces.py)
 Q = Queries(__file__)  # graph/classification/sparql/*.rq
 
 MAX_SEARCH_CHARS = 100
@@ -26,16 +24,6 @@ MAX_SEARCH_CHARS = 100
 
 class SelectStore(Protocol):
     def select(self, sparql: str) -> list[dict[str, str]]: ...
-
-
-def sparql_string(value: str) -> str:
-    """A SPARQL string literal for untrusted text (escapes quotes, backslashes, line breaks).
-
-    >>> sparql_string('a"b\\\\c')
-    '"a\\\\"b\\\\\\\\c"'
-    """
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{escaped}"'
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,8 @@ PREFIXES: dict[str, str] = {
     "void": "http://rdfs.org/ns/void#",
     "foaf": "http://xmlns.com/foaf/0.1/",
 }
-SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+PREFIX_LINES = {p: f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()}  # each prefix as SPARQL declares it
+SPARQL_PREFIXES = "".join(PREFIX_LINES.values())
 
 
 KIND_CLASS = {

@@ -52,7 +52,6 @@ import networkx as nx
 from graph.classification.queries import SelectStore, nearest_codes
 from graph.core.codes import CODE_RE
 from graph.core.errors import RequestError
-from graph.core.namespaces import SPARQL_PREFIXES
 from graph.standards.eligibility import (
     CertificateHeld,
     Equivalence,
@@ -75,6 +74,7 @@ from graph.standards.eligibility import (
     years_between,
     years_zh,
 )
+from graph.store.sparql import Queries, select
 from graph.text.chinese import CJK_RUN, Segmenter, character_bigrams
 
 Node = tuple[str, ...]
@@ -94,6 +94,8 @@ STEP_KINDS = (
     "apprenticeship-entry",
     "training-entry",
 )
+
+Q = Queries(__file__)  # graph/pathways/sparql/*.rq
 
 
 class PathwayError(RequestError):
@@ -1321,19 +1323,10 @@ def normalise(profile: Profile) -> Profile:
 # ------------------------------------------------------------------------------------------------
 # loading names and texts (SPARQL, so a remote store works too)
 
-_PREFIXES = SPARQL_PREFIXES  # the one prefix table (graph/core/namespaces.py)
-
 
 def load_names(store: SelectStore) -> tuple[dict[str, str], dict[str, str]]:
     """(occupation code -> Chinese name, group code -> Chinese name)."""
-    rows = store.select(
-        _PREFIXES
-        + """
-SELECT ?code ?name ?occ WHERE {
-  ?e skos:notation ?code ; skos:prefLabel ?name . FILTER(LANG(?name) = "zh")
-  OPTIONAL { ?e a og:Occupation . BIND(true AS ?occ) }
-}"""
-    )
+    rows = select(store, Q.entry_names)
     occupations = {r["code"]: r["name"] for r in rows if r.get("occ")}
     groups = {r["code"]: r["name"] for r in rows if not r.get("occ")}
     return occupations, groups
@@ -1341,11 +1334,7 @@ SELECT ?code ?name ?occ WHERE {
 
 def load_diploma_labels(store: SelectStore) -> dict[str, str]:
     """Every name a diploma kind goes by (id, Chinese and English names, alternatives) -> its id."""
-    rows = store.select(
-        _PREFIXES
-        + """
-SELECT ?k ?label WHERE { ?k a og:DiplomaKind . { ?k skos:prefLabel ?label } UNION { ?k skos:altLabel ?label } }"""
-    )
+    rows = select(store, Q.diploma_labels)
     out: dict[str, str] = {}
     for r in rows:
         kind = r["k"].rsplit("/", 1)[-1]
@@ -1355,14 +1344,7 @@ SELECT ?k ?label WHERE { ?k a og:DiplomaKind . { ?k skos:prefLabel ?label } UNIO
 
 
 def load_task_texts(store: SelectStore) -> dict[str, str]:
-    rows = store.select(
-        _PREFIXES
-        + """
-SELECT ?code ?text WHERE {
-  ?o a og:Occupation ; skos:notation ?code .
-  { ?o og:hasMainTask ?t . ?t og:taskText ?text } UNION { ?o skos:definition ?text }
-}"""
-    )
+    rows = select(store, Q.task_texts)
     texts: dict[str, list[str]] = defaultdict(list)
     for r in rows:
         texts[r["code"]].append(r["text"])

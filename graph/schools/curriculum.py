@@ -62,13 +62,15 @@ from pathlib import Path
 from typing import Any
 
 from graph.build.tsv import read_dictionary, read_table
-from graph.classification.queries import PREFIXES, SelectStore
+from graph.classification.queries import SelectStore
 from graph.core.namespaces import ID
 from graph.core.paths import project_root
 from graph.core.tabular import csv_writer
 from graph.schools.majors import MAJOR_CODE_RE, majors, suggest_majors
+from graph.store.sparql import Iri, Queries, select
 from graph.text.chinese import CJK_RUN, WORDLIKE, normalise_width
 
+Q = Queries(__file__)  # graph/schools/sparql/*.rq
 MAX_BYTES = 256_000
 MAX_COURSES = 300
 MAX_OUTCOMES = 2_000
@@ -498,42 +500,13 @@ def load_requirements(
     ``standards`` narrows the standards to those whose id (e.g. 4-04-05-05-2021) or occupation
     code is listed.
     """
-    occupations = store.select(
-        PREFIXES
-        + f"""
-SELECT ?occ ?code ?name WHERE {{
-  <{major_iri}> og:preparesFor ?occ . ?occ skos:notation ?code ; skos:prefLabel ?name . FILTER(LANG(?name) = "zh")
-}}"""
-    )
+    occupations = select(store, Q.major_occupations, major=Iri(major_iri))
     occupations.sort(key=lambda r: r["code"])
     if not occupations:
         return [], {}, []
-    values = " ".join(f"<{r['occ']}>" for r in occupations)
-    rows = store.select(
-        PREFIXES
-        + f"""
-SELECT ?req ?kind ?text ?section ?std ?sl ?level ?levelName ?rank ?wc ?fn ?flag WHERE {{
-  VALUES ?occ {{ {values} }}
-  VALUES ?kind {{ og:SkillRequirement og:KnowledgeRequirement }}
-  ?std og:forOccupation ?occ .
-  ?req a ?kind ; og:ofStandard ?std ; og:requirementText ?text ; og:partOfStandardLevel ?sl .
-  ?sl og:atLevel ?level . ?level og:levelRank ?rank ; skos:prefLabel ?levelName . FILTER(LANG(?levelName) = "zh")
-  OPTIONAL {{ ?req og:sectionNumber ?section }}
-  OPTIONAL {{ ?req og:inWorkContent ?w . ?w rdfs:label ?wc . OPTIONAL {{ ?w og:inFunction ?f . ?f rdfs:label ?fn }} }}
-  OPTIONAL {{ ?req og:qualityFlag ?flag }}
-}}"""
-    )
-    std_rows = store.select(
-        PREFIXES
-        + f"""
-SELECT DISTINCT ?std ?occ ?title ?issued ?doc ?sl ?included WHERE {{
-  VALUES ?occ {{ {values} }}
-  ?std og:forOccupation ?occ . ?sl a og:StandardLevel ; og:ofStandard ?std .
-  OPTIONAL {{ ?std og:standardTitle ?title }} OPTIONAL {{ ?std og:issueDate ?issued }}
-  OPTIONAL {{ ?std og:documentNumber ?doc }}
-  OPTIONAL {{ ?sl og:includesRequirementsOf ?included }}
-}}"""
-    )
+    values = [Iri(r["occ"]) for r in occupations]
+    rows = select(store, Q.occupation_requirements, occupations=values)
+    std_rows = select(store, Q.occupation_standard_levels, occupations=values)
     occ_by_iri = {r["occ"]: r for r in occupations}
     wanted = set(standards or [])
     infos: dict[str, StandardInfo] = {}
@@ -588,13 +561,7 @@ def load_major_targets(
     reported like a standard with one level, so coverage and evidence read the same way."""
     infos: dict[str, StandardInfo] = {}
     reqs: list[Requirement] = []
-    rows = store.select(
-        PREFIXES
-        + f"""
-SELECT ?a ?no ?text WHERE {{
-  <{major_iri}> og:hasAbilityRequirement ?a . ?a og:itemNumber ?no ; og:abilityText ?text
-}}"""
-    )
+    rows = select(store, Q.major_abilities, major=Iri(major_iri))
     if rows:
         key = f"{major_iri}#abilities"
         info = infos[key] = StandardInfo(key, "专业能力要求（教育部专业简介）", "", "", None, None)
@@ -605,14 +572,7 @@ SELECT ?a ?no ?text WHERE {{
                 Requirement(r["a"], "ability", r["text"], r["no"], key, key, key, "专业能力要求", 0, "", "", [])
             )
     if occupations:
-        values = " ".join(f"<{o['occ']}>" for o in occupations)
-        rows = store.select(
-            PREFIXES
-            + f"""
-SELECT ?occ ?t ?no ?text WHERE {{
-  VALUES ?occ {{ {values} }} ?occ og:hasMainTask ?t . ?t og:taskNumber ?no ; og:taskText ?text
-}}"""
-        )
+        rows = select(store, Q.occupation_tasks, occupations=[Iri(o["occ"]) for o in occupations])
         by_occ = {o["occ"]: o for o in occupations}
         for r in sorted(rows, key=lambda r: (r["occ"], int(r["no"]))):
             occ = by_occ[r["occ"]]
@@ -748,14 +708,7 @@ class TextAnalyzer:
 
 def graph_synonyms(store: SelectStore) -> list[tuple[str, str]]:
     """Occupation names paired with their alternative and announced names (from the graph)."""
-    rows = store.select(
-        PREFIXES
-        + """
-SELECT ?name ?alt WHERE {
-  ?occ a og:Occupation ; skos:prefLabel ?name . FILTER(LANG(?name) = "zh")
-  { ?occ skos:altLabel ?alt } UNION { ?occ og:nameAsAnnounced ?alt }
-}"""
-    )
+    rows = select(store, Q.graph_synonyms)
     return sorted({(r["name"], r["alt"]) for r in rows if r["name"] != r["alt"]})
 
 
@@ -773,13 +726,7 @@ class CurriculumIndex:
     @classmethod
     def load(cls, store: SelectStore) -> CurriculumIndex:
         analyzer = TextAnalyzer(WordLists.load(extra_synonyms=graph_synonyms(store)))
-        rows = store.select(
-            PREFIXES
-            + """
-SELECT DISTINCT ?text WHERE {
-  VALUES ?kind { og:SkillRequirement og:KnowledgeRequirement } ?req a ?kind ; og:requirementText ?text .
-}"""
-        )
+        rows = select(store, Q.requirement_texts)
         feats = [analyzer.cached(r["text"]) for r in sorted(rows, key=lambda r: r["text"])]
         return cls(analyzer, _idf([f.units for f in feats]), _idf([f.bigrams for f in feats]))
 

@@ -23,12 +23,13 @@ from urllib.parse import quote, unquote
 
 from rdflib import URIRef
 
-from graph.classification.queries import PREFIXES, SelectStore, sparql_string
+from graph.classification.queries import SelectStore
 from graph.core.namespaces import ID
+from graph.store.sparql import Iri, Queries, select
 
 CERT_SUFFIX = "职业技能等级证书"
 MAJOR_CODE_RE = re.compile(r"\d{6,7}[A-Z]{0,2}", re.ASCII)
-SCHOOL_PREFIXES = PREFIXES  # the one prefix table (graph/core/namespaces.py)
+Q = Queries(__file__)  # graph/schools/sparql/*.rq
 # the CURIE prefixes of standards/credit-equivalences/equivalences.tsv, as the build makes the IRIs
 CURIE_MAP = {
     "og": "https://w3id.org/occugraph/ontology/",
@@ -123,26 +124,9 @@ def local_name(iri: str) -> str:
 # ---------------------------------------------------------------- questions
 
 
-def _rows(store: SelectStore, query: str) -> list[dict[str, str]]:
-    return store.select(SCHOOL_PREFIXES + query)
-
-
-MAJOR_LIST = """
-SELECT ?major ?code ?name ?catalogue ?catalogueName ?tier ?tierName (COUNT(DISTINCT ?occ) AS ?occupations) WHERE {
-  ?major a og:SchoolMajor ; og:majorCode ?code ; skos:prefLabel ?name ; skos:inScheme ?cat ; og:inTier ?t .
-  FILTER(LANG(?name) = "zh")
-  ?cat skos:prefLabel ?catalogueName . FILTER(LANG(?catalogueName) = "zh")
-  ?t skos:prefLabel ?tierName . FILTER(LANG(?tierName) = "zh")
-  BIND(STRAFTER(STR(?cat), "/major-catalogue/") AS ?catalogue)
-  BIND(STRAFTER(STR(?t), "/education-tier/") AS ?tier)
-  OPTIONAL { ?major og:preparesFor ?occ }
-} GROUP BY ?major ?code ?name ?catalogue ?catalogueName ?tier ?tierName
-"""
-
-
 def majors(store: SelectStore, tier: str | None = None, q: str | None = None) -> list[dict[str, object]]:
     """All majors (optionally of one tier, or whose name or code contains ``q``), by tier and code."""
-    rows = _rows(store, MAJOR_LIST)
+    rows = select(store, Q.major_list)
     out = []
     for r in rows:
         if tier and r["tier"] != tier:
@@ -168,19 +152,7 @@ def majors(store: SelectStore, tier: str | None = None, q: str | None = None) ->
 
 def tiers(store: SelectStore) -> list[dict[str, object]]:
     """Tiers with how many majors the graph holds and how many the publisher counts."""
-    rows = _rows(
-        store,
-        """
-SELECT ?tier ?name ?nameEn ?catalogue ?expected ?countSource (COUNT(DISTINCT ?m) AS ?present) WHERE {
-  ?t a og:EducationTier ; skos:prefLabel ?name ; skos:prefLabel ?nameEn ; og:tierOfCatalogue ?cat .
-  FILTER(LANG(?name) = "zh" && LANG(?nameEn) = "en")
-  BIND(STRAFTER(STR(?t), "/education-tier/") AS ?tier)
-  BIND(STRAFTER(STR(?cat), "/major-catalogue/") AS ?catalogue)
-  OPTIONAL { ?t og:expectedMajorCount ?expected }
-  OPTIONAL { ?t og:expectedCountSource ?countSource }
-  OPTIONAL { ?m og:inTier ?t }
-} GROUP BY ?tier ?name ?nameEn ?catalogue ?expected ?countSource""",
-    )
+    rows = select(store, Q.tiers)
     out = []
     for r in rows:
         expected = int(r["expected"]) if "expected" in r else None
@@ -203,7 +175,6 @@ def major(store: SelectStore, code: str, catalogue: str | None = None) -> list[d
     """Every major with this code (one per catalogue that has it), with its occupations and their standards."""
     if not MAJOR_CODE_RE.fullmatch(code):
         raise ValueError(f"{code!r} is not a major code (six digits, e.g. 510201, or 080717T)")
-    lit = sparql_string(code)
     found = [
         {
             "code": r["code"],
@@ -215,24 +186,13 @@ def major(store: SelectStore, code: str, catalogue: str | None = None) -> list[d
             "tier_name": r["tierName"],
             "occupation_count": int(r["occupations"]),
         }
-        for r in _rows(store, MAJOR_LIST.replace("WHERE {", f"WHERE {{ VALUES ?code {{ {lit} }}", 1))
+        for r in select(store, Q.major_with_code, code=code)
         if catalogue is None or r["catalogue"] == catalogue
     ]
     found.sort(key=lambda m: str(m["catalogue"]))
     for m in found:
         m.update(profile(store, str(m["iri"])))
-        iri = m["iri"]
-        links = _rows(
-            store,
-            f"""
-SELECT ?occ ?occCode ?occName ?given ?basis ?evidence ?source WHERE {{
-  <{iri}> og:hasOrientation ?o . ?o og:towardOccupation ?occ ; og:orientationBasis ?basis .
-  ?occ skos:notation ?occCode ; skos:prefLabel ?occName . FILTER(LANG(?occName) = "zh")
-  OPTIONAL {{ ?o og:occupationNameAsGiven ?given }}
-  OPTIONAL {{ ?o og:orientationEvidence ?evidence }}
-  OPTIONAL {{ ?o prov:wasDerivedFrom ?src . BIND(STRAFTER(STR(?src), "/source/") AS ?source) }}
-}}""",
-        )
+        links = select(store, Q.major_orientations, major=Iri(str(m["iri"])))
         standards = occupation_standards(store, [str(r["occ"]) for r in links])
         by_occ: dict[str, dict[str, object]] = {}
         for r in links:
@@ -259,48 +219,14 @@ def profile(store: SelectStore, iri: str) -> dict[str, object]:
     """The MOE 专业简介 of a major as data: 职业面向 text and 岗位, numbered ability requirements,
     courses, the certificates and continuing majors it names (empty values where the major has no
     profile in the sources)."""
-    fields = _rows(
-        store,
-        f"""
-SELECT ?years ?orientation ?goal ?practice ?document ?pdf WHERE {{
-  OPTIONAL {{ <{iri}> og:studyDuration ?years }}
-  OPTIONAL {{ <{iri}> og:orientationText ?orientation }}
-  OPTIONAL {{ <{iri}> og:trainingGoal ?goal }}
-  OPTIONAL {{ <{iri}> og:practiceText ?practice }}
-  OPTIONAL {{ <{iri}> og:profileDocument ?document }}
-  OPTIONAL {{ <{iri}> rdfs:seeAlso ?pdf }}
-}}""",
-    )
+    subject = Iri(iri)
+    fields = select(store, Q.major_profile, major=subject)
     f = fields[0] if fields else {}
-    abilities = _rows(
-        store,
-        f"SELECT ?no ?text WHERE {{ <{iri}> og:hasAbilityRequirement ?a . "
-        "?a og:itemNumber ?no ; og:abilityText ?text }",
-    )
-    courses = _rows(
-        store,
-        f"""
-SELECT ?kind ?name WHERE {{
-  {{ <{iri}> og:foundationCourse ?name BIND("foundation" AS ?kind) }}
-  UNION {{ <{iri}> og:coreCourse ?name BIND("core" AS ?kind) }}
-}}""",
-    )
-    certs = _rows(
-        store,
-        f"""
-SELECT ?kind ?no ?name WHERE {{
-  <{iri}> og:hasCertificateExample ?c . ?c og:certificateKindText ?kind ; og:itemNumber ?no ; skos:prefLabel ?name
-}}""",
-    )
-    continuing = _rows(
-        store,
-        f"""
-SELECT ?level ?no ?name ?code WHERE {{
-  <{iri}> og:hasContinuingMajor ?c . ?c og:continuingLevelText ?level ; og:itemNumber ?no ; skos:prefLabel ?name .
-  OPTIONAL {{ ?c og:continuesTo ?m . ?m og:majorCode ?code }}
-}}""",
-    )
-    posts = _rows(store, f"SELECT ?post WHERE {{ <{iri}> og:jobPostName ?post }}")
+    abilities = select(store, Q.major_abilities, major=subject)
+    courses = select(store, Q.major_courses, major=subject)
+    certs = select(store, Q.major_certificate_examples, major=subject)
+    continuing = select(store, Q.major_continuing, major=subject)
+    posts = select(store, Q.major_posts, major=subject)
     levels: dict[str, list[dict[str, object]]] = {}
     for r in sorted(continuing, key=lambda r: (r["level"], int(r["no"]))):
         levels.setdefault(r["level"], []).append({"name": r["name"], "code": r.get("code")})
@@ -330,18 +256,7 @@ def occupation_standards(store: SelectStore, occupations: list[str]) -> dict[str
     """Standards for these occupations (IRIs), with whether the graph holds their work requirements."""
     if not occupations:
         return {}
-    values = " ".join(f"<{o}>" for o in sorted(set(occupations)))
-    rows = _rows(
-        store,
-        f"""
-SELECT ?occ ?std ?title ?date (COUNT(DISTINCT ?req) AS ?requirements) WHERE {{
-  VALUES ?occ {{ {values} }}
-  ?std og:forOccupation ?occ .
-  OPTIONAL {{ ?std og:standardTitle ?title }}
-  OPTIONAL {{ ?std og:issueDate ?date }}
-  OPTIONAL {{ VALUES ?kind {{ og:SkillRequirement og:KnowledgeRequirement }} ?req a ?kind ; og:ofStandard ?std }}
-}} GROUP BY ?occ ?std ?title ?date""",
-    )
+    rows = select(store, Q.occupation_standards, occupations=[Iri(o) for o in sorted(set(occupations))])
     out: dict[str, list[dict[str, object]]] = {}
     for r in rows:
         out.setdefault(r["occ"], []).append(
@@ -359,21 +274,7 @@ SELECT ?occ ?std ?title ?date (COUNT(DISTINCT ?req) AS ?requirements) WHERE {{
 
 def occupation_majors(store: SelectStore, code: str) -> list[dict[str, object]]:
     """Majors that prepare for the occupation with this code (any basis, the basis shown)."""
-    lit = sparql_string(code)
-    rows = _rows(
-        store,
-        f"""
-SELECT ?major ?code ?name ?catalogue ?tier ?tierName ?basis WHERE {{
-  ?occ skos:notation {lit} ; a og:Occupation .
-  ?o og:towardOccupation ?occ ; og:orientationBasis ?basis .
-  ?major og:hasOrientation ?o ; a og:SchoolMajor ; og:majorCode ?code ; skos:prefLabel ?name ;
-         skos:inScheme ?cat ; og:inTier ?t .
-  FILTER(LANG(?name) = "zh")
-  ?t skos:prefLabel ?tierName . FILTER(LANG(?tierName) = "zh")
-  BIND(STRAFTER(STR(?cat), "/major-catalogue/") AS ?catalogue)
-  BIND(STRAFTER(STR(?t), "/education-tier/") AS ?tier)
-}}""",
-    )
+    rows = select(store, Q.occupation_majors, code=code)
     out = [
         {
             "code": r["code"],
@@ -405,17 +306,9 @@ def suggest_majors(store: SelectStore, text: str, n: int = 5) -> list[dict[str, 
 
 # ---------------------------------------------------------------- certificates
 
-CERT_LIST = """
-SELECT ?cert ?name ?org ?batch (COUNT(DISTINCT ?lvl) AS ?levels) WHERE {
-  ?cert a og:OnexCertificate ; skos:prefLabel ?name ; og:awardedBy ?o . ?o skos:prefLabel ?org .
-  OPTIONAL { ?cert og:onexPilotBatch ?batch }
-  OPTIONAL { ?lvl og:levelOfCertificate ?cert }
-} GROUP BY ?cert ?name ?org ?batch
-"""
-
 
 def certificates(store: SelectStore) -> list[dict[str, object]]:
-    rows = _rows(store, CERT_LIST)
+    rows = select(store, Q.certificate_list)
     out = [
         {
             "id": r["name"],
@@ -454,27 +347,6 @@ def suggest_certificates(store: SelectStore, ident: str, n: int = 5) -> list[str
     return out[:n]
 
 
-EQUIVALENCE_FIELDS = """
-  ?eq a og:CreditEquivalence ; og:equivalenceSubject ?subject ; og:equivalenceStatus ?status ;
-      og:decidedBy ?decidedBy ; og:justification ?justification .
-  OPTIONAL { ?eq og:countsForCreditsIn ?framework . ?framework skos:prefLabel ?frameworkName .
-             FILTER(LANG(?frameworkName) = "zh") }
-  OPTIONAL { ?eq og:creditAmount ?credits }
-  OPTIONAL { ?eq og:exemptsFrom ?target .
-             OPTIONAL { ?target og:courseCode ?targetCourseCode ; skos:prefLabel ?targetTitle ;
-                                og:schoolName ?targetSchool }
-             OPTIONAL { ?target og:outcomeText ?targetOutcome ; og:outcomeOfCourse ?targetOutcomeCourse .
-                        ?targetOutcomeCourse og:courseCode ?targetOutcomeCourseCode ;
-                                             skos:prefLabel ?targetOutcomeCourseTitle } }
-  OPTIONAL { ?eq og:validFrom ?validFrom }
-  OPTIONAL { ?eq og:validUntil ?validUntil }
-  OPTIONAL { ?eq og:decisionDate ?decisionDate }
-  OPTIONAL { ?eq og:mappingJustification ?method }
-  OPTIONAL { ?subject skos:prefLabel ?subjectName . FILTER(LANG(?subjectName) = "zh") }
-  OPTIONAL { ?subject og:outcomeText ?subjectOutcome }
-"""
-
-
 EXAMPLE_NOTICE = (
     "Equivalences with status example are made up to show and test the format: they are not official "
     "and were not decided by anyone. No official credit-conversion table is public."
@@ -495,33 +367,15 @@ def validity(valid_from: str | None, valid_until: str | None, today: date | None
     return "current"
 
 
-def _equivalences(store: SelectStore, where: str) -> list[dict[str, object]]:
-    # Two queries rather than one GROUP BY over every field: Virtuoso refuses GROUP BY with more
-    # than 20 keys (SQ186), and the multi-valued fields are simpler to gather in Python anyway.
-    rows = _rows(
-        store,
-        f"""
-SELECT DISTINCT ?eq ?subject ?subjectName ?subjectOutcome ?status ?decidedBy ?justification ?framework ?frameworkName
-       ?credits ?target ?targetCourseCode ?targetTitle ?targetSchool ?targetOutcome ?targetOutcomeCourseCode
-       ?targetOutcomeCourseTitle ?validFrom ?validUntil ?decisionDate ?method WHERE {{
-  {where}
-  {EQUIVALENCE_FIELDS}
-}}""",
-    )
+def _equivalences(store: SelectStore, found: set[str]) -> list[dict[str, object]]:
+    """The credit equivalences with these IRIs, whole: single-valued fields in one query, the
+    conditions and comments (multi-valued) in a second one, gathered here."""
+    if not found:
+        return []
+    listed = [Iri(eq) for eq in sorted(found)]
+    rows = select(store, Q.equivalence_fields, equivalences=listed)
     extras: dict[str, dict[str, set[str]]] = {}
-    found = " ".join(sorted({f"<{r['eq']}>" for r in rows}))
-    for r in (
-        _rows(
-            store,
-            f"""
-SELECT DISTINCT ?eq ?condition ?comment WHERE {{
-  VALUES ?eq {{ {found} }}
-  {{ ?eq og:equivalenceCondition ?condition }} UNION {{ ?eq rdfs:comment ?comment }}
-}}""",
-        )
-        if rows
-        else []
-    ):
+    for r in select(store, Q.equivalence_notes, equivalences=listed) if rows else []:
         bucket = extras.setdefault(r["eq"], {"conditions": set(), "comments": set()})
         if "condition" in r:
             bucket["conditions"].add(r["condition"])
@@ -588,29 +442,12 @@ def certificate(store: SelectStore, name: str) -> dict[str, object] | None:
             break
     if iri is None:
         return None
-    levels = _rows(
-        store,
-        f"""
-SELECT ?lvl ?level ?rank ?ncb ?from ?text WHERE {{
-  ?lvl og:levelOfCertificate <{iri}> ; og:certificateLevel ?l . ?l skos:prefLabel ?level ; og:levelRank ?rank .
-  FILTER(LANG(?level) = "zh")
-  OPTIONAL {{ ?lvl dcterms:identifier ?ncb }} OPTIONAL {{ ?lvl og:effectiveFrom ?from }}
-  OPTIONAL {{ ?lvl og:orientationText ?text }}
-}}""",
-    )
+    levels = select(store, Q.certificate_levels, certificate=Iri(str(iri)))
     levels.sort(key=lambda r: int(r["rank"]))
-    occupations = _rows(
-        store,
-        f"""
-SELECT ?code ?name ?basis ?evidence WHERE {{
-  <{iri}> og:hasOrientation ?o . ?o og:towardOccupation ?occ ; og:orientationBasis ?basis .
-  ?occ skos:notation ?code ; skos:prefLabel ?name . FILTER(LANG(?name) = "zh")
-  OPTIONAL {{ ?o og:orientationEvidence ?evidence }}
-}}""",
-    )
+    occupations = select(store, Q.certificate_orientations, certificate=Iri(str(iri)))
     occupations.sort(key=lambda r: (r["basis"] not in BASES, r["code"]))
-    level_iris = " ".join(f"<{r['lvl']}>" for r in levels)
-    counts_for = _equivalences(store, f"VALUES ?subject {{ <{iri}> {level_iris} }}")
+    subjects = [Iri(str(iri))] + [Iri(r["lvl"]) for r in levels]
+    counts_for = _equivalences(store, {r["eq"] for r in select(store, Q.equivalences_of_subjects, subjects=subjects)})
     return {
         "id": name,
         "name": name,
@@ -640,24 +477,10 @@ SELECT ?code ?name ?basis ?evidence WHERE {{
 
 def course_certificates(store: SelectStore, code: str, school: str | None = None) -> dict[str, object]:
     """Which certificates (or outcomes) count toward a course: exemptions from it or from its outcomes."""
-    lit = sparql_string(code)
-    school_filter = f"FILTER(STR(?school) = {sparql_string(school)})" if school else ""
-    courses = _rows(
-        store,
-        f"""
-SELECT ?course ?title ?school ?credits WHERE {{
-  ?course a og:Course ; og:courseCode {lit} ; skos:prefLabel ?title ; og:schoolName ?school .
-  OPTIONAL {{ ?course og:courseCredits ?credits }}
-  {school_filter}
-}}""",
-    )
+    courses = [r for r in select(store, Q.courses_with_code, code=code) if not school or r["school"] == school]
     out = []
     for c in sorted(courses, key=lambda r: (r["school"], r["course"])):
-        eqs = _equivalences(
-            store,
-            f"""
-  {{ ?eq og:exemptsFrom <{c["course"]}> }} UNION {{ ?eq og:exemptsFrom ?o . ?o og:outcomeOfCourse <{c["course"]}> }}""",
-        )
+        eqs = _equivalences(store, {r["eq"] for r in select(store, Q.equivalences_for_course, course=Iri(c["course"]))})
         out.append(
             {
                 "code": code,
@@ -676,17 +499,7 @@ def certificates_for_occupations(store: SelectStore, occupations: list[str]) -> 
     """1+X certificates that face any of these occupations (any basis, shown)."""
     if not occupations:
         return []
-    values = " ".join(f"<{o}>" for o in sorted(set(occupations)))
-    rows = _rows(
-        store,
-        f"""
-SELECT DISTINCT ?name ?code ?basis WHERE {{
-  VALUES ?occ {{ {values} }}
-  ?cert a og:OnexCertificate ; skos:prefLabel ?name ; og:hasOrientation ?o .
-  ?o og:towardOccupation ?occ ; og:orientationBasis ?basis . ?occ skos:notation ?code .
-  FILTER(?basis != "rejected")
-}}""",
-    )
+    rows = select(store, Q.occupation_certificates, occupations=[Iri(o) for o in sorted(set(occupations))])
     return sorted(
         ({"name": r["name"], "occupation": r["code"], "basis": r["basis"]} for r in rows),
         key=lambda r: (r["basis"] not in BASES, r["name"], r["occupation"]),
@@ -694,5 +507,6 @@ SELECT DISTINCT ?name ?code ?basis WHERE {{
 
 
 def equivalences(store: SelectStore, status: str | None = None) -> list[dict[str, object]]:
-    where = f"?eq og:equivalenceStatus {sparql_string(status)} ." if status else ""
-    return _equivalences(store, where)
+    return _equivalences(
+        store, {r["eq"] for r in select(store, Q.equivalence_list) if not status or r["status"] == status}
+    )

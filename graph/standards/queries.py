@@ -3,7 +3,7 @@ RuleBook, which loads the eligibility rules once and answers eligibility questio
 graph.standards.eligibility.
 
 Everything goes through SPARQL (not store internals), so the same code runs on the embedded store
-and on a remote SPARQL endpoint.
+and on a remote SPARQL endpoint. The queries are files in graph/standards/sparql/.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from graph.classification.queries import SelectStore, sparql_string
-from graph.core.codes import CODE_RE
-from graph.core.namespaces import ID, SPARQL_PREFIXES
+from graph.classification.queries import SelectStore
+from graph.core.namespaces import ID, PREFIXES
 from graph.standards.eligibility import (
     Condition,
     EligibilityResult,
@@ -30,8 +29,9 @@ from graph.standards.eligibility import (
     evaluate,
     rule_order,
 )
+from graph.store.sparql import Iri, Queries, select
 
-PREFIXES = SPARQL_PREFIXES  # the one prefix table (graph/core/namespaces.py)
+Q = Queries(__file__)  # graph/standards/sparql/*.rq
 STANDARD_NS = ID + "standard/"
 LEVEL_NS = ID + "level/"
 RULE_SET_NS = ID + "rule-set/"
@@ -41,7 +41,7 @@ TIERS = {
     "special-ability": "SpecialAbilitySpecification",
 }
 TIER_OF_CLASS = {v: k for k, v in TIERS.items()}
-SEP = "\u001f"
+SEP = "\u001f"  # GROUP_CONCAT separator of the multi-valued columns (written "\u001F" in the .rq files)
 STANDARD_ID_RE = re.compile(r"[A-Za-z0-9-]+", re.ASCII)
 
 
@@ -58,17 +58,7 @@ def _split(value: str | None) -> list[str]:
 
 
 def load_ladder(store: SelectStore) -> Ladder:
-    rows = store.select(
-        PREFIXES
-        + f"""
-SELECT ?l ?type ?rank ?number ?zh ?en (GROUP_CONCAT(DISTINCT ?alt; separator="{SEP}") AS ?alts) WHERE {{
-  VALUES ?type {{ og:SkillLevel og:ProfessionalLevel }}
-  ?l a ?type ; og:levelRank ?rank ; skos:prefLabel ?zh , ?en .
-  FILTER(LANG(?zh) = "zh" && LANG(?en) = "en")
-  OPTIONAL {{ ?l og:officialLevelNumber ?number }}
-  OPTIONAL {{ ?l skos:altLabel ?alt }}
-}} GROUP BY ?l ?type ?rank ?number ?zh ?en"""
-    )
+    rows = select(store, Q.ladder)
     return Ladder(
         Level(
             _tail(r["l"], LEVEL_NS),
@@ -84,14 +74,7 @@ SELECT ?l ?type ?rank ?number ?zh ?en (GROUP_CONCAT(DISTINCT ?alt; separator="{S
 
 
 def load_diploma_kinds(store: SelectStore) -> dict[str, dict[str, Any]]:
-    rows = store.select(
-        PREFIXES
-        + """
-SELECT ?k ?zh ?en ?track ?rank WHERE {
-  ?k a og:DiplomaKind ; skos:prefLabel ?zh , ?en ; og:educationTrack ?track ; og:diplomaRank ?rank .
-  FILTER(LANG(?zh) = "zh" && LANG(?en) = "en")
-}"""
-    )
+    rows = select(store, Q.diploma_kinds)
     out = {
         _tail(r["k"], ID + "diploma-kind/"): {
             "id": _tail(r["k"], ID + "diploma-kind/"),
@@ -144,24 +127,7 @@ class StandardRef:
 
 
 def load_standards(store: SelectStore, ladder: Ladder) -> list[StandardRef]:
-    rows = store.select(
-        PREFIXES
-        + f"""
-SELECT ?s ?type ?title ?issued ?doc ?printed ?code ?name ?ladder ?set ?basis ?wt ?marker
-       (GROUP_CONCAT(DISTINCT STR(?level); separator="{SEP}") AS ?levels)
-       (GROUP_CONCAT(DISTINCT ?only; separator="{SEP}") AS ?onlyWt) WHERE {{
-  VALUES ?type {{ og:NationalSkillStandard og:EvaluationSpecification og:SpecialAbilitySpecification }}
-  ?s a ?type ; og:standardTitle ?title ; og:issueDate ?issued ; og:levelLadder ?ladder .
-  OPTIONAL {{ ?s og:documentNumber ?doc }}
-  OPTIONAL {{ ?s og:occupationCodeAsPrinted ?printed }}
-  OPTIONAL {{ ?s og:forOccupation ?occ . ?occ skos:notation ?code ; skos:prefLabel ?name . FILTER(LANG(?name) = "zh") }}
-  OPTIONAL {{ ?s og:eligibilityRuleSet ?set ; og:ruleSetBasis ?basis }}
-  OPTIONAL {{ ?s og:workTypeName ?wt }}
-  OPTIONAL {{ ?s og:titleMarker ?marker }}
-  OPTIONAL {{ ?s og:coversLevel ?level }}
-  OPTIONAL {{ ?s og:coversOnlyWorkType ?owt . ?owt skos:prefLabel ?only }}
-}} GROUP BY ?s ?type ?title ?issued ?doc ?printed ?code ?name ?ladder ?set ?basis ?wt ?marker"""
-    )
+    rows = select(store, Q.standards)
     # Which standards cover a single 工种 (work type) rather than the whole occupation — decided here
     # and nowhere else. The data marks them with og:coversOnlyWorkType (issue 14); a store built
     # before that marking existed has only the 工种 printed in parentheses in the title
@@ -199,42 +165,9 @@ SELECT ?s ?type ?title ?issued ?doc ?printed ?code ?name ?ladder ?set ?basis ?wt
 
 
 def load_rule_sets(store: SelectStore) -> dict[str, RuleSet]:
-    sets = store.select(
-        PREFIXES
-        + """
-SELECT ?set ?label ?from ?until ?source ?note WHERE {
-  ?set a og:EligibilityRuleSet ; rdfs:label ?label .
-  OPTIONAL { ?set og:appliesFrom ?from } OPTIONAL { ?set og:appliesUntil ?until }
-  OPTIONAL { ?set dcterms:source ?source } OPTIONAL { ?set skos:note ?note }
-}"""
-    )
-    rules = store.select(
-        PREFIXES
-        + f"""
-SELECT ?r ?set ?level ?number ?text ?part (GROUP_CONCAT(DISTINCT ?m; separator="{SEP}") AS ?materials) WHERE {{
-  ?r og:inRuleSet ?set ; og:forLevel ?level ; og:ruleNumber ?number ; og:ruleText ?text .
-  OPTIONAL {{ ?r skos:note ?part }} OPTIONAL {{ ?r og:requiredMaterials ?m }}
-}} GROUP BY ?r ?set ?level ?number ?text ?part"""
-    )
-    conds = store.select(
-        PREFIXES
-        + f"""
-SELECT ?r ?c ?type ?n ?level ?scope ?years ?from ?cont ?held ?major ?assessed ?corr ?age ?note
-       (GROUP_CONCAT(DISTINCT STR(?ct); separator="{SEP}") AS ?certs)
-       (GROUP_CONCAT(DISTINCT STR(?dk); separator="{SEP}") AS ?kinds)
-       (GROUP_CONCAT(DISTINCT ?st; separator="{SEP}") AS ?status) WHERE {{
-  ?r og:hasCondition ?c . ?c a ?type ; og:conditionNumber ?n .
-  FILTER(?type != og:EligibilityCondition)
-  OPTIONAL {{ ?c og:requiresLevel ?level }} OPTIONAL {{ ?c og:occupationScope ?scope }}
-  OPTIONAL {{ ?c og:minimumYears ?years }} OPTIONAL {{ ?c og:countedFrom ?fromc . ?fromc og:conditionNumber ?from }}
-  OPTIONAL {{ ?c og:continuousWork ?cont }} OPTIONAL {{ ?c og:minimumYearsHeld ?held }}
-  OPTIONAL {{ ?c og:majorScope ?major }} OPTIONAL {{ ?c og:requiresAssessedProgramme ?assessed }}
-  OPTIONAL {{ ?c og:requiresTitleCorrespondence ?corr }} OPTIONAL {{ ?c og:minimumAge ?age }}
-  OPTIONAL {{ ?c skos:note ?note }}
-  OPTIONAL {{ ?c og:acceptsCertificateType ?ct }} OPTIONAL {{ ?c og:acceptsDiplomaKind ?dk }}
-  OPTIONAL {{ ?c og:acceptsStudentStatus ?st }}
-}} GROUP BY ?r ?c ?type ?n ?level ?scope ?years ?from ?cont ?held ?major ?assessed ?corr ?age ?note"""
-    )
+    sets = select(store, Q.rule_sets)
+    rules = select(store, Q.rules)
+    conds = select(store, Q.rule_conditions)
     kinds = {
         "AgeCondition": "age",
         "DeclarationCondition": "declaration",
@@ -319,15 +252,7 @@ CERTIFICATE_KIND_OF_CLASS = {
 
 def load_equivalences(store: SelectStore) -> list[Equivalence]:
     """Certificate equivalences (og:CertificateEquivalence, standards/eligibility/certificate-equivalences.tsv)."""
-    rows = store.select(
-        PREFIXES
-        + """
-SELECT ?e ?acc ?inst ?from ?label ?source WHERE {
-  ?e a og:CertificateEquivalence ; og:acceptedCertificateType ?acc ; og:inPlaceOfCertificateType ?inst ;
-     og:applicationsFrom ?from .
-  OPTIONAL { ?e rdfs:label ?label } OPTIONAL { ?e dcterms:source ?source }
-}"""
-    )
+    rows = select(store, Q.equivalences)
     return sorted(
         (
             Equivalence(
@@ -346,11 +271,7 @@ SELECT ?e ?acc ?inst ?from ?label ?source WHERE {
 
 def load_related_pairs(store: SelectStore, prop: str = "relatedOccupation") -> list[tuple[str, str]]:
     """Editor-recorded pairs: og:relatedOccupation, or og:notRelatedOccupation for the exclusions."""
-    rows = store.select(
-        PREFIXES
-        + f"""
-SELECT ?a ?b WHERE {{ ?x og:{prop} ?y . ?x skos:notation ?a . ?y skos:notation ?b . FILTER(?a < ?b) }}"""
-    )
+    rows = select(store, Q.related_pairs, property=Iri(PREFIXES["og"] + prop))
     return sorted((r["a"], r["b"]) for r in rows)
 
 
@@ -531,15 +452,7 @@ def standard_detail(store: SelectStore, book: RuleBook, sid: str) -> dict[str, A
     ref = next((s for s in book.standards if s.id == sid), None)
     if ref is None or not STANDARD_ID_RE.fullmatch(sid):
         return None
-    iri = f"<{STANDARD_NS}{sid}>"
-    extra = store.select(
-        PREFIXES
-        + f"""
-SELECT ?how ?why ?prov ?evidence WHERE {{
-  {iri} og:occupationResolution ?how ; og:resolutionEvidence ?why ; og:levelCoverageProvenance ?prov .
-  OPTIONAL {{ {iri} og:levelCoverageEvidence ?evidence }}
-}}"""
-    )
+    extra = select(store, Q.standard_resolution, standard=Iri(STANDARD_NS + sid))
     head = extra[0] if extra else {}
     d = ref.as_dict()
     d["iri"] = STANDARD_NS + sid
@@ -571,23 +484,7 @@ def work_requirements(store: SelectStore, sid: str, ladder: Ladder) -> list[dict
     and the lower level whose requirements this level includes."""
     if not STANDARD_ID_RE.fullmatch(sid):
         raise ValueError(f"{sid!r} is not a standard id (e.g. 4-04-05-05-2021)")
-    iri = f"<{STANDARD_NS}{sid}>"
-    rows = store.select(
-        PREFIXES
-        + f"""
-SELECT ?sl ?level ?lower ?fn ?fnNo ?fnName ?wc ?wcNo ?wcName ?req ?type ?no ?text
-       (GROUP_CONCAT(DISTINCT ?flag; separator="{SEP}") AS ?flags) WHERE {{
-  ?sl a og:StandardLevel ; og:ofStandard {iri} ; og:atLevel ?level .
-  OPTIONAL {{ ?sl og:includesRequirementsOf ?lower }}
-  OPTIONAL {{
-    ?wc og:partOfStandardLevel ?sl ; a og:WorkContent ; og:sectionNumber ?wcNo ; og:inFunction ?fn .
-    ?fn og:sectionNumber ?fnNo . OPTIONAL {{ ?fn rdfs:label ?fnName }} OPTIONAL {{ ?wc rdfs:label ?wcName }}
-    OPTIONAL {{ ?req og:inWorkContent ?wc ; a ?type ; og:sectionNumber ?no ; og:requirementText ?text .
-               FILTER(?type IN (og:SkillRequirement, og:KnowledgeRequirement))
-               OPTIONAL {{ ?req og:qualityFlag ?flag }} }}
-  }}
-}} GROUP BY ?sl ?level ?lower ?fn ?fnNo ?fnName ?wc ?wcNo ?wcName ?req ?type ?no ?text"""
-    )
+    rows = select(store, Q.work_requirements, standard=Iri(STANDARD_NS + sid))
     if not rows:
         return []
 
@@ -631,37 +528,3 @@ SELECT ?sl ?level ?lower ?fn ?fnNo ?fnName ?wc ?wcNo ?wcName ?req ?type ?no ?tex
             functions.append({**fn, "work_contents": contents})
         out.append({**lv, "functions": functions})
     return out
-
-
-def requirement_texts(store: SelectStore, code: str | None = None) -> list[dict[str, str]]:
-    """Every skill and knowledge requirement as a flat row (for matching course outcomes):
-    requirement IRI, kind, text, level, standard id and current occupation code."""
-    occ = ""
-    if code is not None:
-        if not CODE_RE.fullmatch(code):
-            raise ValueError(f"{code!r} is not a classification code")
-        occ = f"?occ skos:notation {sparql_string(code)} ."
-    rows = store.select(
-        PREFIXES
-        + f"""
-SELECT ?req ?type ?text ?level ?std ?code WHERE {{
-  ?req og:requirementText ?text ; a ?type ; og:atLevel ?level ; og:ofStandard ?std .
-  FILTER(?type IN (og:SkillRequirement, og:KnowledgeRequirement))
-  OPTIONAL {{ ?std og:forOccupation ?occ . ?occ skos:notation ?code }}
-  {occ}
-}}"""
-    )
-    return sorted(
-        (
-            {
-                "iri": r["req"],
-                "kind": "skill" if r["type"].endswith("SkillRequirement") else "knowledge",
-                "text": r["text"],
-                "level": _tail(r["level"], LEVEL_NS),
-                "standard": _tail(r["std"], STANDARD_NS),
-                "occupation": r.get("code", ""),
-            }
-            for r in rows
-        ),
-        key=lambda x: x["iri"],
-    )

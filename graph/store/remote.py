@@ -60,6 +60,7 @@ from graph.core import media
 from graph.core.media import RDF_FORMATS, RESULTS_FORMATS
 from graph.core.namespaces import BASE
 from graph.store.embedded import STANDARD_GRAPHS
+from graph.store.sparql import STORE_QUERIES, Iri, triples_result
 
 GRAPH_PREFIX = BASE + "graph/"
 """Named graphs under this prefix are OccuGraph's; the rest of a shared server is not ours."""
@@ -184,11 +185,8 @@ class RemoteStore:
         """The wanted graphs that the server holds (a graph with no triples does not exist)."""
         with self._lock:
             if self._graphs is None or time.monotonic() - self._graphs_at > GRAPH_LIST_TTL:
-                values = " ".join(f"<{g}>" for g in self._wanted)
-                rows = self._select_json(
-                    f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}",
-                    dataset=False,
-                )
+                present = STORE_QUERIES.graphs_present.bind(graphs=[Iri(g) for g in self._wanted])
+                rows = self._select_json(present, dataset=False)
                 self._graphs = tuple(sorted(r["g"] for r in rows))
                 self._graphs_at = time.monotonic()
             return self._graphs
@@ -238,7 +236,7 @@ class RemoteStore:
                         b'"%s"^^<%s>' % (canonical, XSD_BOOLEAN.encode()),
                     )
                 scratch.bulk_load(body, format=RDF_FORMATS[media])
-                return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")  # type: ignore[return-value]
+                return triples_result(scratch)
         except SyntaxError as exc:  # not the query's fault: the server sent something unreadable
             raise RemoteQueryError(f"the SPARQL server sent an unreadable {media} result: {exc}") from None
         raise RemoteQueryError(
@@ -693,7 +691,7 @@ def _send_chunks(write: WriteEndpoint, src: GraphSource, tmp: str, method: str, 
 
 
 def _count(read: RemoteStore, graph: str) -> int:
-    rows = read._select_json(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", dataset=False)
+    rows = read._select_json(STORE_QUERIES.graph_size.bind(graph=Iri(graph)), dataset=False)
     return int(rows[0]["n"]) if rows else 0
 
 

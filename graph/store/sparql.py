@@ -31,7 +31,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.core.namespaces import SPARQL_PREFIXES
+from graph.core.namespaces import PREFIX_LINES, SPARQL_PREFIXES
 
 # outside comments, strings and IRIs: a $parameter
 _TOKENS = re.compile(
@@ -128,3 +128,26 @@ def select(store: Any, query: Query, **values: Any) -> list[dict[str, str]]:
 def run(store: Any, query: Query, **values: Any) -> Any:
     """Run any query form (CONSTRUCT, ASK ...) on a store with ``query``: its pyoxigraph result."""
     return store.query(query.bind(**values))
+
+
+def prefix_lines(body: str) -> str:
+    """The PREFIX lines of the one table for the prefixes a query body uses, in the table's order:
+    for queries shown to people (the SPARQL editor's examples), who copy them whole and should not
+    wade through thirteen declarations.
+
+    >>> print(prefix_lines('SELECT ?n { ?o skos:notation ?n ; a og:Occupation . FILTER(?n != "rdfs:x") }'), end="")
+    PREFIX og: <https://w3id.org/occugraph/ontology/>
+    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    """
+    code = _TOKENS.sub(" ", body)  # without comments, strings and IRIs
+    return "".join(line for p, line in PREFIX_LINES.items() if re.search(rf"(?<![\w.-]){p}:", code))
+
+
+def triples_result(scratch: ox.Store) -> Any:
+    """Everything in a scratch store as a pyoxigraph triples result, the type a CONSTRUCT gives:
+    how a graph read from elsewhere (a remote server's answer, a query worker's reply) is handed on
+    like a local query's result."""
+    return run(scratch, STORE_QUERIES.all_triples)
+
+
+STORE_QUERIES = Queries(__file__)  # graph/store/sparql/*.rq: the store layer's own queries

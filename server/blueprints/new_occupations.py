@@ -20,7 +20,9 @@ from werkzeug.wrappers import Response
 
 from graph.classification import new_occupations as nq
 from graph.classification.classifier import MAX_TITLE_CHARS, TitleError
+from graph.store.sparql import select
 from server.api_errors import ApiError
+from server.queries import Q
 from server.resources import get_classifier, get_store
 
 bp = Blueprint("new_occupations", __name__)
@@ -199,13 +201,7 @@ def major_group_chart(rows: list[dict[str, Any]], names: dict[str, str]) -> Any:
 
 
 def _major_group_names(store: Any) -> dict[str, str]:
-    from graph.classification.queries import PREFIXES
-
-    rows = store.select(
-        PREFIXES
-        + """SELECT ?code ?name WHERE { ?g a og:MajorGroup ; skos:notation ?code ; skos:prefLabel ?name .
-  FILTER(LANG(?name) = "zh") }"""
-    )
+    rows = select(store, Q.major_group_names)
     return {r["code"]: r["name"] for r in rows}
 
 

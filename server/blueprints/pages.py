@@ -12,8 +12,9 @@ from typing import Any
 from flask import Blueprint, render_template, request
 
 from graph.classification import queries
-from graph.classification.queries import PREFIXES, sparql_string
+from graph.store.sparql import Iri, select
 from server.api_errors import ApiError
+from server.queries import Q
 from server.resources import get_classifier, get_kinds, get_rulebook, get_search_index, get_store
 from server.ui import level_rank, per_store
 
@@ -63,13 +64,7 @@ def _classify(title: str) -> dict[str, Any] | None:
 
 def _work_types(code: str) -> list[dict[str, str]]:
     """工种 of an occupation: work-type resources of the graph and the work types standards name."""
-    rows = get_store().select(
-        PREFIXES
-        + f"""SELECT DISTINCT ?name ?batch WHERE {{
-  ?occ skos:notation {sparql_string(code)} . ?wt og:workTypeOf ?occ ; skos:prefLabel ?name .
-  OPTIONAL {{ ?wt og:announcedIn|og:proposedIn ?b . ?b og:batchNumber ?batch }}
-}}"""
-    )
+    rows = select(get_store(), Q.occupation_work_types, code=code)
     out = {r["name"]: {"name": r["name"], "batch": r.get("batch")} for r in rows}
     return sorted(out.values(), key=lambda w: w["name"])
 
@@ -97,15 +92,7 @@ def _related(iri: str) -> list[dict[str, str]]:
 
     if not is_safe_iri(iri):
         return []
-    return get_store().select(
-        PREFIXES
-        + f"""SELECT DISTINCT ?code ?name ?why WHERE {{
-  {{ <{iri}> skos:related|^skos:related|og:relatedOccupation|^og:relatedOccupation ?r BIND("related" AS ?why) }}
-  UNION {{ <{iri}> skos:broader ?p . ?r skos:broader ?p . ?r a og:Occupation
-           FILTER(?r != <{iri}>) BIND("sibling" AS ?why) }}
-  ?r skos:notation ?code ; skos:prefLabel ?name . FILTER(LANG(?name) = "zh")
-}} ORDER BY DESC(?why) ?code LIMIT 60"""
-    )
+    return select(get_store(), Q.related_occupations, occupation=Iri(iri))
 
 
 @bp.get("/occupation/<code:code>")

@@ -969,11 +969,10 @@ class PathwayEngine:
                     f"这里按覆盖整个职业的《{std.title}》（{std.issued}）推算"
                 )
         if getattr(std, "basis", None) == "applied-by-edition":
-            rs = self.rule_set_of.get(occupation)
-            rid = rs.id if isinstance(rs, RuleSet) else rs
+            # which rule set was applied is in the answer's rule_set (an id); the note is for people
             notes.append(
-                f"《{std.title}》的申报条件原文不在数据中，按其颁布日期（{std.issued}）套用同期标准的申报条件"
-                f"（{rid}），该标准自己的条文可能不同"
+                f"《{std.title}》的申报条件原文不在数据中，按其颁布日期（{std.issued}）套用同期标准的申报条件，"
+                "该标准自己的条文可能不同"
             )
         return notes
 

@@ -18,7 +18,7 @@ from typing import Any
 from flask import Blueprint, Response, make_response, redirect, render_template, request
 
 from graph.core.namespaces import BASE
-from graph.workflow.diff import CHANGE_KINDS
+from graph.workflow.diff import CHANGE_KINDS, EntityChange
 from graph.workflow.proposals import ProposalError
 from graph.workflow.snapshot import list_releases
 from server.blueprints import workflow
@@ -26,6 +26,7 @@ from server.blueprints import workflow
 bp = Blueprint("review", __name__)
 
 COOKIE = "occugraph_editor"
+PAGE_ROWS = 200  # rows listed per kind of change on /changes; the rest are in /api/changes
 CHANGE_NAMES = {
     "new": "新增",
     "changed label": "名称变更",
@@ -51,20 +52,29 @@ def changes_page() -> Response:
     since = request.args.get("since") or (releases[-1] if releases else "")
     if not since:
         return make_response(render_template("changes.html", error="还没有发布版本，无从比较。", releases=[]), 404)
-    answer = workflow.changes_answer(request.args.to_dict() | {"since": since, "format": "json"})
-    data = answer.get_json()
-    if answer.status_code != 200:
-        html = render_template("changes.html", error=data.get("error", ""), releases=releases, since=since)
-        return make_response(html, answer.status_code)
+    diff = workflow.changes_diff(request.args.to_dict() | {"since": since})
+    if isinstance(diff, Response):
+        html = render_template("changes.html", error=diff.get_json()["error"], releases=releases, since=since)
+        return make_response(html, diff.status_code)
     groups = [
-        (key, CHANGE_NAMES[key], [e | {"link": page_link(e["iri"])} for e in items])
-        for key, items in data["by_change"].items()
+        (key, CHANGE_NAMES[key], len(items), [_row(e) for e in items[:PAGE_ROWS]])
+        for key, items in diff.by_change().items()
     ]
     return make_response(
         render_template(
-            "changes.html", diff=data, groups=groups, releases=releases, since=since, until=request.args.get("until")
+            "changes.html",
+            diff=diff,
+            groups=groups,
+            page_rows=PAGE_ROWS,
+            releases=releases,
+            since=since,
+            until=request.args.get("until"),
         )
     )
+
+
+def _row(e: EntityChange) -> dict[str, str]:
+    return {"code": e.code, "label": e.label, "kind": e.kind_label, "link": page_link(e.iri)}
 
 
 # --- the review queue --------------------------------------------------------------------------

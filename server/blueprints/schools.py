@@ -40,13 +40,14 @@ from graph.schools.curriculum import (
     render,
 )
 from graph.schools.saved import SAVED_ID, ClientQuotaExceeded, QuotaError, SavedMappings
-from server.api_errors import ApiError, error
+from server.api_errors import ApiError, error, int_arg
 from server.limits import client_address
 from server.resources import get_curriculum_index, get_store
 
 bp = Blueprint("schools", __name__)
 
 TIERS = schools.TIER_ORDER
+MAJORS_PER_PAGE = 100  # the catalogue has about 1,850 majors: one page of them is unreadable on a phone
 _TRUE = {"1", "true", "yes", "on"}
 
 
@@ -344,8 +345,14 @@ def api_saved_curriculum(sid: str) -> Response:
 def majors_page() -> str:
     store = get_store()
     tier = request.args.get("tier") or None
-    found = schools.majors(store, tier=tier if tier in TIERS else None)
-    return render_template("majors.html", majors=found, tiers=schools.tiers(store))
+    q = (request.args.get("q") or "").strip()[:50] or None
+    found = schools.majors(store, tier=tier if tier in TIERS else None, q=q)
+    pages = max(1, -(-len(found) // MAJORS_PER_PAGE))
+    page = min(int_arg("page", 1, 1, 10_000) or 1, pages)
+    shown = found[(page - 1) * MAJORS_PER_PAGE : page * MAJORS_PER_PAGE]
+    return render_template(
+        "majors.html", majors=shown, total=len(found), page=page, pages=pages, q=q or "", tiers=schools.tiers(store)
+    )
 
 
 @bp.get("/majors/<code>")
@@ -400,11 +407,13 @@ def coverage_views(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Per standard of a curriculum mapping: its levels in ladder order with a coverage bar each
     (cumulative: a level includes the levels below it) and its requirements."""
     from server.charts import Bar, Part, bar_chart
-    from server.ui import level_rank
+    from server.ui import ladder, level_name, level_rank
 
     out = []
     for s in result["standards"]:
         levels = [{**lv, "level_id": lv["level_iri"].rsplit("/", 1)[-1]} for lv in s["levels"]]
+        for lv in levels:  # a major's ability list or an occupation's tasks is one "level" with its own name
+            lv["label"] = level_name(lv["level_id"]) if lv["level_id"] in ladder() else lv["level"]
         levels.sort(key=lambda lv: level_rank(lv["level_id"]))
         bars = []
         for lv in levels:

@@ -26,7 +26,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from graph.core.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 from graph.core.paths import project_root
 from graph.store.generation import Generation
-from graph.workflow.diff import compute
+from graph.workflow.diff import Diff, compute
 from graph.workflow.proposals import ProposalError, ProposalStore
 from graph.workflow.snapshot import Snapshot, SnapshotError, find_release, list_releases, release_snapshot
 from server.api_errors import error
@@ -91,15 +91,27 @@ def changes() -> Response:
 
 
 def changes_answer(args: Any) -> Response:
-    """The /api/changes answer for these query parameters (also used by the /changes page)."""
+    """The /api/changes answer for these query parameters."""
+    fmt = args.get("format", "json")
+    if fmt not in ("json", "markdown"):
+        return error(400, "format must be json or markdown")
+    diff = changes_diff(args)
+    if isinstance(diff, Response):
+        return diff
+    if fmt == "markdown":
+        return Response(diff.to_markdown(), mimetype="text/markdown")
+    return jsonify(diff.to_dict())
+
+
+def changes_diff(args: Any) -> Diff | Response:
+    """The diff for ``since`` (a release) and ``until`` (a release, else the served data), filtered
+    by ``kind``; or the error to answer. Shared by /api/changes and the /changes page, which renders
+    the Diff itself (the whole JSON of a large diff is megabytes it would only parse back)."""
     since = args.get("since", "").strip()
     until = args.get("until", "").strip()
-    fmt = args.get("format", "json")
     known = [r.version for r in list_releases(_releases_dir())]
     if not since:
         return error(400, "give the release to compare with as ?since=<version>", releases=known)
-    if fmt not in ("json", "markdown"):
-        return error(400, "format must be json or markdown")
     try:
         old_info = find_release(_releases_dir(), since)
         new_info = find_release(_releases_dir(), until) if until else None
@@ -121,11 +133,7 @@ def changes_answer(args: Any) -> Response:
                 cache.clear()
             cache[key] = diff
     kind = args.get("kind")
-    if kind:
-        diff = diff.filtered(kind)
-    if fmt == "markdown":
-        return Response(diff.to_markdown(), mimetype="text/markdown")
-    return jsonify(diff.to_dict())
+    return diff.filtered(kind) if kind else diff
 
 
 # --- the served version ----------------------------------------------------------------------

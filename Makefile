@@ -5,6 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# the suite on every core (at most 4: each worker builds the graph once, about 2 GiB); a test file
+# stays on one worker, so its session fixtures (the build, a Virtuoso server, a browser) are not
+# started twice for it. `make test PYTEST_PARALLEL=` runs it in one process.
+PYTEST_PARALLEL ?= -n auto --maxprocesses 4 --dist loadfile
 
 VENDOR := server/static/vendor
 ASSETS := $(VENDOR)/node_modules/.installed-stamp
@@ -38,7 +42,7 @@ test: install assets           ## lint + validate the sources + the whole test s
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/occugraph validate --quiet
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 validate: install              ## check the sources (SHACL, QC rules, identifiers); a report with file:line
 	$(BIN)/occugraph validate

@@ -23,7 +23,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.core import media
-from graph.core.namespaces import BASE, DATA_GRAPH, ID, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES
+from graph.core.namespaces import BASE, DATA_GRAPH, ID, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES, SETTINGS_GRAPH
 from graph.store.sparql import Iri, run, select
 from server.queries import Q
 
@@ -260,7 +260,9 @@ Queries have a time limit and a result-row cap."@en ;
     rdfs:seeAlso <{base}/.well-known/void> ;
     sd:defaultGraph [ a sd:Graph ; rdfs:comment "the union of the named graphs"@en ] ;
     sd:namedGraph [ a sd:NamedGraph ; sd:name <{ONTOLOGY_GRAPH}> ] ,
-                  [ a sd:NamedGraph ; sd:name <{DATA_GRAPH}> ] ] .
+                  [ a sd:NamedGraph ; sd:name <{DATA_GRAPH}> ] ,
+                  [ a sd:NamedGraph ; sd:name <{SETTINGS_GRAPH}> ;
+                    rdfs:comment "matching settings the build checked (not in the dumps)"@en ] ] .
 """
 
 

@@ -39,6 +39,7 @@ from virtuoso import SKIP_REASON, VirtuosoServer, available, free_port
 
 from graph.build.pipeline import BuildResult
 from graph.classification import queries
+from graph.store import settings
 from graph.store.embedded import EmbeddedStore
 from graph.store.remote import (
     LOADING_PREFIX,
@@ -55,6 +56,7 @@ from graph.store.remote import (
 ROOT = Path(__file__).resolve().parents[1]
 DATA = "https://w3id.org/occugraph/graph/data"
 ONTOLOGY = "https://w3id.org/occugraph/graph/ontology"
+SETTINGS = "https://w3id.org/occugraph/graph/settings"
 P = """PREFIX og: <https://w3id.org/occugraph/ontology/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
@@ -285,7 +287,15 @@ def test_the_default_graph_is_the_union_of_occugraph_graphs(backend, store):  # 
     assert backend.select(count) == store.select(count)
     per_graph = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
     assert backend.select(per_graph) == store.select(per_graph)
-    assert backend.graph_names() == {DATA, ONTOLOGY}
+    assert backend.graph_names() == {DATA, ONTOLOGY, SETTINGS}
+
+
+def test_the_matching_settings_travel_with_the_store(backend, store):  # type: ignore[no-untyped-def]
+    """The job-title and curriculum-matching lists the build stored (graph/store/settings.py) come
+    back from Virtuoso exactly as from the embedded store: the classifier and the curriculum
+    mapping of a server on an endpoint are made from them, never from standards/."""
+    for name in ("job-titles", "curriculum-matching"):
+        assert settings.read(backend, name) == settings.read(store, name)
 
 
 # ------------------------------------------------- where the backends differ, said and tested

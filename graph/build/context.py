@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, URIRef
 
@@ -23,6 +24,9 @@ class BuildContext:
     causes: Causes = field(default_factory=Causes)  # what a broken row failed to define (causes.py)
     # published totals per edition and count (classification/official-totals.tsv): the QC count table
     official_totals: dict[str, dict[str, int]] = field(default_factory=dict)
+    # matching settings per file set (job-titles, curriculum-matching), checked rows as JSON-ready
+    # data: the build writes them into the store's settings graph (graph/store/settings.py)
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def note(self, section: str, text: str) -> None:
         self.notes.setdefault(section, []).append(text)

@@ -38,10 +38,10 @@ from graph.build.triples import fast_graph, ntriples
 from graph.build.tsv import SourceErrors
 from graph.core.errors import BuildError, SourceError
 from graph.core.faults import checkpoint
-from graph.core.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_IRI
+from graph.core.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_IRI, SETTINGS_GRAPH
 from graph.core.paths import project_root
-from graph.store import documents
-from graph.store.embedded import EmbeddedStore, load_new_store, swap_in
+from graph.store import documents, settings
+from graph.store.embedded import EmbeddedStore, dumps_folder, load_new_store, swap_in
 
 
 @dataclass
@@ -346,7 +346,8 @@ def build(
     # name the live store when nothing changed, and loading would then overwrite it in place
     build_id = f"{hashlib.sha256(all_nt).hexdigest()[:16]}-{os.getpid()}-{secrets.token_hex(4)}"
     done = step("loading the new store")
-    new_store = load_new_store(var_dir, build_id, [(ONTOLOGY_GRAPH, tbox_nt), (DATA_GRAPH, abox_nt)])
+    graphs = [(ONTOLOGY_GRAPH, tbox_nt), (DATA_GRAPH, abox_nt), (SETTINGS_GRAPH, settings.triples(ctx.settings))]
+    new_store = load_new_store(var_dir, build_id, graphs)
     done(str(new_store.relative_to(var_dir)))
     checkpoint("build:store-loaded")
 
@@ -384,7 +385,7 @@ def build(
             "occupations.csv": occupations,
             "version.json": stamp.as_json(),
         }
-        new_dist = _stage_dist(var_dir, build_id, files)
+        new_dist = _stage_dist(new_store, files)
         done(", ".join(sorted(files)))
         checkpoint("build:dist-staged")
     except BaseException:
@@ -408,9 +409,10 @@ def build(
     )
 
 
-def _stage_dist(var_dir: Path, build_id: str, files: dict[str, bytes]) -> Path:
-    """Write the dumps and their SHA256SUMS to a new folder var/dists/<build-id>/."""
-    target = var_dir / "dists" / build_id
+def _stage_dist(new_store: Path, files: dict[str, bytes]) -> Path:
+    """Write the dumps and their SHA256SUMS to a new folder var/dists/<build-id>/, the store's
+    own dumps folder (graph/store/embedded.py:dumps_folder), where the server finds them."""
+    target = dumps_folder(new_store)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=target.parent))
     os.chmod(staging, 0o755)  # mkdtemp makes it private; the dumps are for everyone to read

@@ -2,7 +2,9 @@
 
 Uses only what the graph knows (names, alternative names, recruiting-title aliases, work types (工种),
 MOE 职业面向 岗位 names, definitions and main tasks, read with SPARQL) and the editable lists in
-standards/job-titles/ (recruiting noise, synonyms and colloquial names, and how titles are built).
+standards/job-titles/ (recruiting noise, synonyms and colloquial names, and how titles are built),
+which the build checks and stores with the graph (graph/store/settings.py): the classifier reads
+them from the store it is made from, never from standards/.
 Nothing is downloaded: jieba's dictionary, OpenCC's tables, pypinyin's dictionary and cpca's list of
 Chinese place names ship in their wheels.
 
@@ -53,15 +55,14 @@ import logging
 import math
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.build.tsv import read_dictionary, read_table
 from graph.classification.queries import Q, SelectStore
 from graph.core.codes import ancestors
-from graph.core.paths import project_root
+from graph.store import settings
 from graph.store.sparql import select
 from graph.text.chinese import (
     CJK_RUN,
@@ -107,7 +108,7 @@ PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "地
 log = logging.getLogger(__name__)
 
 
-# ---------------------------------------------------------------- word lists (standards/job-titles)
+# ---------------------------------------------------------------- word lists (standards/job-titles, via the store)
 
 
 @functools.cache
@@ -142,7 +143,11 @@ def place_names() -> tuple[frozenset[str], frozenset[str]]:
 
 @dataclass(frozen=True)
 class WordLists:
-    """The editable lists in standards/job-titles/: noise to strip, synonyms to add, how titles are built."""
+    """The editable lists of standards/job-titles/: noise to strip, synonyms to add, how titles are built.
+
+    Made from the settings the build checked and stored with the graph (graph/build/sources/job_titles.py
+    writes them, graph/store/settings.py reads them back), never from standards/ at serve time.
+    """
 
     patterns: list[tuple[re.Pattern[str], str]]
     words: list[tuple[str, str]]  # longest first
@@ -150,30 +155,30 @@ class WordLists:
     structure: dict[str, list[str]] = field(default_factory=dict)  # kind -> terms, longest first
 
     @classmethod
-    def load(cls, folder: Path | None = None) -> WordLists:
-        """Read and validate the three files; a bad row raises SourceError with file:line."""
-        folder = folder or project_root() / "standards" / "job-titles"
-        dictionary = read_dictionary(folder)
+    def from_store(cls, store: SelectStore) -> WordLists:
+        """The lists the build stored with this store's graph (SettingsMissing when it holds none)."""
+        return cls.from_settings(settings.read(store, "job-titles"))
+
+    @classmethod
+    def from_settings(cls, doc: Mapping[str, Any]) -> WordLists:
+        """The lists from their settings document: rows of noise-words, synonyms and structure."""
         patterns: list[tuple[re.Pattern[str], str]] = []
         words: list[tuple[str, str]] = []
-        for row in read_table(folder, "noise-words.tsv", dictionary):
+        for row in doc.get("noise-words", []):
             if row["kind"] == "pattern":
                 try:
                     patterns.append((re.compile(row["term"]), row["category"]))
-                except re.error as exc:
-                    raise row.error(f"bad pattern {row['term']!r}: {exc}") from None
+                except re.error as exc:  # the build refuses such a row; only a hand-edited store has one
+                    raise settings.SettingsMissing(f"job-titles settings: bad pattern {row['term']!r}: {exc}") from None
             else:
                 words.append((normalise_width(row["term"]), row["category"]))
         # longer patterns first: a specific one (an age range) must win over a general one (a number range)
         patterns.sort(key=lambda p: (-len(p[0].pattern), p[0].pattern))
         words.sort(key=lambda w: (-len(w[0]), w[0]))
-        synonyms = {
-            normalise_width(r["term"]): r["expansion"].split() for r in read_table(folder, "synonyms.tsv", dictionary)
-        }
+        synonyms = {normalise_width(r["term"]): r["expansion"].split() for r in doc.get("synonyms", [])}
         structure: dict[str, list[str]] = defaultdict(list)
-        if (folder / "structure.tsv").exists():
-            for r in read_table(folder, "structure.tsv", dictionary):
-                structure[r["kind"]].append(normalise_width(r["term"]))
+        for r in doc.get("structure", []):
+            structure[r["kind"]].append(normalise_width(r["term"]))
         for terms in structure.values():
             terms.sort(key=lambda t: (-len(t), t))
         return cls(patterns, words, synonyms, dict(structure))
@@ -552,7 +557,7 @@ class ClassifierIndex:
 
     @classmethod
     def from_store(cls, store: SelectStore, lists: WordLists | None = None) -> ClassifierIndex:
-        return cls(load_records(store), Analyzer(lists or WordLists.load()))
+        return cls(load_records(store), Analyzer(lists or WordLists.from_store(store)))
 
     # -------------------------------------------------------------- scoring
 

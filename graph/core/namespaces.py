@@ -23,6 +23,10 @@ RELEASES = BASE + "releases/"
 # Named graphs in the store: the TBox and the data are kept apart (queries see their union).
 ONTOLOGY_GRAPH = BASE + "graph/ontology"
 DATA_GRAPH = BASE + "graph/data"
+# The matching settings the build read from standards/ (job-title word lists, curriculum-matching
+# lists): not part of the published data (the dumps), but carried by the store so that a server,
+# embedded or remote, reads them from the store it answers from (graph/store/settings.py).
+SETTINGS_GRAPH = BASE + "graph/settings"
 
 # The one prefix table: SPARQL queries (graph/store/sparql.py), Turtle and JSON-LD output.
 PREFIXES: dict[str, str] = {

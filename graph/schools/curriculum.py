@@ -17,6 +17,8 @@ How a learning outcome is matched to a requirement (docs/schools.md has the deta
 3. Synonyms (standards/curriculum-matching/synonyms.tsv, the job-title abbreviations, and the
    graph's occupation names with their alternative names) let a word of the outcome stand for a
    word of the requirement; the evidence shows such a match as ``outcome word≈requirement word``.
+   Both lists are checked by the build and stored with the graph (graph/store/settings.py); the
+   mapping reads them from the store it answers from, never from standards/.
 4. Score = WORD_WEIGHT x (share of the requirement's content words found in the outcome, each
    weighted by its inverse document frequency over the requirements) + (1 - WORD_WEIGHT) x (the
    same share of its character bigrams). The share is of the *requirement*: an outcome may say
@@ -56,19 +58,20 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from graph.build.tsv import read_dictionary, read_table
 from graph.classification.queries import SelectStore
 from graph.core.namespaces import ID
-from graph.core.paths import project_root
 from graph.core.tabular import csv_writer
 from graph.schools.majors import MAJOR_CODE_RE, majors, suggest_majors
+from graph.store import settings
 from graph.store.sparql import Iri, Queries, select
 from graph.text.chinese import CJK_RUN, WORDLIKE, normalise_width
+
+if TYPE_CHECKING:
+    from graph.classification.classifier import WordLists as TitleLists
 
 Q = Queries(__file__)  # graph/schools/sparql/*.rq
 MAX_BYTES = 256_000
@@ -597,23 +600,38 @@ def _section_key(section: str) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class WordLists:
+    """Stop words and synonyms for matching outcomes to requirements, made from the settings the
+    build checked and stored with the graph (graph/build/sources/curriculum_matching.py), never from
+    standards/ at serve time."""
+
     stopwords: frozenset[str]  # removed anywhere
     end_stopwords: frozenset[str]  # removed only at the end of a text
     synonyms: dict[str, set[str]]  # symmetric, one hop
 
     @classmethod
-    def load(cls, folder: Path | None = None, extra_synonyms: Iterable[tuple[str, str]] = ()) -> WordLists:
-        folder = folder or project_root() / "standards" / "curriculum-matching"
-        dictionary = read_dictionary(folder)
-        stop_rows = read_table(folder, "stopwords.tsv", dictionary)
+    def from_store(cls, store: SelectStore, extra_synonyms: Iterable[tuple[str, str]] = ()) -> WordLists:
+        """The lists stored with this store's graph (SettingsMissing when it holds none)."""
+        return cls.from_settings(
+            settings.read(store, "curriculum-matching"), settings.read(store, "job-titles"), extra_synonyms
+        )
+
+    @classmethod
+    def from_settings(
+        cls,
+        doc: Mapping[str, Any],
+        job_titles: Mapping[str, Any] | None = None,
+        extra_synonyms: Iterable[tuple[str, str]] = (),
+    ) -> WordLists:
+        """From the curriculum-matching settings (stopwords, synonyms) and the job-title settings,
+        whose abbreviations hold for curricula too."""
+        stop_rows = doc.get("stopwords", [])
         stop = frozenset(normalise_width(r["term"]) for r in stop_rows if r["where"] == "anywhere")
         end_stop = frozenset(normalise_width(r["term"]) for r in stop_rows if r["where"] == "end")
         pairs: list[tuple[str, str]] = []
-        for r in read_table(folder, "synonyms.tsv", dictionary):
+        for r in doc.get("synonyms", []):
             pairs += [(normalise_width(r["term"]), normalise_width(e)) for e in r["expansion"].split()]
         # the job-title lists' abbreviations (ai -> 人工智能, iot -> 物联网) hold for curricula too
-        title_folder = project_root() / "standards" / "job-titles"
-        for r in read_table(title_folder, "synonyms.tsv", read_dictionary(title_folder)):
+        for r in (job_titles or {}).get("synonyms", []):
             if r["category"] == "abbreviation":
                 pairs += [(normalise_width(r["term"]), normalise_width(e)) for e in r["expansion"].split()]
         pairs += [(normalise_width(a), normalise_width(b)) for a, b in extra_synonyms]
@@ -639,12 +657,11 @@ class TextAnalyzer:
     """jieba words, split into dictionary sub-words, without stop words; character bigrams of the
     runs of content words as they stand in the text."""
 
-    def __init__(self, lists: WordLists) -> None:
+    def __init__(self, lists: WordLists, title_lists: TitleLists) -> None:
         from graph.classification.classifier import Analyzer
-        from graph.classification.classifier import WordLists as TitleLists
 
         self.lists = lists
-        self.analyzer = Analyzer(TitleLists.load())
+        self.analyzer = Analyzer(title_lists)
         for word in list(lists.synonyms) + list(lists.stopwords | lists.end_stopwords):
             if CJK_RUN.fullmatch(word) and len(word) > 1:
                 self.analyzer.tokenizer.add_word(word, freq=2000)
@@ -725,7 +742,9 @@ class CurriculumIndex:
 
     @classmethod
     def load(cls, store: SelectStore) -> CurriculumIndex:
-        analyzer = TextAnalyzer(WordLists.load(extra_synonyms=graph_synonyms(store)))
+        from graph.classification.classifier import WordLists as TitleLists
+
+        analyzer = TextAnalyzer(WordLists.from_store(store, graph_synonyms(store)), TitleLists.from_store(store))
         rows = select(store, Q.requirement_texts)
         feats = [analyzer.cached(r["text"]) for r in sorted(rows, key=lambda r: r["text"])]
         return cls(analyzer, _idf([f.units for f in feats]), _idf([f.bigrams for f in feats]))

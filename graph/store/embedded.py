@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.core.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
+from graph.core.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, SETTINGS_GRAPH
 from graph.core.paths import project_root
 
 
@@ -102,6 +102,15 @@ def load_new_store(var_dir: Path, build_id: str, graphs: Iterable[tuple[str, byt
     return target
 
 
+def dumps_folder(store_folder: Path | str) -> Path:
+    """The dumps (the files of dist/) of the build that made a store: ``var/dists/<build-id>/``
+    beside ``var/stores/<build-id>/``. The build writes both under one id and switches them
+    together; a server finds the downloads of the store it answers from through this, never
+    through dist/ (which a build may repoint while the server still answers from the old store)."""
+    real = Path(os.path.realpath(store_folder))
+    return real.parent.parent / "dists" / real.name
+
+
 def swap_in(var_dir: Path, new_store: Path) -> None:
     """Point var/store at the new store atomically, then remove stores no longer pointed at."""
     link = var_dir / "store"
@@ -117,4 +126,5 @@ def swap_in(var_dir: Path, new_store: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-STANDARD_GRAPHS = (ONTOLOGY_GRAPH, DATA_GRAPH)
+# the graphs a build writes: a remote store's dataset is these (graph/store/remote.py)
+STANDARD_GRAPHS = (ONTOLOGY_GRAPH, DATA_GRAPH, SETTINGS_GRAPH)

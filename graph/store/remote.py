@@ -149,8 +149,8 @@ class RemoteStore:
     """The OccuGraph graphs on a SPARQL 1.1 endpoint, with ``graph.store.embedded.EmbeddedStore``'s interface.
 
     ``graphs``: the graphs that make up the dataset, by default the ones a build writes
-    (``graph.store.embedded.STANDARD_GRAPHS``: ontology and data) that the server holds, checked again
-    every minute. (Listing every graph instead, ``GRAPH ?g { ?s ?p ?o }``, scans the whole
+    (``graph.store.embedded.STANDARD_GRAPHS``: ontology, data and matching settings) that the
+    server holds, checked again every minute. (Listing every graph instead, ``GRAPH ?g { ?s ?p ?o }``, scans the whole
     store on Virtuoso: 0.7 s at 1x.) Thread-safe: each call builds its own SPARQLWrapper request.
     """
 

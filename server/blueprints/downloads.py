@@ -1,8 +1,12 @@
 """Bulk downloads of the current build at stable URLs: /downloads/<name>.
 
 The build writes every download (Turtle, N-Triples, JSON-LD, the occupations CSV, the QC report)
-and SHA256SUMS into dist/ (graph/build/downloads.py); they are sent as they are. Nothing is
-derived here at request time.
+and SHA256SUMS beside the store it built (var/dists/<build-id>/, which dist/ points at;
+graph/build/downloads.py); they are sent as they are. The files are those of the build that made
+the store this request answers from (its store generation), so downloads and answers always come
+from the same build; dist/ itself is not read. A store without such a folder (a remote endpoint)
+offers the files of DIST_DIR when that is configured, else none. Nothing is derived here at
+request time.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, render_template, send_file
 
 from graph.core import media as mt
-from graph.core.paths import project_root
+from graph.store.embedded import dumps_folder
 from server.api_errors import ApiError
+from server.resources import get_store
 
 bp = Blueprint("downloads", __name__)
 
@@ -29,8 +34,13 @@ FILES: dict[str, tuple[str, str, bool]] = {
 }
 
 
-def dist_dir() -> Path:
-    return Path(current_app.config.get("DIST_DIR") or project_root() / "dist")
+def dist_dir() -> Path | None:
+    """Where the downloads of the current store generation are (see the module docstring)."""
+    folder = getattr(get_store(), "folder", None)
+    if folder is not None:
+        return dumps_folder(folder)
+    configured = current_app.config.get("DIST_DIR")
+    return Path(configured) if configured else None
 
 
 def served_version() -> dict[str, Any] | None:
@@ -38,8 +48,11 @@ def served_version() -> dict[str, Any] | None:
     or a working-tree build's), None for a dist/ made before versions were written."""
     import json
 
+    dist = dist_dir()
+    if dist is None:
+        return None
     try:
-        data = json.loads((dist_dir() / "version.json").read_text(encoding="utf-8"))
+        data = json.loads((dist / "version.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
@@ -48,6 +61,8 @@ def served_version() -> dict[str, Any] | None:
 def available_downloads() -> list[dict[str, Any]]:
     """What /downloads offers now: names, media types, sizes and checksums of the build's files."""
     dist = dist_dir()
+    if dist is None:
+        return []
     sums: dict[str, str] = {}
     sums_file = dist / "SHA256SUMS"
     if sums_file.is_file():
@@ -89,9 +104,10 @@ def api_index() -> Response:
 def download(name: str) -> Response:
     if name not in FILES:
         raise ApiError(404, f"no download named {name!r}; see /downloads")
-    path = dist_dir() / name
-    if not path.is_file():
-        raise ApiError(404, f"{name} is not available: the server has no current build in dist/")
+    dist = dist_dir()
+    path = dist / name if dist is not None else None
+    if path is None or not path.is_file():
+        raise ApiError(404, f"{name} is not available: the store this server answers from has no build files")
     media = FILES[name][0]
     resp = send_file(
         path, mimetype=media, conditional=True, etag=True, max_age=300, download_name=name, as_attachment=False

@@ -11,6 +11,7 @@ from __future__ import annotations
 from graph.build.context import Reader
 from graph.build.sources import (
     classification,
+    curriculum_matching,
     deprecations,
     eligibility_rules,
     job_titles,
@@ -33,6 +34,7 @@ def readers() -> list[tuple[str, Reader]]:
         ("classification", classification.load),
         ("new-occupations", new_occupations.load),
         ("job-titles", job_titles.load),
+        ("curriculum-matching", curriculum_matching.load),
         ("ladder", ladder.load),
         ("eligibility", eligibility_rules.load),
         ("skill-standards", skill_standards.load),

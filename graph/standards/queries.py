@@ -178,11 +178,6 @@ def load_rule_sets(store: SelectStore) -> dict[str, RuleSet]:
         "TrainingCondition": "training",
         "ApprenticeshipCondition": "apprenticeship",
     }
-    cert_kinds = {
-        "VocationalQualificationCertificate": "vocational-qualification",
-        "SkillLevelCertificate": "skill-level",
-        "SpecialAbilityCertificate": "special-ability",
-    }
     by_rule: dict[str, list[Condition]] = defaultdict(list)
     for c in conds:
         kind = kinds.get(c["type"].rsplit("/", 1)[-1])
@@ -197,7 +192,7 @@ def load_rule_sets(store: SelectStore) -> dict[str, RuleSet]:
                 years=float(c["years"]) if c.get("years") else None,
                 counted_from=int(c["from"]) if c.get("from") else None,
                 continuous=c.get("cont") == "true",
-                certificate_types=tuple(cert_kinds[x.rsplit("/", 1)[-1]] for x in _split(c.get("certs")))
+                certificate_types=tuple(CERTIFICATE_KIND_OF_CLASS[x.rsplit("/", 1)[-1]] for x in _split(c.get("certs")))
                 or ("vocational-qualification", "skill-level"),
                 years_held=float(c["held"]) if c.get("held") else None,
                 diploma_kinds=tuple(x.rsplit("/", 1)[-1] for x in _split(c.get("kinds"))),

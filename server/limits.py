@@ -55,6 +55,13 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "UPDATE_TOKENS": ("", str),
     "UPDATE_TIMEOUT": (30.0, float),
     "UPDATE_AUDIT_LOG": ("", str),  # default var/audit/sparql-update.jsonl
+    # when the store is a SPARQL server (ENDPOINT): its SPARQL Update endpoint (Virtuoso: .../sparql-auth),
+    # the user for its HTTP basic/digest authentication, and the password (OCCUGRAPH_ENDPOINT_PASSWORD, as
+    # for `occugraph load`, or a file holding it); without the URL, /sparql/update answers 501
+    "ENDPOINT_UPDATE_URL": ("", str),
+    "ENDPOINT_USER": ("", str),
+    "ENDPOINT_PASSWORD": ("", str),
+    "ENDPOINT_PASSWORD_FILE": ("", str),
     # where the current build's dumps are (dist/)
     "DIST_DIR": ("", str),
     # the public base of this server, used in the service description, VoID and as the BASE of queries;

@@ -30,7 +30,6 @@ import logging
 import math
 import os
 import queue
-import re
 import signal
 import socket
 import subprocess
@@ -48,6 +47,7 @@ from graph.core.faults import checkpoint
 from graph.core.paths import PACKAGE_ROOT
 from graph.store import guard
 from graph.store.guard import Refused, SparqlSyntaxError, check_update, query_dataset
+from graph.store.mark import last_update_id, with_mark
 from graph.store.sparql import triples_result
 from server.fairness import FairGate, NoWorker
 from server.sandbox import SandboxUnavailable, deny_network
@@ -228,40 +228,6 @@ def _worker_main(conn: Connection, store_path: str) -> None:
 
 # Which update was applied last, written in the same transaction as the update itself: after a
 # crash, the audit log's write-ahead "pending" line is resolved against it (server/blueprints/update.py).
-MARK_GRAPH = "https://w3id.org/occugraph/graph/audit"
-MARK_SUBJECT = "https://w3id.org/occugraph/audit/last-update"
-MARK_PREDICATE = "https://w3id.org/occugraph/audit/id"
-_TRAILING = re.compile(r"(?:\s|#[^\n\r]*)*\Z")
-
-
-def with_mark(update: str, update_id: str) -> str:
-    """The update followed, in the same request (one transaction), by the operations that record
-    ``update_id`` as the last applied update.
-
-    >>> with_mark("INSERT DATA { <http://e/a> <http://e/p> 1 } # done", "0123abcd").splitlines()[:2]
-    ['INSERT DATA { <http://e/a> <http://e/p> 1 } # done', ';']
-    >>> with_mark("DELETE WHERE { ?s <http://e/p> ?o } ;  ", "0123abcd").splitlines()[1].startswith("DELETE WHERE")
-    True
-    """
-    if not re.fullmatch(r"[0-9a-f]{8,64}", update_id):
-        raise ValueError("an update id is hexadecimal")
-    ends_with_separator = _TRAILING.sub("", update).endswith(";")
-    mark = (
-        f"DELETE WHERE {{ GRAPH <{MARK_GRAPH}> {{ <{MARK_SUBJECT}> <{MARK_PREDICATE}> ?id }} }} ;\n"
-        f'INSERT DATA {{ GRAPH <{MARK_GRAPH}> {{ <{MARK_SUBJECT}> <{MARK_PREDICATE}> "{update_id}" }} }}'
-    )
-    return f"{update}\n{mark}" if ends_with_separator else f"{update}\n;\n{mark}"
-
-
-def last_update_id(store: Any) -> str | None:
-    """The id recorded by the last update applied to an ox.Store (None if none ever was)."""
-    for quad in store.quads_for_pattern(
-        ox.NamedNode(MARK_SUBJECT), ox.NamedNode(MARK_PREDICATE), None, ox.NamedNode(MARK_GRAPH)
-    ):
-        return quad.object.value
-    return None
-
-
 def _update_main(conn: Connection, store_path: str) -> None:
     """A one-off process for SPARQL Update: no network, open writable, apply in one transaction, report."""
     if not _sandbox(conn):

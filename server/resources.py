@@ -126,7 +126,7 @@ def _documents(gen: Generation) -> Documents | None:
     None once a SPARQL Update changed it (the documents would show the old data) or for a remote store."""
     raw = getattr(gen.store, "raw", None)
     if raw is not None:
-        from server.query_worker import MARK_GRAPH
+        from graph.store.mark import MARK_GRAPH
 
         if any(True for _ in raw.quads_for_pattern(None, None, None, ox.NamedNode(MARK_GRAPH))):
             return None

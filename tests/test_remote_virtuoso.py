@@ -31,16 +31,20 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import test_api_classification
+import test_generation
 import test_pathways
 import test_sparql_protocol
+import test_ssrf
 from virtuoso import SKIP_REASON, VirtuosoServer, available, free_port
 
 from graph.build.pipeline import BuildResult
 from graph.classification import queries
-from graph.store import settings
+from graph.store import guard, settings
 from graph.store.embedded import EmbeddedStore
+from graph.store.mark import MARK_GRAPH
 from graph.store.remote import (
     LOADING_PREFIX,
     GraphSource,
@@ -442,6 +446,211 @@ def test_virtuoso_extensions_and_updates_are_refused(virtuoso, client, query):  
     # refused by the guard, or not SPARQL 1.1 at all (bif: is no declared prefix, DEFINE no keyword):
     # either way the guard's parser stops it before the backend sees it
     assert any(w in resp.get_json()["error"] for w in ("refused", "read-only", "could not be read", "expected"))
+
+
+# ---------------------------------------------------------------- SPARQL Update on Virtuoso
+
+
+# the rename of tests/test_generation.py with the data graph named instead of GRAPH ?g (see below)
+RENAME = test_generation.RENAME.replace("GRAPH ?g", f"GRAPH <{DATA}>")
+UNDO = test_generation.UNDO.replace("GRAPH ?g", f"GRAPH <{DATA}>")
+
+
+def _update_app(server: VirtuosoServer, tmp_path: Path, **config: object):  # type: ignore[no-untyped-def]
+    """An app reading from ``server`` with /sparql/update on, writing to its authenticated update
+    endpoint (the settings an operator gives `occugraph serve`: the password as
+    OCCUGRAPH_ENDPOINT_PASSWORD, here in the config)."""
+    from server import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "ENDPOINT": server.endpoint,
+            "UPDATE_ENABLED": True,
+            "UPDATE_TOKENS": test_generation.TOKEN,
+            "UPDATE_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
+            "ENDPOINT_UPDATE_URL": server.update_endpoint,
+            "ENDPOINT_USER": server.user,
+            "ENDPOINT_PASSWORD": server.password,
+            **config,
+        }
+    )
+
+
+def _audit(tmp_path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def _post_update(client, text: str, token: str | None = "li-secret-token-1"):  # type: ignore[no-untyped-def]
+    headers = {"Content-Type": "application/sparql-update"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return client.post("/sparql/update", data=text.encode(), headers=headers)
+
+
+@pytest.fixture()
+def restored(virtuoso: VirtuosoServer, remote: RemoteStore):  # type: ignore[no-untyped-def]
+    """The release as loaded, again after the test: the rename undone, the update mark dropped
+    (the other tests share this server)."""
+    before = _total(remote)
+    yield
+    _writer(virtuoso).update(UNDO)
+    _writer(virtuoso).update(f"DROP SILENT GRAPH <{MARK_GRAPH}>")
+    assert _total(remote) == before
+    assert queries.occupation(remote, test_generation.CODE)["name"] == test_generation.OLD_NAME  # type: ignore[index]
+
+
+@needs_virtuoso
+def test_an_update_is_seen_by_every_api_on_virtuoso(virtuoso, restored, tmp_path):  # type: ignore[no-untyped-def]
+    """Issue 13: the stale-data test of tests/test_generation.py, on Virtuoso. The update goes
+    through /sparql/update to the server's /sparql-auth (digest authentication), the audit log
+    has its pending and applied lines, and every API shows the new name at once."""
+    test_generation.check_an_update_is_seen_by_every_api(_update_app(virtuoso, tmp_path).test_client(), RENAME)
+    pending, applied = _audit(tmp_path)
+    assert (pending["outcome"], applied["outcome"]) == ("pending", "applied")
+    assert pending["id"] == applied["id"] and pending["endpoint"] == virtuoso.update_endpoint
+    assert applied["who"] == "editor-li" and applied["update"] == RENAME
+    assert applied["quads_after"] == applied["quads_before"] + 1  # type: ignore[operator]
+    # the mark went in with the update, in the same request: what recovery after a crash reads
+    assert RemoteStore(virtuoso.endpoint).last_update_id() == applied["id"]
+
+
+@needs_virtuoso
+def test_virtuoso_keeps_a_cjk_label_deleted_through_a_graph_variable(virtuoso, remote):  # type: ignore[no-untyped-def]
+    """Virtuoso 7.2 does not delete a language-tagged literal with CJK characters when the graph is
+    a variable (``DELETE { GRAPH ?g { ... "人工智能训练师"@zh } } WHERE { GRAPH ?g ... }``, and
+    ``DELETE WHERE`` alike): the update succeeds, the INSERT half happens, the label stays. With the
+    graph named, with an ASCII label, or with no language tag it deletes. pyoxigraph deletes in
+    every case. So updates meant for both name the graph (docs/server.md says so)."""
+    graph = "urn:x-test:cjk"
+    write = _writer(virtuoso)
+    labels = f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ <urn:x-test:s> <urn:x-test:p> ?o }} }} ORDER BY ?o"
+    try:
+        for literal, named, deleted in [
+            ('"中文"@zh', False, False),
+            ('"中文"@zh', True, True),
+            ('"abc"@zh', False, True),
+            ('"中文"', False, True),
+        ]:
+            write.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:x-test:s> <urn:x-test:p> {literal} }} }}")
+            g = f"<{graph}>" if named else "?g"
+            pattern = f"GRAPH {g} {{ <urn:x-test:s> <urn:x-test:p> {literal} }}"
+            write.update(f"DELETE {{ {pattern} }} WHERE {{ {pattern} }}")
+            assert (_raw_select(virtuoso, labels) == []) is deleted, (literal, named)
+            embedded = ox.Store()
+            embedded.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:x-test:s> <urn:x-test:p> {literal} }} }}")
+            embedded.update(f"DELETE {{ {pattern} }} WHERE {{ {pattern} }}")
+            assert len(embedded) == 0
+            write.update(f"DROP SILENT GRAPH <{graph}>")
+    finally:
+        write.update(f"DROP SILENT GRAPH <{graph}>")
+
+
+@needs_virtuoso
+def test_the_server_never_receives_a_refused_update(virtuoso, remote, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """LOAD and SERVICE in every form of tests/test_ssrf.py's corpus, and Virtuoso's own functions,
+    sent through /sparql/update on Virtuoso: 400, and nothing reaches the listener nor Virtuoso's
+    update endpoint (the guard decides in this process, whatever guard.ENABLED says: there is no
+    sandbox on this path). Without a token: 401, nothing sent. The control shows Virtuoso itself
+    would fetch the listener's URL if it were asked to LOAD it."""
+    listener = test_ssrf.Listener()
+    sent: list[bytes] = []
+    real_request = WriteEndpoint.request
+
+    def recording(self, url, **kwargs):  # type: ignore[no-untyped-def]
+        sent.append(kwargs.get("body", b""))
+        return real_request(self, url, **kwargs)
+
+    try:
+        control = f"LOAD <http://127.0.0.1:{listener.port}/data.ttl> INTO GRAPH <urn:x-test:control>"
+        with pytest.raises(LoadError, match="Unable to retrieve data"):
+            _writer(virtuoso).update(control)
+        assert listener.connections == 1
+
+        monkeypatch.setattr(WriteEndpoint, "request", recording)
+        client = _update_app(virtuoso, tmp_path).test_client()
+        total = _total(remote)
+        corpus = test_ssrf.updates(listener.port) + [
+            "INSERT { GRAPH <urn:x-test:g> { <urn:x-test:a> <urn:x-test:b> ?x } } "
+            "WHERE { BIND(bif:sys_stat('st_dbms_name') AS ?x) }",
+            "PREFIX b: <bif:> INSERT { GRAPH <urn:x-test:g> { <urn:x-test:a> <urn:x-test:b> ?x } } "
+            "WHERE { BIND(b:sys_stat('st_dbms_name') AS ?x) }",
+            'define get:soft "soft" INSERT DATA { GRAPH <urn:x-test:g> { <urn:x-test:a> <urn:x-test:b> 1 } }',
+        ]
+        for enabled in (True, False):
+            monkeypatch.setattr(guard, "ENABLED", enabled)
+            for text in corpus:
+                r = _post_update(client, text)
+                body = r.get_data(as_text=True)
+                assert r.status_code == 400, (text, body)
+                assert "refused" in body or "syntax" in body, body
+                assert test_ssrf.MARKER not in body
+        r = _post_update(client, "INSERT DATA { GRAPH <urn:x-test:g> { <urn:x-test:a> <urn:x-test:b> 1 } }", None)
+        assert r.status_code == 401 and "token" in r.get_json()["error"]
+        r = _post_update(
+            client, "INSERT DATA { GRAPH <urn:x-test:g> { <urn:x-test:a> <urn:x-test:b> 1 } }", "wrong-token-123"
+        )
+        assert r.status_code == 401
+        assert listener.connections == 1 and sent == []
+        assert _total(remote) == total
+        assert _raw_select(virtuoso, "SELECT * WHERE { GRAPH <urn:x-test:g> { ?s ?p ?o } }") == []
+        final = [str(e["outcome"]) for e in _audit(tmp_path) if e["outcome"] != "pending"]
+        assert len(final) == 2 * len(corpus) + 2  # every attempt audited, the two without a token too
+        assert all(o.startswith(("refused: ", "failed: syntax")) for o in final), Counter(final)
+    finally:
+        listener.close()
+
+
+@needs_virtuoso
+def test_what_virtuoso_refuses_or_fails_is_a_clear_answer(virtuoso, remote, tmp_path):  # type: ignore[no-untyped-def]
+    """400 when the server refuses the update (here Virtuoso's SP031: INSERT DATA needs a graph,
+    which the guard's parser accepts), 502 when it fails (a wrong password: it refuses us), 503
+    when it does not answer; each with a message and never a trace, nothing changed, each audited."""
+    total = _total(remote)
+    insert = "INSERT DATA { <urn:x-test:a> <urn:x-test:b> 1 }"
+    r = _post_update(_update_app(virtuoso, tmp_path).test_client(), insert)
+    assert r.status_code == 400
+    assert r.get_json()["error"].startswith("the SPARQL server refused the update, nothing was changed: ")
+    assert "SP031" in r.get_json()["error"] and "SPARQL query" not in r.get_json()["error"]
+    r = _post_update(_update_app(virtuoso, tmp_path, ENDPOINT_PASSWORD="wrong").test_client(), RENAME)
+    assert r.status_code == 502 and "answered 401" in r.get_json()["error"]
+    closed = f"http://127.0.0.1:{free_port()}/sparql-auth"
+    r = _post_update(_update_app(virtuoso, tmp_path, ENDPOINT_UPDATE_URL=closed).test_client(), RENAME)
+    assert r.status_code == 503 and "did not answer" in r.get_json()["error"]
+    assert "nothing was changed" in r.get_json()["error"]
+    assert _total(remote) == total
+    assert [e["outcome"] for e in _audit(tmp_path)] == [
+        "pending",
+        "failed: refused by the server",
+        "pending",
+        "failed: server answered 401",
+        "pending",
+        "failed: no answer",
+    ]
+
+
+def test_an_endpoint_without_a_write_endpoint_is_501(tmp_path):  # type: ignore[no-untyped-def]
+    """A server that reads from a SPARQL endpoint and was given nowhere to write says so: 501,
+    naming the settings; a user without a password is refused the same way."""
+    from server import create_app
+
+    config = {
+        "TESTING": True,
+        "STORE": RemoteStore(f"http://127.0.0.1:{free_port()}/sparql", graphs=[DATA]),
+        "UPDATE_ENABLED": True,
+        "UPDATE_TOKENS": test_generation.TOKEN,
+        "UPDATE_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
+    }
+    r = _post_update(create_app(config).test_client(), test_generation.RENAME)
+    assert r.status_code == 501
+    assert "ENDPOINT_UPDATE_URL" in r.get_json()["error"] and "OCCUGRAPH_ENDPOINT_PASSWORD" in r.get_json()["error"]
+    config |= {"ENDPOINT_UPDATE_URL": "http://127.0.0.1:1/sparql-auth", "ENDPOINT_USER": "dba"}
+    r = _post_update(create_app(config).test_client(), test_generation.RENAME)
+    assert r.status_code == 501 and "no password" in r.get_json()["error"]
+    config |= {"ENDPOINT_PASSWORD_FILE": str(tmp_path / "missing")}
+    r = _post_update(create_app(config).test_client(), test_generation.RENAME)
+    assert r.status_code == 501 and "cannot be read" in r.get_json()["error"]
+    assert str(tmp_path) not in r.get_data(as_text=True)
 
 
 # ---------------------------------------------------------------- failures of the backend

@@ -60,6 +60,8 @@ from graph.core import media
 from graph.core.media import RDF_FORMATS, RESULTS_FORMATS
 from graph.core.namespaces import BASE
 from graph.store.embedded import STANDARD_GRAPHS
+from graph.store.guard import Refused, check_update
+from graph.store.mark import MARK_QUERY, with_mark
 from graph.store.sparql import STORE_QUERIES, Iri, triples_result
 
 GRAPH_PREFIX = BASE + "graph/"
@@ -192,9 +194,19 @@ class RemoteStore:
             return self._graphs
 
     def refresh(self) -> None:
-        """Forget the cached list of graphs (after a load)."""
+        """Forget the cached list of graphs (after a load or an update)."""
         with self._lock:
             self._graphs = None
+
+    def count_quads(self) -> int:
+        """Triples in the OccuGraph graphs the server holds, each graph counted on its own."""
+        rows = self.select(STORE_QUERIES.quad_count.text)
+        return int(rows[0]["n"]) if rows else 0
+
+    def last_update_id(self) -> str | None:
+        """The id of the last update /sparql/update applied to this server (graph.store.mark)."""
+        rows = self._select_json(MARK_QUERY, dataset=False)
+        return rows[0]["id"] if rows else None
 
     def select(self, sparql: str) -> list[dict[str, str]]:
         """SELECT rows as plain strings (IRIs and lexical forms); unbound variables are absent."""
@@ -400,8 +412,8 @@ class WriteEndpoint:
                     exc.read()
                     self._auth.learn(challenge)
                     continue
-                detail = exc.read()[:500].decode("utf-8", "replace").strip()
-                raise LoadError(f"{method} {url} answered {exc.code}: {_first_lines(detail)}") from None
+                detail = exc.read()[:2000].decode("utf-8", "replace").strip()
+                raise LoadError(f"{method} {url} answered {exc.code}: {_first_lines(detail)}", exc.code) from None
             except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
                 if (
                     attempt < 2
@@ -440,6 +452,34 @@ class WriteEndpoint:
         self.request(
             self.update_url, body=body, headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "*/*"}
         )
+
+
+def send_update(read: RemoteStore, write: WriteEndpoint, update: str, update_id: str) -> tuple[int, int]:
+    """Apply a SPARQL Update on the server: (triples in the OccuGraph graphs before, after).
+
+    Nothing is sent unless the update passes the same guard as on the embedded store
+    (``graph.store.guard.check_update``: no LOAD, no SERVICE, no USING of a graph the server does
+    not hold), decided here on the parsed update, and uses none of the server's own functions
+    (Virtuoso runs ``bif:`` functions inside an update's WHERE as it does in a query). There is no
+    sandboxed process on this path, so the check runs whatever ``guard.ENABLED`` says.
+
+    The update goes in one request with the operations that record ``update_id`` as the server's
+    last applied update (``graph.store.mark``); a server that runs a request as one transaction
+    (Virtuoso: tested) applies both or neither. Raises ``Refused``, ``guard.SparqlSyntaxError``,
+    ``StoreUnavailable`` / ``RemoteQueryError`` (reading the counts) or ``LoadError`` (the write;
+    its ``status`` is the server's HTTP status, None when it did not answer).
+    """
+    try:
+        refuse_server_extensions(update)
+    except RefusedQuery as exc:
+        raise Refused(str(exc)) from None
+    check_update(update, read.graph_names())
+    before = read.count_quads()
+    try:
+        write.update(with_mark(update, update_id))
+    finally:
+        read.refresh()  # the update may have made a graph, or emptied one
+    return before, read.count_quads()
 
 
 class _Auth:
@@ -490,11 +530,28 @@ class _OneUser(urllib.request.HTTPPasswordMgr):
 
 
 class LoadError(Exception):
-    """Loading a release failed; the served graphs were left as they were."""
+    """Loading a release (or writing to the server) failed; the served graphs were left as they were.
+
+    ``status``: the HTTP status the server answered, None when it did not answer at all.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def _first_lines(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("SPARQL query:")]
+    """What the server said went wrong: its first lines, without the request it echoes after them.
+
+    >>> _first_lines("Virtuoso 37000 Error SP030: syntax error at '}'\\n\\nSPARQL query:\\nINSERT DATA { <a> <b>")
+    "Virtuoso 37000 Error SP030: syntax error at '}'"
+    """
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("SPARQL query:"):  # Virtuoso echoes the whole request from here on
+            break
+        if line.strip():
+            lines.append(line.strip())
     return " ".join(lines[:3])[:400]
 
 

@@ -15,8 +15,16 @@ Each attempt, applied or refused, is one JSON line in ``UPDATE_AUDIT_LOG`` (defa
 var/audit/sparql-update.jsonl): time, who, client address, the update text and its SHA-256,
 outcome, quads before and after. Tokens themselves are never written.
 
-A change made here lives in the store until the next ``occugraph build`` replaces it; edit
-standards/ for lasting changes. The audit log is how such changes are found again.
+On a SPARQL server (``ENDPOINT``) there is no store file to open: when the operator names the
+server's update endpoint (``ENDPOINT_UPDATE_URL``, with ``ENDPOINT_USER`` and the password from
+the environment's OCCUGRAPH_ENDPOINT_PASSWORD or the file ``ENDPOINT_PASSWORD_FILE``, never a
+command-line argument), the update is checked by the same guard in this process (there is no
+sandboxed process on this path, so the server is never even asked to LOAD), forwarded with the
+same mark in the same request (graph.store.remote.send_update), audited alike, and the store
+generation is replaced. Without an update endpoint the answer is 501.
+
+A change made here lives in the store until the next ``occugraph build`` (or ``occugraph load``)
+replaces it; edit standards/ for lasting changes. The audit log is how such changes are found again.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -44,8 +52,10 @@ from graph.core.paths import project_root
 from graph.store import documents, guard
 from graph.store.embedded import EmbeddedStore
 from graph.store.guard import Refused
+from graph.store.mark import last_update_id
+from graph.store.remote import LoadError, RemoteQueryError, RemoteStore, StoreUnavailable, WriteEndpoint, send_update
 from server.limits import client_address, scrub
-from server.query_worker import QueryTimeout, WorkerFailed, last_update_id, run_update, store_path_of
+from server.query_worker import QueryTimeout, WorkerFailed, run_update, store_path_of
 from server.resources import get_store, reopen
 from server.sparql_protocol import error_response
 
@@ -122,9 +132,12 @@ RECOVERED_APPLIED = "applied (recovered after a crash)"
 RECOVERED_NOT_APPLIED = "not applied (recovered after a crash)"
 
 
-def recover(log_path: Path, store_path: str) -> list[str]:
+def recover(log_path: Path, store: str | Callable[[], str | None]) -> list[str]:
     """Resolve the "pending" lines a crash left: applied if the store's mark names the update
-    (written in the update's own transaction), else not applied. Returns the outcomes written."""
+    (written in the update's own transaction), else not applied. Returns the outcomes written.
+
+    ``store``: the embedded store's folder, or a function that reads the mark (a remote store's);
+    the mark is read only when a line is pending."""
     if not log_path.exists():
         return []
     pending: dict[str, dict[str, object]] = {}
@@ -142,7 +155,7 @@ def recover(log_path: Path, store_path: str) -> list[str]:
             pending.pop(uid, None)
     if not pending:
         return []
-    mark = last_update_id(ox.Store.read_only(os.path.realpath(store_path)))
+    mark = store() if callable(store) else last_update_id(ox.Store.read_only(os.path.realpath(store)))
     written = []
     for uid, entry in pending.items():
         outcome = RECOVERED_APPLIED if uid == mark else RECOVERED_NOT_APPLIED
@@ -170,10 +183,18 @@ def _recover_once() -> None:
     ext = current_app.extensions
     if ext.get("occugraph-audit-recovered") or not current_app.config.get("UPDATE_ENABLED"):
         return
-    path = store_path_of(get_store())
+    store = get_store()
+    path = store_path_of(store)
     if path is not None:
         with _one_update_at_a_time(audit_path()):
             recover(audit_path(), path)
+    elif isinstance(store, RemoteStore):
+        try:
+            with _one_update_at_a_time(audit_path()):
+                recover(audit_path(), store.last_update_id)
+        except (StoreUnavailable, RemoteQueryError) as exc:  # the server is down: ask again next request
+            log.warning("cannot resolve pending SPARQL updates yet: %s", exc)
+            return
     ext["occugraph-audit-recovered"] = True
 
 
@@ -233,6 +254,8 @@ def update() -> Response:
         audit("refused: nesting", who, text)
         return _error(400, f"the update nests groups {depth} deep; the limit is {guard.MAX_NESTING_DEPTH}")
     store = get_store()
+    if isinstance(store, RemoteStore):
+        return _update_remote(store, who, text)
     path = store_path_of(store)
     if path is None:
         return _error(501, "this server's store cannot be updated (it is not an on-disk embedded store)")
@@ -266,9 +289,132 @@ def update() -> Response:
         audit("applied", who, text, id=update_id, duration_ms=elapsed, **counts)
         checkpoint("update:acknowledged")
         _reopen(path)
+    return _applied(who, update_id, counts)
+
+
+def _applied(who: str, update_id: str, counts: dict[str, int]) -> Response:
     log.info("SPARQL update %s by %s applied", update_id, who)
     body = json.dumps({"status": "applied", "who": who, "id": update_id, **counts}, ensure_ascii=False).encode()
     return Response(body, 200, {"Content-Type": "application/json; charset=utf-8"})
+
+
+# ---------------------------------------------------------------- a SPARQL server's store
+
+
+class NotConfigured(Exception):
+    """The app reads from a SPARQL server but may not write to it (HTTP 501 with this message)."""
+
+
+def write_endpoint() -> WriteEndpoint:
+    """The SPARQL server's update endpoint as the operator configured it, made once per app.
+
+    The password comes from ENDPOINT_PASSWORD (the environment's OCCUGRAPH_ENDPOINT_PASSWORD, the
+    variable ``occugraph load`` reads too) or the file ENDPOINT_PASSWORD_FILE, never from a
+    command line, where other users of the machine could read it.
+    """
+    ext = current_app.extensions
+    found = ext.get("occugraph-write-endpoint")
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    cfg = current_app.config
+    url = (cfg.get("ENDPOINT_UPDATE_URL") or "").strip()
+    if not url:
+        raise NotConfigured(
+            "this server reads from a SPARQL endpoint and was not given one to write to: the operator sets "
+            "ENDPOINT_UPDATE_URL (Virtuoso: http://HOST:8890/sparql-auth) with ENDPOINT_USER, and the password "
+            "in OCCUGRAPH_ENDPOINT_PASSWORD or ENDPOINT_PASSWORD_FILE"
+        )
+    if not url.startswith(("http://", "https://")):
+        raise NotConfigured("ENDPOINT_UPDATE_URL must be an http(s) URL; updates are off until it is")
+    user = (cfg.get("ENDPOINT_USER") or "").strip() or None
+    password = cfg.get("ENDPOINT_PASSWORD") or None
+    if password is None and cfg.get("ENDPOINT_PASSWORD_FILE"):
+        try:
+            password = Path(cfg["ENDPOINT_PASSWORD_FILE"]).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            log.error("cannot read ENDPOINT_PASSWORD_FILE %s: %s", cfg["ENDPOINT_PASSWORD_FILE"], exc)
+            raise NotConfigured(
+                f"the password file ENDPOINT_PASSWORD_FILE cannot be read ({exc.strerror}); updates are off until then"
+            ) from None
+    if user and password is None:
+        raise NotConfigured(
+            "ENDPOINT_USER is set but no password: set OCCUGRAPH_ENDPOINT_PASSWORD or ENDPOINT_PASSWORD_FILE"
+        )
+    found = WriteEndpoint(url, None, user, password, timeout=float(cfg["UPDATE_TIMEOUT"]))
+    ext["occugraph-write-endpoint"] = found
+    return found
+
+
+def _update_remote(store: RemoteStore, who: str, text: str) -> Response:
+    """/sparql/update on a SPARQL server: guard, write-ahead audit, forward with the mark, new generation.
+
+    The server's own answers become 400 (it refused the update: a syntax or data error), 502 (it
+    failed, or refused our credentials) or 503 (it did not answer); never a traceback.
+    """
+    try:
+        write = write_endpoint()
+    except NotConfigured as exc:
+        return _error(501, str(exc))
+    started = time.monotonic()
+    update_id = uuid.uuid4().hex
+    with _one_update_at_a_time(audit_path()):
+        try:
+            recover(audit_path(), store.last_update_id)
+        except (StoreUnavailable, RemoteQueryError) as exc:
+            return _error(503, f"the SPARQL server is not available ({exc}); nothing was changed")
+        audit("pending", who, text, id=update_id, endpoint=write.update_url)  # written ahead, as above
+        checkpoint("update:logged")
+        try:
+            before, after = send_update(store, write, text, update_id)
+        except Refused as exc:  # LOAD, SERVICE, USING a graph not held, server functions: nothing was sent
+            audit("refused: " + str(exc).split(" ", 1)[0], who, text, id=update_id, message=str(exc))
+            return _error(400, str(exc))
+        except SyntaxError as exc:
+            audit("failed: syntax", who, text, id=update_id, message=scrub(str(exc)))
+            return _error(400, f"update syntax error: {scrub(str(exc))}")
+        except StoreUnavailable as exc:  # reading the graphs or the counts
+            audit("failed: unavailable", who, text, id=update_id, message=scrub(str(exc)))
+            return _error(503, f"the SPARQL server is not available: {scrub(str(exc))}; nothing was changed")
+        except RemoteQueryError as exc:
+            audit("failed: server", who, text, id=update_id, message=scrub(str(exc)))
+            return _error(502, f"the SPARQL server failed: {scrub(str(exc))}; nothing was changed")
+        except LoadError as exc:
+            answer = _write_failed(store, who, text, update_id, exc)
+            if answer is not None:
+                return answer
+            before = after = -1  # the server applied it but its answer was lost: counts unknown
+        checkpoint("update:committed")
+        elapsed = round((time.monotonic() - started) * 1000)
+        counts = {"quads_before": before, "quads_after": after} if before >= 0 else {}
+        audit("applied", who, text, id=update_id, duration_ms=elapsed, **counts)
+        checkpoint("update:acknowledged")
+        reopen(store)  # a new generation on the same server: every derived object is built again
+    return _applied(who, update_id, counts)
+
+
+def _write_failed(store: RemoteStore, who: str, text: str, update_id: str, exc: LoadError) -> Response | None:
+    """The answer to a write the server refused or did not answer; None if it applied it after all."""
+    message = scrub(str(exc).split(": ", 1)[-1])  # without "POST <url> answered": the client knows the server
+    if exc.status == 400:  # Virtuoso: syntax (SP030), undeclared prefix, no target graph (SP031), bad data
+        audit("failed: refused by the server", who, text, id=update_id, message=message)
+        return _error(400, f"the SPARQL server refused the update, nothing was changed: {message}")
+    if exc.status is not None:
+        audit(f"failed: server answered {exc.status}", who, text, id=update_id, message=message)
+        return _error(502, f"the SPARQL server failed to apply the update (it answered {exc.status}): {message}")
+    # no answer: it may have committed before the connection was lost; its mark says
+    try:
+        mark = store.last_update_id()
+    except (StoreUnavailable, RemoteQueryError):
+        # the server is down: the "pending" line stays, and is resolved against the mark when it is back
+        return _error(
+            503,
+            f"the SPARQL server did not answer ({message}); whether the update was applied is settled from "
+            "the server's own record when it answers again (see the audit log)",
+        )
+    if mark == update_id:
+        return None
+    audit("failed: no answer", who, text, id=update_id, message=message)
+    return _error(503, f"the SPARQL server did not answer ({message}); nothing was changed")
 
 
 def _reopen(path: str) -> None:

@@ -28,6 +28,7 @@ import types
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -44,7 +45,7 @@ from graph.build.pipeline import BuildResult
 from graph.classification import queries
 from graph.store import guard, settings
 from graph.store.embedded import EmbeddedStore
-from graph.store.mark import MARK_GRAPH
+from graph.store.mark import MARK_GRAPH, with_mark
 from graph.store.remote import (
     LOADING_PREFIX,
     GraphSource,
@@ -629,10 +630,39 @@ def test_what_virtuoso_refuses_or_fails_is_a_clear_answer(virtuoso, remote, tmp_
     ]
 
 
-def test_an_endpoint_without_a_write_endpoint_is_501(tmp_path):  # type: ignore[no-untyped-def]
+@needs_virtuoso
+def test_pending_updates_are_resolved_from_the_servers_mark(virtuoso, tmp_path):  # type: ignore[no-untyped-def]
+    """What a crash between the "pending" line and the "applied" line leaves (tests/test_update_crash.py
+    kills the embedded server there): a restarted server asks the SPARQL server's mark, which went
+    in the same request as the update, before it answers anything."""
+    committed, lost = uuid.uuid4().hex, uuid.uuid4().hex
+    insert = "INSERT DATA { GRAPH <urn:x-test:crash> { <urn:x-test:a> <urn:x-test:b> 1 } }"
+    try:
+        _writer(virtuoso).update(with_mark(insert, committed))
+        log = tmp_path / "audit.jsonl"
+        log.write_text(
+            "".join(
+                json.dumps({"outcome": "pending", "id": uid, "update": insert}) + "\n" for uid in (committed, lost)
+            ),
+            encoding="utf-8",
+        )
+        client = _update_app(virtuoso, tmp_path).test_client()
+        assert client.get("/sparql/update").status_code == 405  # any first request resolves the log
+        assert {e["id"]: e["outcome"] for e in _audit(tmp_path)[2:]} == {
+            committed: "applied (recovered after a crash)",
+            lost: "not applied (recovered after a crash)",
+        }
+    finally:
+        _writer(virtuoso).update(f"DROP SILENT GRAPH <urn:x-test:crash> ; DROP SILENT GRAPH <{MARK_GRAPH}>")
+
+
+def test_an_endpoint_without_a_write_endpoint_is_501(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     """A server that reads from a SPARQL endpoint and was given nowhere to write says so: 501,
     naming the settings; a user without a password is refused the same way."""
     from server import create_app
+
+    for key in ("UPDATE_URL", "USER", "PASSWORD", "PASSWORD_FILE"):  # the settings come from the config below only
+        monkeypatch.delenv(f"OCCUGRAPH_ENDPOINT_{key}", raising=False)
 
     config = {
         "TESTING": True,

@@ -296,7 +296,12 @@ def test_api_equivalences_filter_and_notice(client) -> None:  # type: ignore[no-
 
 def test_pages(client) -> None:  # type: ignore[no-untyped-def]
     page = client.get("/majors").get_data(as_text=True)
-    assert "人工智能技术应用" in page and "744" in page
+    assert "744" in page and page.count('<tr><td><a href="/majors/') == 100  # tier totals; the first page of 100
+    page = client.get("/majors?q=人工智能").get_data(as_text=True)
+    assert "人工智能技术应用" in page and "第 " not in page  # one page of hits
+    last = client.get("/majors?page=999").get_data(as_text=True)  # past the end: the last page
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    assert client.get("/majors?page=0").status_code == 400
     page = client.get("/majors/510209").get_data(as_text=True)
     assert "人工智能训练师" in page and "/occupation/4-04-05-05" in page
     assert "官方对应指引" in page and "对应指引（2023年版）" in page  # links from the MOHRSS guide, source shown

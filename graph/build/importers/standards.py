@@ -40,6 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.build.sources.eligibility_rules import KIND_COLUMNS
 from graph.build.tsv import format_tsv, read_csv_rows
 from graph.core.paths import PACKAGE_ROOT
 
@@ -462,23 +463,7 @@ ALL_DIPLOMAS = (
 TECH_SENIOR = "senior-worker-class|technician-class"
 COLLEGE_UP = "higher-vocational|bachelor|postgraduate"
 IN_SCHOOL = "graduated|graduating"
-COLUMNS = [
-    "kind",
-    "level_required",
-    "scope",
-    "years",
-    "counted_from",
-    "continuous",
-    "certificate_types",
-    "years_held",
-    "diploma_kinds",
-    "major_scope",
-    "student_status",
-    "assessed",
-    "title_correspondence",
-    "age",
-    "note",
-]
+COLUMNS = ["kind", *KIND_COLUMNS, "note"]
 
 
 def c(kind: str, **kw: str) -> dict[str, str]:

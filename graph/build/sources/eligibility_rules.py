@@ -45,7 +45,8 @@ NEEDS = {
     "apprenticeship": {"scope"},
 }
 MAY = {"work": {"counted_from"}, "certificate": {"years_held"}}
-KIND_COLUMNS = {
+# in the column order of conditions.tsv (the importer writes them in this order)
+KIND_COLUMNS = (
     "level_required",
     "scope",
     "years",
@@ -59,7 +60,7 @@ KIND_COLUMNS = {
     "assessed",
     "title_correspondence",
     "age",
-}
+)
 LADDER_OF_KIND = {"certificate": "skill", "training": "skill", "title": "professional"}
 
 

@@ -110,7 +110,7 @@ def _pathway_engine(gen: Generation) -> PathwayEngine:
 
 
 def _classifier(gen: Generation) -> Classifier:
-    return Classifier.from_store(gen.store)
+    return Classifier.from_store(gen.store, kinds=gen.derive(_kinds))
 
 
 def _hierarchy(gen: Generation) -> Hierarchy:

@@ -73,12 +73,13 @@ def level_rank(level_id: str) -> tuple[int, int]:
     return (2, 0)
 
 
-def level_name(level_id: str) -> str:
+def level_name(level_id: str, other: str | None = None) -> str:
+    """The ladder level's name (五级 …); for an id that is not a ladder level, ``other`` (or the id)."""
     lad = ladder()
     if level_id in lad:
         lv = lad[level_id]
         return t(lv.name_zh, lv.name_en)
-    return level_id
+    return level_id if other is None else other
 
 
 def init_app(app: Flask) -> None:

@@ -207,3 +207,25 @@ def test_definitions_from_the_dictionary_text_carry_their_provenance(store: Embe
         prov:wasDerivedFrom <https://w3id.org/occugraph/id/source/csco22-text> }"""
     )
     assert int(rows[0]["n"]) > 400  # mostly group definitions, which csco22 lacks
+
+
+def test_a_single_occupation_group_and_its_occupation_are_one_node_of_the_tree(store: EmbeddedStore) -> None:
+    """2-10-05-00 is two entries, the minor group 翻译人员 and the occupation 翻译. The tree, addressed by
+    code, holds one node with the group's name and parent and both kinds, whatever the backend's row
+    order; the classifier names the code after the occupation and knows the group's name too."""
+    from graph.classification.classifier import Classifier
+    from graph.classification.hierarchy import Hierarchy
+
+    tree = Hierarchy.load(store)
+    node = tree.nodes["2-10-05-00"]
+    assert (node.name, node.kinds, node.parent) == ("翻译人员", ["minor", "occupation"], "2-10-00-00")
+    assert node.children == []  # not its own parent
+    assert "2-10-05-00" in tree.nodes["2-10-00-00"].children
+    # every minor group is a node, each occupation once: no occupation hides behind its group's code
+    codes = {r["code"] for r in store.select(P + "SELECT ?code WHERE { ?e a og:Occupation ; skos:notation ?code }")}
+    assert tree.totals()["minor"] == int(
+        store.select(P + "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a og:MinorGroup }")[0]["n"]
+    )
+    assert tree.totals()["occupation"] == len(codes)
+    record = next(r for r in Classifier.from_store(store).index.records if r.code == "2-10-05-00")
+    assert (record.name, record.kinds, ("name", "翻译人员") in record.labels) == ("翻译", ["minor", "occupation"], True)

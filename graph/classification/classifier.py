@@ -60,7 +60,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.classification.queries import Q, SelectStore
+from graph.classification.queries import Kinds, Q, SelectStore
 from graph.core.codes import ancestors
 from graph.store import settings
 from graph.store.sparql import select
@@ -444,30 +444,27 @@ class EntryRecord:
     tasks: list[str] = field(default_factory=list)
 
 
-def load_records(store: SelectStore) -> list[EntryRecord]:
-    """Every classification entry with its labels, definition and tasks, via SPARQL."""
+def load_records(store: SelectStore, kinds: Kinds | None = None) -> list[EntryRecord]:
+    """Every classification entry with its labels, definition and tasks, via SPARQL.
+
+    ``kinds``: the store generation's ``Kinds`` (read from the store when not given)."""
+    kinds = kinds or Kinds.load(store)
     rows = select(store, Q.classifier_entries)
     labels = select(store, Q.classifier_labels)
     tasks = select(store, Q.classifier_tasks)
-    kind_names = {"MajorGroup": "major", "MediumGroup": "medium", "MinorGroup": "minor", "Occupation": "occupation"}
     records: dict[str, EntryRecord] = {}
-
-    # A single-occupation minor group shares its code with its occupation (2-10-05-00: the group
-    # 翻译人员, the occupation 翻译): one record, named as the occupation, the group's name a second
-    # name. Occupation rows first, so the record does not depend on the backend's row order.
-    def occupation_first(r: dict[str, str]) -> tuple[bool, str, str]:
-        return ("Occupation" not in {t.rsplit("/", 1)[-1] for t in r["types"].split()}, r["code"], r["name"])
-
-    for r in sorted(rows, key=occupation_first):
-        types = {t.rsplit("/", 1)[-1] for t in r["types"].split()}
-        kinds = [k for t, k in kind_names.items() if t in types]
+    # A single-occupation minor group shares its code with its occupation: one record, named as the
+    # occupation, the group's name a second name. Occupation rows first, so the record does not
+    # depend on the backend's row order.
+    for r in sorted(rows, key=lambda r: (not kinds.occupation_only(r["types"]), r["code"], r["name"])):
+        found = kinds.of(r["types"])
         known = records.get(r["code"])
         if known is not None:
-            known.kinds = [k for k in kind_names.values() if k in known.kinds or k in kinds]
+            known.kinds = [k for k in kinds.order if k in known.kinds or k in found]
             if ("name", r["name"]) not in known.labels:
                 known.labels.append(("name", r["name"]))
             continue
-        records[r["code"]] = EntryRecord(r["code"], r["name"], kinds, [("name", r["name"])], r.get("definition", ""))
+        records[r["code"]] = EntryRecord(r["code"], r["name"], found, [("name", r["name"])], r.get("definition", ""))
     for r in sorted(labels, key=lambda r: (r["code"], r["kind"], r["label"])):
         rec = records.get(r["code"])
         if rec is not None and (r["kind"], r["label"]) not in rec.labels and r["label"] != rec.name:
@@ -556,8 +553,10 @@ class ClassifierIndex:
         return FEATURE_WEIGHT[feature[0]] * idf
 
     @classmethod
-    def from_store(cls, store: SelectStore, lists: WordLists | None = None) -> ClassifierIndex:
-        return cls(load_records(store), Analyzer(lists or WordLists.from_store(store)))
+    def from_store(
+        cls, store: SelectStore, lists: WordLists | None = None, kinds: Kinds | None = None
+    ) -> ClassifierIndex:
+        return cls(load_records(store, kinds), Analyzer(lists or WordLists.from_store(store)))
 
     # -------------------------------------------------------------- scoring
 
@@ -881,8 +880,8 @@ class Classifier:
         self.calibration = calibration or Calibration.load()
 
     @classmethod
-    def from_store(cls, store: SelectStore, lists: WordLists | None = None) -> Classifier:
-        return cls(ClassifierIndex.from_store(store, lists))
+    def from_store(cls, store: SelectStore, lists: WordLists | None = None, kinds: Kinds | None = None) -> Classifier:
+        return cls(ClassifierIndex.from_store(store, lists, kinds))
 
     @staticmethod
     def check_title(title: object) -> str:

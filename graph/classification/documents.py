@@ -37,7 +37,7 @@ def occupation_documents(store: SelectStore) -> dict[str, dict[str, object]]:
     kinds = Kinds.load(store)
     docs = {}
     # a single-occupation minor group shares its occupation's code: the code names the occupation
-    for iri, rows in sorted(by_iri.items(), key=lambda kv: "/Occupation" in kv[1][0].get("types", "")):
+    for iri, rows in sorted(by_iri.items(), key=lambda kv: kinds.occupation_only(kv[1][0].get("types", ""))):
         head = rows[0]
         docs[head["code"]] = entry_document(
             head["code"], head, tasks[iri], parents[iri], children[iri], labels[iri], extra[iri], kinds

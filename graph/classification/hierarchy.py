@@ -101,7 +101,7 @@ def _one_row_per_code(rows: list[dict[str, str]], kinds: Kinds) -> list[dict[str
         if len(same) == 1:
             merged.append(same[0])
             continue
-        same.sort(key=lambda r: (kinds.of(r.get("types", "")) == ["occupation"], r["name"]))
+        same.sort(key=lambda r: (kinds.occupation_only(r.get("types", "")), r["name"]))
         first = same[0]
         parents = sorted({r["parent"] for r in same if r.get("parent") and r["parent"] != code})
         types = " ".join(sorted({t for r in same for t in r.get("types", "").split()}))

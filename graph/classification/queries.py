@@ -64,6 +64,17 @@ class Kinds:
         found = {self.by_class[t] for t in types.split() if t in self.by_class}
         return [k for k in self.order if k in found]
 
+    def occupation_only(self, types: str) -> bool:
+        """An entry that is an occupation and no group. A minor group with a single occupation
+        shares its code with it (2-10-05-00: the group 翻译人员, the occupation 翻译); readers that
+        key entries by code tell the two rows of such a pair apart with this.
+
+        >>> Kinds({"x:Occupation": "occupation", "x:MinorGroup": "minor"}, ("minor", "occupation"), {}).occupation_only(
+        ...     "x:Occupation x:Digital")
+        True
+        """
+        return self.of(types) == [self.order[-1]]
+
 
 def all_codes(store: SelectStore) -> list[str]:
     return sorted(r["code"] for r in select(store, Q.all_codes))

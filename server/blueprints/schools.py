@@ -407,13 +407,13 @@ def coverage_views(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Per standard of a curriculum mapping: its levels in ladder order with a coverage bar each
     (cumulative: a level includes the levels below it) and its requirements."""
     from server.charts import Bar, Part, bar_chart
-    from server.ui import ladder, level_name, level_rank
+    from server.ui import level_name, level_rank
 
     out = []
     for s in result["standards"]:
         levels = [{**lv, "level_id": lv["level_iri"].rsplit("/", 1)[-1]} for lv in s["levels"]]
         for lv in levels:  # a major's ability list or an occupation's tasks is one "level" with its own name
-            lv["label"] = level_name(lv["level_id"]) if lv["level_id"] in ladder() else lv["level"]
+            lv["label"] = level_name(lv["level_id"], lv["level"])
         levels.sort(key=lambda lv: level_rank(lv["level_id"]))
         bars = []
         for lv in levels:

@@ -26,6 +26,7 @@ from graph.classification.classifier import Classifier
 from graph.classification.hierarchy import Hierarchy
 from graph.classification.queries import Kinds, SearchIndex, all_codes
 from graph.pathways.engine import PathwayEngine
+from graph.schools import majors as schools
 from graph.schools.curriculum import CurriculumIndex
 from graph.standards.queries import RuleBook
 from graph.store.documents import Documents
@@ -117,6 +118,15 @@ def _hierarchy(gen: Generation) -> Hierarchy:
     return Hierarchy.load(gen.store, gen.derive(_kinds))
 
 
+def _majors(gen: Generation) -> list[dict[str, object]]:
+    """Every major of the catalogue (about 1,850): the list pages and the API narrow it per request."""
+    return schools.all_majors(gen.store)
+
+
+def _tiers(gen: Generation) -> list[dict[str, object]]:
+    return schools.tiers(gen.store)
+
+
 def _curriculum_index(gen: Generation) -> CurriculumIndex:
     return CurriculumIndex.load(gen.store)
 
@@ -170,6 +180,15 @@ def get_classifier() -> Classifier:
 
 def get_hierarchy() -> Hierarchy:
     return generation().derive(_hierarchy)
+
+
+def get_majors() -> list[dict[str, object]]:
+    """Every major, built once per store generation (shared: callers must not change the dicts)."""
+    return generation().derive(_majors)
+
+
+def get_tiers() -> list[dict[str, object]]:
+    return generation().derive(_tiers)
 
 
 def get_curriculum_index() -> CurriculumIndex:

@@ -63,7 +63,7 @@ def _majors(store: Any) -> list[Entry]:
             str(m["tier_name"]),
             *pinyin_keys(str(m["name"])),
         )
-        for m in schools.majors(store)
+        for m in schools.all_majors(store)
     ]
 
 

@@ -126,25 +126,32 @@ def local_name(iri: str) -> str:
 
 def majors(store: SelectStore, tier: str | None = None, q: str | None = None) -> list[dict[str, object]]:
     """All majors (optionally of one tier, or whose name or code contains ``q``), by tier and code."""
-    rows = select(store, Q.major_list)
-    out = []
-    for r in rows:
-        if tier and r["tier"] != tier:
-            continue
-        if q and q not in r["name"] and q not in r["code"]:
-            continue
-        out.append(
-            {
-                "code": r["code"],
-                "name": r["name"],
-                "iri": r["major"],
-                "catalogue": r["catalogue"],
-                "catalogue_name": r["catalogueName"],
-                "tier": r["tier"],
-                "tier_name": r["tierName"],
-                "occupation_count": int(r["occupations"]),
-            }
-        )
+    return filter_majors(all_majors(store), tier, q)
+
+
+def filter_majors(found: list[dict[str, object]], tier: str | None, q: str | None) -> list[dict[str, object]]:
+    """The majors of ``all_majors`` of one tier and/or whose name or code contains ``q`` (a server
+    keeps the whole list per store generation and narrows it per request)."""
+    return [
+        m for m in found if (not tier or m["tier"] == tier) and (not q or q in str(m["name"]) or q in str(m["code"]))
+    ]
+
+
+def all_majors(store: SelectStore) -> list[dict[str, object]]:
+    """Every major with its catalogue, tier and number of occupations, by tier and code."""
+    out = [
+        {
+            "code": r["code"],
+            "name": r["name"],
+            "iri": r["major"],
+            "catalogue": r["catalogue"],
+            "catalogue_name": r["catalogueName"],
+            "tier": r["tier"],
+            "tier_name": r["tierName"],
+            "occupation_count": int(r["occupations"]),
+        }
+        for r in select(store, Q.major_list)
+    ]
     order = {t: i for i, t in enumerate(TIER_ORDER)}
     out.sort(key=lambda m: (order.get(str(m["tier"]), 9), str(m["code"])))
     return out

@@ -42,7 +42,7 @@ from graph.schools.curriculum import (
 from graph.schools.saved import SAVED_ID, ClientQuotaExceeded, QuotaError, SavedMappings
 from server.api_errors import ApiError, error, int_arg
 from server.limits import client_address
-from server.resources import get_curriculum_index, get_store
+from server.resources import get_curriculum_index, get_majors, get_store, get_tiers
 
 bp = Blueprint("schools", __name__)
 
@@ -62,9 +62,8 @@ def api_majors() -> Response:
     q = (request.args.get("q") or "").strip() or None
     if q is not None and len(q) > 50:
         raise ApiError(400, "q is longer than 50 characters")
-    store = get_store()
-    found = schools.majors(store, tier=tier, q=q)
-    return jsonify(count=len(found), tiers=schools.tiers(store), majors=found)
+    found = schools.filter_majors(get_majors(), tier, q)
+    return jsonify(count=len(found), tiers=get_tiers(), majors=found)
 
 
 @bp.get("/api/majors/<code>")
@@ -343,15 +342,14 @@ def api_saved_curriculum(sid: str) -> Response:
 
 @bp.get("/majors")
 def majors_page() -> str:
-    store = get_store()
     tier = request.args.get("tier") or None
     q = (request.args.get("q") or "").strip()[:50] or None
-    found = schools.majors(store, tier=tier if tier in TIERS else None, q=q)
+    found = schools.filter_majors(get_majors(), tier if tier in TIERS else None, q)
     pages = max(1, -(-len(found) // MAJORS_PER_PAGE))
     page = min(int_arg("page", 1, 1, 10_000) or 1, pages)
     shown = found[(page - 1) * MAJORS_PER_PAGE : page * MAJORS_PER_PAGE]
     return render_template(
-        "majors.html", majors=shown, total=len(found), page=page, pages=pages, q=q or "", tiers=schools.tiers(store)
+        "majors.html", majors=shown, total=len(found), page=page, pages=pages, q=q or "", tiers=get_tiers()
     )
 
 
@@ -392,13 +390,13 @@ def certificate_page(name: str) -> Any:
 @bp.route("/curricula", methods=["GET", "POST"])
 def curricula_page() -> Any:
     if request.method == "GET":
-        return render_template("curricula.html", majors=schools.majors(get_store()), errors=None, message=None)
+        return render_template("curricula.html", majors=get_majors(), errors=None, message=None)
     try:
         upload = Upload()
         result = _map(upload)
     except ApiError as exc:
         return render_template(
-            "curricula.html", majors=schools.majors(get_store()), message=exc.message, errors=exc.extra.get("errors")
+            "curricula.html", majors=get_majors(), message=exc.message, errors=exc.extra.get("errors")
         ), exc.status
     return render_template("curriculum_report.html", r=result, standards=coverage_views(result))
 

@@ -137,21 +137,23 @@ def filter_majors(found: list[dict[str, object]], tier: str | None, q: str | Non
     ]
 
 
+def _listed_major(r: dict[str, str]) -> dict[str, object]:
+    """A row of major_list.rq / major_with_code.rq as the lists show a major."""
+    return {
+        "code": r["code"],
+        "name": r["name"],
+        "iri": r["major"],
+        "catalogue": r["catalogue"],
+        "catalogue_name": r["catalogueName"],
+        "tier": r["tier"],
+        "tier_name": r["tierName"],
+        "occupation_count": int(r["occupations"]),
+    }
+
+
 def all_majors(store: SelectStore) -> list[dict[str, object]]:
     """Every major with its catalogue, tier and number of occupations, by tier and code."""
-    out = [
-        {
-            "code": r["code"],
-            "name": r["name"],
-            "iri": r["major"],
-            "catalogue": r["catalogue"],
-            "catalogue_name": r["catalogueName"],
-            "tier": r["tier"],
-            "tier_name": r["tierName"],
-            "occupation_count": int(r["occupations"]),
-        }
-        for r in select(store, Q.major_list)
-    ]
+    out = [_listed_major(r) for r in select(store, Q.major_list)]
     order = {t: i for i, t in enumerate(TIER_ORDER)}
     out.sort(key=lambda m: (order.get(str(m["tier"]), 9), str(m["code"])))
     return out
@@ -183,16 +185,7 @@ def major(store: SelectStore, code: str, catalogue: str | None = None) -> list[d
     if not MAJOR_CODE_RE.fullmatch(code):
         raise ValueError(f"{code!r} is not a major code (six digits, e.g. 510201, or 080717T)")
     found = [
-        {
-            "code": r["code"],
-            "name": r["name"],
-            "iri": r["major"],
-            "catalogue": r["catalogue"],
-            "catalogue_name": r["catalogueName"],
-            "tier": r["tier"],
-            "tier_name": r["tierName"],
-            "occupation_count": int(r["occupations"]),
-        }
+        _listed_major(r)
         for r in select(store, Q.major_with_code, code=code)
         if catalogue is None or r["catalogue"] == catalogue
     ]

@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 from graph.classification.queries import nearest_codes
 from graph.core.codes import CODE_RE
 from graph.core.errors import RequestError
-from graph.store.settings import SettingsMissing
+from graph.store.sparql import StoreIncomplete
 
 
 class ApiError(HTTPException):
@@ -136,7 +136,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(RequestError, lambda exc: ApiError(exc.status, exc.message, **exc.extra).as_response())
     # a store without the matching settings the build stores with the graph (graph/store/settings.py):
     # the server's problem, not the client's; the message says how to fix it
-    app.register_error_handler(SettingsMissing, lambda exc: ApiError(503, str(exc)).as_response())
+    app.register_error_handler(StoreIncomplete, lambda exc: ApiError(503, str(exc)).as_response())
 
     # a remote store that is down or fails is the server's problem, not the client's: 503/502 (here,
     # not in server/resources.py, which this module imports: the two would import each other)

@@ -104,6 +104,20 @@ def test_missing_store_exits_1(tmp_path: Path, capsys):
     assert "run `occugraph build` first" in capsys.readouterr().err
 
 
+def test_a_store_occugraph_did_not_build_exits_1_saying_how_to_fix_it(tmp_path: Path, capsys):
+    """A store built by another program (or an older version: no settings graph, no ontology levels) is
+    the operator's problem: the command says to rebuild, it does not print a traceback."""
+    import pyoxigraph as ox
+
+    foreign = ox.Store(str(tmp_path / "foreign"))
+    foreign.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/b"), ox.Literal("c")))
+    foreign.flush()
+    del foreign
+    assert main(["classify", "焊工", "--store", str(tmp_path / "foreign")]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "occugraph build" in err and "og:classificationLevel" in err
+
+
 def test_build_failure_exits_1_with_file_and_line(tmp_path: Path):
     root = tmp_path / "root"
     (root / "ontology").mkdir(parents=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from graph.core.codes import CODE_RE
-from graph.store.sparql import Iri, Queries, select
+from graph.store.sparql import Iri, Queries, StoreIncomplete, select
 from graph.text.chinese import CJK_RUN, looks_like_pinyin, normalise, pinyin_keys
 
 Q = Queries(__file__)  # graph/classification/sparql/*.rq
@@ -56,7 +56,10 @@ class Kinds:
     def load(cls, store: SelectStore) -> Kinds:
         kinds = cls.from_rows(select(store, Q.kinds))
         if not kinds.order:
-            raise ValueError("the store's ontology names no classification levels (og:classificationLevel)")
+            raise StoreIncomplete(
+                "the graph store's ontology names no classification levels (og:classificationLevel): "
+                "rebuild it with `occugraph build`, or load a built store with `occugraph load --store`"
+            )
         return kinds
 
     def of(self, types: str) -> list[str]:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from graph.cli.common import add_store_arguments, fail, open_store, render_table
+from graph.store.sparql import StoreIncomplete
 
 # modules with a ``register(subparsers)`` function; each adds its own subcommands
 COMMAND_MODULES = [
@@ -161,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return fail("interrupted", 130)
+    except StoreIncomplete as exc:
+        # A store built by an older version (or a dump loaded into a remote endpoint) lacks what the
+        # command reads (settings, the ontology's levels): say how to fix it, not a traceback.
+        return fail(str(exc))
 
 
 if __name__ == "__main__":

@@ -37,14 +37,14 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.core.namespaces import PREFIXES, SETTINGS_GRAPH
-from graph.store.sparql import Iri, Queries, select
+from graph.store.sparql import Iri, Queries, StoreIncomplete, select
 
 Q = Queries(__file__)
 JSON_DATATYPE = PREFIXES["rdf"] + "JSON"
 VALUE = PREFIXES["rdf"] + "value"
 
 
-class SettingsMissing(LookupError):
+class SettingsMissing(StoreIncomplete):
     """The store has no (readable) settings for a file set: a store built before they were stored,
     or a remote endpoint loaded from a dump file instead of a built store. The server's problem,
     not the client's (503); the message says how to fix it."""

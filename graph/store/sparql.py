@@ -46,6 +46,13 @@ _TOKENS = re.compile(
 )
 
 
+class StoreIncomplete(LookupError):
+    """The store lacks what OccuGraph writes into every store it builds (the ontology's levels, the
+    settings graph): a store built by an older version, another program's store, or a remote endpoint
+    loaded from a dump. The operator's problem, not the client's (503 on the web, exit 1 on the command
+    line); the message says how to fix it."""
+
+
 class Iri(str):
     """A parameter value to bind as an IRI (a plain ``str`` binds as a literal)."""
 

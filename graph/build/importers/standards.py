@@ -21,8 +21,14 @@ Occupation resolution, in this order (the first that applies wins; each row says
    standard's name or is contained in it, or differs by one suffix (工/员/师), or has a character
    similarity of at least 0.75 (difflib ratio), or keeps the job word (last three characters) with
    at least 80% of the current name's characters — a rename; flagged for review in the QC report;
-6. alias: the name is a recruiting alias (csco22 alias column) of exactly one occupation;
-7. unresolved: left for an editor; listed by the QC rule standard-occupation-unresolved.
+6. code-and-work-type: the printed code is a current occupation one of whose 工种 is named inside
+   the standard's name (装饰镶贴工 at 6-29-04-01, whose 工种 include 镶贴工); the standard then covers
+   only that 工种;
+7. alias: the name is a recruiting alias (csco22 alias column) of exactly one occupation;
+8. unresolved: left for an editor; listed by the QC rule standard-occupation-unresolved.
+
+A title that ends in 修订 ("revised", as the OSTA list prints 道岔钳工修订) names the occupation
+without it; the change is written to fixes.tsv.
 
 Work requirements: every change to the parsed text is written to work-requirements/fixes.tsv
 with its evidence; what cannot be shown to be an artefact is kept and flagged.
@@ -53,6 +59,7 @@ REQUIREMENTS_OUT = ROOT / "standards" / "work-requirements"
 
 PRINTED_CODE_RE = re.compile(r"(?P<x>X?)(?P<code>\d-\d\d-\d\d-\d\d)(?P<wt>-\d{3})?(?:（(?P<ed>\d{4})年版）)?")
 SIMILARITY = 0.75
+REVISION_MARKER = "修订"
 SHARED_CHARACTERS = 0.8  # a rename that keeps the job word: 广电和通信设备调试工 -> 电子设备调试工
 SUFFIXES = ("人员", "工", "员", "师")
 # Standards issued from this date for an occupation of major group 2 with levels 初级/中级/高级 are
@@ -117,6 +124,12 @@ class Classification:
 
     def name_matches(self, name: str) -> set[str]:
         return self.names.get(name, set()) | self.alt_names.get(name, set())
+
+    def work_type_within(self, code: str, name: str) -> str:
+        """The longest 工种 of occupation ``code`` whose name is part of ``name`` ('' if none): a
+        standard named after a 工种 with a qualifier (装饰镶贴工 for the 工种 镶贴工)."""
+        inside = [wt for wt, codes in self.work_types.items() if code in codes and len(wt) >= 3 and wt in name]
+        return max(inside, key=lambda wt: (len(wt), wt), default="")
 
 
 def similar_names(a: str, b: str) -> tuple[bool, str]:
@@ -196,6 +209,15 @@ def resolve(printed: str, name: str, cls: Classification) -> tuple[str, str, str
                 "code-and-similar-name",
                 (f"code {code} is current and named {cls.occupations[code]}; {why}: taken as a rename, to review"),
             )
+    if not m["x"] and not m["ed"] and code in cls.occupations and (inside := cls.work_type_within(code, name)):
+        return (
+            code,
+            "code-and-work-type",
+            (
+                f"code {code} is current ({cls.occupations[code]}) and its 工种 {inside} (classification/"
+                f"work-types.tsv, from the 2022 dictionary text) is named in {name}: the standard covers that 工种"
+            ),
+        )
     aliases = cls.aliases.get(name, set())
     if len(aliases) == 1:
         (to,) = aliases
@@ -307,6 +329,16 @@ def import_standards(upstream: Path, classification: Path, out: Path) -> dict[st
                 )
             )
             name, work_type = cleaned, work_type or wt_in_name
+        if name.endswith(REVISION_MARKER) and not cls.name_matches(name):
+            fixes.append(
+                (
+                    sid,
+                    "revision-marker-stripped",
+                    f"osta list seq {r['seq']}: occupation_name {name!r} ends in {REVISION_MARKER} (revised), "
+                    f"which is not part of the occupation's name; name {name.removesuffix(REVISION_MARKER)!r}",
+                )
+            )
+            name = name.removesuffix(REVISION_MARKER)
         code, method, evidence = resolve(printed, name, cls)
         counts[method] += 1
         m = PRINTED_CODE_RE.fullmatch(printed)
@@ -441,6 +473,10 @@ def work_type_scope(rows: list[dict[str, str]], cls: Classification) -> list[lis
             out.append(
                 [r["id"], occ, r["occupation_name"], f"{r['occupation_name']} is a 工种 of {occ} (work-types.tsv)"]
             )
+        elif r["resolution"] == "code-and-work-type":
+            inside = cls.work_type_within(occ, r["occupation_name"])
+            why = f"the name {r['occupation_name']} names the 工种 {inside} of {occ} (work-types.tsv)"
+            out.append([r["id"], occ, inside, why])
         elif r["work_type"] and occ in cls.work_types.get(r["work_type"], set()):
             out.append(
                 [

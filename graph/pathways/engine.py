@@ -41,6 +41,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -1434,6 +1435,9 @@ def bad(param: str, code: str, message: str, status: int = 400, **extra: Any) ->
     return PathwayError(message, status, code=code, param=param, **extra)
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _text(value: object, name: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise bad(name, "not-text", f"{name}：应为文字或数字，收到的是 {type(value).__name__}")
@@ -1443,6 +1447,8 @@ def _text(value: object, name: str) -> str:
 def _date_param(value: object, name: str) -> date:
     text = _text(value, name)
     try:
+        if not ISO_DATE.fullmatch(text):  # date.fromisoformat also reads 20210501 and 2021-W18-6
+            raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
         raise bad(name, "bad-date", f"{name}：“{text}”不是有效日期，请按 年-月-日 填写，例如 2021-05-01") from None

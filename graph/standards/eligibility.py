@@ -30,6 +30,7 @@ new certificate, title or diploma; a route that needs one of those has no earlie
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -468,6 +469,8 @@ def _date(value: object, where: str) -> date:
     if not isinstance(value, str):
         raise ProfileError(f"{where}: expected a date YYYY-MM-DD, got {value!r}")
     try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):  # fromisoformat also reads 20210501
+            raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
         raise ProfileError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
@@ -524,7 +527,9 @@ def profile_from_json(
         "apprenticeships",
     }
     _keys(data, top, "profile")
-    as_of = _date(data["as_of"], "as_of") if data.get("as_of") else (today or date.today())
+    # a field given as null is a field not given; any other value is checked (an empty string or an
+    # object where a date belongs is refused, not read as "not given")
+    as_of = _date(data["as_of"], "as_of") if data.get("as_of") is not None else (today or date.today())
     kinds = set(diploma_kinds) if diploma_kinds is not None else None
 
     def code(value: object, where: str) -> str:
@@ -566,8 +571,8 @@ def profile_from_json(
     for i, s in enumerate(_items(data, "work")):
         w = f"work[{i}]"
         _keys(s, {"occupation", "start", "end", "years"}, w)
-        start = _date(s["start"], f"{w}.start") if s.get("start") else None
-        end = _date(s["end"], f"{w}.end") if s.get("end") else None
+        start = _date(s["start"], f"{w}.start") if s.get("start") is not None else None
+        end = _date(s["end"], f"{w}.end") if s.get("end") is not None else None
         years = _number(s["years"], f"{w}.years") if s.get("years") is not None else None
         if (start is None) == (years is None):
             raise ProfileError(f"{w}: give either start (and end, if it has ended) or years")
@@ -594,6 +599,9 @@ def profile_from_json(
             graduation = None
         else:
             graduation = _date(grad, f"{w}.graduation")
+        major = d.get("major")
+        if major is not None and not isinstance(major, str):
+            raise ProfileError(f"{w}.major: expected the major's name or code as text")
         relation = d.get("major_relation")
         if relation not in (None, "same", "related", "unrelated"):
             raise ProfileError(f"{w}.major_relation: {relation!r}; use same, related or unrelated")
@@ -607,7 +615,7 @@ def profile_from_json(
             DiplomaHeld(
                 kind,
                 graduation,
-                str(d.get("major", "")),
+                major or "",
                 relation,
                 tuple(code(o, f"{w}.major_occupations") for o in occs),
                 assessed,
@@ -651,7 +659,7 @@ def profile_from_json(
                 code(a.get("occupation"), f"{w}.occupation"), _date(a.get("completed"), f"{w}.completed")
             )
         )
-    birth = _date(data["birth_date"], "birth_date") if data.get("birth_date") else None
+    birth = _date(data["birth_date"], "birth_date") if data.get("birth_date") is not None else None
     age = int(_number(data["age"], "age", 0, 120)) if data.get("age") is not None else None
     if birth and birth > as_of:
         raise ProfileError(f"birth_date {birth} is after as_of {as_of}")

@@ -42,12 +42,19 @@ from graph.schools.curriculum import (
 from graph.schools.saved import SAVED_ID, ClientQuotaExceeded, QuotaError, SavedMappings
 from server.api_errors import ApiError, error, int_arg
 from server.limits import client_address
+from server.openapi import CODE_SCHEMA, enum_schema, text_schema
 from server.resources import get_curriculum_index, get_majors, get_store, get_tiers
 
 bp = Blueprint("schools", __name__)
 
 TIERS = schools.TIER_ORDER
 MAJORS_PER_PAGE = 100  # the catalogue has about 1,850 majors: one page of them is unreadable on a phone
+MAX_MAJOR_QUERY = 50
+MAX_CERTIFICATE_NAME = 100
+COURSE_CODE = r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}"
+EQUIVALENCE_STATUSES = ("example", "proposed", "approved", "withdrawn")
+# graph/schools/majors.py:MAJOR_CODE_RE, with ASCII digits spelled out (JSON Schema's \d is read by Python as any digit)
+MAJOR_CODE_SCHEMA = {"type": "string", "pattern": "^[0-9]{6,7}[A-Z]{0,2}$"}
 _TRUE = {"1", "true", "yes", "on"}
 
 
@@ -59,9 +66,10 @@ def api_majors() -> Response:
     tier = request.args.get("tier") or None
     if tier is not None and tier not in TIERS:
         raise ApiError(400, f"tier must be one of {', '.join(TIERS)}; got {tier!r}")
-    q = (request.args.get("q") or "").strip() or None
-    if q is not None and len(q) > 50:
-        raise ApiError(400, "q is longer than 50 characters")
+    raw = request.args.get("q") or ""
+    if len(raw) > MAX_MAJOR_QUERY:  # as sent, spaces included (the API document's maxLength)
+        raise ApiError(400, f"q is longer than {MAX_MAJOR_QUERY} characters")
+    q = raw.strip() or None
     found = schools.filter_majors(get_majors(), tier, q)
     return jsonify(count=len(found), tiers=get_tiers(), majors=found)
 
@@ -101,8 +109,8 @@ def api_occupation_majors(code: str) -> Response:
 
 def _certificate_name(ident: str) -> str:
     store = get_store()
-    if len(ident) > 100:
-        raise ApiError(400, "a certificate name is at most 100 characters")
+    if len(ident) > MAX_CERTIFICATE_NAME:
+        raise ApiError(400, f"a certificate name is at most {MAX_CERTIFICATE_NAME} characters")
     name = schools.resolve_certificate(store, ident)
     if name is None:
         raise ApiError(
@@ -124,7 +132,7 @@ def api_certificate(name: str) -> Response:
 
 @bp.get("/api/courses/<code>/certificates")
 def api_course_certificates(code: str) -> Response:
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}", code):
+    if not re.fullmatch(COURSE_CODE, code):
         raise ApiError(400, f"{code!r} is not a course code (letters, digits, '.', '_', '-')")
     school = request.args.get("school") or None
     found = schools.course_certificates(get_store(), code, school)
@@ -139,7 +147,7 @@ def api_course_certificates(code: str) -> Response:
 @bp.get("/api/credit-equivalences")
 def api_equivalences() -> Response:
     status = request.args.get("status") or None
-    if status is not None and status not in ("example", "proposed", "approved", "withdrawn"):
+    if status is not None and status not in EQUIVALENCE_STATUSES:
         raise ApiError(400, "status must be example, proposed, approved or withdrawn")
     found = schools.equivalences(get_store(), status)
     return jsonify(
@@ -458,27 +466,31 @@ def _openapi() -> dict[str, Any]:
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
         }
 
-    def q(name: str, description: str, example: str | None = None) -> dict[str, Any]:
+    def q(
+        name: str, description: str, example: str | None = None, schema: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         p: dict[str, Any] = {
             "name": name,
             "in": "query",
             "required": False,
-            "schema": {"type": "string"},
+            "schema": schema or {"type": "string"},
             "description": description,
         }
         if example is not None:
             p["example"] = example
         return p
 
-    def path(name: str, description: str, example: str) -> dict[str, Any]:
+    def path(name: str, description: str, example: str, schema: dict[str, Any]) -> dict[str, Any]:
         return {
             "name": name,
             "in": "path",
             "required": True,
-            "schema": {"type": "string"},
+            "schema": schema,
             "description": description,
             "example": example,
         }
+
+    formats = enum_schema(FORMATS)
 
     tags = ["schools"]
     bad, missing, many = err("bad input"), err("not found; suggestions given"), err("too many requests")
@@ -514,31 +526,52 @@ def _openapi() -> dict[str, Any]:
                     "tier",
                     "secondary-vocational, higher-vocational, vocational-undergraduate or general-undergraduate",
                     "higher-vocational",
+                    enum_schema(TIERS),
                 ),
-                q("q", "part of a name or code", "人工智能"),
+                q(
+                    "q",
+                    f"part of a name or code (up to {MAX_MAJOR_QUERY} characters)",
+                    "人工智能",
+                    text_schema(MAX_MAJOR_QUERY),
+                ),
             ],
             ("400",),
         ),
         "/api/majors/{code}": get(
             "A major with the occupations it prepares for, their standards and 1+X certificates",
-            [path("code", "major code", "510209"), q("catalogue", "catalogue id (voc2021, ug)", "voc2021")],
+            [
+                path("code", "major code: six digits, maybe a letter or two (080717T)", "510209", MAJOR_CODE_SCHEMA),
+                q("catalogue", "catalogue id (voc2021, ug)", "voc2021"),
+            ],
         ),
         "/api/occupations/{code}/majors": get(
-            "Which majors lead to an occupation", [path("code", "classification code", "4-04-05-05")]
+            "Which majors lead to an occupation",
+            [path("code", "classification code", "4-04-05-05", CODE_SCHEMA)],
+            ("400", "404"),
         ),
         "/api/certificates": get("1+X vocational skill level certificates", [], ()),
         "/api/certificates/{name}": get(
             "A 1+X certificate: levels, organisation, occupations and what it counts "
             "for (credit equivalences; examples flagged)",
-            [path("name", "certificate name, with or without 职业技能等级证书", "跨境电子商务多平台运营")],
+            [
+                path(
+                    "name",
+                    "certificate name, with or without 职业技能等级证书",
+                    "跨境电子商务多平台运营",
+                    text_schema(MAX_CERTIFICATE_NAME),
+                )
+            ],
         ),
         "/api/courses/{code}/certificates": get(
             "Which certificates count toward a course (exemptions)",
-            [path("code", "course code", "ECM301"), q("school", "school name", None)],
+            [
+                path("code", "course code", "ECM301", {"type": "string", "pattern": f"^{COURSE_CODE}$"}),
+                q("school", "school name", None),
+            ],
         ),
         "/api/credit-equivalences": get(
             "Credit-bank equivalences (status example = made up, never official)",
-            [q("status", "example, proposed, approved or withdrawn", "example")],
+            [q("status", "example, proposed, approved or withdrawn", "example", enum_schema(EQUIVALENCE_STATUSES))],
             ("400",),
         ),
         "/api/curricula": {
@@ -548,7 +581,7 @@ def _openapi() -> dict[str, Any]:
                 "tags": tags,
                 "parameters": [
                     q("major", "major code (also as a body field)", "510209"),
-                    q("format", "json (default), csv, md or html", "json"),
+                    q("format", "json (default), csv, md or html", "json", formats),
                     q("save", "true to store the upload and the mapping", "false"),
                 ],
                 "requestBody": {
@@ -577,7 +610,8 @@ def _openapi() -> dict[str, Any]:
                     "404": err("unknown major; suggestions given"),
                     "413": err("the upload is too large"),
                     "415": err("unsupported content type"),
-                    "429": many,
+                    "429": err("this client saved too much in the last hour (CURRICULA_CLIENT_BYTES); see Retry-After"),
+                    "507": err("saving would pass the total quota or the disk space kept free; nothing was saved"),
                 },
             }
         },
@@ -586,8 +620,13 @@ def _openapi() -> dict[str, Any]:
                 "summary": "A saved curriculum mapping",
                 "tags": tags,
                 "parameters": [
-                    path("sid", "id returned when the mapping was saved", "0123456789abcdef"),
-                    q("format", "json (default), csv, md or html", "json"),
+                    path(
+                        "sid",
+                        "id returned when the mapping was saved",
+                        "0123456789abcdef",
+                        {"type": "string", "pattern": f"^{SAVED_ID.pattern}$"},
+                    ),
+                    q("format", "json (default), csv, md or html", "json", formats),
                 ],
                 "responses": {
                     "200": {"description": "the saved mapping", "content": text_out},

@@ -936,38 +936,43 @@ def _work_intervals(ctx: _Context, scope: str | None, since: date | None, until:
     return _merge(intervals)
 
 
-def _work_measure(ctx: _Context, scope: str | None, since: date | None, continuous: bool, until: date) -> float:
-    lengths = [years_between(s, e) for s, e in _work_intervals(ctx, scope, since, until)]
+def _measure(intervals: Sequence[Interval], continuous: bool) -> float:
+    """Years of work in merged intervals: the longest one for 连续 work, else the sum (累计)."""
+    lengths = [years_between(s, e) for s, e in intervals]
     if not lengths:
         return 0.0
     return max(lengths) if continuous else sum(lengths)
 
 
-def _date_reaching(ctx: _Context, scope: str | None, since: date | None, continuous: bool, need: float) -> date | None:
+def _date_reaching(
+    ctx: _Context, served: Sequence[Interval], since: date | None, continuous: bool, need: float
+) -> date | None:
     """The first day on which the work measured reaches ``need`` years, when the person works on
     without a gap from as_of (``assume_continued_work``); None if they are not assumed to.
 
-    Worked out instead of searched: after as_of only the last interval grows (it runs from its
-    start, which is as_of or earlier when the work before as_of is unbroken, to the day asked about),
-    so the day is ``add_fraction(start, need - the rest)``. One check around it guards the
-    rounding of fractional years to whole days.
+    ``served`` are the merged intervals in scope up to as_of (what ``has`` was measured on). Worked
+    out, not searched: after as_of only the last interval grows (it is joined by the work from
+    as_of, or from ``since`` when that is later, if it ends the day before or later), so the measure
+    on a day is the rest plus ``years_between(last start, day)`` and the day is
+    ``add_fraction(last start, need - rest)``. Checking a day is one ``years_between``; the check
+    around the answer only guards the rounding of fractional years to whole days (29 February).
     """
-    as_of = ctx.profile.as_of
     if not ctx.assume_continued_work:
         return None
+    as_of = ctx.profile.as_of
     start = max(as_of, since) if since else as_of
-    probe = add_years(start, 1)
-    merged = _work_intervals(ctx, scope, since, probe)
-    last = merged[-1] if merged else (start, probe)
-    before = [years_between(s, e) for s, e in merged[:-1]]
-    rest = 0.0 if continuous else sum(before)
-    guess = add_fraction(last[0], max(need - rest, 0.0))
-    guess = max(guess, start)
+    before = list(served)
+    last_start = start
+    if before and before[-1][1] + timedelta(days=1) >= start:
+        last_start = before.pop()[0]
+    # 连续: has < need, so no earlier interval reaches need and only the growing one counts;
+    # 累计: the earlier intervals count in full
+    to_reach = need if continuous else need - sum(years_between(s, e) for s, e in before)
 
     def ok(day: date) -> bool:
-        return _work_measure(ctx, scope, since, continuous, day) + EPSILON >= need
+        return years_between(last_start, day) + EPSILON >= to_reach
 
-    # the formula is exact up to a day's rounding: step to the first day that holds
+    guess = max(add_fraction(last_start, max(to_reach, 0.0)), start)
     for _ in range(4):
         if ok(guess):
             while guess > start and ok(guess - timedelta(days=1)):
@@ -1372,11 +1377,12 @@ class _Evaluator:
                 return True, f"works in {scope}", as_of, False
             self.zh[c.number] = f"需要正在从事{scope_zh}工作"
             return False, f"needs to be working in {scope}", None, False
-        has = _work_measure(ctx, c.scope, since, c.continuous, as_of)
+        served = _work_intervals(ctx, c.scope, since, as_of)
+        has = _measure(served, c.continuous)
         if has + EPSILON >= need:
             self.zh[c.number] = f"{after_zh}在{scope_zh}{kind_zh}工作已满{years_zh(need)}年（{years_zh(has)}年）"
             return True, f"{_years(has)} years of {kind}work in {scope}{after}", as_of, False
-        on = _date_reaching(ctx, c.scope, since, c.continuous, need)
+        on = _date_reaching(ctx, served, since, c.continuous, need)
         more = need - has
         self.zh[c.number] = (
             f"还需{after_zh}在{scope_zh}{kind_zh}工作 {years_zh(more)} 年"

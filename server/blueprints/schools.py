@@ -174,9 +174,7 @@ class Upload:
     def __init__(self) -> None:
         limit = _max_bytes()
         if request.content_length is not None and request.content_length > limit + 64_000:
-            raise ApiError(
-                413, f"the upload is {request.content_length:,} bytes; a curriculum CSV may be at most {limit:,} bytes"
-            )
+            raise ApiError(413, f"上传的内容有 {request.content_length:,} 字节；课程方案 CSV 最多 {limit:,} 字节")
         args = request.args
         self.csv: bytes | None = None
         self.name = "curriculum.csv"
@@ -197,26 +195,24 @@ class Upload:
         elif mimetype == "application/json":
             body = request.get_json(silent=True)
             if not isinstance(body, dict):
-                raise ApiError(400, 'the JSON body must be an object with "major" and "csv" (the CSV text)')
+                raise ApiError(400, "JSON 请求内容应为对象，含 major（专业代码）和 csv（课程方案的 CSV 文本）")
             fields = body
             if body.get("csv") is not None:
                 if not isinstance(body["csv"], str):
-                    raise ApiError(400, '"csv" must be the CSV file\'s text')
+                    raise ApiError(400, "csv 应为课程方案 CSV 文件的文本")
                 self.csv = body["csv"].encode("utf-8")
         elif mimetype in ("text/csv", "text/plain", "application/csv"):
             self.csv = request.get_data(cache=False)[: limit + 1]
         elif request.content_length:
             raise ApiError(
                 415,
-                f"send the curriculum as multipart/form-data (field file), application/json "
-                f"(field csv) or text/csv, not {mimetype or 'an unnamed type'}",
+                f"请以 multipart/form-data（字段 file）、application/json（字段 csv）或 text/csv 发送课程方案，"
+                f"不支持 {mimetype or '未注明的类型'}",
             )
         if self.csv is None:
-            raise ApiError(
-                400, 'no curriculum: upload the CSV as the form field "file", the JSON field "csv" or a text/csv body'
-            )
+            raise ApiError(400, "没有课程方案：请以表单字段 file、JSON 字段 csv 或 text/csv 请求内容上传 CSV")
         if len(self.csv) > limit:
-            raise ApiError(413, f"the curriculum CSV is more than {limit:,} bytes; split it by major")
+            raise ApiError(413, f"课程方案 CSV 超过 {limit:,} 字节：请按专业分开上传")
 
         def field(name: str) -> Any:
             value = fields.get(name)
@@ -224,19 +220,19 @@ class Upload:
 
         self.major = field("major")
         if not isinstance(self.major, str) or not self.major.strip():
-            raise ApiError(400, 'give the major\'s code as "major" (e.g. 510209; GET /api/majors lists them)')
+            raise ApiError(400, "请用 major 给出专业代码（例如 510209；GET /api/majors 列出全部专业）")
         self.major = self.major.strip()
         self.catalogue = field("catalogue")
         self.format = field("format") or "json"
         if self.format not in FORMATS:
-            raise ApiError(400, f"format must be one of {', '.join(FORMATS)}")
+            raise ApiError(400, f"format 只能是 {'、'.join(FORMATS)} 之一")
         save = field("save")
         self.save = save is True or (isinstance(save, str) and save.lower() in _TRUE)
         standards = fields.get("standards") or fields.get("standard") or args.getlist("standard")
         if isinstance(standards, str):
             standards = [standards]
         if not isinstance(standards, list) or not all(isinstance(s, str) for s in standards):
-            raise ApiError(400, "standards must be a list of standard ids or occupation codes")
+            raise ApiError(400, "standards 应为标准编号或职业编码的列表")
         self.standards = standards or None
         try:
             self.overrides = parse_overrides(field("overrides"))
@@ -251,7 +247,7 @@ def _map(upload: Upload) -> dict[str, Any]:
         status = 413 if exc.errors and exc.errors[0].line == 0 else 400
         raise ApiError(
             status,
-            f"the curriculum has {len(exc.errors)} problem(s); nothing was mapped or stored",
+            f"课程方案文件有 {len(exc.errors)} 处问题，没有进行分析，也没有保存",
             errors=[e.as_dict() for e in exc.errors],
         ) from None
     try:

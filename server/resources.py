@@ -24,12 +24,12 @@ from flask import Flask, current_app, g
 
 from graph.classification.classifier import Classifier
 from graph.classification.hierarchy import Hierarchy
-from graph.classification.queries import Kinds, SearchIndex, all_codes
+from graph.classification.queries import Kinds, SearchIndex, all_codes, occupation
 from graph.pathways.engine import PathwayEngine
 from graph.schools import majors as schools
 from graph.schools.curriculum import CurriculumIndex
 from graph.standards.queries import RuleBook
-from graph.store.documents import Documents
+from graph.store.documents import API_OCCUPATION, Documents, api_json
 from graph.store.embedded import EmbeddedStore
 from graph.store.generation import Generation, Generations
 
@@ -197,6 +197,19 @@ def get_curriculum_index() -> CurriculumIndex:
 
 def get_documents() -> Documents | None:
     return generation().derive(_documents)
+
+
+def occupation_document(code: str) -> bytes | None:
+    """The JSON of /api/occupations/<code> (None: no entry with a name has that code): the build's
+    precomputed document while the store is as built, else asked of the store. The API sends the
+    bytes; the occupation page reads the same document instead of asking the same six queries."""
+    docs = get_documents()
+    if docs is not None:
+        body = docs.get(API_OCCUPATION, code)
+        if body is not None:
+            return body
+    found = occupation(get_store(), code, get_kinds())
+    return None if found is None else api_json(found)
 
 
 def get_dataset_statistics() -> dict[str, Any]:

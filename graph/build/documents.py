@@ -13,20 +13,13 @@ Three kinds, each exactly what the server would otherwise compute per request:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from graph.classification.documents import occupation_documents
 from graph.core.media import TURTLE
 from graph.core.namespaces import ID
-from graph.store.documents import API_OCCUPATION, LD_RESOURCE, LD_TURTLE, convert
+from graph.store.documents import API_OCCUPATION, LD_RESOURCE, LD_TURTLE, api_json, convert
 from graph.store.embedded import EmbeddedStore
-
-
-def api_json(doc: object) -> bytes:
-    """JSON as the app's jsonify writes it (sorted keys, no spaces, UTF-8 as is: create_app sets
-    ensure_ascii off), ending in a newline."""
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() + b"\n"
 
 
 def subject_chunks(sorted_nt: bytes, prefix: str) -> Iterator[tuple[str, bytes]]:

@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -41,13 +42,19 @@ LD_RESOURCE = "ld/resource"  # IRI under /id/ -> its statements, sorted N-Triple
 LD_TURTLE = "ld/turtle"  # IRI under /id/ -> the same statements in Turtle (linked data's usual format)
 
 
+def api_json(doc: object) -> bytes:
+    """JSON as the app's jsonify writes it (sorted keys, no spaces, UTF-8 as is: create_app sets
+    ensure_ascii off), ending in a newline."""
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() + b"\n"
+
+
 def convert(sorted_ntriples: bytes, media_type: str) -> bytes:
     """A resource's statements (sorted N-Triples, as stored) in another RDF format, with the usual
     prefixes: those whose namespace occurs in the text.
 
     The lines are already in the order the linked-data view sorts a DESCRIBE answer into, so nothing
     is sorted again; that sorting and a per-triple namespace scan were half the CPU of a Turtle
-    request (issue 17, bench/bench_ld_documents.py).
+    request (issue 17, bench/bench_documents.py).
 
     >>> nt = b'<https://w3id.org/occugraph/id/x> <http://www.w3.org/2004/02/skos/core#notation> "1" .\\n'
     >>> print(convert(nt, "text/turtle").decode().strip())

@@ -5,26 +5,19 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
-from graph.classification import queries
 from graph.classification.queries import MAX_SEARCH_CHARS
-from graph.store.documents import API_OCCUPATION
 from server.api_errors import ApiError, int_arg
-from server.resources import get_documents, get_kinds, get_search_index, get_store
+from server.resources import get_search_index, occupation_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 @bp.get("/occupations/<code:code>")
 def occupation(code: str) -> Response:
-    docs = get_documents()
-    if docs is not None:  # precomputed by the build (graph/build/documents.py): no SPARQL per request
-        body = docs.get(API_OCCUPATION, code)
-        if body is not None:
-            return Response(body, 200, mimetype="application/json")
-    found = queries.occupation(get_store(), code, get_kinds())
-    if found is None:  # the code is in the classification but the entry has no name: not shown
+    body = occupation_document(code)
+    if body is None:  # the code is in the classification but the entry has no name: not shown
         raise ApiError(404, f"no classification entry has code {code}")
-    return jsonify(found)
+    return Response(body, 200, mimetype="application/json")
 
 
 @bp.get("/occupations")

@@ -7,15 +7,15 @@ offers the next questions as actions: 规划路径, 查看标准, 对应专业.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, render_template, request
 
-from graph.classification import queries
 from graph.store.sparql import Iri, select
 from server.api_errors import ApiError
 from server.queries import Q
-from server.resources import get_classifier, get_kinds, get_rulebook, get_search_index, get_store
+from server.resources import get_classifier, get_rulebook, get_search_index, get_store, occupation_document
 from server.ui import level_rank, per_store
 
 bp = Blueprint("pages", __name__)
@@ -97,12 +97,13 @@ def _related(iri: str) -> list[dict[str, str]]:
 
 @bp.get("/occupation/<code:code>")
 def occupation_page(code: str) -> Any:
-    found = queries.occupation(get_store(), code, get_kinds())
-    if found is None:
+    body = occupation_document(code)  # the API's document, precomputed by the build
+    if body is None:
         page = ("not_found.html", {"code": code, "near": []})
         raise ApiError(404, f"no classification entry has code {code}", page=page)
     from graph.schools import majors as schools
 
+    found = json.loads(body)
     related = _related(str(found["iri"]))
     seen: set[str] = set()
     related = [r for r in related if not (r["code"] in seen or seen.add(r["code"]))]  # type: ignore[func-returns-value]

@@ -161,6 +161,22 @@ def test_clear_caches_forgets_scores_and_strengths(classifier: C.Classifier) -> 
     assert not classifier.index._cache and not classifier.index._strength
 
 
+def test_english_titles_are_read_through_translations(classifier: C.Classifier) -> None:
+    # synonyms.tsv category translation: software -> 软件, engineer -> 工程师
+    res = classifier.classify("Software Engineer")
+    assert res["synonyms_added"] == ["软件", "工程师"]
+    assert res["candidates"][0]["code"] == "2-02-10-03"  # type: ignore[index]  # 计算机软件工程技术人员
+    res = classifier.classify("Hardware Test Engineer")
+    assert res["candidates"][0]["code"] == "2-02-10-02"  # type: ignore[index]  # 计算机硬件工程技术人员
+
+
+def test_a_role_noun_head_is_evidence(classifier: C.Classifier) -> None:
+    # 老师 names the role (teaching); 工程师 says rank only and is not a word to cover
+    res = classifier.classify("音乐老师")
+    assert res["candidates"][0]["code"] == "2-08-00-00"  # type: ignore[index]  # 教学人员
+    assert "老师" in classifier.index.analyzer.heads and "老师" not in classifier.index.analyzer.generic_heads
+
+
 def test_structure_file_errors_have_file_and_line(tmp_path: Path) -> None:
     folder = tmp_path / "job-titles"
     folder.mkdir()

@@ -841,7 +841,8 @@ class ClassifierIndex:
     ) -> list[tuple[float, int, dict[str, Any]]]:
         """The candidates of a part read word by word: mixed with the coverage of the part's words by
         each entry, and lowered when the part's head (工程师, 员, 工) disagrees with the kind of name
-        the entry has (graph-learnt, _head_agreement)."""
+        the entry has (graph-learnt, _head_agreement). A head that names a role (老师, 司机, 运营) is
+        one of the words to cover; one that says rank, not field (工程师, 经理: generic-head) is not."""
         if not found:
             return found
         head = self.analyzer.head_of(part.text)
@@ -851,7 +852,7 @@ class ClassifierIndex:
         words = [
             (w, idf.get("w:" + w, unknown) * (SINGLE_CHAR_WEIGHT if len(w) == 1 and CJK_RUN.fullmatch(w) else 1.0))
             for w in dict.fromkeys(part.words)
-            if w != head
+            if w != head or head not in self.analyzer.generic_heads
         ]
         words += [(e, 0.5 * idf.get("w:" + e, unknown)) for e in part.expansions if e not in part.words]
         out = []

@@ -33,7 +33,9 @@ The model, step by step:
    its other labels, its definition and its tasks partly: COVERAGE_STRENGTH); then lowered by up to
    HEAD_WEIGHT when the part's head word (工程师, 员, 工, 老师) disagrees with the ending of the
    entry's name (工程技术人员, 员, 工, 人员: structure.tsv entry-suffix), as often as the graph's own
-   labels that end with that head belong to entries with that ending (learnt at index build).
+   labels that end with that head belong to entries with that ending (learnt at index build). A
+   head that names a role (老师, 司机) is one of the words to cover; a rank word (generic-head:
+   工程师, 经理) is not.
 6. Parts combined: noisy-or over the parts (weights: the first alternative 1, later ones
    ALTERNATIVE_WEIGHT, secondary parts SECONDARY_WEIGHT), so an occupation that several parts point to
    gains.

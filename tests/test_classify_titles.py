@@ -148,9 +148,10 @@ def test_other_candidates_use_the_other_calibration_curve(classifier: C.Classifi
     res = classifier.classify("深度学习算法工程师")
     cands = res["candidates"]
     calibration = classifier.calibration
-    assert cands[0]["probability"] == round(calibration.probability(cands[0]["score"]), 3)  # type: ignore[index]
+    # (the shown score is rounded to 3 places, the probability was read from the unrounded one)
+    assert cands[0]["probability"] == pytest.approx(calibration.probability(cands[0]["score"]), abs=0.002)  # type: ignore[index]
     for c in cands[1:]:  # type: ignore[index]
-        assert c["probability"] == round(calibration.probability(c["score"], first=False), 3)
+        assert c["probability"] == pytest.approx(calibration.probability(c["score"], first=False), abs=0.002)
     assert cands[1]["probability"] < cands[0]["probability"]  # type: ignore[index]
 
 
@@ -175,6 +176,18 @@ def test_a_role_noun_head_is_evidence(classifier: C.Classifier) -> None:
     res = classifier.classify("音乐老师")
     assert res["candidates"][0]["code"] == "2-08-00-00"  # type: ignore[index]  # 教学人员
     assert "老师" in classifier.index.analyzer.heads and "老师" not in classifier.index.analyzer.generic_heads
+
+
+def test_a_field_segment_is_read_without_its_marker(classifier: C.Classifier) -> None:
+    # structure.tsv field-marker 方向: '-云计算方向' names the role's field
+    res = classifier.classify("运维工程师-云计算方向")
+    assert [p["text"] for p in res["parts"]] == ["运维工程师", "云计算"]  # type: ignore[union-attr]
+    prep = classifier.index.analyzer.prepare("运维工程师-云计算方向")
+    assert [p.weight for p in prep.parts] == [1.0, C.ALTERNATIVE_WEIGHT]
+    codes = [c["code"] for c in res["candidates"][:2]]  # type: ignore[index]
+    assert codes == ["2-02-10-08", "2-02-38-04"]  # 信息系统运行维护, 云计算工程技术人员
+    res = classifier.classify("方向")  # the marker alone is not stripped to nothing
+    assert res["parts"][0]["text"] == "方向"  # type: ignore[index]
 
 
 def test_structure_file_errors_have_file_and_line(tmp_path: Path) -> None:

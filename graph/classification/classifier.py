@@ -18,7 +18,9 @@ The model, step by step:
 3. Read the structure (structure.tsv): "A招聘B" is read as B (the employer A hires B), unless B is a
    recruiting role (招聘专员 is an HR job); brackets naming a company are dropped and other brackets
    become secondary evidence; segments (A-B) are split and the one with a head word (工程师, 员, 岗 …)
-   is the role, the others secondary; the role is split into alternatives (A/B/C).
+   is the role, the others secondary; the role is split into alternatives (A/B/C). A secondary part
+   that ends with a field marker (大数据方向) names the role's field: read without the marker, with
+   the weight of an alternative.
 4. Features per part: jieba words (``w:``), character bigrams (``b:``), single characters where a run
    is one character long (``u:``), and synonym expansions (``s:``), each weighted by its inverse
    document frequency over the labels; a generic head (经理, 专员, 工程师) weighs half when the part has
@@ -252,6 +254,7 @@ class Analyzer:
         self.heads = s.get("head", [])
         self.generic_heads = set(s.get("generic-head", []))
         self.entry_suffixes = s.get("entry-suffix", [])
+        self.field_markers = s.get("field-marker", [])
         split = "".join(re.escape(t) for t in s.get("split", []) if len(t) == 1)
         split_words = [re.escape(t) for t in s.get("split", []) if len(t) > 1]
         self.split_re = re.compile("|".join(([f"[{split}]"] if split else []) + split_words) or r"(?!)")
@@ -452,6 +455,9 @@ class Analyzer:
             if not text or not HAS_TEXT.search(text):
                 continue
             weight = SECONDARY_WEIGHT if secondary else (1.0 if first else ALTERNATIVE_WEIGHT)
+            marker = next((m for m in self.field_markers if text.endswith(m) and len(text) > len(m)), None)
+            if secondary and marker:  # '软件开发工程师-大数据方向': the role's field, read as an alternative
+                text, weight = text[: -len(marker)].strip(), ALTERNATIVE_WEIGHT
             first = first and secondary
             parts.append(self._part(text, weight, secondary))
         if parts and all(p.secondary for p in parts):

@@ -18,9 +18,13 @@ What it does:
    reachable target). Each question runs ``PathwayEngine.find_routes`` (3 routes) after 20 warm-up
    questions, single process, one thread; p50/p95/max are reported, also per kind of answer, and
    for the whole GET /api/pathways request (parsing, JSON) through Flask's test client.
-3. Profiles the same questions (cProfile) and reports the share of time in the eligibility
-   evaluator, the static-graph ancestors, the "nearest target" search and the rest.
-4. With ``--build``: builds ontology/ + standards/ twice into temporary folders, with and without
+3. Runs the same questions as GET /api/pathways over real HTTP against ``occugraph serve``
+   (waitress, one process, one client, keep-alive): p50/p95/max and the server process's CPU time
+   per request (user + system, from /proc), with the load average before and after (loadinfo).
+4. Profiles the same questions (cProfile) and reports the share of time in the eligibility
+   evaluator, its date search, the static-graph ancestors, the "nearest target" search and the
+   rest, both of find_routes and of the whole request (Flask view: parsing, search, wording, JSON).
+5. With ``--build``: builds ontology/ + standards/ twice into temporary folders, with and without
    the pathways reader, and reports the CPU time (user + sys) and triples of each.
 """
 
@@ -141,9 +145,7 @@ def profile_shares(engine: PathwayEngine, qs: list[dict[str, object]]) -> list[t
     return [(name, 100 * t / total if total else 0.0) for name, t in parts]
 
 
-def http_queries(store: EmbeddedStore, engine: PathwayEngine, qs: list[dict[str, object]]) -> list[float]:
-    from urllib.parse import urlencode
-
+def _client(store: EmbeddedStore, engine: PathwayEngine):  # type: ignore[no-untyped-def]
     from server import create_app
 
     app = create_app({"TESTING": True, "STORE": store, "RATE_LIMIT_PER_MINUTE": 0})
@@ -151,21 +153,68 @@ def http_queries(store: EmbeddedStore, engine: PathwayEngine, qs: list[dict[str,
 
     # the engine built above serves the requests: seed it into the store generation
     generations(app).current().derive(lambda _gen: engine, key=_pathway_engine)
-    client = app.test_client()
+    return app.test_client()
+
+
+def _url(q: dict[str, object]) -> str:
+    from urllib.parse import urlencode
+
+    return "/api/pathways?" + urlencode({k: v for k, v in q.items() if not k.startswith("_")})
+
+
+def http_queries(store: EmbeddedStore, engine: PathwayEngine, qs: list[dict[str, object]]) -> list[float]:
+    client = _client(store, engine)
     out = []
     for q in qs:
-        params = {k: v for k, v in q.items() if not k.startswith("_")}
         t = time.perf_counter()
-        resp = client.get("/api/pathways?" + urlencode(params))
+        resp = client.get(_url(q))
         out.append((time.perf_counter() - t) * 1000)
         assert resp.status_code == 200, resp.get_json()
     return out
 
 
-def http_server_queries(store_path: Path, qs: list[dict[str, object]], warmup: int = 20) -> list[float]:
+def request_shares(store: EmbeddedStore, engine: PathwayEngine, qs: list[dict[str, object]]) -> list[tuple[str, float]]:
+    """Shares of the whole pathway request (the Flask view ``api_pathways``, test client overhead
+    left out) under cProfile: what a request spends where."""
+    client = _client(store, engine)
+    for q in qs[:5]:
+        client.get(_url(q))
+    prof = cProfile.Profile()
+    prof.enable()
+    for q in qs:
+        client.get(_url(q))
+    prof.disable()
+    stats = pstats.Stats(prof)
+
+    def cum(file_part: str, name: str) -> float:
+        return sum(v[3] for k, v in stats.stats.items() if k[2] == name and file_part in k[0])  # type: ignore[attr-defined]
+
+    total = cum("blueprints/pathways.py", "api_pathways")
+    parts = [
+        ("parsing the parameters (QueryParser)", cum("engine.py", "parse")),
+        ("the route search (find_routes)", cum("engine.py", "find_routes")),
+        ("  of which the eligibility evaluator", cum("eligibility.py", "evaluate")),
+        ("  of which its date search (_date_reaching)", cum("eligibility.py", "_date_reaching")),
+        ("  of which the nearest target of no-route answers", cum("engine.py", "_nearest")),
+        ("wording the answer (Describer.result)", cum("engine.py", "result")),
+        ("JSON (jsonify)", cum("flask/json", "response")),
+    ]
+    return [(name, 100 * t / total if total else 0.0) for name, t in parts]
+
+
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux /proc/<pid>/stat, fields 14 and 15)."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def http_server_queries(store_path: Path, qs: list[dict[str, object]], warmup: int = 20) -> tuple[list[float], float]:
     """The same questions as GET /api/pathways over real HTTP: ``occugraph serve`` (waitress, one
     process) started on a free port, one client on one keep-alive connection, one request at a
-    time. The server is started here and stopped here (by its own process id)."""
+    time. The server is started here and stopped here (by its own process id). Returns the
+    latencies (ms) and the server's CPU ms per measured request."""
     import http.client
     import os
     import socket
@@ -209,7 +258,12 @@ def http_server_queries(store_path: Path, qs: list[dict[str, object]], warmup: i
 
         for q in qs[:warmup]:  # the first request builds the engine
             get(q)
-        return [get(q) for q in qs[warmup:]]
+        print(loadinfo.line("bench_pathways HTTP start"), file=sys.stderr, flush=True)
+        cpu0 = _process_cpu(proc.pid)
+        ms = [get(q) for q in qs[warmup:]]
+        cpu_ms = (_process_cpu(proc.pid) - cpu0) * 1000 / max(len(ms), 1)
+        print(loadinfo.line("bench_pathways HTTP end"), file=sys.stderr, flush=True)
+        return ms, cpu_ms
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -294,13 +348,17 @@ def main() -> int:
             print(summary(f"answer: {answer}", ms))
     http = http_queries(store, engine, qs)
     print(summary("GET /api/pathways (Flask test client, JSON)", http))
-    served = [] if args.no_http else http_server_queries(args.store or ROOT / "var" / "store", warm + qs)
+    served, cpu_ms = ([], 0.0) if args.no_http else http_server_queries(args.store or ROOT / "var" / "store", warm + qs)
     if served:
         print(summary("GET /api/pathways over HTTP (occugraph serve, one client, keep-alive)", served))
+        print(f"\nServer CPU per HTTP request (user + system, occugraph serve process): {cpu_ms:.2f} ms.")
     evals = [e for *_, e in results]
     print(f"\nRule evaluations per question: median {statistics.median(evals):.0f}, max {max(evals)}.\n")
     print("Where the time goes (cProfile over the same questions, share of find_routes):\n")
     for name, share in profile_shares(engine, qs):
+        print(f"- {name}: {share:.0f} %")
+    print("\nShare of the whole request (cProfile, the Flask view api_pathways):\n")
+    for name, share in request_shares(store, engine, qs):
         print(f"- {name}: {share:.0f} %")
     if args.build:
         print(

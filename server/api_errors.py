@@ -13,6 +13,7 @@ format (server/sparql_protocol.py).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
@@ -147,15 +148,21 @@ def init_app(app: Flask) -> None:
         return backend_error(exc).as_response()
 
 
+INTEGER = re.compile(r"(-?[0-9]+)(?:\.0+)?")  # an integer query parameter as a JSON Schema integer is written
+
+
 def int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
     """An integer query parameter within [low, high]; ``default`` when absent or empty; else a 400."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, f"{name} must be an integer, got {raw!r}") from None
-    if not low <= value <= high:
-        raise ApiError(400, f"{name} must be between {low} and {high}, got {value}")
-    return value
+    # ASCII digits only: int() would also take " 5", "+5", "5_0" and other scripts' digits, which the
+    # API document (type: integer) does not allow; "10.0" is an integer to JSON Schema, so it is one here
+    match = INTEGER.fullmatch(raw)
+    if match is None:
+        raise ApiError(400, f"{name} must be an integer, got {raw!r}")
+    digits = match.group(1)
+    # thousands of digits: out of range without converting them
+    if len(digits.lstrip("-0")) > 18 or not low <= int(digits) <= high:
+        raise ApiError(400, f"{name} must be between {low} and {high}, got {raw}")
+    return int(digits)

@@ -13,6 +13,7 @@ described nowhere, so a new endpoint cannot go undocumented.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import re
 from typing import Any
@@ -21,6 +22,10 @@ from flask import Blueprint, Flask, current_app, jsonify, render_template
 from werkzeug.wrappers import Response
 
 from graph import __version__
+from graph.classification.classifier import HAS_TEXT, MAX_TITLE_CHARS
+from graph.classification.new_occupations import FLAGS as NEW_OCCUPATION_FLAGS
+from graph.classification.queries import MAX_SEARCH_CHARS
+from graph.workflow.proposals import STATES as PROPOSAL_STATES
 
 bp = Blueprint("openapi", __name__)
 
@@ -49,6 +54,47 @@ def json_ok(description: str, schema_ref: str) -> dict[str, Any]:
     }
 
 
+# The values the server checks, written once as JSON Schema so that every blueprint's description
+# says exactly what a request may carry: schemathesis (tests/test_openapi.py, bench/api_fuzz.py)
+# sends values inside these schemas and expects them accepted, and values outside them and expects
+# them refused, so a schema wider or narrower than the server's check fails the run.
+CODE_SCHEMA: dict[str, Any] = {"type": "string", "pattern": "^[0-9]-[0-9]{2}-[0-9]{2}-[0-9]{2}$"}
+DATE_SCHEMA: dict[str, Any] = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+
+
+def enum_schema(values: Any) -> dict[str, Any]:
+    return {"type": "string", "enum": list(values)}
+
+
+def int_schema(low: int, high: int, default: int | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "integer", "minimum": low, "maximum": high}
+    if default is not None:
+        out["default"] = default
+    return out
+
+
+def text_schema(max_length: int, *, required_text: bool = False) -> dict[str, Any]:
+    """A free text of at most ``max_length`` characters; ``required_text``: not only white space."""
+    out: dict[str, Any] = {"type": "string", "maxLength": max_length}
+    if required_text:
+        out["pattern"] = "\\S"
+    return out
+
+
+# a job title the classifier takes (graph/classification/classifier.py: check_title): no control
+# characters, at least one letter, digit or CJK character. The classifier's CONTROL also names lone
+# surrogates (\ud800-\udfff); a query string cannot carry one (the server decodes bytes that are not
+# UTF-8 to \ufffd, refused here) and JSON Schema validators refuse such a range, so it is left out.
+_CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\ufffd"
+TITLE_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "maxLength": MAX_TITLE_CHARS,
+    "pattern": f"^[^{_CONTROL}]*[{HAS_TEXT.pattern[1:-1]}][^{_CONTROL}]*$",
+}
+# a new-occupation batch: its number or its month (graph/classification/new_occupations.py: parse_batch_filter)
+BATCH_SCHEMA: dict[str, Any] = {"type": "string", "pattern": "^\\s*(?:[1-9][0-9]{0,2}|[0-9]{4}-(?:0[1-9]|1[0-2]))\\s*$"}
+
+
 def code_param(example: str = "2-02-38-01") -> dict[str, Any]:
     return {
         "name": "code",
@@ -56,17 +102,18 @@ def code_param(example: str = "2-02-38-01") -> dict[str, Any]:
         "required": True,
         "example": example,
         "description": "classification code as printed, N-NN-NN-NN (groups end in -00)",
-        "schema": {"type": "string"},
+        "schema": CODE_SCHEMA,
     }
 
 
+ENTRY_KINDS = ("major", "medium", "minor", "occupation")
 ENTRY = {
     "type": "object",
     "required": ["code", "name", "kinds"],
     "properties": {
         "code": {"type": "string", "example": "2-02-38-01"},
         "name": {"type": "string", "example": "人工智能工程技术人员"},
-        "kinds": {"type": "array", "items": {"type": "string", "enum": ["major", "medium", "minor", "occupation"]}},
+        "kinds": {"type": "array", "items": enum_schema(ENTRY_KINDS)},
     },
 }
 
@@ -191,19 +238,19 @@ DESCRIBED_ELSEWHERE: dict[str, dict[str, Any]] = {
                             "in": "query",
                             "required": True,
                             "example": "电子商务",
-                            "schema": {"type": "string"},
-                            "description": "text to look for (up to 100 characters)",
+                            "schema": text_schema(MAX_SEARCH_CHARS, required_text=True),
+                            "description": f"text to look for (up to {MAX_SEARCH_CHARS} characters)",
                         },
                         {
                             "name": "limit",
                             "in": "query",
-                            "schema": {"type": "integer", "default": 20},
+                            "schema": int_schema(1, 200, 20),
                             "description": "1-200",
                         },
                         {
                             "name": "kind",
                             "in": "query",
-                            "schema": {"type": "string"},
+                            "schema": enum_schema(ENTRY_KINDS),
                             "description": "major, medium, minor or occupation",
                         },
                     ],
@@ -233,12 +280,18 @@ def _get(
     return {"get": {"summary": summary, "tags": tags, "parameters": params, "responses": responses}}
 
 
-def _q(name: str, description: str, example: str | None = None, required: bool = False) -> dict[str, Any]:
+def _q(
+    name: str,
+    description: str,
+    example: str | None = None,
+    required: bool = False,
+    schema: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "name": name,
         "in": "query",
         "required": required,
-        "schema": {"type": "string"},
+        "schema": schema or {"type": "string"},
         "description": description,
     }
     if example is not None:
@@ -273,22 +326,60 @@ _PROPOSAL_ERR = {
         }
     },
 }
-_PID = {"name": "pid", "in": "path", "required": True, "schema": {"type": "string"}, "description": "proposal id"}
+_PID = {
+    "name": "pid",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[0-9]{1,9}$"},
+    "description": "proposal number; anything else is no proposal (404)",
+}
 
 
-def _post(summary: str, params: list[dict[str, Any]], ok_status: str, codes: tuple[str, ...]) -> dict[str, Any]:
-    body = {"required": False, "content": {"application/json": {"schema": _OBJ}}}
+def _post(
+    summary: str,
+    params: list[dict[str, Any]],
+    ok_status: str,
+    codes: tuple[str, ...],
+    body: dict[str, Any],
+    required: bool = False,
+    editor: bool = False,
+) -> dict[str, Any]:
     responses: dict[str, Any] = {ok_status: _json("the proposal", _OBJ), "429": SHARED_RESPONSE_REFS["429"]}
     responses.update({code: _PROPOSAL_ERR for code in codes})
-    return {
-        "post": {
-            "summary": summary,
-            "tags": ["editing"],
-            "parameters": params,
-            "requestBody": body,
-            "responses": responses,
-        }
+    op: dict[str, Any] = {
+        "summary": summary,
+        "tags": ["editing"],
+        "parameters": params,
+        "requestBody": {"required": required, "content": {"application/json": {"schema": body}}},
+        "responses": responses,
     }
+    if editor:
+        op["security"] = [{"editorToken": []}]
+    return {"post": op}
+
+
+def _short_text(limit: int = 200) -> dict[str, Any]:
+    return {"type": "string", "maxLength": limit}
+
+
+# graph/workflow/proposals.py: ProposalStore.create (the changes are checked against the sources)
+_PROPOSAL_BODY = {
+    "type": "object",
+    "required": ["title", "author", "changes"],
+    "additionalProperties": False,
+    "properties": {
+        "title": {**_short_text(), "pattern": "\\S"},
+        "author": {**_short_text(), "pattern": "\\S"},
+        "rationale": _short_text(5000),
+        "changes": {"type": "array", "minItems": 1, "maxItems": 200, "items": _OBJ},
+        "submit": {"type": "boolean", "default": True},
+    },
+}
+_SUBMIT_BODY = {"type": "object", "properties": {"by": {"description": "who submits (cut to 200 characters)"}}}
+_DECISION_BODY = {
+    "type": "object",
+    "properties": {"comment": {"type": "string", "description": "cut to 2,000 characters"}},
+}
 
 
 # issue 5 (new occupations, job-title classifier) and issue 8 (changes, edit proposals)
@@ -298,9 +389,9 @@ DESCRIBED_ELSEWHERE["server.blueprints.new_occupations"] = {
             "New occupations (新职业) announced in batches, filtered",
             ["new occupations"],
             [
-                _q("since", "announced on or after this date, YYYY-MM-DD", "2022-01-01"),
-                _q("batch", "batch number or YYYY-MM", "2024-07"),
-                _q("flag", "digital or green", "digital"),
+                _q("since", "announced on or after this date, YYYY-MM-DD", "2022-01-01", schema=DATE_SCHEMA),
+                _q("batch", "batch number or YYYY-MM", "2024-07", schema=BATCH_SCHEMA),
+                _q("flag", "digital or green", "digital", schema=enum_schema(NEW_OCCUPATION_FLAGS)),
             ],
             _json("matching new occupations", _NEW_OCC_LIST),
         ),
@@ -325,8 +416,8 @@ DESCRIBED_ELSEWHERE["server.blueprints.new_occupations"] = {
                 "summary": "Which new occupations have a standard (coverage per batch)",
                 "tags": ["new occupations"],
                 "parameters": [
-                    _q("as_of", "coverage on this date, YYYY-MM-DD", "2025-01-01"),
-                    _q("format", "json (default) or csv", "json"),
+                    _q("as_of", "coverage on this date, YYYY-MM-DD", "2025-01-01", schema=DATE_SCHEMA),
+                    _q("format", "json (default) or csv", "json", schema=enum_schema(("json", "csv"))),
                 ],
                 "responses": {
                     "200": {
@@ -342,7 +433,7 @@ DESCRIBED_ELSEWHERE["server.blueprints.new_occupations"] = {
             "get": {
                 "summary": "Coverage as CSV (UTF-8 with BOM)",
                 "tags": ["new occupations"],
-                "parameters": [_q("as_of", "coverage on this date, YYYY-MM-DD")],
+                "parameters": [_q("as_of", "coverage on this date, YYYY-MM-DD", schema=DATE_SCHEMA)],
                 "responses": {
                     "200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
                     "400": SHARED_RESPONSE_REFS["400"],
@@ -354,8 +445,15 @@ DESCRIBED_ELSEWHERE["server.blueprints.new_occupations"] = {
             "Which occupation does a job title belong to? (Traditional input accepted)",
             ["classification"],
             [
-                _q("title", "the job title, e.g. SLAM算法工程师", "SLAM算法工程师", required=True),
-                _q("top", "how many candidates, 1-20 (default 5)", "5"),
+                _q(
+                    "title",
+                    f"the job title, e.g. SLAM算法工程师: up to {MAX_TITLE_CHARS} characters, with a letter, digit or "
+                    "Chinese character, no control characters",
+                    "SLAM算法工程师",
+                    required=True,
+                    schema=TITLE_SCHEMA,
+                ),
+                _q("top", "how many candidates, 1-20 (default 5)", "5", schema=int_schema(1, 20, 5)),
             ],
             _json(
                 "candidates, best first, with reasons and a new-occupation signal",
@@ -380,10 +478,16 @@ DESCRIBED_ELSEWHERE["server.blueprints.workflow"] = {
                 "summary": "What changed since a release (label-aware diff)",
                 "tags": ["editing"],
                 "parameters": [
-                    _q("since", "the release to compare with", "v1", required=True),
+                    _q(
+                        "since",
+                        "the release to compare with",
+                        "v1",
+                        required=True,
+                        schema=text_schema(200, required_text=True),
+                    ),
                     _q("until", "a later release (default: the graph this server serves)"),
                     _q("kind", "only entries of this class, e.g. og:Occupation"),
-                    _q("format", "json (default) or markdown"),
+                    _q("format", "json (default) or markdown", schema=enum_schema(("json", "markdown"))),
                 ],
                 "responses": {
                     "200": {
@@ -404,7 +508,7 @@ DESCRIBED_ELSEWHERE["server.blueprints.workflow"] = {
             **_get(
                 "The edit proposals in the review queue",
                 ["editing"],
-                [_q("state", "only proposals in this state")],
+                [_q("state", "only proposals in this state", schema=enum_schema(PROPOSAL_STATES))],
                 _json(
                     "proposals",
                     {
@@ -421,7 +525,12 @@ DESCRIBED_ELSEWHERE["server.blueprints.workflow"] = {
                 **{code: _PROPOSAL_ERR for code in ("400", "404")},
             ),
             **_post(
-                "Propose an edit to standards/ (JSON; see docs/editing.md)", [], "201", ("400", "409", "413", "422")
+                "Propose an edit to standards/ (JSON; see docs/editing.md)",
+                [],
+                "201",
+                ("400", "409", "413", "422"),
+                _PROPOSAL_BODY,
+                required=True,
             ),
         },
         "/api/proposals/{pid}": _get(
@@ -433,19 +542,23 @@ DESCRIBED_ELSEWHERE["server.blueprints.workflow"] = {
             **{code: _PROPOSAL_ERR for code in ("400", "404")},
         ),
         "/api/proposals/{pid}/submit": _post(
-            "Submit a proposal for review", [_PID], "200", ("400", "404", "409", "422")
+            "Submit a proposal for review", [_PID], "200", ("400", "404", "409", "422"), _SUBMIT_BODY
         ),
         "/api/proposals/{pid}/approve": _post(
             "Approve a proposal (editor token; 401 without one, 403 for a wrong one)",
             [_PID],
             "200",
             ("400", "401", "403", "404", "409", "422"),
+            _DECISION_BODY,
+            editor=True,
         ),
         "/api/proposals/{pid}/reject": _post(
             "Reject a proposal (editor token; 401 without one, 403 for a wrong one)",
             [_PID],
             "200",
             ("400", "401", "403", "404", "409", "422"),
+            {**_DECISION_BODY, "required": ["comment"]},
+            editor=True,
         ),
         "/api/version": _get(
             "The served version: software, and the data's release name, version IRI, date and release notes",
@@ -488,9 +601,19 @@ SPARQL_PATHS = {
                     },
                     "content": {
                         "application/sparql-results+json": {"schema": {"type": "object"}},
-                        "application/sparql-results+xml": {"schema": {"type": "string"}},
-                        "text/csv": {"schema": {"type": "string"}},
-                        "text/turtle": {"schema": {"type": "string"}},
+                        **{
+                            media: {"schema": {"type": "string"}}
+                            for media in (
+                                "application/sparql-results+xml",
+                                "text/csv",
+                                "text/tab-separated-values",
+                                "text/turtle",
+                                "application/n-triples",
+                                "application/rdf+xml",
+                            )
+                        },
+                        "application/ld+json": {"schema": {"type": ["object", "array"]}},
+                        "text/html": {"schema": {"type": "string"}, "description": "the query page, for browsers"},
                     },
                 },
                 "400": {
@@ -556,7 +679,56 @@ OWN_PATHS = {
 
 
 # shared responses that contributed paths may point to with {"$ref": "#/components/responses/<name>"}
-SHARED_RESPONSES = {"BadRequest": ERRORS["400"], "NotFound": ERRORS["404"], "TooMany": ERRORS["429"]}
+SHARED_RESPONSES = {
+    "BadRequest": ERRORS["400"],
+    "NotFound": ERRORS["404"],
+    "TooMany": ERRORS["429"],
+    "TooLarge": _err(
+        "the request body is larger than the server accepts (MAX_CONTENT_LENGTH, or the endpoint's own limit)"
+    ),
+    "BadGateway": _err("the SPARQL server this server answers from (--endpoint) failed the query"),
+    "Unavailable": {
+        **_err(
+            "the graph store is not available (a SPARQL server behind --endpoint that does not answer), or the "
+            "store lacks what this answer is made from (a build without the matching settings); try later"
+        ),
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}},
+    },
+}
+SECURITY_SCHEMES = {
+    "editorToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "an editor's token (the server's EDITOR_TOKENS); 401 without one, 403 for another",
+    }
+}
+
+
+def _answers_everywhere(paths: dict[str, Any]) -> None:
+    """The answers any operation can give, whatever its own description says: 429 (every client has
+    a request budget), 413 for a body (Flask refuses one over MAX_CONTENT_LENGTH before a view runs),
+    and 502/503 for an operation that reads the store (a SPARQL server behind --endpoint can fail)."""
+    for path, ops in paths.items():
+        for op in ops.values():
+            responses = op["responses"]
+            responses.setdefault("429", {"$ref": "#/components/responses/TooMany"})
+            if "requestBody" in op:
+                responses.setdefault("413", {"$ref": "#/components/responses/TooLarge"})
+            if path not in OWN_PATHS:
+                responses.setdefault("502", {"$ref": "#/components/responses/BadGateway"})
+                responses.setdefault("503", {"$ref": "#/components/responses/Unavailable"})
+
+
+def _empty_means_absent(paths: dict[str, Any]) -> None:
+    """An optional query parameter sent empty (``?status=``, as an HTML form sends an unfilled field)
+    is read as not given: every view reads its optional arguments with ``request.args.get(name) or
+    None`` (or int_arg, which does the same). The document says so with ``allowEmptyValue``, so that
+    its value schemas (an enum, a date pattern, an integer range) hold for the values that are given."""
+    for ops in paths.values():
+        for op in ops.values():
+            for param in op.get("parameters", ()):
+                if param.get("in") == "query" and not param.get("required"):
+                    param["allowEmptyValue"] = True
 
 
 def flask_rule_to_path(rule: str) -> str:
@@ -579,6 +751,9 @@ def build_spec(app: Flask | None = None) -> dict[str, Any]:
             schemas.update(getattr(module, "OPENAPI_SCHEMAS", {}) or {})
     paths.update(SPARQL_PATHS)
     paths.update(OWN_PATHS)
+    paths = copy.deepcopy(paths)  # the module-level descriptions stay as written
+    _answers_everywhere(paths)
+    _empty_means_absent(paths)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -593,7 +768,11 @@ def build_spec(app: Flask | None = None) -> dict[str, Any]:
         },
         "servers": [{"url": "/"}],
         "paths": dict(sorted(paths.items())),
-        "components": {"schemas": dict(sorted(schemas.items())), "responses": SHARED_RESPONSES},
+        "components": {
+            "schemas": dict(sorted(schemas.items())),
+            "responses": SHARED_RESPONSES,
+            "securitySchemes": SECURITY_SCHEMES,
+        },
     }
 
 

@@ -21,6 +21,7 @@ from graph.core.tabular import neutralise_csv
 from graph.store import guard
 from graph.store.guard import Refused, SparqlSyntaxError, nesting_depth, query_dataset
 from graph.store.remote import StoreUnavailable
+from server.query_worker import answer
 
 MAX_QUERY_CHARS = 100_000
 # The protocol lets the service define the BASE for queries without one ("which MAY be the
@@ -172,15 +173,28 @@ def _handle(req: ProtocolRequest, store: QueryStore) -> ProtocolResponse:
     try:
         if guard.ENABLED and not getattr(store, "guards_queries", False):
             defaults, named = query_dataset(query, defaults, named, known)
-        result = store.query(query, defaults or None, named or None, base_iri=req.base_iri)
         if wants_page:
+            result = store.query(query, defaults or None, named or None, base_iri=req.base_iri)
             return ProtocolResponse(
                 200,
                 {"Content-Type": "text/html; charset=utf-8"},
                 b"",
                 html={"query": query, "result": _materialise(result)},
             )
-        return serialise(result, req.accept)
+        wanted = (media.choose(req.accept, media.SPARQL_RESULTS), media.choose(req.accept, media.SPARQL_GRAPHS))
+        in_store = getattr(store, "answer", None)  # /sparql's LimitedStore: written in a query worker, capped
+        if in_store is not None:
+            kind, chosen, body, _truncated = in_store(query, defaults or None, named or None, req.base_iri, wanted)
+        else:  # a plain store (occugraph query): written here, by the same function, not capped
+            result = store.query(query, defaults or None, named or None, base_iri=req.base_iri)
+            kind, chosen, body, _truncated = answer(result, wanted)
+        if chosen is None:
+            if kind == "triples":
+                raise ProtocolError(406, "no acceptable RDF format; offered: " + ", ".join(media.SPARQL_GRAPHS))
+            raise ProtocolError(406, "no acceptable results format; offered: " + ", ".join(media.SPARQL_RESULTS))
+        if chosen == media.CSV and kind == "solutions":  # cells a spreadsheet would run as formulas get a '
+            body = neutralise_csv(body.decode("utf-8")).encode("utf-8")
+        return ProtocolResponse(200, {"Vary": "Accept", "Content-Type": f"{chosen}; charset=utf-8"}, body)
     except StoreUnavailable as exc:  # a remote store (graph.store.remote) that is down: not the client's fault
         raise ProtocolError(503, f"the graph store is not available: {exc}") from None
     except Refused as exc:
@@ -206,26 +220,3 @@ def _materialise(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) 
         rows = [[("" if s[n] is None else s[n].value) for n in names] for s in result]
         return {"kind": "select", "variables": names, "rows": rows}
     return {"kind": "ask", "value": bool(result)}
-
-
-def serialise(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, accept: str) -> ProtocolResponse:
-    """Serialise a live result in the format the Accept header asks for (406 if none fits)."""
-    headers = {"Vary": "Accept"}
-    if isinstance(result, ox.QueryTriples):
-        chosen = media.choose(accept, media.SPARQL_GRAPHS)
-        if chosen is None:
-            raise ProtocolError(406, "no acceptable RDF format; offered: " + ", ".join(media.SPARQL_GRAPHS))
-        body = result.serialize(format=media.rdf_format(chosen)) or b""
-    else:
-        chosen = media.choose(accept, media.SPARQL_RESULTS)
-        if chosen is None:
-            raise ProtocolError(406, "no acceptable results format; offered: " + ", ".join(media.SPARQL_RESULTS))
-        fmt = media.results_format(chosen)
-        if isinstance(result, ox.QueryBoolean) and fmt in (ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV):
-            body = b"true" if bool(result) else b"false"  # CSV/TSV have no boolean form
-        else:
-            body = result.serialize(format=fmt) or b""
-            if fmt == ox.QueryResultsFormat.CSV:  # cells a spreadsheet would run as formulas get a '
-                body = neutralise_csv(body.decode("utf-8")).encode("utf-8")
-    headers["Content-Type"] = f"{chosen}; charset=utf-8"
-    return ProtocolResponse(200, headers, body)

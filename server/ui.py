@@ -8,9 +8,11 @@ labels, level names, the navigation); anything without an English label stays Ch
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask, request
+from markupsafe import Markup
 
 # the navigation of every page: (path, Chinese, English); an ASCII name (SPARQL) is a machine term
 NAV = [
@@ -82,7 +84,26 @@ def level_name(level_id: str, other: str | None = None) -> str:
     return level_id if other is None else other
 
 
+# a Latin word in a Chinese definition is an identifier: a term (og:minimumAge), a value of a column
+# (official, graduated, technical-school), a file (batches.tsv), a rule set (skill-to-title-2020)
+LATIN_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:[:.\-/][A-Za-z0-9_]+)*")
+
+
+def identifiers_as_code(text: str | None) -> Markup:
+    """Chinese text with the identifiers it mentions set as code: they are names a query writer or an
+    editor types, not words to translate, and a screen reader should not read them as Chinese."""
+    text = text or ""
+    out = Markup("")
+    last = 0
+    for m in LATIN_IDENTIFIER.finditer(text):
+        out += text[last : m.start()]
+        out += Markup('<code translate="no">%s</code>') % m.group(0)
+        last = m.end()
+    return out + text[last:]
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(identifiers_as_code, "identifiers_as_code")
     app.add_template_global(t, "t")
     app.add_template_global(kind_label, "kind_label")
     app.add_template_global(kinds_label, "kinds_label")

@@ -86,7 +86,7 @@ def test_parse_chinese_headers_bom_and_gb18030() -> None:
     text = "课程代码,课程名称,学时,学习成果,备注\nA1,数据采集,３２,①能完成数据采集②,选修\n"
     c = parse_curriculum(("\ufeff" + text).encode("utf-8"))
     assert c.courses[0].hours == 32.0 and c.courses[0].outcomes[0].text == "能完成数据采集②"
-    assert c.warnings == ["columns ignored: 备注"]
+    assert c.warnings == ["以下列未使用：备注"]
     c = parse_curriculum(text.encode("gb18030"))
     assert c.courses[0].title == "数据采集" and "GB18030" in c.warnings[0]
 
@@ -102,10 +102,10 @@ def test_malformed_csv_gets_line_numbered_errors(fixture: str) -> None:
 
 
 def test_size_and_count_limits() -> None:
-    with pytest.raises(CurriculumError, match="the limit is 1,000"):
+    with pytest.raises(CurriculumError, match="上限是 1,000 字节"):
         parse_curriculum(b"code,title,hours,learning_outcomes\n" + b"x" * 1000, max_bytes=1000)
     rows = "".join(f"C{i},课程{i},32,能完成数据采集\n" for i in range(301))
-    with pytest.raises(CurriculumError, match="more than 300 courses"):
+    with pytest.raises(CurriculumError, match="课程超过 300 门"):
         parse_curriculum("code,title,hours,learning_outcomes\n" + rows)
 
 
@@ -184,7 +184,8 @@ def test_school_corrects_matches_and_reruns(store: EmbeddedStore, curriculum, ma
     rejected = rows[spec["removed"][0]]
     assert not rejected["covered"] and any(m["override"] == "rejected" for m in rejected["other_candidates"])
     assert len(again["overrides"]["ignored"]) == spec["ignored"]
-    assert "no such requirement" in again["overrides"]["ignored"][0]["reason"]
+    assert again["overrides"]["ignored"][0]["reason_code"] == "unknown-requirement"
+    assert again["overrides"]["ignored"][0]["reason"] == "这个专业对应的标准里没有这条要求"
     levels = _levels(again)
     for name, want in spec["levels"].items():
         assert {k: levels[name]["own"][k]["covered"] for k in ("skill", "knowledge")} == want["own"]
@@ -279,11 +280,12 @@ def test_cli_map(built: BuildResult, tmp_path: Path, capsys) -> None:  # type: i
         == 0
     )
     assert "<svg" in out.read_text(encoding="utf-8")
-    assert "override ignored" in capsys.readouterr().err
+    assert "未采用的修正" in capsys.readouterr().err
     bad = DATA / "invalid" / "bad-rows-after-multiline-cell.csv"
     assert main(["curriculum", "map", str(bad), "--major", "510209", "--store", store]) == 1
     err = capsys.readouterr().err
-    assert f"{bad}:5: hours must be a number" in err and f"{bad}:6: title is empty" in err
+    assert f"{bad}:5: 学时应为数字" in err and f"{bad}:6: 课程名称是空的" in err
+    assert "2 处问题，没有进行分析" in err
     assert main(["curriculum", "map", str(CURRICULUM), "--major", "510299", "--store", store]) == 1
     assert "510209 人工智能技术应用" in capsys.readouterr().err
 
@@ -355,10 +357,10 @@ def test_api_malformed_csv_is_refused_and_nothing_written(saving_client) -> None
     r = client.post("/api/curricula?major=510209&save=true", data=bad, content_type="text/csv")
     assert r.status_code == 400
     body = r.get_json()
-    assert "nothing was mapped or stored" in body["error"]
-    assert [(e["line"], e["message"].split(",")[0]) for e in body["errors"]] == [
-        (5, "hours must be a number such as 48 or 2.5"),
-        (6, "title is empty"),
+    assert "没有进行分析，也没有保存" in body["error"]
+    assert [(e["line"], e["code"], e["message"].split("，")[0]) for e in body["errors"]] == [
+        (5, "not-a-number", "学时应为数字"),
+        (6, "title-empty", "课程名称是空的"),
     ]
     assert not saved.exists()
 
@@ -371,7 +373,7 @@ def test_api_bad_requests(saving_client) -> None:  # type: ignore[no-untyped-def
     r = client.post("/api/curricula?major=510209", data=b"x" * 30_000, content_type="text/csv")
     assert r.status_code == 413 and "20,000" in r.get_json()["error"]
     r = client.post("/api/curricula", data=body, content_type="text/csv")
-    assert r.status_code == 400 and "major" in r.get_json()["error"]
+    assert r.status_code == 400 and "major" in r.get_json()["error"] and "专业代码" in r.get_json()["error"]
     r = client.post("/api/curricula?major=510209&format=pdf", data=body, content_type="text/csv")
     assert r.status_code == 400
     r = client.post("/api/curricula?major=510209", json={"csv": 3})
@@ -391,7 +393,22 @@ def test_upload_page_shows_line_errors(saving_client) -> None:  # type: ignore[n
         data={"file": (io.BytesIO(bad), "plan.csv"), "major": "510209"},
         content_type="multipart/form-data",
     )
-    assert r.status_code == 400 and "第 3 行" in r.get_data(as_text=True)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and "第 3 行" in page and "课程 AI101 在第 2 行已经出现过" in page
+    # every message a school sees on the page is Chinese: none of the API's machine codes or English
+    assert "already given" not in page and "code-twice" not in page
+    r = client.post(
+        "/curricula",
+        data={"file": (io.BytesIO(CURRICULUM.read_bytes()), "plan.csv"), "major": "510209", "overrides": "{x"},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 400 and "修正内容（overrides）不是有效的 JSON（第 1 行第 2 列）" in r.get_data(as_text=True)
+    r = client.post(
+        "/curricula",
+        data={"file": (io.BytesIO(CURRICULUM.read_bytes()), "plan.csv"), "major": "519999"},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 404 and "没有代码为 519999 的专业" in r.get_data(as_text=True)
     r = client.post(
         "/curricula",
         data={"file": (io.BytesIO(CURRICULUM.read_bytes()), "plan.csv"), "major": "510209", "standard": STD},

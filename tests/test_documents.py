@@ -42,10 +42,19 @@ def test_api_lookup_served_from_documents_is_the_lookup(client, store: EmbeddedS
 
 def test_linked_data_from_documents_is_the_description(client, store: EmbeddedStore) -> None:  # type: ignore[no-untyped-def]
     want = {str(t) for t in describe(store, AI_ENGINEER)}
-    for accept, fmt in [("application/n-triples", ox.RdfFormat.N_TRIPLES), ("text/turtle", ox.RdfFormat.TURTLE)]:
+    formats = [
+        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("text/turtle", ox.RdfFormat.TURTLE),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ]
+    for accept, fmt in formats:
         r = client.get("/id/occupation/2-02-38-01", headers={"Accept": accept})
-        assert r.status_code == 200
-        assert {str(t) for t in ox.parse(r.get_data(), format=fmt)} == want
+        assert r.status_code == 200 and r.mimetype == accept
+        assert {str(t) for t in ox.parse(r.get_data(), format=fmt)} == want, accept
+    turtle = client.get("/id/occupation/2-02-38-01", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    declared = {line.split()[1] for line in turtle.splitlines() if line.startswith("@prefix")}
+    assert {"og:", "skos:"} <= declared
     assert client.get("/id/occupation/9-99-99-99", headers={"Accept": "text/turtle"}).status_code == 404
 
 

@@ -88,6 +88,31 @@ def test_concurrency_and_seconds_per_client() -> None:
     gate.acquire("a", timeout=0)
 
 
+def test_heaviness_is_the_last_minute_s_seconds_however_many_queries() -> None:
+    # the time used is kept as a running sum (not summed per admission: that cost milliseconds
+    # per query at hundreds of queries a minute); it must still be exactly the last minute's
+    clock = FakeClock()
+    gate = FairGate(workers=2, per_client=2, reserve=1, heavy_seconds=2.0, seconds_per_minute=0, clock=clock)
+    for _ in range(3000):  # 3,000 lookups of 0.5 ms over 30 s: 1.5 s, still light
+        gate.acquire("busy", timeout=0)
+        gate.release("busy", seconds=0.0005)
+        clock.now += 0.01
+    gate.acquire("busy", timeout=0)
+    gate.acquire("busy", timeout=0)  # light: may take the last worker
+    gate.release("busy", seconds=0.6)
+    gate.release("busy", seconds=0.0)  # 2.1 s in the last minute: heavy now
+    gate.acquire("busy", timeout=0)
+    with pytest.raises(NoWorker):
+        gate.acquire("busy", timeout=0)
+    gate.release("busy", 0.0)
+    clock.now = 1075.0  # the first half of the lookups (ended before 1015) left the window
+    assert gate._clients["busy"].used(clock.now) == pytest.approx(0.75 + 0.6, abs=0.002)
+    clock.now += 61  # all of it left: light again
+    assert gate._clients["busy"].used(clock.now) == 0.0
+    gate.acquire("busy", timeout=0)
+    gate.acquire("busy", timeout=0)
+
+
 def test_lookups_keep_their_latency_while_one_client_runs_heavy_queries(store) -> None:  # type: ignore[no-untyped-def]
     app = create_app(
         {

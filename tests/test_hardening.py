@@ -3,16 +3,21 @@ rate limit, SPARQL Update (off by default, token, atomic, audited), and clean er
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import threading
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
+from graph.core.tabular import neutralise_csv
 from graph.store.embedded import EmbeddedStore
 from server import create_app
+from server.query_worker import capture, revive
 
 ROOT = Path(__file__).resolve().parents[1]
 JSON = {"Accept": "application/sparql-results+json"}
@@ -183,6 +188,157 @@ def test_results_through_workers_match_the_store(hc, store) -> None:  # type: ig
         hc, "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/occugraph/ontology/MajorGroup> }", accept="text/csv"
     ).get_data(as_text=True)
     assert csv.split() == ["n", "8"]
+
+
+MAJOR_GROUPS = (
+    "SELECT ?code WHERE { ?m a <https://w3id.org/occugraph/ontology/MajorGroup> ; "
+    "<http://www.w3.org/2004/02/skos/core#notation> ?code } ORDER BY ?code"
+)
+OCCUPATION = (
+    "SELECT ?o ?name ?definition ?parent WHERE { ?o <http://www.w3.org/2004/02/skos/core#notation> "
+    '"2-02-38-01" ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?name ; '
+    "<http://www.w3.org/2004/02/skos/core#broader> ?parent . "
+    "OPTIONAL { ?o <http://www.w3.org/2004/02/skos/core#definition> ?definition } }"
+)
+RESULTS_FORMATS = [
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+]
+
+
+def _previous_path(store, query: str, accept: str) -> bytes:  # type: ignore[no-untyped-def]
+    """The answer as /sparql wrote it before issue 17: rows to Python dicts and JSON in the worker
+    (capture), parsed back in the parent (revive), then serialised there."""
+    kind, payload, _ = capture(store.query(query), 10_000)
+    body = revive(kind, payload).serialize(format=ox.QueryResultsFormat.from_media_type(accept))
+    return neutralise_csv(body.decode()).encode() if accept == "text/csv" else body
+
+
+def _parsed(body: bytes, accept: str) -> list[dict[str, ox.Term]]:
+    """The solutions of a results document, as terms, through pyoxigraph's parser (which fails
+    on a document that is not well formed); CSV, which has no parser there, by the csv module."""
+    if accept == "text/csv":
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
+        return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]  # type: ignore[misc]
+    result = ox.parse_query_results(body, format=ox.QueryResultsFormat.from_media_type(accept))
+    names = [v.value for v in result.variables]  # type: ignore[union-attr]
+    return [{n: s[n] for n in names} for s in result]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("query", [OCCUPATION, MAJOR_GROUPS], ids=["2-02-38-01", "major-groups"])
+@pytest.mark.parametrize("accept", RESULTS_FORMATS)
+def test_worker_answers_are_pyoxigraph_bytes_as_they_are(hc, store, query: str, accept: str) -> None:  # type: ignore[no-untyped-def]
+    # the worker writes the answer with pyoxigraph's serialiser (issue 17): the store's own bytes,
+    # well formed, and the same solutions as the previous path through Python dicts
+    r = sparql(hc, query, accept=accept)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == f"{accept}; charset=utf-8"
+    assert "OccuGraph-Results-Truncated" not in r.headers
+    own = store.query(query).serialize(format=ox.QueryResultsFormat.from_media_type(accept))
+    assert r.get_data() == (neutralise_csv(own.decode()).encode() if accept == "text/csv" else own)
+    rows = _parsed(r.get_data(), accept)
+    assert rows == _parsed(_previous_path(store, query, accept), accept)
+    if query == OCCUPATION:
+        assert len(rows) == 1
+        name = rows[0]["name"]
+        assert (name if accept == "text/csv" else name.value) == "人工智能工程技术人员"  # type: ignore[union-attr]
+
+
+def test_graph_answers_match_the_previous_path(hc, store) -> None:  # type: ignore[no-untyped-def]
+    q = (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> CONSTRUCT { ?o skos:prefLabel ?n ; skos:broader ?g ; "
+        'skos:definition ?d } WHERE { ?o skos:notation "2-02-38-01" ; skos:prefLabel ?n ; skos:broader ?g ; '
+        "skos:definition ?d }"
+    )
+    kind, payload, _ = capture(store.query(q), 10_000)
+    before = set(revive(kind, payload))
+    assert len(before) == 3
+    for accept in ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"]:
+        r = sparql(hc, q, accept=accept)
+        assert r.status_code == 200 and r.headers["Content-Type"] == f"{accept}; charset=utf-8"
+        assert "OccuGraph-Results-Truncated" not in r.headers
+        assert {quad.triple for quad in ox.parse(r.get_data(), format=ox.RdfFormat.from_media_type(accept))} == before
+
+
+@pytest.mark.parametrize("accept", RESULTS_FORMATS)
+def test_answers_in_the_request_thread_are_the_workers(hc, store, accept: str) -> None:  # type: ignore[no-untyped-def]
+    # without workers (a remote store, QUERY_WORKERS=0) the same function writes the same bytes, cut alike
+    app = create_app({"TESTING": True, "STORE": store, "QUERY_WORKERS": 0, "MAX_RESULT_ROWS": 25})
+    for q in [OCCUPATION, "SELECT ?s ?t WHERE { ?s a ?t }"]:
+        here, there = sparql(app.test_client(), q, accept=accept), sparql(hc, q, accept=accept)
+        assert here.status_code == there.status_code == 200
+        assert here.get_data() == there.get_data()
+        assert here.headers.get("OccuGraph-Results-Truncated") == there.headers.get("OccuGraph-Results-Truncated")
+
+
+def test_a_row_cap_count_that_overshoots_still_answers_every_row(hc) -> None:  # type: ignore[no-untyped-def]
+    # rows are counted on the bytes: a "},{" inside a JSON string or a line break inside a quoted
+    # CSV value counts as a row too many; such an answer is written again and cut exactly (here: not cut)
+    many = "},{" * 40 + "\\n" * 40
+    q = f'SELECT ?x WHERE {{ VALUES ?x {{ "{many}" "a" "b" }} }}'
+    r = sparql(hc, q)
+    assert r.status_code == 200 and "OccuGraph-Results-Truncated" not in r.headers
+    assert [b["x"]["value"] for b in r.get_json()["results"]["bindings"]] == [many.replace("\\n", "\n"), "a", "b"]
+    r = sparql(hc, q, accept="text/csv")
+    assert r.status_code == 200 and "OccuGraph-Results-Truncated" not in r.headers
+    assert len(_parsed(r.get_data(), "text/csv")) == 3
+
+
+def test_time_limit_stops_a_large_streamed_answer_without_half_a_document(store) -> None:  # type: ignore[no-untyped-def]
+    # millions of rows without a cap: pyoxigraph's serialiser is writing them when the time limit
+    # kills the worker; the whole answer is written before any byte is sent, so the client gets a
+    # 503 with its message, never a 200 with half a results document, and the next query is answered
+    app = create_app(
+        {"TESTING": True, "STORE": store, "QUERY_TIMEOUT": 1.0, "QUERY_WORKERS": 1, "MAX_RESULT_ROWS": 10**9}
+    )
+    try:
+        c = app.test_client()
+        assert sparql(c, SMALL).status_code == 200  # the worker started
+        big = (
+            "SELECT ?a ?b WHERE { ?x <http://www.w3.org/2004/02/skos/core#notation> ?a . "
+            "?y <http://www.w3.org/2004/02/skos/core#notation> ?b }"
+        )
+        for accept in ["application/sparql-results+json", "text/csv"]:
+            start = time.monotonic()
+            r = sparql(c, big, accept=accept)
+            assert r.status_code == 503, r.get_data()[:200]
+            assert r.headers["Content-Type"].startswith("application/json")
+            assert "1 s limit" in r.get_json()["error"]
+            assert time.monotonic() - start < 15
+        assert len(sparql(c, SMALL).get_json()["results"]["bindings"]) == 3
+    finally:
+        app.extensions["occugraph-pool"].close()
+
+
+@pytest.mark.parametrize(
+    ("accept", "rows"),
+    [
+        ("application/sparql-results+xml", lambda body: body.count("<result>")),
+        ("text/tab-separated-values", lambda body: body.count("\n") - 1),
+        ("text/csv", lambda body: body.count("\r\n") - 1),
+    ],
+)
+def test_row_cap_in_every_results_format(hc, accept: str, rows) -> None:  # type: ignore[no-untyped-def]
+    # the serialiser in the worker is stopped past the cap and the answer cut at exactly 25 rows
+    r = sparql(hc, "SELECT ?s ?t WHERE { ?s a ?t }", accept=accept)
+    assert r.status_code == 200
+    assert r.headers["OccuGraph-Results-Truncated"] == "true; limit=25"
+    assert rows(r.get_data(as_text=True)) == 25
+
+
+def test_csv_through_workers_is_spreadsheet_safe(hc) -> None:  # type: ignore[no-untyped-def]
+    r = sparql(hc, 'SELECT ?x WHERE { VALUES ?x { "=1+2" "ok" } }', accept="text/csv")
+    assert r.status_code == 200
+    assert r.get_data(as_text=True).split() == ["x", "'=1+2", "ok"]
+
+
+def test_no_acceptable_format_through_workers_is_406(hc) -> None:  # type: ignore[no-untyped-def]
+    assert sparql(hc, "CONSTRUCT WHERE { ?s a ?t } LIMIT 1", accept="text/csv").status_code == 406
+    assert sparql(hc, SMALL, accept="text/turtle").status_code == 406
+    ask = sparql(hc, "ASK { ?s ?p ?o }", accept="text/csv")
+    assert ask.status_code == 200 and ask.get_data() == b"true"
 
 
 # ---------------------------------------------------------------- rate limit

@@ -121,3 +121,18 @@ def test_bad_page_parameters_get_a_page_not_a_trace(client) -> None:  # type: ig
         resp = client.get(url)
         assert resp.status_code == 400 and resp.mimetype == "text/html", url
         assert 'class="error"' in _text(resp) and "Traceback" not in _text(resp)
+
+
+def test_reference_pages_keep_identifiers_and_english_apart(client) -> None:  # type: ignore[no-untyped-def]
+    """The ontology and API pages are Chinese around the names a programmer types: term names and
+    column values inside a Chinese definition are code, the English of the ontology and of the
+    OpenAPI document is declared lang="en" (the browser audit skips it, screen readers read it as
+    English)."""
+    page = _text(client.get("/ontology", headers={"Accept": "text/html"}))
+    assert '<code translate="no">og:minimumAge</code>' in page  # named in a Chinese definition
+    assert '<td>职业（细类）</td><td><span lang="en">occupation</span></td>' in page  # og:Occupation
+    assert "英文名称" in page and "<th>English</th>" not in page
+    docs = _text(client.get("/api/docs"))
+    assert "数据接口（API）文档" in docs and "接口一览" in docs
+    assert '<span lang="en">SPARQL 1.1 query (read-only)</span>' in docs
+    assert '<div class="table-wrap"><table><caption>回答</caption>' in docs

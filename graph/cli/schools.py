@@ -103,39 +103,39 @@ def cmd_map(args: argparse.Namespace) -> int:
     try:
         data = args.file.read_bytes()
     except OSError as exc:
-        return fail(f"cannot read {args.file}: {exc.strerror}")
+        return fail(f"无法读取 {args.file}：{exc.strerror}")
     try:
         curriculum = parse_curriculum(data, str(args.file), max_bytes=args.max_bytes)
     except CurriculumError as exc:
         for line in exc.lines():
             print(line.replace(":0:", ":", 1), file=sys.stderr)
-        return fail(f"{args.file}: {len(exc.errors)} problem(s); nothing was mapped")
+        return fail(f"{args.file}：有 {len(exc.errors)} 处问题，没有进行分析")
     overrides = []
     if args.overrides:
         try:
             overrides = parse_overrides(args.overrides.read_text(encoding="utf-8"))
         except OSError as exc:
-            return fail(f"cannot read {args.overrides}: {exc.strerror}")
+            return fail(f"无法读取 {args.overrides}：{exc.strerror}")
         except OverrideError as exc:
-            return fail(f"{args.overrides}: {exc}")
+            return fail(f"{args.overrides}：{exc}")
     store = _store(args)
     try:
         result = map_curriculum(store, curriculum, args.major, args.catalogue, overrides, args.standard)
     except MajorNotFound as exc:
         near = ", ".join(f"{s['code']} {s['name']}" for s in exc.suggestions)
-        return fail(f"{exc}" + (f"; did you mean: {near}" if near else "; `occugraph majors` lists them"))
+        return fail(f"{exc}" + (f"；是不是：{near}" if near else "；`occugraph majors` 列出全部专业"))
     for w in curriculum.warnings:
-        print(f"occugraph: note: {w}", file=sys.stderr)
+        print(f"occugraph: 注意：{w}", file=sys.stderr)
     for o in result["overrides"]["ignored"]:
         print(
-            f"occugraph: override ignored ({o['reason']}): {o['action']} {o['requirement']} {o['course']}",
+            f"occugraph: 未采用的修正（{o['reason']}）：{o['action']} {o['requirement']} {o['course']}",
             file=sys.stderr,
         )
     text, _media = render(result, args.format)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
         s = result["summary"]
-        print(f"wrote {args.output}: {s['covered']} of {s['requirements']} requirements covered", file=sys.stderr)
+        print(f"已写入 {args.output}：{s['requirements']} 条要求中覆盖 {s['covered']} 条", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0

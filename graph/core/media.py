@@ -26,6 +26,7 @@ from werkzeug.http import parse_accept_header
 
 HTML = "text/html"
 XHTML = "application/xhtml+xml"
+TURTLE = "text/turtle"
 
 # media type -> RDF serialisation; aliases that servers send (text/plain for N-Triples ...) included
 RDF_FORMATS: dict[str, ox.RdfFormat] = {

@@ -41,6 +41,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -650,6 +651,31 @@ class PathwayEngine:
             return False
         return True
 
+    def _one_per_interchangeable(self, scope: set[str], own: set[str]) -> set[str]:
+        """``scope`` with one occupation (the lowest code) per class of interchangeable occupations
+        that the person has no certificate, work or origin in: for such a person they open the same
+        levels on the same dates, and the nearest-target answer takes the lowest code among equals,
+        so searching the others finds nothing new (a minor group of twenty 通用 occupations is one
+        search instead of twenty)."""
+        kept: dict[tuple[str, str], str] = {}
+        out = set()
+        for x in sorted(scope):
+            rs = self.rule_set_of.get(x)
+            if (
+                x in own
+                or rs is None
+                or not self.accepts_related.get(x)
+                or x in self._partners
+                or x in self._excluded_occupations
+            ):
+                out.add(x)
+                continue
+            key = (x.rsplit("-", 1)[0], _rule_set_id(rs))
+            if key not in kept:
+                kept[key] = x
+                out.add(x)
+        return out
+
     def is_title(self, level: str | None) -> bool:
         lv = self.ladder.levels.get(level or "")
         return lv is not None and lv.ladder == "professional"
@@ -1017,11 +1043,24 @@ class PathwayEngine:
         return out
 
     def _reach(
-        self, profile: Profile, scope: set[str], within_years: float, result: PathwayResult | None = None
+        self,
+        profile: Profile,
+        scope: set[str],
+        within_years: float,
+        result: PathwayResult | None = None,
+        max_rank: int | None = None,
     ) -> dict[Node, _Label]:
+        """The earliest label of every state in ``scope`` reachable within the years: moves only
+        from the certificates held at the start, then promotions. With ``max_rank`` only states up
+        to that rank are searched: promotions only climb, so a higher state is never a step to a
+        lower one (the nearest-target search wants nothing above its target)."""
+        if max_rank is None:
+            relevant: Callable[[Node], bool] = lambda n: n[1] in scope  # noqa: E731
+        else:
+            relevant = lambda n: n[1] in scope and self.rank(n[2]) <= max_rank  # noqa: E731
         q = _Query(
             None,
-            lambda n: n[1] in scope,
+            relevant,
             None,
             scope,
             add_fraction(profile.as_of, within_years),
@@ -1208,10 +1247,10 @@ class PathwayEngine:
                 return State(occ, lv), routes[0]
         circles = [set(self.related_to(occ)) - {occ}, own - {occ}]
         for circle in circles:
-            scope = {x for x in circle if x in self.rule_set_of}
+            scope = self._one_per_interchangeable({x for x in circle if x in self.rule_set_of}, own)
             if not scope:
                 continue
-            best = self._reach(profile, scope, horizon_years, result)
+            best = self._reach(profile, scope, horizon_years, result, max_rank=target_rank)
             cands = [
                 (node, lb)
                 for node, lb in best.items()
@@ -1396,6 +1435,9 @@ def bad(param: str, code: str, message: str, status: int = 400, **extra: Any) ->
     return PathwayError(message, status, code=code, param=param, **extra)
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _text(value: object, name: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise bad(name, "not-text", f"{name}：应为文字或数字，收到的是 {type(value).__name__}")
@@ -1405,6 +1447,8 @@ def _text(value: object, name: str) -> str:
 def _date_param(value: object, name: str) -> date:
     text = _text(value, name)
     try:
+        if not ISO_DATE.fullmatch(text):  # date.fromisoformat also reads 20210501 and 2021-W18-6
+            raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
         raise bad(name, "bad-date", f"{name}：“{text}”不是有效日期，请按 年-月-日 填写，例如 2021-05-01") from None

@@ -96,6 +96,13 @@ COLUMN_NAMES = {
     "learning_outcomes": ("learning_outcomes", "outcomes", "learning outcomes", "学习成果", "课程目标", "学习目标"),
 }
 REQUIRED_COLUMNS = ("code", "title", "learning_outcomes")
+COLUMN_ZH = {
+    "code": "课程代码",
+    "title": "课程名称",
+    "hours": "学时",
+    "credits": "学分",
+    "learning_outcomes": "学习成果",
+}
 COURSE_CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
 NUMBER_RE = re.compile(r"\d+(\.\d+)?")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -138,11 +145,15 @@ class Curriculum:
 
 @dataclass
 class LineError:
+    """One problem of an uploaded file: its line, a message in Chinese for the school's staff (the
+    page, the command line and the API's ``message``), and ``code``, a stable name for programs."""
+
     line: int
     message: str
+    code: str = "invalid"
 
     def as_dict(self) -> dict[str, object]:
-        return {"line": self.line, "message": self.message}
+        return {"line": self.line, "code": self.code, "message": self.message}
 
 
 class CurriculumError(ValueError):
@@ -153,7 +164,7 @@ class CurriculumError(ValueError):
         self.errors = errors
         first = errors[0]
         super().__init__(
-            f"{name}:{first.line}: {first.message}" + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
+            f"{name}:{first.line}: {first.message}" + (f"（另有 {len(errors) - 1} 处问题）" if len(errors) > 1 else "")
         )
 
     def lines(self) -> list[str]:
@@ -187,9 +198,9 @@ def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
         line = data[: utf8_error.start].count(b"\n") + 1
         raise CurriculumError(
             name,
-            [LineError(line, 'the file is not UTF-8 text (nor GB18030); save it as "CSV UTF-8" and upload it again')],
+            [LineError(line, "文件不是 UTF-8（也不是 GB18030）编码的文本：请另存为“CSV UTF-8”后重新上传", "not-utf8")],
         ) from None
-    return text, ['the file is not UTF-8; it was read as GB18030 (GBK). Save it as "CSV UTF-8" to be sure']
+    return text, ["文件不是 UTF-8 编码，已按 GB18030（GBK）读取；建议另存为“CSV UTF-8”"]
 
 
 def _number(value: str, column: str, line: int, errors: list[LineError], high: float) -> float | None:
@@ -197,11 +208,11 @@ def _number(value: str, column: str, line: int, errors: list[LineError], high: f
     if not value:
         return None
     if not NUMBER_RE.fullmatch(value):
-        errors.append(LineError(line, f"{column} must be a number such as 48 or 2.5, got {value!r}"))
+        errors.append(LineError(line, f"{COLUMN_ZH[column]}应为数字，例如 48 或 2.5，这里是“{value}”", "not-a-number"))
         return None
     number = float(value)
     if number > high:
-        errors.append(LineError(line, f"{column} {value} is more than {high:g}; check the column"))
+        errors.append(LineError(line, f"{COLUMN_ZH[column]} {value} 超过 {high:g}，请检查这一列", "number-too-large"))
         return None
     return number
 
@@ -217,7 +228,13 @@ def parse_curriculum(data: bytes | str, name: str = "curriculum.csv", max_bytes:
     if len(raw) > max_bytes:
         raise CurriculumError(
             name,
-            [LineError(0, f"the file is {len(raw):,} bytes; the limit is {max_bytes:,} (about {MAX_COURSES} courses)")],
+            [
+                LineError(
+                    0,
+                    f"文件有 {len(raw):,} 字节，上限是 {max_bytes:,} 字节（约 {MAX_COURSES} 门课程）",
+                    "file-too-large",
+                )
+            ],
         )
     text, warnings = _decode(raw, name)
     if not text.strip():
@@ -226,22 +243,23 @@ def parse_curriculum(data: bytes | str, name: str = "curriculum.csv", max_bytes:
             [
                 LineError(
                     1,
-                    "the file is empty; the first line must name the columns "
-                    "(code,title,hours,credits,learning_outcomes)",
+                    "文件是空的：第一行应写列名（code,title,hours,credits,learning_outcomes，"
+                    "或 课程代码,课程名称,学时,学分,学习成果）",
+                    "empty-file",
                 )
             ],
         )
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise CurriculumError(name, [LineError(line, "the file contains NUL bytes: it is not a CSV text file")])
+        raise CurriculumError(name, [LineError(line, "文件含有空字符（NUL），不是 CSV 文本文件", "not-text")])
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     errors: list[LineError] = []
     try:
         header = next(reader)
-    except csv.Error as exc:
-        raise CurriculumError(name, [LineError(1, f"the header line is not valid CSV: {exc}")]) from None
+    except csv.Error:
+        raise CurriculumError(name, [LineError(1, "第一行（列名）不是有效的 CSV", "bad-header")]) from None
     wanted = {alias.lower(): key for key, aliases in COLUMN_NAMES.items() for alias in aliases}
     index: dict[str, int] = {}
     ignored = []
@@ -250,23 +268,24 @@ def parse_curriculum(data: bytes | str, name: str = "curriculum.csv", max_bytes:
         if key is None:
             ignored.append(cell.strip())
         elif key in index:
-            errors.append(LineError(1, f"column {cell.strip()!r} is given twice"))
+            errors.append(LineError(1, f"列“{cell.strip()}”出现了两次", "column-twice"))
         else:
             index[key] = i
-    missing = [k for k in REQUIRED_COLUMNS if k not in index]
+    missing = [f"{COLUMN_ZH[k]}（{k}）" for k in REQUIRED_COLUMNS if k not in index]
     if "hours" not in index and "credits" not in index:
-        missing.append("hours or credits")
+        missing.append("学时（hours）或学分（credits）")
     if missing:
         errors.append(
             LineError(
                 1,
-                f"missing column(s): {', '.join(missing)}; the header must name code, title, "
-                f"hours and/or credits, learning_outcomes (found: {', '.join(header)})",
+                f"缺少列：{'、'.join(missing)}；第一行应有课程代码、课程名称、学时和/或学分、学习成果"
+                f"（现有：{'、'.join(header)}）",
+                "missing-columns",
             )
         )
         raise CurriculumError(name, errors)
     if ignored and any(ignored):
-        warnings.append(f"columns ignored: {', '.join(c for c in ignored if c)}")
+        warnings.append(f"以下列未使用：{'、'.join(c for c in ignored if c)}")
 
     courses: list[Course] = []
     first_seen: dict[str, int] = {}
@@ -278,12 +297,12 @@ def parse_curriculum(data: bytes | str, name: str = "curriculum.csv", max_bytes:
             cells = next(reader)
         except StopIteration:
             break
-        except csv.Error as exc:
+        except csv.Error:
             errors.append(
                 LineError(
                     start,
-                    f"not valid CSV from this line to line {reader.line_num}: {exc} "
-                    "(a quote opened here and not closed?)",
+                    f"从这一行到第 {reader.line_num} 行不是有效的 CSV（是否有引号没有闭合？）",
+                    "bad-csv",
                 )
             )
             break
@@ -294,16 +313,16 @@ def parse_curriculum(data: bytes | str, name: str = "curriculum.csv", max_bytes:
             errors.append(
                 LineError(
                     line,
-                    f"expected {len(header)} cells as in the header, found {len(cells)} "
-                    "(a comma inside a cell must be quoted)",
+                    f"应有 {len(header)} 格（与第一行相同），这里有 {len(cells)} 格（格内的逗号要用引号括起来）",
+                    "cell-count",
                 )
             )
             continue
         if any(CONTROL_RE.search(c) for c in cells):
-            errors.append(LineError(line, "contains control characters"))
+            errors.append(LineError(line, "含有控制字符", "control-characters"))
             continue
         if any(len(c) > MAX_CELL_CHARS for c in cells):
-            errors.append(LineError(line, f"a cell is longer than {MAX_CELL_CHARS} characters"))
+            errors.append(LineError(line, f"有一格超过 {MAX_CELL_CHARS} 个字符", "cell-too-long"))
             continue
 
         def cell(key: str, cells: list[str] = cells) -> str:
@@ -312,28 +331,28 @@ def parse_curriculum(data: bytes | str, name: str = "curriculum.csv", max_bytes:
         code, title = unicodedata.normalize("NFKC", cell("code")), cell("title")
         bad = len(errors)
         if not code:
-            errors.append(LineError(line, "code is empty"))
+            errors.append(LineError(line, "课程代码是空的", "code-empty"))
         elif not COURSE_CODE_RE.fullmatch(code):
-            errors.append(LineError(line, f"code {code!r} must be letters, digits, '.', '_' or '-' (at most 32)"))
+            errors.append(LineError(line, f"课程代码“{code}”只能由字母、数字和 . _ - 组成（最多 32 个）", "bad-code"))
         elif code in first_seen:
-            errors.append(LineError(line, f"course {code} is already given at line {first_seen[code]}"))
+            errors.append(LineError(line, f"课程 {code} 在第 {first_seen[code]} 行已经出现过", "code-twice"))
         if not title:
-            errors.append(LineError(line, "title is empty"))
+            errors.append(LineError(line, "课程名称是空的", "title-empty"))
         hours = _number(cell("hours"), "hours", line, errors, 2_000)
         credits = _number(cell("credits"), "credits", line, errors, 60)
         if hours is None and credits is None and len(errors) == bad:
-            errors.append(LineError(line, "give hours or credits (or both)"))
+            errors.append(LineError(line, "请填写学时或学分（或两者）", "no-hours-or-credits"))
         texts = split_outcomes(cell("learning_outcomes"))
         texts = [t for t in texts if CJK_RUN.search(t) or WORDLIKE.search(t)]
         if not texts:
-            errors.append(LineError(line, "learning_outcomes is empty: write what students can do after the course"))
+            errors.append(LineError(line, "学习成果是空的：请写出学生学完这门课能做什么", "outcomes-empty"))
         for t in texts:
             if len(t) > MAX_OUTCOME_CHARS:
                 errors.append(
                     LineError(
                         line,
-                        f"a learning outcome is longer than {MAX_OUTCOME_CHARS} characters; "
-                        "split it into several (one per line or separated by ；)",
+                        f"有一条学习成果超过 {MAX_OUTCOME_CHARS} 个字符：请拆成几条（每行一条或用“；”分隔）",
+                        "outcome-too-long",
                     )
                 )
                 break
@@ -344,15 +363,17 @@ def parse_curriculum(data: bytes | str, name: str = "curriculum.csv", max_bytes:
         outcomes = [Outcome(f"{code}.{i}", code, t) for i, t in enumerate(texts, start=1)]
         courses.append(Course(code, title, hours, credits, outcomes, line))
         if len(courses) > MAX_COURSES:
-            errors.append(LineError(line, f"more than {MAX_COURSES} courses; map one major's curriculum at a time"))
+            errors.append(
+                LineError(line, f"课程超过 {MAX_COURSES} 门：一次只分析一个专业的课程方案", "too-many-courses")
+            )
             break
         if outcome_count > MAX_OUTCOMES:
-            errors.append(LineError(line, f"more than {MAX_OUTCOMES} learning outcomes in all"))
+            errors.append(LineError(line, f"学习成果合计超过 {MAX_OUTCOMES} 条", "too-many-outcomes"))
             break
     if errors:
         raise CurriculumError(name, errors)
     if not courses:
-        raise CurriculumError(name, [LineError(2, "no courses: the file has a header but no course rows")])
+        raise CurriculumError(name, [LineError(2, "没有课程：文件只有第一行列名，没有课程行", "no-courses")])
     return Curriculum(name, courses, warnings)
 
 
@@ -390,38 +411,41 @@ def parse_overrides(data: str | bytes | dict[str, Any] | list[Any] | None) -> li
     if isinstance(data, (str, bytes)):
         try:
             data = json.loads(data)
-        except ValueError as exc:
-            raise OverrideError(f"overrides are not valid JSON: {exc}") from None
+        except ValueError as exc:  # JSONDecodeError, or UnicodeDecodeError for bytes that are not UTF-8
+            at = f"（第 {exc.lineno} 行第 {exc.colno} 列）" if isinstance(exc, json.JSONDecodeError) else ""
+            raise OverrideError(f"修正内容（overrides）不是有效的 JSON{at}") from None
     items: list[tuple[str, Any]] = []
     if isinstance(data, dict):
         unknown = set(data) - {"force", "reject"}
         if unknown:
-            raise OverrideError(f'overrides: unknown key(s) {sorted(unknown)}; use "force" and "reject"')
+            raise OverrideError(f"修正内容（overrides）有未知的键 {sorted(unknown)}：只能用 force 和 reject")
         for action in ("force", "reject"):
             value = data.get(action, [])
             if not isinstance(value, list):
-                raise OverrideError(f'overrides: "{action}" must be a list')
+                raise OverrideError(f"修正内容（overrides）的 {action} 应为列表")
             items += [(action, v) for v in value]
     elif isinstance(data, list):
         for v in data:
             items.append((v.get("action") if isinstance(v, dict) else None, v))  # type: ignore[arg-type]
     else:
-        raise OverrideError('overrides must be a JSON object with "force" and/or "reject" lists')
+        raise OverrideError("修正内容（overrides）应为含 force 和/或 reject 列表的 JSON 对象")
     out = []
     for n, (action, item) in enumerate(items, start=1):
         if action not in ("force", "reject"):
-            raise OverrideError(f"override {n}: action must be force or reject")
+            raise OverrideError(f"第 {n} 条修正（overrides）：action 只能是 force 或 reject")
         if (
             not isinstance(item, dict)
             or not isinstance(item.get("requirement"), str)
             or not isinstance(item.get("course"), str)
         ):
-            raise OverrideError(f'override {n}: give "requirement" (IRI or key) and "course" (a course code)')
+            raise OverrideError(
+                f"第 {n} 条修正（overrides）：请给出 requirement（要求的 IRI 或键）和 course（课程代码）"
+            )
         req = item["requirement"].strip()
         iri = req if req.startswith("http") else ID + "standard/" + req
         outcome = item.get("outcome")
         if outcome is not None and not isinstance(outcome, str):
-            raise OverrideError(f'override {n}: "outcome" must be an outcome id such as C101.2')
+            raise OverrideError(f"第 {n} 条修正（overrides）：outcome 应为学习成果编号，例如 C101.2")
         out.append(Override(action, iri, item["course"].strip(), outcome, str(item.get("note", ""))))
     return out
 
@@ -475,19 +499,16 @@ def find_major(store: SelectStore, code: str, catalogue: str | None = None) -> d
     """The one major with this code; MajorNotFound (with suggestions) otherwise."""
     code = code.strip()
     if not MAJOR_CODE_RE.fullmatch(code):
-        raise MajorNotFound(
-            f"{code!r} is not a major code (six digits, e.g. 510209, or 080717T)", suggest_majors(store, code)
-        )
+        raise MajorNotFound(f"“{code}”不是专业代码（六位数字，例如 510209，或 080717T）", suggest_majors(store, code))
     found = [m for m in majors(store) if m["code"] == code and (catalogue is None or m["catalogue"] == catalogue)]
     if not found:
         raise MajorNotFound(
-            f"no major has code {code}" + (f" in catalogue {catalogue}" if catalogue else ""),
+            (f"目录 {catalogue} 中" if catalogue else "") + f"没有代码为 {code} 的专业",
             suggest_majors(store, code),
         )
     if len(found) > 1:
         raise MajorNotFound(
-            f"code {code} is in several catalogues ({', '.join(str(m['catalogue']) for m in found)}); "
-            "name the catalogue",
+            f"代码 {code} 出现在几个目录中（{'、'.join(str(m['catalogue']) for m in found)}）：请指明目录（catalogue）",
             [{"code": code, "name": str(m["name"]), "tier": str(m["tier_name"])} for m in found],
         )
     return found[0]
@@ -1070,13 +1091,15 @@ def _apply_overrides(
             "note": o.note or None,
         }
         if o.requirement not in known:
-            ignored.append({**item, "reason": "no such requirement in the standards of this major"})
+            ignored.append({**item, "reason_code": "unknown-requirement", "reason": "这个专业对应的标准里没有这条要求"})
             continue
         if o.course not in courses:
-            ignored.append({**item, "reason": f"no course {o.course} in the curriculum"})
+            ignored.append({**item, "reason_code": "unknown-course", "reason": f"课程方案里没有课程 {o.course}"})
             continue
         if o.outcome is not None and (o.outcome not in outcomes or outcomes[o.outcome].course != o.course):
-            ignored.append({**item, "reason": f"no outcome {o.outcome} in course {o.course}"})
+            ignored.append(
+                {**item, "reason_code": "unknown-outcome", "reason": f"课程 {o.course} 没有学习成果 {o.outcome}"}
+            )
             continue
         ranked = by_req[o.requirement]
         targets = [m for m in ranked if m.outcome.course == o.course and o.outcome in (None, m.outcome.id)]

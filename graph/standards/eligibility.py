@@ -30,6 +30,7 @@ new certificate, title or diploma; a route that needs one of those has no earlie
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -468,6 +469,8 @@ def _date(value: object, where: str) -> date:
     if not isinstance(value, str):
         raise ProfileError(f"{where}: expected a date YYYY-MM-DD, got {value!r}")
     try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):  # fromisoformat also reads 20210501
+            raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
         raise ProfileError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
@@ -524,7 +527,9 @@ def profile_from_json(
         "apprenticeships",
     }
     _keys(data, top, "profile")
-    as_of = _date(data["as_of"], "as_of") if data.get("as_of") else (today or date.today())
+    # a field given as null is a field not given; any other value is checked (an empty string or an
+    # object where a date belongs is refused, not read as "not given")
+    as_of = _date(data["as_of"], "as_of") if data.get("as_of") is not None else (today or date.today())
     kinds = set(diploma_kinds) if diploma_kinds is not None else None
 
     def code(value: object, where: str) -> str:
@@ -566,8 +571,8 @@ def profile_from_json(
     for i, s in enumerate(_items(data, "work")):
         w = f"work[{i}]"
         _keys(s, {"occupation", "start", "end", "years"}, w)
-        start = _date(s["start"], f"{w}.start") if s.get("start") else None
-        end = _date(s["end"], f"{w}.end") if s.get("end") else None
+        start = _date(s["start"], f"{w}.start") if s.get("start") is not None else None
+        end = _date(s["end"], f"{w}.end") if s.get("end") is not None else None
         years = _number(s["years"], f"{w}.years") if s.get("years") is not None else None
         if (start is None) == (years is None):
             raise ProfileError(f"{w}: give either start (and end, if it has ended) or years")
@@ -594,6 +599,9 @@ def profile_from_json(
             graduation = None
         else:
             graduation = _date(grad, f"{w}.graduation")
+        major = d.get("major")
+        if major is not None and not isinstance(major, str):
+            raise ProfileError(f"{w}.major: expected the major's name or code as text")
         relation = d.get("major_relation")
         if relation not in (None, "same", "related", "unrelated"):
             raise ProfileError(f"{w}.major_relation: {relation!r}; use same, related or unrelated")
@@ -607,7 +615,7 @@ def profile_from_json(
             DiplomaHeld(
                 kind,
                 graduation,
-                str(d.get("major", "")),
+                major or "",
                 relation,
                 tuple(code(o, f"{w}.major_occupations") for o in occs),
                 assessed,
@@ -651,7 +659,7 @@ def profile_from_json(
                 code(a.get("occupation"), f"{w}.occupation"), _date(a.get("completed"), f"{w}.completed")
             )
         )
-    birth = _date(data["birth_date"], "birth_date") if data.get("birth_date") else None
+    birth = _date(data["birth_date"], "birth_date") if data.get("birth_date") is not None else None
     age = int(_number(data["age"], "age", 0, 120)) if data.get("age") is not None else None
     if birth and birth > as_of:
         raise ProfileError(f"birth_date {birth} is after as_of {as_of}")
@@ -936,38 +944,43 @@ def _work_intervals(ctx: _Context, scope: str | None, since: date | None, until:
     return _merge(intervals)
 
 
-def _work_measure(ctx: _Context, scope: str | None, since: date | None, continuous: bool, until: date) -> float:
-    lengths = [years_between(s, e) for s, e in _work_intervals(ctx, scope, since, until)]
+def _measure(intervals: Sequence[Interval], continuous: bool) -> float:
+    """Years of work in merged intervals: the longest one for 连续 work, else the sum (累计)."""
+    lengths = [years_between(s, e) for s, e in intervals]
     if not lengths:
         return 0.0
     return max(lengths) if continuous else sum(lengths)
 
 
-def _date_reaching(ctx: _Context, scope: str | None, since: date | None, continuous: bool, need: float) -> date | None:
+def _date_reaching(
+    ctx: _Context, served: Sequence[Interval], since: date | None, continuous: bool, need: float
+) -> date | None:
     """The first day on which the work measured reaches ``need`` years, when the person works on
     without a gap from as_of (``assume_continued_work``); None if they are not assumed to.
 
-    Worked out instead of searched: after as_of only the last interval grows (it runs from its
-    start, which is as_of or earlier when the work before as_of is unbroken, to the day asked about),
-    so the day is ``add_fraction(start, need - the rest)``. One check around it guards the
-    rounding of fractional years to whole days.
+    ``served`` are the merged intervals in scope up to as_of (what ``has`` was measured on). Worked
+    out, not searched: after as_of only the last interval grows (it is joined by the work from
+    as_of, or from ``since`` when that is later, if it ends the day before or later), so the measure
+    on a day is the rest plus ``years_between(last start, day)`` and the day is
+    ``add_fraction(last start, need - rest)``. Checking a day is one ``years_between``; the check
+    around the answer only guards the rounding of fractional years to whole days (29 February).
     """
-    as_of = ctx.profile.as_of
     if not ctx.assume_continued_work:
         return None
+    as_of = ctx.profile.as_of
     start = max(as_of, since) if since else as_of
-    probe = add_years(start, 1)
-    merged = _work_intervals(ctx, scope, since, probe)
-    last = merged[-1] if merged else (start, probe)
-    before = [years_between(s, e) for s, e in merged[:-1]]
-    rest = 0.0 if continuous else sum(before)
-    guess = add_fraction(last[0], max(need - rest, 0.0))
-    guess = max(guess, start)
+    before = list(served)
+    last_start = start
+    if before and before[-1][1] + timedelta(days=1) >= start:
+        last_start = before.pop()[0]
+    # 连续: has < need, so no earlier interval reaches need and only the growing one counts;
+    # 累计: the earlier intervals count in full
+    to_reach = need if continuous else need - sum(years_between(s, e) for s, e in before)
 
     def ok(day: date) -> bool:
-        return _work_measure(ctx, scope, since, continuous, day) + EPSILON >= need
+        return years_between(last_start, day) + EPSILON >= to_reach
 
-    # the formula is exact up to a day's rounding: step to the first day that holds
+    guess = max(add_fraction(last_start, max(to_reach, 0.0)), start)
     for _ in range(4):
         if ok(guess):
             while guess > start and ok(guess - timedelta(days=1)):
@@ -1372,11 +1385,12 @@ class _Evaluator:
                 return True, f"works in {scope}", as_of, False
             self.zh[c.number] = f"需要正在从事{scope_zh}工作"
             return False, f"needs to be working in {scope}", None, False
-        has = _work_measure(ctx, c.scope, since, c.continuous, as_of)
+        served = _work_intervals(ctx, c.scope, since, as_of)
+        has = _measure(served, c.continuous)
         if has + EPSILON >= need:
             self.zh[c.number] = f"{after_zh}在{scope_zh}{kind_zh}工作已满{years_zh(need)}年（{years_zh(has)}年）"
             return True, f"{_years(has)} years of {kind}work in {scope}{after}", as_of, False
-        on = _date_reaching(ctx, c.scope, since, c.continuous, need)
+        on = _date_reaching(ctx, served, since, c.continuous, need)
         more = need - has
         self.zh[c.number] = (
             f"还需{after_zh}在{scope_zh}{kind_zh}工作 {years_zh(more)} 年"

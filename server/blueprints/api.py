@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
 from graph.classification import queries
+from graph.classification.queries import MAX_SEARCH_CHARS
 from graph.store.documents import API_OCCUPATION
 from server.api_errors import ApiError, int_arg
 from server.resources import get_documents, get_kinds, get_search_index, get_store
@@ -31,6 +32,8 @@ def search() -> Response:
     q = request.args.get("q", "")
     if not q.strip():
         raise ApiError(400, "give the text to search for as ?q=, e.g. /api/occupations?q=电子商务")
+    if len(q) > MAX_SEARCH_CHARS:  # the text as sent, spaces included (what the API document's maxLength says)
+        raise ApiError(400, f"q is {len(q)} characters; the limit is {MAX_SEARCH_CHARS}")
     limit = int_arg("limit", 20, 1, 200) or 20
     kind = request.args.get("kind") or None
     try:

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template
 
+from server.openapi import CODE_SCHEMA
 from server.resources import get_hierarchy
 
 bp = Blueprint("browse", __name__)
@@ -105,7 +106,7 @@ OPENAPI_PATHS = {
             "summary": "One entry of the hierarchy with its path from the major group and its children",
             "tags": ["classification"],
             "parameters": [
-                {"name": "code", "in": "path", "required": True, "example": "2-02-38-00", "schema": {"type": "string"}}
+                {"name": "code", "in": "path", "required": True, "example": "2-02-38-00", "schema": CODE_SCHEMA}
             ],
             "responses": {
                 "200": {

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 
 from graph.core import media as mt
 from graph.core.namespaces import BASE, ID, ONTOLOGY_IRI
-from graph.store.documents import LD_RESOURCE
+from graph.store.documents import LD_RESOURCE, LD_TURTLE, convert
 from server import linked_data as ld
 from server.api_errors import ApiError
 from server.resources import get_dataset_statistics, get_documents, get_store
@@ -24,6 +24,7 @@ bp = Blueprint("ld", __name__)
 
 VARY = {"Vary": "Accept"}
 NTRIPLES_MEDIA = {m for m in ld.LD_MEDIA if mt.RDF_FORMATS.get(m) == ox.RdfFormat.N_TRIPLES}
+TURTLE_MEDIA = {m for m in ld.LD_MEDIA if mt.RDF_FORMATS.get(m) == ox.RdfFormat.TURTLE}
 
 
 # the server's public address when the operator has not configured one: the persistent base, never
@@ -66,9 +67,12 @@ def resource(rest: str) -> Response:
     store = get_store()
     docs = get_documents()
     if docs is not None:  # precomputed by the build (graph/build/documents.py): no SPARQL per request
-        body = docs.get(LD_RESOURCE, iri)
-        if body is not None and media in NTRIPLES_MEDIA:  # already sorted N-Triples: sent as it is
+        stored = docs.get(LD_TURTLE, iri) if media in TURTLE_MEDIA else None
+        body = stored or docs.get(LD_RESOURCE, iri)
+        if body is not None and (stored or media in NTRIPLES_MEDIA):  # Turtle or N-Triples: sent as built
             return Response(body, 200, {"Content-Type": f"{media}; charset=utf-8", **VARY})
+        if body is not None and media != ld.HTML:  # JSON-LD, RDF/XML: converted from the N-Triples
+            return Response(convert(body, media), 200, {"Content-Type": f"{media}; charset=utf-8", **VARY})
         triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)) if body is not None else []
     else:
         triples = ld.describe(store, iri)

@@ -11,6 +11,7 @@ Bad input gets 400 with a message; the classifier answers "no match" honestly ra
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qs
@@ -73,9 +74,10 @@ def api_coverage() -> Response:
         as_of = _as_of(request.args)
     except ValueError as exc:
         raise ApiError(400, str(exc)) from None
-    if request.args.get("format", "json") == "csv":
+    fmt = request.args.get("format") or "json"  # empty: not given (allowEmptyValue in the API document)
+    if fmt == "csv":
         return _coverage_csv(as_of)
-    if request.args.get("format", "json") != "json":
+    if fmt != "json":
         raise ApiError(400, "format must be json or csv")
     return jsonify(nq.coverage(get_store(), as_of).as_dict())
 
@@ -99,10 +101,12 @@ def _coverage_csv(as_of: date | None) -> Response:
 
 
 def _top(args: Any) -> int:
-    raw = args.get("top", "5")
-    if not raw.isdigit() or not 1 <= int(raw) <= 20:
+    raw = args.get("top") or "5"  # empty: not given (allowEmptyValue in the API document)
+    # ASCII digits (isdigit() takes "²", "٥"); "10.0" is an integer to JSON Schema (the API document)
+    match = re.fullmatch(r"([0-9]{1,3})(?:\.0+)?", raw)
+    if match is None or not 1 <= int(match.group(1)) <= 20:
         raise ValueError(f"top must be a whole number from 1 to 20; got {raw!r}")
-    return int(raw)
+    return int(match.group(1))
 
 
 def _query_is_text() -> bool:
@@ -124,9 +128,14 @@ def api_classify() -> Response:
         raise ApiError(400, NOT_TEXT)
     if "title" not in request.args:
         raise ApiError(400, "give the job title as ?title=, e.g. /api/classify?title=SLAM算法工程师")
+    title = request.args["title"]
+    if len(title) > MAX_TITLE_CHARS:  # as sent, spaces included (the API document's maxLength)
+        raise ApiError(
+            400, f"the title is {len(title)} characters; the limit is {MAX_TITLE_CHARS}", limit_chars=MAX_TITLE_CHARS
+        )
     try:
         top = _top(request.args)
-        return jsonify(get_classifier().classify(request.args["title"], top_k=top))
+        return jsonify(get_classifier().classify(title, top_k=top))
     except TitleError as exc:
         raise ApiError(400, str(exc), limit_chars=MAX_TITLE_CHARS) from None
     except ValueError as exc:

@@ -19,7 +19,10 @@ from flask import Blueprint, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
 from graph.pathways.engine import (
+    BOOLEAN_WORDS,
+    CERTIFICATE_KINDS_ZH,
     MAX_ROUTES,
+    MAX_YEARS,
     Describer,
     PathwayEngine,
     PathwayError,
@@ -28,6 +31,7 @@ from graph.pathways.engine import (
     bad,
 )
 from graph.pathways.render import route_graph, to_svg
+from server.openapi import DATE_SCHEMA, enum_schema
 from server.resources import get_engine
 
 bp = Blueprint("pathways", __name__)
@@ -176,10 +180,45 @@ def page() -> tuple[str, int]:
 
 
 _Q = {"type": "string"}
+_DATE = DATE_SCHEMA
 
 
-def _param(name: str, description: str, example: str | None = None, required: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": name, "in": "query", "required": required, "schema": _Q, "description": description}
+def _number(low: float, high: float) -> dict[str, Any]:
+    """A number the parser reads with float() (so 2.5 is read; counts are then cut to whole numbers)."""
+    return {"type": "number", "minimum": low, "maximum": high}
+
+
+# a number written as text, as float() reads it (the JSON body takes "6" as well as 6)
+_NUMBER_TEXT = {"type": "string", "pattern": "^\\s*[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?\\s*$"}
+
+
+def _in_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """What a JSON body takes for a parameter whose query form is ``schema``: the parser reads a
+    number as a number or as its text, a yes/no as true/false or as one of its words, and a free
+    text given as a number as that number's text (``"from_level": 4``)."""
+    if schema.get("type") == "number":
+        return {"anyOf": [schema, _NUMBER_TEXT]}
+    if schema.get("enum") == list(BOOLEAN_WORDS):
+        return {"anyOf": [{"type": "boolean"}, schema, {"enum": [0, 1]}]}
+    if schema == _Q:
+        return {"type": ["string", "number"]}
+    return schema
+
+
+def _param(
+    name: str,
+    description: str,
+    example: str | None = None,
+    required: bool = False,
+    schema: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "schema": schema or _Q,
+        "description": description,
+    }
     if example is not None:
         out["example"] = example
     return out
@@ -188,21 +227,30 @@ def _param(name: str, description: str, example: str | None = None, required: bo
 _PROFILE_PARAMS = [
     _param("from", "occupation you are in: code N-NN-NN-NN, exact name or 'code name'", "6-31-01-03"),
     _param("from_level", "level of the certificate you hold there: 5..1 or a name (学徒工, 技师, 特级技师)", "4"),
-    _param("level_since", "date of that certificate (YYYY-MM-DD)", "2021-05-01"),
-    _param("certificate_kind", "skill-level (default), vocational-qualification or special-ability"),
+    _param("level_since", "date of that certificate (YYYY-MM-DD)", "2021-05-01", schema=_DATE),
+    _param(
+        "certificate_kind",
+        "skill-level (default), vocational-qualification or special-ability",
+        schema=enum_schema(CERTIFICATE_KINDS_ZH),
+    ),
     _param(
         "years_worked",
         "years worked in that occupation up to as_of (0-60); default with level_since: worked there since that date",
         "6",
+        schema=_number(0, 60),
     ),
-    _param("birth_date", "date of birth (YYYY-MM-DD); without it or age the person is taken as an adult"),
-    _param("age", "age in years (0-120), if birth_date is not given"),
+    _param("birth_date", "date of birth (YYYY-MM-DD); without it or age the person is taken as an adult", schema=_DATE),
+    _param("age", "age in years (0-120), if birth_date is not given", schema=_number(0, 120)),
     _param("diploma", "diploma held: id or name (技工院校, 高级工班, 技师班, 中职, 高职, 本科, 研究生)", "高职"),
-    _param("diploma_graduation", "graduation date (YYYY-MM-DD) or 'graduating'"),
-    _param("diploma_assessed", "true if the programme is assessed (经评估论证)"),
+    _param(
+        "diploma_graduation",
+        "graduation date (YYYY-MM-DD) or 'graduating'",
+        schema={"anyOf": [_DATE, {"type": "string", "enum": ["graduating"]}]},
+    ),
+    _param("diploma_assessed", "true if the programme is assessed (经评估论证)", schema=enum_schema(BOOLEAN_WORDS)),
     _param("title", "professional title held: 初级, 中级 or 高级"),
-    _param("title_since", "date of that title (YYYY-MM-DD)"),
-    _param("as_of", "date to reason from (YYYY-MM-DD, default today)", "2026-01-01"),
+    _param("title_since", "date of that title (YYYY-MM-DD)", schema=_DATE),
+    _param("as_of", "date to reason from (YYYY-MM-DD, 1950-2100, default today)", "2026-01-01", schema=_DATE),
 ]
 _BODY = {
     "required": True,
@@ -212,7 +260,17 @@ _BODY = {
                 "type": "object",
                 "description": "the query parameters as JSON keys, plus 'profile': the full profile (certificates with "
                 "dates, work spells, diplomas, titles, trainings, birth_date; docs/pathways.md)",
-                "properties": {"to": _Q, "to_level": _Q, "from": _Q, "from_level": _Q, "profile": {"type": "object"}},
+                "properties": {
+                    **{p["name"]: _in_body(p["schema"]) for p in _PROFILE_PARAMS},
+                    "to": _in_body(_Q),
+                    "to_level": _in_body(_Q),
+                    "max_routes": _in_body(_number(1, MAX_ROUTES)),
+                    "moves": enum_schema(("allow", "none", "允许", "不转换")),
+                    "within": _in_body(_number(0, MAX_YEARS)),
+                    "limit": _in_body(_number(1, 50)),
+                    "profile": {"type": "object"},
+                },
+                "additionalProperties": False,
             }
         }
     },
@@ -304,8 +362,14 @@ OPENAPI_PATHS = {
             "parameters": [
                 _param("to", "target occupation: code, exact name or 'code name'", "6-31-01-04", True),
                 _param("to_level", "target level: 5..1 or a name, or a title (助理工程师, 工程师)", "2", True),
-                _param("max_routes", f"alternatives to return (1-{MAX_ROUTES}, default 3)"),
-                _param("moves", "allow (default) or none: may a route move into another occupation on the way"),
+                _param(
+                    "max_routes", f"alternatives to return (1-{MAX_ROUTES}, default 3)", schema=_number(1, MAX_ROUTES)
+                ),
+                _param(
+                    "moves",
+                    "allow (default) or none: may a route move into another occupation on the way",
+                    schema=enum_schema(("allow", "none", "允许", "不转换")),
+                ),
                 *_PROFILE_PARAMS,
             ],
             "responses": {
@@ -324,7 +388,10 @@ OPENAPI_PATHS = {
         "get": {
             "summary": "What can be reached within N years (levels in your and related occupations)",
             "tags": ["pathways"],
-            "parameters": [_param("within", "horizon in years (0-40)", "3", True), *_PROFILE_PARAMS],
+            "parameters": [
+                _param("within", "horizon in years (0-40)", "3", True, _number(0, MAX_YEARS)),
+                *_PROFILE_PARAMS,
+            ],
             "responses": {"200": _ok("reachable targets, fastest first", "PathwayReachable"), **_ERRORS},
         },
         "post": {
@@ -338,7 +405,7 @@ OPENAPI_PATHS = {
         "get": {
             "summary": "Natural next steps (horizontal moves) from an occupation, with reasons",
             "tags": ["pathways"],
-            "parameters": [_param("limit", "how many (1-50, default 10)"), *_PROFILE_PARAMS],
+            "parameters": [_param("limit", "how many (1-50, default 10)", schema=_number(1, 50)), *_PROFILE_PARAMS],
             "responses": {"200": _ok("related and similar occupations", "PathwayNextSteps"), **_ERRORS},
         },
     },

@@ -42,12 +42,19 @@ from graph.schools.curriculum import (
 from graph.schools.saved import SAVED_ID, ClientQuotaExceeded, QuotaError, SavedMappings
 from server.api_errors import ApiError, error, int_arg
 from server.limits import client_address
+from server.openapi import CODE_SCHEMA, enum_schema, text_schema
 from server.resources import get_curriculum_index, get_majors, get_store, get_tiers
 
 bp = Blueprint("schools", __name__)
 
 TIERS = schools.TIER_ORDER
 MAJORS_PER_PAGE = 100  # the catalogue has about 1,850 majors: one page of them is unreadable on a phone
+MAX_MAJOR_QUERY = 50
+MAX_CERTIFICATE_NAME = 100
+COURSE_CODE = r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}"
+EQUIVALENCE_STATUSES = ("example", "proposed", "approved", "withdrawn")
+# graph/schools/majors.py:MAJOR_CODE_RE, with ASCII digits spelled out (JSON Schema's \d is read by Python as any digit)
+MAJOR_CODE_SCHEMA = {"type": "string", "pattern": "^[0-9]{6,7}[A-Z]{0,2}$"}
 _TRUE = {"1", "true", "yes", "on"}
 
 
@@ -59,9 +66,10 @@ def api_majors() -> Response:
     tier = request.args.get("tier") or None
     if tier is not None and tier not in TIERS:
         raise ApiError(400, f"tier must be one of {', '.join(TIERS)}; got {tier!r}")
-    q = (request.args.get("q") or "").strip() or None
-    if q is not None and len(q) > 50:
-        raise ApiError(400, "q is longer than 50 characters")
+    raw = request.args.get("q") or ""
+    if len(raw) > MAX_MAJOR_QUERY:  # as sent, spaces included (the API document's maxLength)
+        raise ApiError(400, f"q is longer than {MAX_MAJOR_QUERY} characters")
+    q = raw.strip() or None
     found = schools.filter_majors(get_majors(), tier, q)
     return jsonify(count=len(found), tiers=get_tiers(), majors=found)
 
@@ -101,8 +109,8 @@ def api_occupation_majors(code: str) -> Response:
 
 def _certificate_name(ident: str) -> str:
     store = get_store()
-    if len(ident) > 100:
-        raise ApiError(400, "a certificate name is at most 100 characters")
+    if len(ident) > MAX_CERTIFICATE_NAME:
+        raise ApiError(400, f"a certificate name is at most {MAX_CERTIFICATE_NAME} characters")
     name = schools.resolve_certificate(store, ident)
     if name is None:
         raise ApiError(
@@ -124,7 +132,7 @@ def api_certificate(name: str) -> Response:
 
 @bp.get("/api/courses/<code>/certificates")
 def api_course_certificates(code: str) -> Response:
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}", code):
+    if not re.fullmatch(COURSE_CODE, code):
         raise ApiError(400, f"{code!r} is not a course code (letters, digits, '.', '_', '-')")
     school = request.args.get("school") or None
     found = schools.course_certificates(get_store(), code, school)
@@ -139,7 +147,7 @@ def api_course_certificates(code: str) -> Response:
 @bp.get("/api/credit-equivalences")
 def api_equivalences() -> Response:
     status = request.args.get("status") or None
-    if status is not None and status not in ("example", "proposed", "approved", "withdrawn"):
+    if status is not None and status not in EQUIVALENCE_STATUSES:
         raise ApiError(400, "status must be example, proposed, approved or withdrawn")
     found = schools.equivalences(get_store(), status)
     return jsonify(
@@ -174,9 +182,7 @@ class Upload:
     def __init__(self) -> None:
         limit = _max_bytes()
         if request.content_length is not None and request.content_length > limit + 64_000:
-            raise ApiError(
-                413, f"the upload is {request.content_length:,} bytes; a curriculum CSV may be at most {limit:,} bytes"
-            )
+            raise ApiError(413, f"上传的内容有 {request.content_length:,} 字节；课程方案 CSV 最多 {limit:,} 字节")
         args = request.args
         self.csv: bytes | None = None
         self.name = "curriculum.csv"
@@ -197,26 +203,24 @@ class Upload:
         elif mimetype == "application/json":
             body = request.get_json(silent=True)
             if not isinstance(body, dict):
-                raise ApiError(400, 'the JSON body must be an object with "major" and "csv" (the CSV text)')
+                raise ApiError(400, "JSON 请求内容应为对象，含 major（专业代码）和 csv（课程方案的 CSV 文本）")
             fields = body
             if body.get("csv") is not None:
                 if not isinstance(body["csv"], str):
-                    raise ApiError(400, '"csv" must be the CSV file\'s text')
+                    raise ApiError(400, "csv 应为课程方案 CSV 文件的文本")
                 self.csv = body["csv"].encode("utf-8")
         elif mimetype in ("text/csv", "text/plain", "application/csv"):
             self.csv = request.get_data(cache=False)[: limit + 1]
         elif request.content_length:
             raise ApiError(
                 415,
-                f"send the curriculum as multipart/form-data (field file), application/json "
-                f"(field csv) or text/csv, not {mimetype or 'an unnamed type'}",
+                f"请以 multipart/form-data（字段 file）、application/json（字段 csv）或 text/csv 发送课程方案，"
+                f"不支持 {mimetype or '未注明的类型'}",
             )
         if self.csv is None:
-            raise ApiError(
-                400, 'no curriculum: upload the CSV as the form field "file", the JSON field "csv" or a text/csv body'
-            )
+            raise ApiError(400, "没有课程方案：请以表单字段 file、JSON 字段 csv 或 text/csv 请求内容上传 CSV")
         if len(self.csv) > limit:
-            raise ApiError(413, f"the curriculum CSV is more than {limit:,} bytes; split it by major")
+            raise ApiError(413, f"课程方案 CSV 超过 {limit:,} 字节：请按专业分开上传")
 
         def field(name: str) -> Any:
             value = fields.get(name)
@@ -224,19 +228,19 @@ class Upload:
 
         self.major = field("major")
         if not isinstance(self.major, str) or not self.major.strip():
-            raise ApiError(400, 'give the major\'s code as "major" (e.g. 510209; GET /api/majors lists them)')
+            raise ApiError(400, "请用 major 给出专业代码（例如 510209；GET /api/majors 列出全部专业）")
         self.major = self.major.strip()
         self.catalogue = field("catalogue")
         self.format = field("format") or "json"
         if self.format not in FORMATS:
-            raise ApiError(400, f"format must be one of {', '.join(FORMATS)}")
+            raise ApiError(400, f"format 只能是 {'、'.join(FORMATS)} 之一")
         save = field("save")
         self.save = save is True or (isinstance(save, str) and save.lower() in _TRUE)
         standards = fields.get("standards") or fields.get("standard") or args.getlist("standard")
         if isinstance(standards, str):
             standards = [standards]
         if not isinstance(standards, list) or not all(isinstance(s, str) for s in standards):
-            raise ApiError(400, "standards must be a list of standard ids or occupation codes")
+            raise ApiError(400, "standards 应为标准编号或职业编码的列表")
         self.standards = standards or None
         try:
             self.overrides = parse_overrides(field("overrides"))
@@ -251,7 +255,7 @@ def _map(upload: Upload) -> dict[str, Any]:
         status = 413 if exc.errors and exc.errors[0].line == 0 else 400
         raise ApiError(
             status,
-            f"the curriculum has {len(exc.errors)} problem(s); nothing was mapped or stored",
+            f"课程方案文件有 {len(exc.errors)} 处问题，没有进行分析，也没有保存",
             errors=[e.as_dict() for e in exc.errors],
         ) from None
     try:
@@ -462,27 +466,31 @@ def _openapi() -> dict[str, Any]:
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
         }
 
-    def q(name: str, description: str, example: str | None = None) -> dict[str, Any]:
+    def q(
+        name: str, description: str, example: str | None = None, schema: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         p: dict[str, Any] = {
             "name": name,
             "in": "query",
             "required": False,
-            "schema": {"type": "string"},
+            "schema": schema or {"type": "string"},
             "description": description,
         }
         if example is not None:
             p["example"] = example
         return p
 
-    def path(name: str, description: str, example: str) -> dict[str, Any]:
+    def path(name: str, description: str, example: str, schema: dict[str, Any]) -> dict[str, Any]:
         return {
             "name": name,
             "in": "path",
             "required": True,
-            "schema": {"type": "string"},
+            "schema": schema,
             "description": description,
             "example": example,
         }
+
+    formats = enum_schema(FORMATS)
 
     tags = ["schools"]
     bad, missing, many = err("bad input"), err("not found; suggestions given"), err("too many requests")
@@ -518,31 +526,52 @@ def _openapi() -> dict[str, Any]:
                     "tier",
                     "secondary-vocational, higher-vocational, vocational-undergraduate or general-undergraduate",
                     "higher-vocational",
+                    enum_schema(TIERS),
                 ),
-                q("q", "part of a name or code", "人工智能"),
+                q(
+                    "q",
+                    f"part of a name or code (up to {MAX_MAJOR_QUERY} characters)",
+                    "人工智能",
+                    text_schema(MAX_MAJOR_QUERY),
+                ),
             ],
             ("400",),
         ),
         "/api/majors/{code}": get(
             "A major with the occupations it prepares for, their standards and 1+X certificates",
-            [path("code", "major code", "510209"), q("catalogue", "catalogue id (voc2021, ug)", "voc2021")],
+            [
+                path("code", "major code: six digits, maybe a letter or two (080717T)", "510209", MAJOR_CODE_SCHEMA),
+                q("catalogue", "catalogue id (voc2021, ug)", "voc2021"),
+            ],
         ),
         "/api/occupations/{code}/majors": get(
-            "Which majors lead to an occupation", [path("code", "classification code", "4-04-05-05")]
+            "Which majors lead to an occupation",
+            [path("code", "classification code", "4-04-05-05", CODE_SCHEMA)],
+            ("400", "404"),
         ),
         "/api/certificates": get("1+X vocational skill level certificates", [], ()),
         "/api/certificates/{name}": get(
             "A 1+X certificate: levels, organisation, occupations and what it counts "
             "for (credit equivalences; examples flagged)",
-            [path("name", "certificate name, with or without 职业技能等级证书", "跨境电子商务多平台运营")],
+            [
+                path(
+                    "name",
+                    "certificate name, with or without 职业技能等级证书",
+                    "跨境电子商务多平台运营",
+                    text_schema(MAX_CERTIFICATE_NAME),
+                )
+            ],
         ),
         "/api/courses/{code}/certificates": get(
             "Which certificates count toward a course (exemptions)",
-            [path("code", "course code", "ECM301"), q("school", "school name", None)],
+            [
+                path("code", "course code", "ECM301", {"type": "string", "pattern": f"^{COURSE_CODE}$"}),
+                q("school", "school name", None),
+            ],
         ),
         "/api/credit-equivalences": get(
             "Credit-bank equivalences (status example = made up, never official)",
-            [q("status", "example, proposed, approved or withdrawn", "example")],
+            [q("status", "example, proposed, approved or withdrawn", "example", enum_schema(EQUIVALENCE_STATUSES))],
             ("400",),
         ),
         "/api/curricula": {
@@ -552,7 +581,7 @@ def _openapi() -> dict[str, Any]:
                 "tags": tags,
                 "parameters": [
                     q("major", "major code (also as a body field)", "510209"),
-                    q("format", "json (default), csv, md or html", "json"),
+                    q("format", "json (default), csv, md or html", "json", formats),
                     q("save", "true to store the upload and the mapping", "false"),
                 ],
                 "requestBody": {
@@ -581,7 +610,8 @@ def _openapi() -> dict[str, Any]:
                     "404": err("unknown major; suggestions given"),
                     "413": err("the upload is too large"),
                     "415": err("unsupported content type"),
-                    "429": many,
+                    "429": err("this client saved too much in the last hour (CURRICULA_CLIENT_BYTES); see Retry-After"),
+                    "507": err("saving would pass the total quota or the disk space kept free; nothing was saved"),
                 },
             }
         },
@@ -590,8 +620,13 @@ def _openapi() -> dict[str, Any]:
                 "summary": "A saved curriculum mapping",
                 "tags": tags,
                 "parameters": [
-                    path("sid", "id returned when the mapping was saved", "0123456789abcdef"),
-                    q("format", "json (default), csv, md or html", "json"),
+                    path(
+                        "sid",
+                        "id returned when the mapping was saved",
+                        "0123456789abcdef",
+                        {"type": "string", "pattern": f"^{SAVED_ID.pattern}$"},
+                    ),
+                    q("format", "json (default), csv, md or html", "json", formats),
                 ],
                 "responses": {
                     "200": {"description": "the saved mapping", "content": text_out},

@@ -18,7 +18,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
-from graph.standards.eligibility import ProfileError, profile_from_json
+from graph.standards.eligibility import CERTIFICATE_KINDS, ProfileError, profile_from_json
 from graph.standards.queries import (
     TIERS,
     RuleBook,
@@ -28,6 +28,7 @@ from graph.standards.queries import (
     standard_detail,
 )
 from server.api_errors import ApiError, check_code, int_arg
+from server.openapi import CODE_SCHEMA, DATE_SCHEMA, enum_schema, int_schema
 from server.resources import code_set, get_rulebook, get_store
 
 bp = Blueprint("standards", __name__, url_prefix="/api")
@@ -196,12 +197,14 @@ def _ok(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any
     return {"description": description, "content": {"application/json": {"schema": schema or _OBJ}}}
 
 
-def _param(name: str, where: str, description: str, example: str | None = None) -> dict[str, Any]:
+def _param(
+    name: str, where: str, description: str, example: str | None = None, schema: dict[str, Any] | None = None
+) -> dict[str, Any]:
     p: dict[str, Any] = {
         "name": name,
         "in": where,
         "required": where == "path",
-        "schema": {"type": "string"},
+        "schema": schema or {"type": "string"},
         "description": description,
     }
     if example:
@@ -209,7 +212,82 @@ def _param(name: str, where: str, description: str, example: str | None = None) 
     return p
 
 
-_CODE = _param("code", "path", "occupation code N-NN-NN-NN; unknown codes get 404 with nearest_codes", "4-04-05-05")
+def _record(required: list[str], **properties: Any) -> dict[str, Any]:
+    return {"type": "object", "required": required, "additionalProperties": False, "properties": properties}
+
+
+# graph/standards/eligibility.py: profile_from_json. The document cannot say that a code must be one
+# of the classification or a level one of the ladder: those answers are 422 with the field named.
+_LEVEL_VALUE: dict[str, Any] = {"type": ["string", "integer"], "description": 'id, number or name ("4", "四级")'}
+_CODES = {"type": "array", "items": CODE_SCHEMA}
+# a field given as null is a field not given (profile_from_json reads it so)
+_DATE_OR_NULL: dict[str, Any] = {**DATE_SCHEMA, "type": ["string", "null"]}
+_YEARS: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": 80}
+_PROFILE: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "as_of": _DATE_OR_NULL,
+        "birth_date": _DATE_OR_NULL,
+        "age": {"type": ["number", "null"], "minimum": 0, "maximum": 120},
+        "certificates": {
+            "type": "array",
+            "items": _record(
+                ["occupation", "level", "date"],
+                occupation=CODE_SCHEMA,
+                level=_LEVEL_VALUE,
+                date=DATE_SCHEMA,
+                kind=enum_schema(CERTIFICATE_KINDS),
+            ),
+        },
+        "work": {
+            "type": "array",
+            "items": _record(
+                ["occupation"],
+                occupation=CODE_SCHEMA,
+                start=_DATE_OR_NULL,
+                end=_DATE_OR_NULL,
+                years={**_YEARS, "type": ["number", "null"]},
+            ),
+        },
+        "years_worked": {"type": "object", "additionalProperties": _YEARS},
+        "diplomas": {
+            "type": "array",
+            "items": _record(
+                ["kind"],
+                kind={"type": "string"},
+                graduation={"anyOf": [DATE_SCHEMA, {"type": "string", "enum": ["graduating"]}, {"type": "null"}]},
+                major={"type": ["string", "null"]},
+                major_relation={"enum": ["same", "related", "unrelated", None]},
+                major_occupations=_CODES,
+                assessed={"type": "boolean"},
+            ),
+        },
+        "titles": {
+            "type": "array",
+            "items": _record(
+                ["level", "date"],
+                level=_LEVEL_VALUE,
+                date=DATE_SCHEMA,
+                corresponds={"type": ["boolean", "null"]},
+                occupations=_CODES,
+            ),
+        },
+        "trainings": {
+            "type": "array",
+            "items": _record(
+                ["occupation", "level", "completed"], occupation=CODE_SCHEMA, level=_LEVEL_VALUE, completed=DATE_SCHEMA
+            ),
+        },
+        "apprenticeships": {
+            "type": "array",
+            "items": _record(["occupation", "completed"], occupation=CODE_SCHEMA, completed=DATE_SCHEMA),
+        },
+    },
+}
+_CODE = _param(
+    "code", "path", "occupation code N-NN-NN-NN; unknown codes get 404 with nearest_codes", "4-04-05-05", CODE_SCHEMA
+)
 _LEVEL = _param("level", "path", "level id (5..1, apprentice, ...), number or name (三级, 高级工)", "3")
 _TAGS = ["standards"]
 OPENAPI_PATHS: dict[str, Any] = {
@@ -218,12 +296,12 @@ OPENAPI_PATHS: dict[str, Any] = {
             "summary": "National skill standards (and specifications), filtered and paginated, newest first",
             "tags": _TAGS,
             "parameters": [
-                _param("year", "query", "issue year", "2024"),
-                _param("occupation", "query", "current occupation code", "4-04-05-05"),
-                _param("level", "query", "a covered level (id, number or name)", "3"),
-                _param("tier", "query", "national, evaluation or special-ability"),
-                _param("page", "query", "page number, from 1"),
-                _param("per_page", "query", "1-200, default 50"),
+                _param("year", "query", "issue year", "2024", int_schema(1949, 2100)),
+                _param("occupation", "query", "current occupation code", "4-04-05-05", CODE_SCHEMA),
+                _param("level", "query", "a covered level (id, number or name); unknown: 404", "3"),
+                _param("tier", "query", "national, evaluation or special-ability", None, enum_schema(TIERS)),
+                _param("page", "query", "page number, from 1", None, int_schema(1, 100000, 1)),
+                _param("per_page", "query", "1-200, default 50", None, int_schema(1, 200, 50)),
             ],
             "responses": {
                 "200": _ok(
@@ -294,7 +372,7 @@ OPENAPI_PATHS: dict[str, Any] = {
                 "required": True,
                 "content": {
                     "application/json": {
-                        "schema": _OBJ,
+                        "schema": _PROFILE,
                         "example": {
                             "as_of": "2025-06-01",
                             "birth_date": "1995-03-01",

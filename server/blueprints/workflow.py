@@ -92,7 +92,7 @@ def changes() -> Response:
 
 def changes_answer(args: Any) -> Response:
     """The /api/changes answer for these query parameters."""
-    fmt = args.get("format", "json")
+    fmt = args.get("format") or "json"  # empty: not given (allowEmptyValue in the API document)
     if fmt not in ("json", "markdown"):
         return error(400, "format must be json or markdown")
     diff = changes_diff(args)

@@ -31,7 +31,10 @@ WIDTHS = {"desktop": (1280, 900), "phone": (375, 740)}
 # are acronyms (AI, CSV) and Latin letters written into a Chinese name (Web前端开发, SLAM算法).
 # not page wording: code, what the user typed (.user-text), and text quoted verbatim from the sources
 # (.source-text: course and certificate names such as "Python 程序开发" are official names)
-MACHINE = 'script, style, code, pre, .mono, .user-text, .source-text, [translate="no"], .yasgui, #yasgui'
+# [lang="en"]: text the page declares English (the OpenAPI reference on /api/docs, for programmers)
+MACHINE = (
+    'script, style, code, pre, .mono, .user-text, .source-text, [translate="no"], body [lang="en"], .yasgui, #yasgui'
+)
 ENGLISH_WORDS_JS = """(machine) => {
   const words = [];
   const visible = (el) => el && el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true});

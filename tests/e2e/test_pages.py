@@ -198,6 +198,13 @@ def test_editor_journey_new_occupations_without_standard(page, audit) -> None:  
         ("downloads", "/downloads"),
         ("changes", "/changes"),
         ("sparql", "/sparql"),
+        ("home", "/"),
+        ("majors", "/majors?q=电子商务"),
+        ("ontology", "/ontology"),
+        ("api-docs", "/api/docs"),
+        ("occupation-not-found", "/occupation/9-99-99-99"),
+        ("major-not-found", "/majors/519999"),
+        ("standard-not-found", "/standards/0-00-00-00-1999"),
     ],
 )
 def test_page_at_desktop_and_phone_width(page, audit, name: str, url: str) -> None:  # type: ignore[no-untyped-def]

@@ -105,6 +105,91 @@ def test_candidates_say_their_level_and_probability(classifier: C.Classifier) ->
     assert probs == sorted(probs, reverse=True)  # calibration is monotone
 
 
+def test_head_words_are_read_longest_first(classifier: C.Classifier) -> None:
+    # WordLists keeps each kind of structure.tsv longest first
+    analyzer = classifier.index.analyzer
+    assert analyzer.head_of("音乐老师") == "老师"  # not 师
+    assert analyzer.head_of("办公室文员") == "文员"  # not 员
+    assert analyzer.head_of("软件工程师") == "工程师"
+    assert analyzer.head_of("算法") is None
+
+
+def test_head_agreement_is_learnt_from_the_graphs_labels(classifier: C.Classifier) -> None:
+    # the aliases and work types that end with 工程师 belong to entries named …工程技术人员, those
+    # that end with 工 to entries named …工; 老师 (teachers) to 教学人员, a name ending in 人员
+    agreement = classifier.index.head_agreement
+    assert agreement["工程师"]["工程技术人员"] == 1.0 and agreement["工程师"]["工"] < 0.1
+    assert agreement["工"]["工"] == 1.0 and agreement["工"]["工程技术人员"] < 0.1
+    assert max(agreement["老师"], key=agreement["老师"].get) == "人员"
+
+
+def test_coverage_reads_the_entrys_own_words(classifier: C.Classifier) -> None:
+    # 算法 and 深度学习 are in labels, the definition and the tasks of 人工智能工程技术人员;
+    # 计算机软件工程技术人员 has 算法 in two labels and 深度学习 nowhere
+    index = classifier.index
+    entry = {r.code: i for i, r in enumerate(index.records)}
+    words = [("深度学习", 1.0), ("算法", 1.0)]
+    assert index.coverage(words, entry["2-02-38-01"]) > 0.9
+    assert index.coverage(words, entry["2-02-10-03"]) < 0.5
+    res = classifier.classify("深度学习算法工程师")
+    first, second = res["candidates"][:2]  # type: ignore[misc]
+    assert first["code"] == "2-02-38-01" and second["code"] == "2-02-10-03"
+    assert first["score"] - second["score"] > 0.2
+
+
+def test_chinese_alternatives_share_the_head_word(classifier: C.Classifier) -> None:
+    res = classifier.classify("实施/运维工程师")
+    assert [p["text"] for p in res["parts"]] == ["实施工程师", "运维工程师"]  # type: ignore[union-attr]
+    res = classifier.classify("内勤/文员")  # 文员 names a role, not a rank: two roles
+    assert [p["text"] for p in res["parts"]] == ["内勤", "文员"]  # type: ignore[union-attr]
+
+
+def test_other_candidates_use_the_other_calibration_curve(classifier: C.Classifier) -> None:
+    res = classifier.classify("深度学习算法工程师")
+    cands = res["candidates"]
+    calibration = classifier.calibration
+    # (the shown score is rounded to 3 places, the probability was read from the unrounded one)
+    assert cands[0]["probability"] == pytest.approx(calibration.probability(cands[0]["score"]), abs=0.002)  # type: ignore[index]
+    for c in cands[1:]:  # type: ignore[index]
+        assert c["probability"] == pytest.approx(calibration.probability(c["score"], first=False), abs=0.002)
+    assert cands[1]["probability"] < cands[0]["probability"]  # type: ignore[index]
+
+
+def test_clear_caches_forgets_scores_and_strengths(classifier: C.Classifier) -> None:
+    classifier.classify("深度学习算法工程师")
+    assert classifier.index._cache and classifier.index._strength
+    classifier.index.clear_caches()
+    assert not classifier.index._cache and not classifier.index._strength
+
+
+def test_english_titles_are_read_through_translations(classifier: C.Classifier) -> None:
+    # synonyms.tsv category translation: software -> 软件, engineer -> 工程师
+    res = classifier.classify("Software Engineer")
+    assert res["synonyms_added"] == ["软件", "工程师"]
+    assert res["candidates"][0]["code"] == "2-02-10-03"  # type: ignore[index]  # 计算机软件工程技术人员
+    res = classifier.classify("Hardware Test Engineer")
+    assert res["candidates"][0]["code"] == "2-02-10-02"  # type: ignore[index]  # 计算机硬件工程技术人员
+
+
+def test_a_role_noun_head_is_evidence(classifier: C.Classifier) -> None:
+    # 老师 names the role (teaching); 工程师 says rank only and is not a word to cover
+    res = classifier.classify("音乐老师")
+    assert res["candidates"][0]["code"] == "2-08-00-00"  # type: ignore[index]  # 教学人员
+    assert "老师" in classifier.index.analyzer.heads and "老师" not in classifier.index.analyzer.generic_heads
+
+
+def test_a_field_segment_is_read_without_its_marker(classifier: C.Classifier) -> None:
+    # structure.tsv field-marker 方向: '-云计算方向' names the role's field
+    res = classifier.classify("运维工程师-云计算方向")
+    assert [p["text"] for p in res["parts"]] == ["运维工程师", "云计算"]  # type: ignore[union-attr]
+    prep = classifier.index.analyzer.prepare("运维工程师-云计算方向")
+    assert [p.weight for p in prep.parts] == [1.0, C.ALTERNATIVE_WEIGHT]
+    codes = [c["code"] for c in res["candidates"][:2]]  # type: ignore[index]
+    assert codes == ["2-02-10-08", "2-02-38-04"]  # 信息系统运行维护, 云计算工程技术人员
+    res = classifier.classify("方向")  # the marker alone is not stripped to nothing
+    assert res["parts"][0]["text"] == "方向"  # type: ignore[index]
+
+
 def test_structure_file_errors_have_file_and_line(tmp_path: Path) -> None:
     folder = tmp_path / "job-titles"
     folder.mkdir()

@@ -18,7 +18,9 @@ The model, step by step:
 3. Read the structure (structure.tsv): "A招聘B" is read as B (the employer A hires B), unless B is a
    recruiting role (招聘专员 is an HR job); brackets naming a company are dropped and other brackets
    become secondary evidence; segments (A-B) are split and the one with a head word (工程师, 员, 岗 …)
-   is the role, the others secondary; the role is split into alternatives (A/B/C).
+   is the role, the others secondary; the role is split into alternatives (A/B/C). A secondary part
+   that ends with a field marker (大数据方向) names the role's field: read without the marker, with
+   the weight of an alternative.
 4. Features per part: jieba words (``w:``), character bigrams (``b:``), single characters where a run
    is one character long (``u:``), and synonym expansions (``s:``), each weighted by its inverse
    document frequency over the labels; a generic head (经理, 专员, 工程师) weighs half when the part has
@@ -27,6 +29,15 @@ The model, step by step:
    of the second best); a label contained whole in the part scores at least 0.55 + 0.45 x its share.
    Text score: the share of the part's words found in the entry's definition and tasks. Score =
    1 - (1 - label) x (1 - TEXT_WEIGHT x text); groups are multiplied by GROUP_FACTOR.
+5b. Word by word (head and modifiers read together): the best RERANK_K entries of a part are read
+   again. Score = (1 - COVERAGE_WEIGHT) x score + COVERAGE_WEIGHT x coverage, where coverage is the
+   IDF-weighted share of the part's words that the entry's own data uses (its name fully, each of
+   its other labels, its definition and its tasks partly: COVERAGE_STRENGTH); then lowered by up to
+   HEAD_WEIGHT when the part's head word (工程师, 员, 工, 老师) disagrees with the ending of the
+   entry's name (工程技术人员, 员, 工, 人员: structure.tsv entry-suffix), as often as the graph's own
+   labels that end with that head belong to entries with that ending (learnt at index build). A
+   head that names a role (老师, 司机) is one of the words to cover; a rank word (generic-head:
+   工程师, 经理) is not.
 6. Parts combined: noisy-or over the parts (weights: the first alternative 1, later ones
    ALTERNATIVE_WEIGHT, secondary parts SECONDARY_WEIGHT), so an occupation that several parts point to
    gains.
@@ -35,8 +46,9 @@ The model, step by step:
    bench/eval_classify.py --calibrate). Group answers: the probabilities of a group's occupations are
    summed; when no occupation is likely enough (ANSWER_PROBABILITY) but its minor or medium group is,
    the answer is given at that group level, and the answer says which level.
-8. New-occupation signal: when the best raw score is below NEW_OCCUPATION_THRESHOLD, or nothing
-   matches, the title "may be a new occupation".
+8. New-occupation signal: when the best match before step 5b (which reorders candidates and does not
+   say how well a label fits) is below NEW_OCCUPATION_THRESHOLD, or nothing matches, the title "may
+   be a new occupation".
 
 >>> normalise_width("ＳＬＡＭ算法工程師（急）")
 'slam算法工程師(急)'
@@ -75,7 +87,7 @@ from graph.text.chinese import (
 
 MAX_TITLE_CHARS = 100
 TOP_K = 5
-NEW_OCCUPATION_THRESHOLD = 0.5
+NEW_OCCUPATION_THRESHOLD = 0.5  # on the match before the word-by-word reading (see classify)
 # Not labels: the job posts of the majors that prepare for an occupation (og:jobPostName). They are
 # the major's, copied onto every occupation it prepares for, and many are fragments of the MOE
 # sentence ("面向通信工程勘察、规划、设计、……等岗位"), so 运营 or 规划 alone would name a dozen
@@ -88,6 +100,7 @@ ALTERNATIVE_WEIGHT = 0.8
 SECONDARY_WEIGHT = 0.35
 GENERIC_HEAD_FACTOR = 0.5
 SCORE_CACHE = 20_000  # parts whose scores are remembered (a few MB)
+STRENGTH_CACHE = 200_000  # (word, entry) coverage strengths remembered (about 30 MB: 145 bytes each, tracemalloc)
 PART_TOP_K = 10  # candidates kept per part before the parts are combined
 ANSWER_PROBABILITY = 0.4  # the top candidate is answered when at least this likely
 GROUP_PROBABILITY = {"minor": 0.6, "medium": 0.8}  # else a group, when its candidates together are
@@ -96,6 +109,13 @@ MAX_LABEL_CHARS = 40
 MAX_LABEL_CANDIDATES = 40  # labels kept after the rare features (see score); no top-1 changed on 2,000 titles
 COMMON_TEXT_SHARE = 0.25  # a word in more definitions/tasks than this share is not used for the text score
 FEATURE_WEIGHT = {"w": 1.0, "b": 0.6, "u": 0.3, "s": 0.7}
+RERANK_K = 10  # candidates per part read again word by word (coverage, head agreement); 15: same
+# top-1 on the tuning half, one top-5 hit more, 10x-data p95 latency up by a third (bench_classify_scale.py)
+COVERAGE_WEIGHT = 0.5  # share of a part's score that is the coverage of its words by the entry
+SINGLE_CHAR_WEIGHT = 0.5  # a one-character word (云) is weaker evidence of coverage than a longer one
+HEAD_WEIGHT = 0.3  # how much a head that disagrees with the entry's kind of name lowers its score
+HEAD_MIN_LABELS = 20  # a head is read only when at least this many labels of the graph end with it
+COVERAGE_STRENGTH = {"name": 1.0, "label": 0.5, "definition": 0.6, "task": 0.5}
 CALIBRATION_FILE = Path(__file__).with_name("calibration.tsv")
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfff]")
@@ -233,6 +253,8 @@ class Analyzer:
         self.employer_suffixes = s.get("employer-suffix", [])
         self.heads = s.get("head", [])
         self.generic_heads = set(s.get("generic-head", []))
+        self.entry_suffixes = s.get("entry-suffix", [])
+        self.field_markers = s.get("field-marker", [])
         split = "".join(re.escape(t) for t in s.get("split", []) if len(t) == 1)
         split_words = [re.escape(t) for t in s.get("split", []) if len(t) > 1]
         self.split_re = re.compile("|".join(([f"[{split}]"] if split else []) + split_words) or r"(?!)")
@@ -261,6 +283,8 @@ class Analyzer:
                 removed.append({"text": word, "category": category})
                 text = text.replace(word, " ")
         for pattern, category in self.lists.patterns:
+            if pattern.search(text) is None:  # most patterns match nothing: one scan instead of two
+                continue
             for m in pattern.finditer(text):
                 if m.group().strip():
                     removed.append({"text": m.group().strip(), "category": category})
@@ -312,6 +336,16 @@ class Analyzer:
         return {"w:" + w for w in self.words(text)} | set(self.char_features(text))
 
     # ---------------------------------------------------------- reading the structure of a title
+
+    def head_of(self, text: str) -> str | None:
+        """The head word a title or label ends with (the longest: 工程师 before 师), if any."""
+        text = text.rstrip()
+        return next((h for h in self.heads if text.endswith(h)), None)  # heads: longest first
+
+    def entry_suffix(self, name: str) -> str:
+        """The kind of name an entry has: the ending of its name from structure.tsv (工程技术人员, 员,
+        工 …), or '' when none fits."""
+        return next((x for x in self.entry_suffixes if name.endswith(x)), "")
 
     def _has_employer(self, text: str) -> bool:
         return any(s in text for s in self.employer_suffixes)
@@ -378,12 +412,18 @@ class Analyzer:
         pieces = (EDGE_PUNCT.sub("", x) for x in self.split_re.split(role))
         alternatives = [a for a in pieces if a and HAS_TEXT.search(a)]
         if len(alternatives) > 1:
-            # 'java/python开发工程师': a leading alternative without a head shares the last one's head
+            # 'java/python开发工程师': a leading Latin alternative without a head shares the last one's
+            # Chinese words; '实施/运维工程师': a Chinese one without a head shares a generic head word
+            # (工程师, 经理: rank, not field), not a role noun ('内勤/文员' are two roles)
             last = alternatives[-1]
-            head = next((h for h in self.heads if last.endswith(h)), None)
+            head = self.head_of(last)
             for i, alt in enumerate(alternatives[:-1]):
-                if head and not self._has_head(alt) and not CJK_RUN.search(alt):
+                if not head or self._has_head(alt):
+                    continue
+                if not CJK_RUN.search(alt):
                     alternatives[i] = alt + last[len(last) - len(self._head_phrase(last)) :]
+                elif head in self.generic_heads:
+                    alternatives[i] = alt + head
         parts = [(a, False) for a in alternatives]
         parts += [(s, True) for s in secondary if HAS_TEXT.search(s)]
         return parts
@@ -415,6 +455,9 @@ class Analyzer:
             if not text or not HAS_TEXT.search(text):
                 continue
             weight = SECONDARY_WEIGHT if secondary else (1.0 if first else ALTERNATIVE_WEIGHT)
+            marker = next((m for m in self.field_markers if text.endswith(m) and len(text) > len(m)), None)
+            if secondary and marker:  # '软件开发工程师-大数据方向': the role's field, read as an alternative
+                text, weight = text[: -len(marker)].strip(), ALTERNATIVE_WEIGHT
             first = first and secondary
             parts.append(self._part(text, weight, secondary))
         if parts and all(p.secondary for p in parts):
@@ -530,6 +573,19 @@ class ClassifierIndex:
                 self.label_postings[f].append((li, w))
         self.is_occupation = ["occupation" in r.kinds for r in self.records]
         self.label_info = [(label.entry, label.norm, label.factor) for label in self.labels]
+        self.label_norms = [label.norm for label in self.labels]
+        # word by word reading (see _rerank): each entry's name, its other labels as one text, and
+        # how often a label of the graph that ends with a head word (工程师) belongs to an entry whose
+        # name has each ending (工程技术人员)
+        self.entry_names = [analyzer.simplify(r.name)[0] for r in self.records]
+        other_labels: list[list[str]] = [[] for _ in self.records]
+        for label in self.labels:
+            if label.kind != "name":
+                other_labels[label.entry].append(label.normalised)
+        self.entry_labels = ["\n".join(x) for x in other_labels]
+        self._strength: dict[tuple[str, int], float] = {}  # (word, entry) -> coverage strength, see coverage
+        self.entry_kind = [analyzer.entry_suffix(n) for n in self.entry_names]
+        self.head_agreement = self._head_agreement(other_labels)
 
         # definitions and tasks: indexed by character bigrams and Latin words (no segmentation, so
         # the index builds fast); a title word is found in a text when the text contains it whole
@@ -537,16 +593,43 @@ class ClassifierIndex:
         self.text_postings: dict[str, set[int]] = defaultdict(set)
         self.definitions: list[str] = []
         self.tasks: list[list[str]] = []
+        self.entry_tasks: list[str] = []  # the tasks as one text (a word is looked up once)
         for i, rec in enumerate(self.records):
             self.definitions.append(analyzer.simplify(rec.definition)[0] if rec.definition else "")
             self.tasks.append([analyzer.simplify(t)[0] for t in rec.tasks])
             text = " ".join([self.definitions[-1], *self.tasks[-1]])
+            self.entry_tasks.append("\n".join(self.tasks[-1]))
             self.texts.append(text)
             for run in CJK_RUN.findall(text):
                 for b in character_bigrams(run):
                     self.text_postings[b].add(i)
             for m in LATIN_WORD.finditer(text):
                 self.text_postings[m.group()].add(i)
+
+    def _head_agreement(self, other_labels: Sequence[Sequence[str]]) -> dict[str, dict[str, float]]:
+        """head word -> {ending of an entry's name: agreement in [0, 1]}, learnt from the graph's own
+        labels: of the aliases and work types that end with 工程师, 89 % belong to occupations named
+        …工程技术人员, so a title that ends with 工程师 reads as one of those first. Smoothed towards
+        the share of each ending over all labels; 1 for the ending most often seen with the head."""
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        overall: dict[str, int] = defaultdict(int)
+        for entry, labels in enumerate(other_labels):
+            kind = self.entry_kind[entry]
+            for text in labels:
+                head = self.analyzer.head_of(text)
+                overall[kind] += 1
+                if head:
+                    counts[head][kind] += 1
+        total = sum(overall.values()) or 1
+        out: dict[str, dict[str, float]] = {}
+        for head, by_kind in counts.items():
+            n = sum(by_kind.values())
+            if n < HEAD_MIN_LABELS:
+                continue
+            smooth = {k: (by_kind.get(k, 0) + 10 * c / total) / (n + 10) for k, c in overall.items()}
+            top = max(smooth.values())
+            out[head] = {k: v / top for k, v in smooth.items()}
+        return out
 
     @staticmethod
     def _weight(feature: str, idf: float) -> float:
@@ -584,7 +667,7 @@ class ClassifierIndex:
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        found = self._score(prep, top_k)
+        found = self._rerank(prep, self._score(prep, max(top_k, RERANK_K)))[:top_k]
         if len(self._cache) >= SCORE_CACHE:
             self._cache.clear()
         self._cache[key] = found
@@ -617,9 +700,9 @@ class ClassifierIndex:
             if len(dots) > MAX_LABEL_CANDIDATES:
                 # common features add at most their share of the title's weight: keep the labels whose
                 # rare-feature similarity leads (the rest cannot catch up with the leaders)
-                info = self.label_info
-                keep = heapq.nlargest(MAX_LABEL_CANDIDATES, dots, key=lambda li: dots[li] / info[li][1])
-                dots = defaultdict(float, {li: dots[li] for li in keep})
+                norms = self.label_norms
+                keep = heapq.nlargest(MAX_LABEL_CANDIDATES, [(d / norms[li], li) for li, d in dots.items()])
+                dots = defaultdict(float, {li: dots[li] for _s, li in keep})
             weights = self.label_weights
             for li in dots:
                 lwts = weights[li]
@@ -722,6 +805,74 @@ class ClassifierIndex:
                     },
                 )
             )
+        return out
+
+    def clear_caches(self) -> None:
+        """Forget remembered part scores and coverage strengths (benchmarks time a first sight)."""
+        self._cache.clear()
+        self._strength.clear()
+
+    def coverage(self, words: Sequence[tuple[str, float]], entry: int) -> float:
+        """Share of the part's words (weighted) that the entry's own data uses: its name (fully),
+        its other labels (half for one label, more for each further label that has the word), its
+        definition and its tasks. 算法 is in seven labels and the definition of 人工智能工程技术人员
+        but in two labels of 计算机软件工程技术人员."""
+        total = got = 0.0
+        known = self._strength
+        for w, weight in words:
+            total += weight
+            s = known.get((w, entry))
+            if s is None:
+                s = self._word_strength(w, entry)
+                if len(known) >= STRENGTH_CACHE:
+                    known.clear()
+                known[(w, entry)] = s
+            got += weight * s
+        return got / total if total else 0.0
+
+    def _word_strength(self, word: str, entry: int) -> float:
+        """How strongly an entry's own data uses a word, 0-1 (see coverage)."""
+        if word in self.entry_names[entry]:
+            return COVERAGE_STRENGTH["name"]
+        miss = 1.0
+        n = self.entry_labels[entry].count(word)
+        if n:
+            miss *= (1 - COVERAGE_STRENGTH["label"]) ** n
+        if word in self.definitions[entry]:
+            miss *= 1 - COVERAGE_STRENGTH["definition"]
+        if word in self.entry_tasks[entry]:
+            miss *= 1 - COVERAGE_STRENGTH["task"]
+        return 1 - miss
+
+    def _rerank(
+        self, part: Part, found: list[tuple[float, int, dict[str, Any]]]
+    ) -> list[tuple[float, int, dict[str, Any]]]:
+        """The candidates of a part read word by word: mixed with the coverage of the part's words by
+        each entry, and lowered when the part's head (工程师, 员, 工) disagrees with the kind of name
+        the entry has (graph-learnt, _head_agreement). A head that names a role (老师, 司机, 运营) is
+        one of the words to cover; one that says rank, not field (工程师, 经理: generic-head) is not."""
+        if not found:
+            return found
+        head = self.analyzer.head_of(part.text)
+        agreement = self.head_agreement.get(head or "")
+        unknown = self.unknown_label_idf
+        idf = self.label_idf
+        words = [
+            (w, idf.get("w:" + w, unknown) * (SINGLE_CHAR_WEIGHT if len(w) == 1 and CJK_RUN.fullmatch(w) else 1.0))
+            for w in dict.fromkeys(part.words)
+            if w != head or head not in self.analyzer.generic_heads
+        ]
+        words += [(e, 0.5 * idf.get("w:" + e, unknown)) for e in part.expansions if e not in part.words]
+        out = []
+        for score, entry, details in found:
+            cov = self.coverage(words, entry) if words else 0.0
+            factor = 1.0 if self.is_occupation[entry] else GROUP_FACTOR
+            new = (1 - COVERAGE_WEIGHT) * score + COVERAGE_WEIGHT * cov * factor
+            if agreement is not None:
+                new *= 1 - HEAD_WEIGHT * (1 - agreement.get(self.entry_kind[entry], 0.0))
+            out.append((new, entry, details | {"coverage": cov, "fit": score}))
+        is_occ = self.is_occupation
+        out.sort(key=lambda x: (-round(x[0], 9), not is_occ[x[1]], x[1]))
         return out
 
     def texts_containing(self, word: str) -> set[int] | list[int]:
@@ -910,19 +1061,21 @@ class Classifier:
         """Candidates over all parts: noisy-or of each part's weighted score; the part that gave an
         entry its largest share explains it."""
         combined: dict[int, float] = {}
+        fit: dict[int, float] = {}  # the same over the scores before the word-by-word reading
         best: dict[int, tuple[float, Part, dict[str, Any]]] = {}
         k = max(PART_TOP_K, top_k) if len(prep.parts) > 1 else top_k
         for part in prep.parts:
             for score, entry, details in self.index.score(part, k):
                 w = part.weight * score
                 combined[entry] = 1 - (1 - combined.get(entry, 0.0)) * (1 - w)
+                fit[entry] = 1 - (1 - fit.get(entry, 0.0)) * (1 - part.weight * details.get("fit", score))
                 if entry not in best or w > best[entry][0]:
                     best[entry] = (w, part, details)
         is_occ = self.index.is_occupation
         ranked = heapq.nsmallest(
             top_k, combined.items(), key=lambda item: (-round(item[1], 9), not is_occ[item[0]], item[0])
         )
-        return [(score, entry, best[entry][1], best[entry][2]) for entry, score in ranked]
+        return [(score, entry, best[entry][1], best[entry][2] | {"fit": fit[entry]}) for entry, score in ranked]
 
     def classify(self, title: str, top_k: int = TOP_K, explain: int | None = None) -> dict[str, object]:
         """Candidates for a title, best first; reasons for the first ``explain`` (default all)."""
@@ -961,11 +1114,14 @@ class Classifier:
         ]
         explain = top_k if explain is None else explain
         all_candidates = [
-            self._candidate(part, s, i, d, n < explain) for n, (s, i, part, d) in enumerate(scored[:top_k])
+            self._candidate(part, s, i, d, n < explain, first=n == 0)
+            for n, (s, i, part, d) in enumerate(scored[:top_k])
         ]
         groups = self._group_candidates(scored)
         answer = self._answer(all_candidates, groups)
-        best = scored[0][0] if scored else 0.0
+        # the signal reads how well labels, definitions and tasks match (the scores before the
+        # word-by-word reading, which reorders candidates and is not meant to say how well they fit)
+        best = max(d["fit"] for *_x, d in scored) if scored else 0.0
         has_cjk = any(CJK_RUN.search(p.text) for p in prep.parts)
         if not scored:
             status, flag = "no-match", has_cjk
@@ -973,12 +1129,12 @@ class Classifier:
         elif best < NEW_OCCUPATION_THRESHOLD:
             status, flag = "weak-match", has_cjk
             reason = (
-                f"the best candidate scores {round(best, 3)} (below {NEW_OCCUPATION_THRESHOLD}): no name, alias, "
+                f"the best match scores {round(best, 3)} (below {NEW_OCCUPATION_THRESHOLD}): no name, alias, "
                 "work type, definition or task fits this title well"
             )
         else:
             status, flag = "match", False
-            reason = f"the best candidate scores {round(best, 3)} (at least {NEW_OCCUPATION_THRESHOLD})"
+            reason = f"the best match scores {round(best, 3)} (at least {NEW_OCCUPATION_THRESHOLD})"
         if flag:
             reason = "this may be a new occupation: " + reason
             if unknown:

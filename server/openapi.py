@@ -280,7 +280,7 @@ def _get(
     return {"get": {"summary": summary, "tags": tags, "parameters": params, "responses": responses}}
 
 
-def _q(
+def query_param(
     name: str,
     description: str,
     example: str | None = None,
@@ -389,9 +389,9 @@ DESCRIBED_ELSEWHERE["server.blueprints.new_occupations"] = {
             "New occupations (新职业) announced in batches, filtered",
             ["new occupations"],
             [
-                _q("since", "announced on or after this date, YYYY-MM-DD", "2022-01-01", schema=DATE_SCHEMA),
-                _q("batch", "batch number or YYYY-MM", "2024-07", schema=BATCH_SCHEMA),
-                _q("flag", "digital or green", "digital", schema=enum_schema(NEW_OCCUPATION_FLAGS)),
+                query_param("since", "announced on or after this date, YYYY-MM-DD", "2022-01-01", schema=DATE_SCHEMA),
+                query_param("batch", "batch number or YYYY-MM", "2024-07", schema=BATCH_SCHEMA),
+                query_param("flag", "digital or green", "digital", schema=enum_schema(NEW_OCCUPATION_FLAGS)),
             ],
             _json("matching new occupations", _NEW_OCC_LIST),
         ),
@@ -416,8 +416,8 @@ DESCRIBED_ELSEWHERE["server.blueprints.new_occupations"] = {
                 "summary": "Which new occupations have a standard (coverage per batch)",
                 "tags": ["new occupations"],
                 "parameters": [
-                    _q("as_of", "coverage on this date, YYYY-MM-DD", "2025-01-01", schema=DATE_SCHEMA),
-                    _q("format", "json (default) or csv", "json", schema=enum_schema(("json", "csv"))),
+                    query_param("as_of", "coverage on this date, YYYY-MM-DD", "2025-01-01", schema=DATE_SCHEMA),
+                    query_param("format", "json (default) or csv", "json", schema=enum_schema(("json", "csv"))),
                 ],
                 "responses": {
                     "200": {
@@ -433,7 +433,7 @@ DESCRIBED_ELSEWHERE["server.blueprints.new_occupations"] = {
             "get": {
                 "summary": "Coverage as CSV (UTF-8 with BOM)",
                 "tags": ["new occupations"],
-                "parameters": [_q("as_of", "coverage on this date, YYYY-MM-DD", schema=DATE_SCHEMA)],
+                "parameters": [query_param("as_of", "coverage on this date, YYYY-MM-DD", schema=DATE_SCHEMA)],
                 "responses": {
                     "200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
                     "400": SHARED_RESPONSE_REFS["400"],
@@ -445,7 +445,7 @@ DESCRIBED_ELSEWHERE["server.blueprints.new_occupations"] = {
             "Which occupation does a job title belong to? (Traditional input accepted)",
             ["classification"],
             [
-                _q(
+                query_param(
                     "title",
                     f"the job title, e.g. SLAM算法工程师: up to {MAX_TITLE_CHARS} characters, with a letter, digit or "
                     "Chinese character, no control characters",
@@ -453,7 +453,7 @@ DESCRIBED_ELSEWHERE["server.blueprints.new_occupations"] = {
                     required=True,
                     schema=TITLE_SCHEMA,
                 ),
-                _q("top", "how many candidates, 1-20 (default 5)", "5", schema=int_schema(1, 20, 5)),
+                query_param("top", "how many candidates, 1-20 (default 5)", "5", schema=int_schema(1, 20, 5)),
             ],
             _json(
                 "candidates, best first, with reasons and a new-occupation signal",
@@ -478,16 +478,16 @@ DESCRIBED_ELSEWHERE["server.blueprints.workflow"] = {
                 "summary": "What changed since a release (label-aware diff)",
                 "tags": ["editing"],
                 "parameters": [
-                    _q(
+                    query_param(
                         "since",
                         "the release to compare with",
                         "v1",
                         required=True,
                         schema=text_schema(200, required_text=True),
                     ),
-                    _q("until", "a later release (default: the graph this server serves)"),
-                    _q("kind", "only entries of this class, e.g. og:Occupation"),
-                    _q("format", "json (default) or markdown", schema=enum_schema(("json", "markdown"))),
+                    query_param("until", "a later release (default: the graph this server serves)"),
+                    query_param("kind", "only entries of this class, e.g. og:Occupation"),
+                    query_param("format", "json (default) or markdown", schema=enum_schema(("json", "markdown"))),
                 ],
                 "responses": {
                     "200": {
@@ -508,7 +508,7 @@ DESCRIBED_ELSEWHERE["server.blueprints.workflow"] = {
             **_get(
                 "The edit proposals in the review queue",
                 ["editing"],
-                [_q("state", "only proposals in this state", schema=enum_schema(PROPOSAL_STATES))],
+                [query_param("state", "only proposals in this state", schema=enum_schema(PROPOSAL_STATES))],
                 _json(
                     "proposals",
                     {

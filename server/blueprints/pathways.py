@@ -32,6 +32,7 @@ from graph.pathways.engine import (
 )
 from graph.pathways.render import route_graph, to_svg
 from server.openapi import DATE_SCHEMA, enum_schema
+from server.openapi import query_param as _param
 from server.resources import get_engine
 
 bp = Blueprint("pathways", __name__)
@@ -203,25 +204,6 @@ def _in_body(schema: dict[str, Any]) -> dict[str, Any]:
     if schema == _Q:
         return {"type": ["string", "number"]}
     return schema
-
-
-def _param(
-    name: str,
-    description: str,
-    example: str | None = None,
-    required: bool = False,
-    schema: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "name": name,
-        "in": "query",
-        "required": required,
-        "schema": schema or _Q,
-        "description": description,
-    }
-    if example is not None:
-        out["example"] = example
-    return out
 
 
 _PROFILE_PARAMS = [

@@ -199,6 +199,15 @@ def get_documents() -> Documents | None:
     return generation().derive(_documents)
 
 
+def _majors_by_occupation(gen: Generation) -> dict[str, list[dict[str, object]]]:
+    return schools.majors_by_occupation(gen.store)
+
+
+def occupation_majors(code: str) -> list[dict[str, object]]:
+    """The majors that prepare for an occupation (read once per store generation)."""
+    return generation().derive(_majors_by_occupation).get(code, [])
+
+
 def occupation_document(code: str) -> bytes | None:
     """The JSON of /api/occupations/<code> (None: no entry with a name has that code): the build's
     precomputed document while the store is as built, else asked of the store. The API sends the

@@ -136,3 +136,24 @@ def test_reference_pages_keep_identifiers_and_english_apart(client) -> None:  # 
     assert "数据接口（API）文档" in docs and "接口一览" in docs
     assert '<span lang="en">SPARQL 1.1 query (read-only)</span>' in docs
     assert '<div class="table-wrap"><table><caption>回答</caption>' in docs
+
+
+def test_occupation_page_lists_its_minor_group_and_its_majors(client, store) -> None:  # type: ignore[no-untyped-def]
+    """The related occupations and the majors come from answers kept per store generation: for
+    人工智能训练师 the other occupations of 4-04-05 (in code order, not itself) and the majors the
+    对应指引 links to it, the same list as /api/occupations/<code>/majors."""
+    from graph.store.sparql import select
+    from server.queries import Q
+
+    siblings = sorted(
+        {r["code"] for r in select(store, Q.related_occupations) if r["entry"].endswith("/occupation/4-04-05-05")}
+    )
+    assert siblings and "4-04-05-05" not in siblings and all(c.startswith("4-04-05-") for c in siblings)
+    page = _text(client.get("/occupation/4-04-05-05"))
+    related = re.search(r'<ul class="plain" id="related">(.*?)</ul>', page, re.S)
+    assert related is not None
+    assert re.findall(r'href="/occupation/([0-9-]+)"', related.group(1)) == siblings
+    majors = client.get("/api/occupations/4-04-05-05/majors").get_json()["majors"]
+    assert {"510209", "310209"} <= {m["code"] for m in majors}
+    for m in majors:
+        assert f"/majors/{m['code']}" in page

@@ -272,22 +272,25 @@ def occupation_standards(store: SelectStore, occupations: list[str]) -> dict[str
     return out
 
 
-def occupation_majors(store: SelectStore, code: str) -> list[dict[str, object]]:
-    """Majors that prepare for the occupation with this code (any basis, the basis shown)."""
-    rows = select(store, Q.occupation_majors, code=code)
-    out = [
-        {
-            "code": r["code"],
-            "name": r["name"],
-            "iri": r["major"],
-            "catalogue": r["catalogue"],
-            "tier": r["tier"],
-            "tier_name": r["tierName"],
-            "basis": r["basis"],
-        }
-        for r in rows
-    ]
-    out.sort(key=lambda m: (m["basis"] not in BASES, str(m["tier"]), str(m["code"])))
+def majors_by_occupation(store: SelectStore) -> dict[str, list[dict[str, object]]]:
+    """Occupation code -> the majors that prepare for it (any basis, the basis shown), official and
+    curated links first. One query for every occupation: the server keeps the answer per store
+    generation (server/resources.py), so a page or an API call is a dictionary lookup."""
+    out: dict[str, list[dict[str, object]]] = {}
+    for r in select(store, Q.occupation_majors):
+        out.setdefault(r["occCode"], []).append(
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "iri": r["major"],
+                "catalogue": r["catalogue"],
+                "tier": r["tier"],
+                "tier_name": r["tierName"],
+                "basis": r["basis"],
+            }
+        )
+    for found in out.values():
+        found.sort(key=lambda m: (m["basis"] not in BASES, str(m["tier"]), str(m["code"]), str(m["catalogue"])))
     return out
 
 

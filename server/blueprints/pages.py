@@ -12,10 +12,17 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 
-from graph.store.sparql import Iri, select
+from graph.store.sparql import select
 from server.api_errors import ApiError
 from server.queries import Q
-from server.resources import get_classifier, get_rulebook, get_search_index, get_store, occupation_document
+from server.resources import (
+    get_classifier,
+    get_rulebook,
+    get_search_index,
+    get_store,
+    occupation_document,
+    occupation_majors,
+)
 from server.ui import level_rank, per_store
 
 bp = Blueprint("pages", __name__)
@@ -62,11 +69,16 @@ def _classify(title: str) -> dict[str, Any] | None:
         return None
 
 
+def _work_types_by_code(store: Any) -> dict[str, list[dict[str, str]]]:
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for r in select(store, Q.occupation_work_types):
+        out.setdefault(r["code"], {})[r["name"]] = {"name": r["name"], "batch": r.get("batch")}
+    return {code: sorted(found.values(), key=lambda w: w["name"]) for code, found in out.items()}
+
+
 def _work_types(code: str) -> list[dict[str, str]]:
     """工种 of an occupation: work-type resources of the graph and the work types standards name."""
-    rows = select(get_store(), Q.occupation_work_types, code=code)
-    out = {r["name"]: {"name": r["name"], "batch": r.get("batch")} for r in rows}
-    return sorted(out.values(), key=lambda w: w["name"])
+    return per_store("work-types", _work_types_by_code).get(code, [])
 
 
 def _standards(code: str) -> list[dict[str, Any]]:
@@ -86,13 +98,24 @@ def _batch(code: str) -> dict[str, Any] | None:
     return next((o for o in found if o["code"] == code), None)
 
 
-def _related(iri: str) -> list[dict[str, str]]:
-    """Occupations an editor marked related, then the others of the same minor group."""
-    from server.linked_data import is_safe_iri
+RELATED_SHOWN = 60
 
-    if not is_safe_iri(iri):
-        return []
-    return select(get_store(), Q.related_occupations, occupation=Iri(iri))
+
+def _related_by_entry(store: Any) -> dict[str, list[dict[str, str]]]:
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for r in select(store, Q.related_occupations):
+        found = out.setdefault(r["entry"], {})
+        if r["code"] not in found or r["why"] == "related":  # an occupation marked related and a sibling: related
+            found[r["code"]] = {"code": r["code"], "name": r["name"], "why": r["why"]}
+    return {
+        entry: sorted(found.values(), key=lambda r: (r["why"] != "related", r["code"]))[:RELATED_SHOWN]
+        for entry, found in out.items()
+    }
+
+
+def _related(iri: str) -> list[dict[str, str]]:
+    """Occupations an editor marked related, then the others of the same group; at most 60."""
+    return per_store("related", _related_by_entry).get(iri, [])
 
 
 @bp.get("/occupation/<code:code>")
@@ -101,20 +124,15 @@ def occupation_page(code: str) -> Any:
     if body is None:
         page = ("not_found.html", {"code": code, "near": []})
         raise ApiError(404, f"no classification entry has code {code}", page=page)
-    from graph.schools import majors as schools
-
     found = json.loads(body)
-    related = _related(str(found["iri"]))
-    seen: set[str] = set()
-    related = [r for r in related if not (r["code"] in seen or seen.add(r["code"]))]  # type: ignore[func-returns-value]
     return render_template(
         "occupation.html",
         o=found,
         standards=_standards(code),
         work_types=_work_types(code),
         batch=_batch(code),
-        majors=schools.occupation_majors(get_store(), code),
-        related=related,
+        majors=occupation_majors(code),
+        related=_related(str(found["iri"])),
     )
 
 

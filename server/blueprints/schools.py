@@ -43,7 +43,7 @@ from graph.schools.saved import SAVED_ID, ClientQuotaExceeded, QuotaError, Saved
 from server.api_errors import ApiError, error, int_arg
 from server.limits import client_address
 from server.openapi import CODE_SCHEMA, enum_schema, text_schema
-from server.resources import get_curriculum_index, get_majors, get_store, get_tiers
+from server.resources import get_curriculum_index, get_majors, get_store, get_tiers, occupation_majors
 
 bp = Blueprint("schools", __name__)
 
@@ -95,7 +95,7 @@ def api_major(code: str) -> Response:
 
 @bp.get("/api/occupations/<code:code>/majors")
 def api_occupation_majors(code: str) -> Response:
-    found = schools.occupation_majors(get_store(), code)
+    found = occupation_majors(code)
     return jsonify(
         code=code,
         count=len(found),

@@ -105,6 +105,24 @@ def test_candidates_say_their_level_and_probability(classifier: C.Classifier) ->
     assert probs == sorted(probs, reverse=True)  # calibration is monotone
 
 
+def test_candidates_come_from_more_than_one_branch(classifier: C.Classifier) -> None:
+    # real titles (51job, 2023): four 数字技术工程技术人员 (2-02-38) siblings led 分布式存储开发工程师;
+    # the fourth waits, so 计算机软件工程技术人员 (2-02-10-03, its definition's 软件开发) is listed
+    res = classifier.classify("分布式存储开发工程师")
+    codes = [c["code"] for c in res["candidates"]]  # type: ignore[union-attr]
+    first = classifier.score_parts(classifier.index.analyzer.prepare("分布式存储开发工程师"), 10)[0][1]
+    assert codes[0] == classifier.index.records[first].code == "2-02-38-04"  # the first never moves
+    minors = [C.level_code(c, "minor") for c in codes[:5]]
+    assert max(minors.count(m) for m in minors) <= C.MAX_SIBLINGS
+    assert "2-02-10-03" in codes[:5]
+    # a group listed after its own occupations says nothing new: 安全工程技术人员 (2-02-28-00) waits
+    res = classifier.classify("高级安全服务工程师")
+    codes = [c["code"] for c in res["candidates"]]  # type: ignore[union-attr]
+    assert codes[0].startswith("2-02-28-") and "2-02-28-00" not in codes[:5]
+    probs = [c["probability"] for c in res["candidates"]]  # type: ignore[union-attr]
+    assert probs == sorted(probs, reverse=True)
+
+
 def test_head_words_are_read_longest_first(classifier: C.Classifier) -> None:
     # WordLists keeps each kind of structure.tsv longest first
     analyzer = classifier.index.analyzer

@@ -269,12 +269,24 @@ def memory(total: int, workers: int) -> int:
             print(f"| {p.pid} {role[:70]} | " + " | ".join(f"{s:.0f}" for s in sizes) + " |")
         print("| **total** | " + " | ".join(f"**{t:.0f}**" for t in totals) + " |")
         print(f"\nstatuses: {statuses}")
+        for c in conns:  # an open keep-alive connection holds a worker's graceful shutdown
+            c.close()
     finally:
+        # the whole tree: a master killed after the wait left its app workers running (seen here)
+        try:
+            left = psutil.Process(proc.pid).children(recursive=True)
+        except psutil.Error:
+            left = []
         proc.terminate()
         try:
-            proc.wait(timeout=20)
+            proc.wait(timeout=40)
         except subprocess.TimeoutExpired:
             proc.kill()
+        for child in left:
+            try:
+                child.kill()
+            except psutil.Error:
+                pass
     return 0
 
 

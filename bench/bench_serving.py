@@ -240,8 +240,12 @@ def memory(total: int, workers: int) -> int:
         conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=600) for _ in range(4)]
         for i in range(total):
             c = conns[i % len(conns)]
+            # every connection asks every kind in turn (i // 4 shifts the kind on each round): with
+            # MIX[i % 8] connection 0 asked only kinds 0 and 4, so which app worker loaded the search
+            # index or the classifier depended on which worker accepted which connection
+            kind = MIX[(i + i // len(conns)) % len(MIX)]
             try:
-                c.request("GET", MIX[i % len(MIX)], headers={"Accept": "application/json"})
+                c.request("GET", kind, headers={"Accept": "application/json"})
                 r = c.getresponse()
                 r.read()
                 status = r.status
@@ -252,21 +256,37 @@ def memory(total: int, workers: int) -> int:
             statuses[status] = statuses.get(status, 0) + 1
         tree = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
         print(f"\n## Memory after {total:,} mixed requests ({len(MIX)} kinds in turn), serve --workers {workers}\n")
-        print("| process | RSS MiB |\n|---|---:|")
-        rss_total = 0.0
+        # RSS counts a page shared by several processes (the Python runtime's and the libraries'
+        # code, mapped from the same files) once in each; PSS divides it between them, so the PSS
+        # of all processes adds up to what the server really holds; USS is what each holds alone
+        print("| process | RSS MiB | PSS MiB | USS MiB |\n|---|---:|---:|---:|")
+        totals = [0.0, 0.0, 0.0]
         for p in tree:
-            rss = p.memory_info().rss / 2**20
-            rss_total += rss
+            full = p.memory_full_info()
+            sizes = [full.rss / 2**20, getattr(full, "pss", 0) / 2**20, full.uss / 2**20]
+            totals = [t + s for t, s in zip(totals, sizes, strict=True)]
             role = " ".join(p.cmdline()[1:4]) if p.pid != proc.pid else "master (occugraph serve)"
-            print(f"| {p.pid} {role[:70]} | {rss:.0f} |")
-        print(f"| **total** | **{rss_total:.0f}** |")
+            print(f"| {p.pid} {role[:70]} | " + " | ".join(f"{s:.0f}" for s in sizes) + " |")
+        print("| **total** | " + " | ".join(f"**{t:.0f}**" for t in totals) + " |")
         print(f"\nstatuses: {statuses}")
+        for c in conns:  # an open keep-alive connection holds a worker's graceful shutdown
+            c.close()
     finally:
+        # the whole tree: a master killed after the wait left its app workers running (seen here)
+        try:
+            left = psutil.Process(proc.pid).children(recursive=True)
+        except psutil.Error:
+            left = []
         proc.terminate()
         try:
-            proc.wait(timeout=20)
+            proc.wait(timeout=40)
         except subprocess.TimeoutExpired:
             proc.kill()
+        for child in left:
+            try:
+                child.kill()
+            except psutil.Error:
+                pass
     return 0
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import importlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, jsonify, request
-from werkzeug.exceptions import HTTPException
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,11 @@ BLUEPRINT_MODULES = [
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app. ``test_config`` may carry STORE (a store object) or STORE_PATH."""
+    # Flask is imported here, not with the package: the query worker processes (python -m
+    # server.query_worker) import this package and need no Flask (issue 17, memory)
+    from flask import Flask, jsonify, request
+    from werkzeug.exceptions import HTTPException
+
     app = Flask(__name__)
     app.config.from_mapping(STORE_PATH=None, STORE=None, JSON_AS_ASCII=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]

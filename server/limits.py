@@ -28,9 +28,13 @@ from flask import Flask, Response, current_app, request
 DEFAULTS: dict[str, tuple[Any, type]] = {
     # seconds a SPARQL query may run before its worker process is killed (503 to the client)
     "QUERY_TIMEOUT": (5.0, float),
-    # worker processes that run SPARQL queries (default: one per CPU, 2 to 8); 0 runs them in the
-    # request thread, without a time limit or a sandbox (debugging only)
-    "QUERY_WORKERS": (max(2, min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2)), int),
+    # worker processes that run SPARQL queries, in each app worker (default: default_query_workers,
+    # the machine's CPUs shared between the app workers); 0 runs them in the request thread, without
+    # a time limit or a sandbox (debugging only)
+    "QUERY_WORKERS": (-1, int),
+    # server processes (app workers) on this machine, each with its own query workers: ``occugraph
+    # serve --workers N`` sets it (OCCUGRAPH_APP_WORKERS) so that the query workers are counted in all
+    "APP_WORKERS": (1, int),
     # fairness between clients (server/fairness.py): queries one client may have running at once
     # (0: half the workers), query-seconds per minute per client (0: no budget), workers kept free
     # for light clients, and what "heavy" is: query-seconds used in the last minute
@@ -81,6 +85,28 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
 _TRUE = {"1", "true", "yes", "on"}
 
 
+def cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 2
+
+
+def default_query_workers(cpus: int, app_workers: int = 1) -> int:
+    """Query workers for one app worker: one per CPU (2 to 8) for the whole server, shared between
+    its app workers, and never fewer than 2 in an app worker.
+
+    Each app worker has its own pool and its own fairness gate (server/fairness.py), so the floor
+    of 2 is what keeps issue 20's guarantees in every one of them: SPARQL_RESERVED_WORKERS keeps
+    one worker free for light clients only when there is another for the heavy one (a pool of 1
+    has nothing to reserve), and a client's concurrency limit (half the workers) is at least 1.
+    Before, each app worker started one per CPU: ``--workers 4`` on 8 CPUs ran 32 query workers.
+
+    >>> default_query_workers(2), default_query_workers(2, 2), default_query_workers(8, 4), default_query_workers(16, 1)
+    (2, 2, 2, 8)
+    >>> default_query_workers(8, 2), default_query_workers(8, 3)
+    (4, 2)
+    """
+    return max(2, min(8, cpus) // max(1, app_workers))
+
+
 def _from_env(key: str, kind: type) -> Any:
     raw = os.environ.get(f"OCCUGRAPH_{key}")
     if raw is None:
@@ -108,6 +134,8 @@ def init_app(app: Flask, explicit: dict[str, Any] | None = None) -> None:
             continue
         else:
             app.config[key] = default
+    if app.config["QUERY_WORKERS"] < 0:
+        app.config["QUERY_WORKERS"] = default_query_workers(cpu_count(), app.config["APP_WORKERS"])
     if app.config.get("TESTING"):
         # a test session's requests all come from one address: no per-client limits unless asked for
         for key in ("RATE_LIMIT_PER_MINUTE", "SPARQL_RATE_LIMIT_PER_MINUTE", "SPARQL_CLIENT_SECONDS_PER_MINUTE"):

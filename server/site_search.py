@@ -9,12 +9,12 @@ classification itself belongs to graph/classification.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from graph.classification.queries import MAX_SEARCH_CHARS
 from graph.store.sparql import select
-from graph.text.chinese import looks_like_pinyin, pinyin_keys, search_both, simplified
+from graph.text.chinese import looks_like_pinyin, pinyin_keys_many, search_both, simplified
 from server.queries import Q
 
 KINDS = ("occupation", "work-type", "standard", "major")
@@ -32,45 +32,49 @@ class Entry:
     initials: str
 
 
-def _work_types(store: Any) -> list[Entry]:
+def _work_types(store: Any) -> list[tuple[Entry, str]]:
     rows = select(store, Q.site_work_types)
-    out = []
+    out: list[tuple[Entry, str]] = []
     for r in rows:
         code = r.get("code", "")
         href = f"/occupation/{code}#work-types" if code else "/id/" + r["wt"].split("/id/", 1)[-1]
-        out.append(Entry("work-type", r["name"], href, code, r.get("occName", ""), *pinyin_keys(r["name"])))
+        out.append((Entry("work-type", r["name"], href, code, r.get("occName", ""), "", ""), r["name"]))
     return out
 
 
-def _standards(book: Any) -> list[Entry]:
-    out = []
+def _standards(book: Any) -> list[tuple[Entry, str]]:
+    out: list[tuple[Entry, str]] = []
     for s in book.standards:
         name = s.title + (f"（{s.work_type}）" if s.work_type and s.work_type not in s.title else "")
         detail = "；".join(x for x in (s.doc_number, s.issued, s.occupation_name or "") if x)
-        out.append(Entry("standard", name, f"/standards/{s.id}", s.id, detail, *pinyin_keys(s.title)))
+        out.append((Entry("standard", name, f"/standards/{s.id}", s.id, detail, "", ""), s.title))
     return out
 
 
-def _majors(store: Any) -> list[Entry]:
+def _majors(store: Any) -> list[tuple[Entry, str]]:
     from graph.schools import majors as schools
 
     return [
-        Entry(
-            "major",
+        (
+            Entry(
+                "major",
+                str(m["name"]),
+                f"/majors/{m['code']}?catalogue={m['catalogue']}",
+                str(m["code"]),
+                str(m["tier_name"]),
+                "",
+                "",
+            ),
             str(m["name"]),
-            f"/majors/{m['code']}?catalogue={m['catalogue']}",
-            str(m["code"]),
-            str(m["tier_name"]),
-            *pinyin_keys(str(m["name"])),
         )
         for m in schools.all_majors(store)
     ]
 
 
-def _classification(store: Any) -> list[Entry]:
+def _classification(store: Any) -> list[tuple[Entry, str]]:
     rows = select(store, Q.site_classification)
     return [
-        Entry("occupation", r["name"], f"/occupation/{r['code']}", r["code"], "", *pinyin_keys(r["name"])) for r in rows
+        (Entry("occupation", r["name"], f"/occupation/{r['code']}", r["code"], "", "", ""), r["name"]) for r in rows
     ]
 
 
@@ -82,7 +86,11 @@ class SiteIndex:
 
     @classmethod
     def load(cls, store: Any, book: Any) -> SiteIndex:
-        return cls(_classification(store) + _work_types(store) + _standards(book) + _majors(store))
+        unread = _classification(store) + _work_types(store) + _standards(book) + _majors(store)
+        # every name's pinyin in one go, outside this process (graph.text.chinese.pinyin_keys_many)
+        keys = pinyin_keys_many([text for _entry, text in unread])
+        pairs = zip(unread, keys, strict=True)
+        return cls([replace(e, pinyin=full, initials=initials) for (e, _), (full, initials) in pairs])
 
     def by_name(self, kind: str, text: str) -> list[Entry]:
         """Entries of a kind whose name (or code) contains the text, exact and prefix matches first."""

@@ -7,6 +7,7 @@ spends a budget of query-seconds, and a heavy client cannot take the last free w
 
 from __future__ import annotations
 
+import os
 import statistics
 import threading
 import time
@@ -169,3 +170,67 @@ def test_lookups_keep_their_latency_while_one_client_runs_heavy_queries(store) -
         assert 429 in heavy_statuses and 503 in heavy_statuses, heavy_statuses
     finally:
         app.extensions["occugraph-pool"].close()
+
+
+def test_query_workers_follow_the_machine_across_app_workers(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17 (memory): the default counts query workers for the whole server, not per app worker,
+    and keeps 2 in every app worker, so the reserved worker and the per-client limit still exist."""
+    from graph.cli import remote
+    from server import limits
+
+    monkeypatch.setattr(limits, "cpu_count", lambda: 8)
+    monkeypatch.delenv("OCCUGRAPH_QUERY_WORKERS", raising=False)
+    for app_workers, expected in ((1, 8), (2, 4), (4, 2), (8, 2)):
+        monkeypatch.setenv("OCCUGRAPH_APP_WORKERS", str(app_workers))
+        app = create_app({"STORE_PATH": str(tmp_path / "none")})
+        assert app.config["QUERY_WORKERS"] == expected
+    monkeypatch.setattr(limits, "cpu_count", lambda: 2)
+    monkeypatch.setenv("OCCUGRAPH_APP_WORKERS", "2")
+    app = create_app({"STORE_PATH": str(tmp_path / "none")})
+    assert app.config["QUERY_WORKERS"] == 2  # not 1: a pool of 1 has no worker to reserve
+    gate = FairGate(
+        workers=app.config["QUERY_WORKERS"],
+        per_client=max(1, app.config["QUERY_WORKERS"] // 2),
+        reserve=app.config["SPARQL_RESERVED_WORKERS"],
+        heavy_seconds=2.0,
+        seconds_per_minute=0,
+    )
+    assert gate.reserve == 1 and gate.per_client == 1
+    # an explicit count still wins
+    monkeypatch.setenv("OCCUGRAPH_QUERY_WORKERS", "3")
+    assert create_app({"STORE_PATH": str(tmp_path / "none")}).config["QUERY_WORKERS"] == 3
+
+    # occugraph serve --workers N tells the app workers how many they are, and loads what they
+    # share before it forks them (server/prefork.py; not run here: it freezes the collector)
+    monkeypatch.delenv("OCCUGRAPH_APP_WORKERS")
+    import gunicorn.app.base
+
+    from server import prefork
+
+    shared: list[bool] = []
+    monkeypatch.setattr(prefork, "load_shared", lambda: shared.append(True))
+    monkeypatch.setattr(gunicorn.app.base.BaseApplication, "run", lambda self: None)
+    assert remote.serve_workers({}, "127.0.0.1", 0, 3, 2) == 0
+    assert os.environ["OCCUGRAPH_APP_WORKERS"] == "3"
+    assert shared == [True]
+
+
+def test_the_master_loads_no_store_before_the_fork(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """What the gunicorn master loads for its workers to share holds no store handle and starts no
+    thread (a RocksDB handle must not cross a fork): checked in a fresh process."""
+    import subprocess
+    import sys
+
+    code = (
+        "import threading, psutil\n"
+        "from server import prefork\n"
+        "prefork.load_shared()\n"
+        "from graph.text import chinese\n"
+        "assert chinese._dictionary is not None\n"
+        "files = [f.path for f in psutil.Process().open_files()]\n"
+        "assert not [f for f in files if 'store' in f or f.endswith('.sst')], files\n"
+        "assert threading.active_count() == 1\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "ok", done.stderr

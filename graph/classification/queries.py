@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from graph.core.codes import CODE_RE
 from graph.store.sparql import Iri, Queries, StoreIncomplete, select
-from graph.text.chinese import CJK_RUN, looks_like_pinyin, normalise, pinyin_keys
+from graph.text.chinese import CJK_RUN, looks_like_pinyin, normalise, pinyin_keys, pinyin_keys_many
 
 Q = Queries(__file__)  # graph/classification/sparql/*.rq
 
@@ -215,14 +215,20 @@ class SearchIndex:
                     self.texts.append(value)
         self.postings: dict[str, Any] = defaultdict(list)
         self.initials: dict[str, list[int]] = defaultdict(list)
+        # the initials of each label with pinyin, kept: reading them again at query time would load
+        # pypinyin into the server process (graph.text.chinese.pinyin_keys_many)
+        self.field_initials: dict[int, str] = {}
         pinyin: list[tuple[str, int]] = []
-        for i, (_code, fld, text) in enumerate(self.fields):
+        spoken = [i for i, (_code, fld, text) in enumerate(self.fields) if fld != "definition" and CJK_RUN.search(text)]
+        keys = dict(zip(spoken, pinyin_keys_many([self.fields[i][2] for i in spoken]), strict=True))
+        for i, (_code, _fld, text) in enumerate(self.fields):
             grams = {text[j : j + 2] for j in range(len(text) - 1)} | set(text)
             for g in grams:
                 self.postings[g].append(i)
-            if fld != "definition" and CJK_RUN.search(text):
-                full, initials = pinyin_keys(text)
+            if i in keys:
+                full, initials = keys[i]
                 if full:
+                    self.field_initials[i] = initials
                     pinyin.append((full, i))
                     for n in range(3, len(initials) + 1):  # 3+ initials also find longer names (dzsw)
                         self.initials[initials[:n]].append(i)
@@ -271,7 +277,7 @@ class SearchIndex:
             key = self.pinyin_keys[pos]
             out.append((self.pinyin_fields[pos], 1.0 if key == q else 0.9 * len(q) / len(key) + 0.05))
         for i in self.initials.get(q, ()):
-            out.append((i, 0.8 * len(q) / len(pinyin_initials(self.fields[i][2]))))
+            out.append((i, 0.8 * len(q) / len(self.field_initials.get(i) or self.fields[i][2])))
         return out
 
     def search(self, text: str, limit: int = 20, kind: str | None = None) -> list[dict[str, object]]:

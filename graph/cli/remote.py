@@ -22,7 +22,8 @@ def serve_workers(config: dict[str, Any], host: str, port: int, workers: int, th
     """Serve with gunicorn: ``workers`` processes, each building its own app (and store handle).
 
     The app is built in each worker after the fork, never before: a store handle (RocksDB files,
-    the search index) must not be shared across a fork. The same as
+    the search index) must not be shared across a fork. Only what no store holds (the modules,
+    jieba's dictionary: server/prefork.py) is loaded in the master, for the workers to share. The same as
     ``OCCUGRAPH_STORE=var/store gunicorn -w 4 --threads 8 -b 127.0.0.1:8000 'server:create_app()'``.
     """
     from gunicorn.app.base import BaseApplication
@@ -47,6 +48,14 @@ def serve_workers(config: dict[str, Any], host: str, port: int, workers: int, th
         def load(self) -> Any:
             return create_app(config)
 
+    # each worker's app counts its query workers out of the machine's, shared between the workers
+    # (server.limits.default_query_workers); an explicit OCCUGRAPH_QUERY_WORKERS still wins
+    os.environ["OCCUGRAPH_APP_WORKERS"] = str(workers)
+    # what every worker needs and no store holds, loaded once here and shared after the fork
+    # (server/prefork.py: modules, jieba's dictionary; never a store handle)
+    from server import prefork
+
+    prefork.load_shared()
     source = f"the SPARQL endpoint {config['ENDPOINT']}" if config.get("ENDPOINT") else "the embedded store"
     print(
         f"OccuGraph serving on http://{host}:{port}/ with {workers} gunicorn workers x {threads} threads from {source}",

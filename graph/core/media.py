@@ -21,8 +21,6 @@ ordered offer from this module.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
 HTML = "text/html"
 XHTML = "application/xhtml+xml"
@@ -121,6 +119,10 @@ def accept_ranges(accept: str | None) -> list[tuple[str, float]]:
     [('text/*', 1), ('application/json', 0.5), ('*/*', 0.1)]
     """
     header = (accept or "*/*").lower()
+    # imported here: a query worker uses this module's formats only, not werkzeug (issue 17, memory)
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
     parsed = parse_accept_header(header, MIMEAccept)
     ranges = [(value.split(";")[0].strip(), q) for value, q in parsed if q > 0]
     return sorted(ranges, key=lambda r: (-r[1], r[0].count("*"), header.find(r[0])))

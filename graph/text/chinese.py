@@ -32,11 +32,14 @@ matched in one place and not in another. Everything that compares Chinese text g
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import re
+import subprocess
+import sys
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -104,25 +107,115 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     return "".join(full), "".join(initials)
 
 
+def pinyin_keys_many(texts: Sequence[str]) -> list[tuple[str, str]]:
+    """``pinyin_keys`` of each text, worked out in a child process unless pypinyin is loaded here.
+
+    pypinyin's dictionaries are about 47 MiB of Python objects, and a process that loaded them keeps
+    them: a server process needs pinyin only to build its search indexes, once per store generation,
+    so it asks a short-lived process instead (issue 17, memory). When the child cannot run, the keys
+    are worked out here.
+
+    >>> pinyin_keys_many(["电工", "银行柜员"]) == [pinyin_keys("电工"), pinyin_keys("银行柜员")]
+    True
+    """
+    texts = list(texts)
+    if not texts or _pinyin.cache_info().currsize:
+        return [pinyin_keys(t) for t in texts]
+    from graph.core.paths import PACKAGE_ROOT
+
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "graph.text.chinese", "pinyin"],
+            input=json.dumps(texts, ensure_ascii=False).encode(),
+            capture_output=True,
+            check=True,
+            cwd=str(PACKAGE_ROOT),
+            timeout=120,
+        )
+        keys = [(str(full), str(initials)) for full, initials in json.loads(done.stdout)]
+    except (OSError, ValueError, subprocess.SubprocessError) as exc:
+        logging.getLogger(__name__).warning("pinyin in a child process failed (%s); working it out here", exc)
+        return [pinyin_keys(t) for t in texts]
+    if len(keys) != len(texts):
+        return [pinyin_keys(t) for t in texts]
+    return keys
+
+
 def looks_like_pinyin(text: str) -> bool:
     """Latin letters only (with spaces or apostrophes between syllables), at least two letters."""
     t = normalise_width(text).strip()
     return len(t.replace(" ", "").replace("'", "")) >= 2 and bool(PINYIN_QUERY.fullmatch(t))
 
 
+class _Words(dict):  # type: ignore[type-arg]
+    """A tokenizer's word frequencies: its own words (extra words, their prefixes) over jieba's
+    dictionary, which every Segmenter of the process shares and none changes.
+
+    jieba's dictionary is about 70 MiB of Python objects; each Segmenter held a copy of it, and a
+    server process has two (the classifier's and the pathway engine's), so sharing it saves one
+    copy per app worker (issue 17, memory). jieba reads the frequencies only through ``in``,
+    ``[]`` and ``get``, and writes them with ``[]=`` (``add_word``), which lands here.
+
+    >>> w = _Words({"a": 1, "b": 2})
+    >>> w["c"] = 3
+    >>> "a" in w, "c" in w, "d" in w, w["b"], w.get("c"), w.get("d", 0), w.base["a"]
+    (True, True, False, 2, 3, 0, 1)
+    >>> "c" in w.base
+    False
+    """
+
+    __slots__ = ("base",)
+
+    def __init__(self, base: dict[str, int]) -> None:
+        super().__init__()
+        self.base = base
+
+    def __missing__(self, word: str) -> int:
+        return self.base[word]
+
+    def __contains__(self, word: object) -> bool:
+        return dict.__contains__(self, word) or word in self.base
+
+    def get(self, word: str, default: Any = None) -> Any:  # type: ignore[override]
+        if dict.__contains__(self, word):
+            return dict.__getitem__(self, word)
+        return self.base.get(word, default)
+
+
+_DICTIONARY_LOCK = threading.Lock()
+_dictionary: tuple[dict[str, int], int] | None = None
+
+
+def _jieba_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's default dictionary (word frequencies, their total), loaded once per process."""
+    global _dictionary
+    with _DICTIONARY_LOCK:
+        if _dictionary is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            loader = jieba.Tokenizer()
+            loader.initialize()
+            _dictionary = (loader.FREQ, loader.total)
+        return _dictionary
+
+
 class Segmenter:
     """jieba words plus Latin words kept whole; one tokenizer per Segmenter, with extra words.
 
-    jieba's tokenizer is not safe to share between threads while it loads or adds words, so cutting
-    holds a lock (a cut takes microseconds).
+    The tokenizers share jieba's dictionary (``_Words``): a Segmenter's extra words are its own.
+    jieba's tokenizer is not safe to share between threads while it adds words, so cutting holds a
+    lock (a cut takes microseconds).
     """
 
     def __init__(self, extra_words: Iterable[str] = ()) -> None:
         import jieba
 
-        jieba.setLogLevel(logging.WARNING)
+        freq, total = _jieba_dictionary()
         self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.initialize()
+        self.tokenizer.FREQ = _Words(freq)
+        self.tokenizer.total = total
+        self.tokenizer.initialized = True
         self._lock = threading.Lock()
         for word in extra_words:
             self.add_word(word)
@@ -165,3 +258,8 @@ def search_both(index: Any, text: str, limit: int = 50) -> tuple[list[dict[str, 
     hits = index.search(text, limit=limit)
     simple, traditional = to_simplified(normalise_width(text).strip())
     return hits, simple if traditional else None
+
+
+if __name__ == "__main__":  # python -m graph.text.chinese pinyin < JSON list of texts: their pinyin_keys
+    if sys.argv[1:] == ["pinyin"]:
+        json.dump([pinyin_keys(t) for t in json.load(sys.stdin)], sys.stdout, ensure_ascii=False)

@@ -199,13 +199,13 @@ def get_documents() -> Documents | None:
     return generation().derive(_documents)
 
 
-def _majors_by_occupation(gen: Generation) -> dict[str, list[dict[str, object]]]:
+def _majors_by_occupation(gen: Generation) -> dict[str, list[schools.Link]]:
     return schools.majors_by_occupation(gen.store)
 
 
 def occupation_majors(code: str) -> list[dict[str, object]]:
     """The majors that prepare for an occupation (read once per store generation)."""
-    return generation().derive(_majors_by_occupation).get(code, [])
+    return schools.with_basis(generation().derive(_majors_by_occupation).get(code, []))
 
 
 def occupation_document(code: str) -> bytes | None:

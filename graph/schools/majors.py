@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from datetime import date
 from urllib.parse import quote, unquote
 
@@ -272,13 +273,19 @@ def occupation_standards(store: SelectStore, occupations: list[str]) -> dict[str
     return out
 
 
-def majors_by_occupation(store: SelectStore) -> dict[str, list[dict[str, object]]]:
-    """Occupation code -> the majors that prepare for it (any basis, the basis shown), official and
+Link = tuple[dict[str, object], str]  # (the major, shared by all its links; the basis of this link)
+
+
+def majors_by_occupation(store: SelectStore) -> dict[str, list[Link]]:
+    """Occupation code -> the majors that prepare for it with the basis of each link, official and
     curated links first. One query for every occupation: the server keeps the answer per store
-    generation (server/resources.py), so a page or an API call is a dictionary lookup."""
-    out: dict[str, list[dict[str, object]]] = {}
+    generation (server/resources.py), so a page or an API call is a dictionary lookup; each major is
+    one dict shared by its links (6,900 links, 1,400 majors), which keeps the answer small."""
+    shared: dict[tuple[str, str], dict[str, object]] = {}
+    out: dict[str, list[Link]] = {}
     for r in select(store, Q.occupation_majors):
-        out.setdefault(r["occCode"], []).append(
+        major = shared.setdefault(
+            (r["major"], r["catalogue"]),
             {
                 "code": r["code"],
                 "name": r["name"],
@@ -286,12 +293,17 @@ def majors_by_occupation(store: SelectStore) -> dict[str, list[dict[str, object]
                 "catalogue": r["catalogue"],
                 "tier": r["tier"],
                 "tier_name": r["tierName"],
-                "basis": r["basis"],
-            }
+            },
         )
-    for found in out.values():
-        found.sort(key=lambda m: (m["basis"] not in BASES, str(m["tier"]), str(m["code"]), str(m["catalogue"])))
+        out.setdefault(r["occCode"], []).append((major, sys.intern(r["basis"])))
+    for links in out.values():
+        links.sort(key=lambda m: (m[1] not in BASES, str(m[0]["tier"]), str(m[0]["code"]), str(m[0]["catalogue"])))
     return out
+
+
+def with_basis(links: list[Link]) -> list[dict[str, object]]:
+    """The majors of one occupation as the API and the pages show them: each with its link's basis."""
+    return [{**major, "basis": basis} for major, basis in links]
 
 
 def suggest_majors(store: SelectStore, text: str, n: int = 5) -> list[dict[str, str]]:

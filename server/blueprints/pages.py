@@ -8,6 +8,7 @@ offers the next questions as actions: 规划路径, 查看标准, 对应专业.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from flask import Blueprint, render_template, request
@@ -101,21 +102,24 @@ def _batch(code: str) -> dict[str, Any] | None:
 RELATED_SHOWN = 60
 
 
-def _related_by_entry(store: Any) -> dict[str, list[dict[str, str]]]:
-    out: dict[str, dict[str, dict[str, str]]] = {}
+def _related_by_entry(store: Any) -> dict[str, list[tuple[str, str, str]]]:
+    """Entry IRI -> (code, name, why) of its related occupations, related first, at most 60. Tuples
+    of interned strings: a name recurs once for each sibling of its group (5.0 MiB as dicts)."""
+    out: dict[str, dict[str, tuple[str, str, str]]] = {}
     for r in select(store, Q.related_occupations):
         found = out.setdefault(r["entry"], {})
         if r["code"] not in found or r["why"] == "related":  # an occupation marked related and a sibling: related
-            found[r["code"]] = {"code": r["code"], "name": r["name"], "why": r["why"]}
+            found[r["code"]] = (sys.intern(r["code"]), sys.intern(r["name"]), sys.intern(r["why"]))
     return {
-        entry: sorted(found.values(), key=lambda r: (r["why"] != "related", r["code"]))[:RELATED_SHOWN]
+        entry: sorted(found.values(), key=lambda r: (r[2] != "related", r[0]))[:RELATED_SHOWN]
         for entry, found in out.items()
     }
 
 
 def _related(iri: str) -> list[dict[str, str]]:
     """Occupations an editor marked related, then the others of the same group; at most 60."""
-    return per_store("related", _related_by_entry).get(iri, [])
+    found = per_store("related", _related_by_entry).get(iri, [])
+    return [{"code": code, "name": name, "why": why} for code, name, why in found]
 
 
 @bp.get("/occupation/<code:code>")

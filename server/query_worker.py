@@ -428,6 +428,17 @@ class _Worker:
             self.conn.close()
 
 
+def _query_message(
+    sparql: str,
+    default_graphs: Sequence[str] | None,
+    named_graphs: Sequence[str] | None,
+    base_iri: str | None,
+    max_rows: int,
+) -> tuple[Any, ...]:
+    """What a query worker is sent for one query (the pool adds the guard switch and the format)."""
+    return ("query", sparql, list(default_graphs or []), list(named_graphs or []), base_iri, max_rows)
+
+
 class WorkerPool:
     """A fixed number of query worker processes; a killed or stale worker is replaced."""
 
@@ -491,7 +502,7 @@ class WorkerPool:
         client: str = "",
     ) -> tuple[Result, bool]:
         """(result, truncated): the result, cut at ``max_rows``, as a pyoxigraph result again."""
-        message = ("query", sparql, list(default_graphs or []), list(named_graphs or []), base_iri, max_rows)
+        message = _query_message(sparql, default_graphs, named_graphs, base_iri, max_rows)
         _ok, kind, payload, truncated = self._ask(message, None, timeout, queue_timeout, client)
         return revive(kind, payload), truncated
 
@@ -509,7 +520,7 @@ class WorkerPool:
     ) -> Answer:
         """The result written by pyoxigraph's serialiser in the worker, in the format the client
         wants, cut at ``max_rows`` (``answer_query``): bytes to send as they are."""
-        message = ("query", sparql, list(default_graphs or []), list(named_graphs or []), base_iri, max_rows)
+        message = _query_message(sparql, default_graphs, named_graphs, base_iri, max_rows)
         _answer, kind, chosen, body, truncated = self._ask(message, wanted, timeout, queue_timeout, client)
         return kind, chosen, body, truncated
 

@@ -138,17 +138,13 @@ def test_reference_pages_keep_identifiers_and_english_apart(client) -> None:  # 
     assert '<div class="table-wrap"><table><caption>回答</caption>' in docs
 
 
-def test_occupation_page_lists_its_minor_group_and_its_majors(client, store) -> None:  # type: ignore[no-untyped-def]
+def test_occupation_page_lists_its_minor_group_and_its_majors(client) -> None:  # type: ignore[no-untyped-def]
     """The related occupations and the majors come from answers kept per store generation: for
     人工智能训练师 the other occupations of 4-04-05 (in code order, not itself) and the majors the
     对应指引 links to it, the same list as /api/occupations/<code>/majors."""
-    from graph.store.sparql import select
-    from server.queries import Q
-
-    siblings = sorted(
-        {r["code"] for r in select(store, Q.related_occupations) if r["entry"].endswith("/occupation/4-04-05-05")}
-    )
-    assert siblings and "4-04-05-05" not in siblings and all(c.startswith("4-04-05-") for c in siblings)
+    group = client.get("/api/hierarchy/4-04-05-00").get_json()  # the tree, read by another query
+    siblings = [c["code"] for c in group["children"] if "occupation" in c["kinds"] and c["code"] != "4-04-05-05"]
+    assert len(siblings) >= 5 and all(c.startswith("4-04-05-") for c in siblings)
     page = _text(client.get("/occupation/4-04-05-05"))
     related = re.search(r'<ul class="plain" id="related">(.*?)</ul>', page, re.S)
     assert related is not None

@@ -8,7 +8,8 @@ Three kinds, each exactly what the server would otherwise compute per request:
   sorted N-Triples, which is what the linked-data view's DESCRIBE returns (our data has no blank
   nodes): cut from the sorted dump, where each subject's lines are already together;
 - ``ld/turtle`` / IRI: the same in Turtle, the format linked-data clients ask for most: converting
-  per request held those requests at a quarter of a bare route (issue 17); about 1 s of build CPU.
+  per request held those requests at a quarter of a bare route (issue 17); +2.6 s of CPU in the
+  build's document step, measured at load 3-4 (docs/benchmarks.md).
 """
 
 from __future__ import annotations

@@ -121,7 +121,6 @@ HEAD_MIN_LABELS = 20  # a head is read only when at least this many labels of th
 COVERAGE_STRENGTH = {"name": 1.0, "label": 0.5, "definition": 0.6, "task": 0.5}
 MAX_SIBLINGS = 3  # candidates of one minor group in the first TOP_K before others get a turn (see _diverse);
 # chosen on the postings tuning half and alias fold 0: 3 gained a top-5 hit on each, 2 and 1 lost label-level hits
-REDUNDANT_GROUPS = True  # a group listed below one of its own occupations waits until the end of the list
 CALIBRATION_FILE = Path(__file__).with_name("calibration.tsv")
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfff]")
@@ -1183,10 +1182,8 @@ class Classifier:
                 continue
             rec = records[item[1]]
             level = entry_level(rec.code, rec.kinds)
-            redundant = (
-                REDUNDANT_GROUPS
-                and level != "occupation"
-                and any(lv == "occupation" and level_code(code, level) == rec.code for code, lv in levels)
+            redundant = level != "occupation" and any(
+                lv == "occupation" and level_code(code, level) == rec.code for code, lv in levels
             )
             if redundant or siblings[level_code(rec.code, "minor")] >= MAX_SIBLINGS:
                 waiting.append(item)

@@ -53,8 +53,8 @@ def convert(sorted_ntriples: bytes, media_type: str) -> bytes:
     prefixes: those whose namespace occurs in the text.
 
     The lines are already in the order the linked-data view sorts a DESCRIBE answer into, so nothing
-    is sorted again; that sorting and a per-triple namespace scan were half the CPU of a Turtle
-    request (issue 17, bench/bench_documents.py).
+    is sorted again; that sorting and a per-triple namespace scan were half the CPU of converting a
+    document (issue 17, bench/bench_documents.py).
 
     >>> nt = b'<https://w3id.org/occugraph/id/x> <http://www.w3.org/2004/02/skos/core#notation> "1" .\\n'
     >>> print(convert(nt, "text/turtle").decode().strip())

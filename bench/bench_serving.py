@@ -73,8 +73,8 @@ class Scenario:
 
 SCENARIOS = [
     Scenario("bare Flask route (ceiling)", ("hello",), "/hello"),
-    Scenario("/sparql small: code lookup (1 row)", ("minimal", "before", "now"), sparql(SMALL), JSON),
-    Scenario("/sparql large: every code and label", ("minimal", "before", "now"), sparql(LARGE), JSON),
+    Scenario("/sparql small: code lookup (1 row)", ("minimal", "before", "now", "now-uncached"), sparql(SMALL), JSON),
+    Scenario("/sparql large: every code and label", ("minimal", "before", "now", "now-uncached"), sparql(LARGE), JSON),
     Scenario(
         "/sparql aggregate per major group, skos:broader+",
         ("minimal", "before", "now"),
@@ -152,6 +152,8 @@ def start(kind: str, port: int, before: Path | None) -> subprocess.Popen[bytes]:
         tree = before if kind == "before" else ROOT
         assert tree is not None
         cwd = tree
+        if kind == "now-uncached":  # every query reaches a worker: a query nobody asked before
+            env["OCCUGRAPH_SPARQL_ANSWER_CACHE_BYTES"] = "0"
         env["PYTHONPATH"] = str(tree)
         env["OCCUGRAPH_STORE"] = str(tree / "var" / "store")
         cmd = [sys.executable, "-m", "graph.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -332,8 +334,10 @@ def breakdown(n: int) -> int:
     }
     inline = create_app({**config, "QUERY_WORKERS": 0})
     pooled = create_app({**config, "QUERY_WORKERS": 2})
+    uncached = create_app({**config, "QUERY_WORKERS": 2, "SPARQL_ANSWER_CACHE_BYTES": 0})
     wsgi(pooled)()  # the pool starts with the first query
-    pool = pooled.extensions["occugraph-pool"]
+    wsgi(uncached)()
+    pool = uncached.extensions["occugraph-pool"]
     rows = [
         (
             "pyoxigraph: query + its JSON serialiser",
@@ -341,9 +345,10 @@ def breakdown(n: int) -> int:
         ),
         ("the minimal endpoint's Flask app", wsgi(minimal["app"])),
         ("OccuGraph's app, QUERY_WORKERS=0 (no time limit, no sandbox)", wsgi(inline)),
-        ("OccuGraph's app, 2 query workers (as shipped)", wsgi(pooled)),
+        ("OccuGraph's app, 2 query workers (as shipped): the query asked before", wsgi(pooled)),
+        ("OccuGraph's app, 2 query workers, no answer cache: a query not asked before", wsgi(uncached)),
         (
-            "the hop alone: WorkerPool.answer",
+            "the hop alone: WorkerPool.answer, no answer cache",
             lambda: pool.answer(SMALL, None, None, None, (JSON, None), 10_000, 5.0, 5.0),
         ),
     ]
@@ -352,6 +357,7 @@ def breakdown(n: int) -> int:
     for name, f in rows:
         print(f"| {name} | {median(f)} |", flush=True)
     pool.close()
+    pooled.extensions["occugraph-pool"].close()
     print(f"\n({machine()}; the query workers' own CPU is not in the CPU column)")
     return 0
 
@@ -373,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
         loadinfo.start("bench_serving --memory")
         return memory(args.memory, args.workers)
     loadinfo.start("bench_serving")
-    kinds = ["hello", "minimal", "now"] + (["before"] if args.before else [])
+    kinds = ["hello", "minimal", "now", "now-uncached"] + (["before"] if args.before else [])
     have_wrk = shutil.which("wrk") is not None
     print(f"# Serving side by side ({machine()}; load by {'wrk' if have_wrk else 'a Python client'})\n")
     rows: list[str] = []

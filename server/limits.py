@@ -44,6 +44,12 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "SPARQL_HEAVY_SECONDS": (2.0, float),
     # seconds a query may wait for a free worker before the server answers 503 (busy)
     "QUERY_QUEUE_TIMEOUT": (5.0, float),
+    # bytes of /sparql answers kept per app worker for repeated queries of the same store
+    # generation (server/answer_cache.py); 0 keeps none
+    "SPARQL_ANSWER_CACHE_BYTES": (8_000_000, int),
+    # bytes of rendered occupation pages kept per app worker for the store generation (server/ui.py
+    # kept_page); 0 keeps none
+    "PAGE_CACHE_BYTES": (8_000_000, int),
     # longest query text accepted, in characters (400 beyond)
     "MAX_QUERY_CHARS": (20_000, int),
     # most result rows (SELECT solutions or CONSTRUCT/DESCRIBE triples) returned; the rest is cut
@@ -237,6 +243,7 @@ def limited_store():  # type: ignore[no-untyped-def]
     The pool follows the store generation: when a new generation is current (an update, a build
     swap), its workers are replaced as they come free, so they reopen the store.
     """
+    from server.answer_cache import AnswerCache
     from server.fairness import FairGate
     from server.query_worker import LimitedStore, WorkerPool, store_path_of
     from server.resources import generation
@@ -261,7 +268,8 @@ def limited_store():  # type: ignore[no-untyped-def]
                     heavy_seconds=cfg["SPARQL_HEAVY_SECONDS"],
                     seconds_per_minute=cfg["SPARQL_CLIENT_SECONDS_PER_MINUTE"],
                 )
-                pool = ext["occugraph-pool"] = WorkerPool(path, workers, gate)
+                answers = AnswerCache(cfg["SPARQL_ANSWER_CACHE_BYTES"])
+                pool = ext["occugraph-pool"] = WorkerPool(path, workers, gate, answers)
                 ext["occugraph-pool-generation"] = gen.number
             elif ext.get("occugraph-pool-generation", gen.number) < gen.number:
                 pool.recycle()

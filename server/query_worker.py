@@ -53,9 +53,10 @@ from graph.core import media
 from graph.core.faults import checkpoint
 from graph.core.paths import PACKAGE_ROOT
 from graph.store import guard
-from graph.store.guard import Refused, SparqlSyntaxError, check_update, query_dataset
+from graph.store.guard import Refused, SparqlSyntaxError, check_query, check_update, query_dataset
 from graph.store.mark import last_update_id, with_mark
 from graph.store.sparql import triples_result
+from server.answer_cache import AnswerCache
 from server.fairness import FairGate, NoWorker
 from server.sandbox import SandboxUnavailable, deny_network
 
@@ -331,8 +332,8 @@ def _sandbox(conn: Connection) -> bool:
     return True
 
 
-def _graphs_of(store: ox.Store) -> set[str]:
-    return {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+def _graphs_of(store: ox.Store) -> frozenset[str]:
+    return frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
 def _worker_main(conn: Connection, store_path: str) -> None:
@@ -355,11 +356,13 @@ def _worker_main(conn: Connection, store_path: str) -> None:
             return
         _op, sparql, defaults, named, base_iri, max_rows, check, wanted = message
         try:
+            repeatable = False  # only a query the guard read may be answered again from memory
             if check:
                 defaults, named = query_dataset(sparql, defaults, named, graphs)
+                repeatable = check_query(sparql, graphs).repeatable  # the same decision, remembered
             run = functools.partial(run_query, store, sparql, defaults, named, base_iri)
             if wanted is not None:  # /sparql: the answer in the client's format, written here
-                reply: tuple[Any, ...] = ("answer", *answer_query(run, wanted, max_rows))
+                reply: tuple[Any, ...] = ("answer", *answer_query(run, wanted, max_rows), repeatable)
             else:
                 reply = ("ok", *capture(run(), max_rows))
         except Exception as exc:  # noqa: BLE001 - every query error goes back as a message
@@ -442,9 +445,13 @@ def _query_message(
 class WorkerPool:
     """A fixed number of query worker processes; a killed or stale worker is replaced."""
 
-    def __init__(self, store_path: str, size: int, gate: FairGate | None = None) -> None:
+    def __init__(
+        self, store_path: str, size: int, gate: FairGate | None = None, answers: AnswerCache | None = None
+    ) -> None:
         self.store_path = store_path
         self.size = size
+        # answers to repeatable queries of the current generation (server/answer_cache.py)
+        self.answers = answers or AnswerCache(0)
         # who gets a free worker (server/fairness.py); without one, first come first served
         self.gate = gate or FairGate(
             workers=size, per_client=size, reserve=0, heavy_seconds=math.inf, seconds_per_minute=0
@@ -474,8 +481,10 @@ class WorkerPool:
         self._idle.put(self._spawn())
 
     def recycle(self) -> None:
-        """Replace every worker as it next comes free (after an update changed the store)."""
+        """Replace every worker as it next comes free (after an update changed the store); the
+        answers kept from the old store are dropped."""
         self._generation += 1
+        self.answers.clear()
 
     def _wait_ready(self, worker: _Worker) -> None:
         if worker.ready:
@@ -520,9 +529,17 @@ class WorkerPool:
     ) -> Answer:
         """The result written by pyoxigraph's serialiser in the worker, in the format the client
         wants, cut at ``max_rows`` (``answer_query``): bytes to send as they are."""
+        key = (sparql, tuple(default_graphs or ()), tuple(named_graphs or ()), base_iri, max_rows, wanted)
+        generation = self._generation
+        kept = self.answers.get(generation, key)
+        if kept is not None:  # asked before of this store: no worker, no query time spent
+            return kept  # type: ignore[return-value]
         message = _query_message(sparql, default_graphs, named_graphs, base_iri, max_rows)
-        _answer, kind, chosen, body, truncated = self._ask(message, wanted, timeout, queue_timeout, client)
-        return kind, chosen, body, truncated
+        _answer, kind, chosen, body, truncated, repeatable = self._ask(message, wanted, timeout, queue_timeout, client)
+        out: Answer = (kind, chosen, body, truncated)
+        if repeatable and chosen is not None and generation == self._generation:
+            self.answers.put(generation, key, out, len(body))
+        return out
 
     def _ask(
         self, message: tuple[Any, ...], wanted: Wanted | None, timeout: float, queue_timeout: float, client: str

@@ -9,9 +9,10 @@ labels, level names, the navigation); anything without an English label stays Ch
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, Response, current_app, request
 from markupsafe import Markup
 
 # the navigation of every page: (path, Chinese, English); an ASCII name (SPARQL) is a machine term
@@ -48,6 +49,22 @@ def per_store(name: str, make: Any) -> Any:
     from server.resources import generation
 
     return generation().derive(lambda gen: make(gen.store), key=("ui", name))
+
+
+def kept_page(key: Hashable, render: Callable[[], str]) -> Response:
+    """A page that is a function of the store generation, ``key`` and the page language: rendered
+    on first request and kept for the generation (``PAGE_CACHE_BYTES`` per app worker, least
+    recently used out first; server/answer_cache.py). Rendering the template was most of an
+    occupation page's time once the page stopped asking the store (issue 17)."""
+    from server.answer_cache import AnswerCache
+
+    pages = per_store("kept-pages", lambda _store: AnswerCache(current_app.config["PAGE_CACHE_BYTES"]))
+    full_key = (key, lang())
+    body = pages.get(0, full_key)
+    if body is None:
+        body = render().encode("utf-8")
+        pages.put(0, full_key, body, len(body))
+    return Response(body, content_type="text/html; charset=utf-8")
 
 
 def kind_label(kind: str) -> str:
@@ -115,5 +132,20 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def page_context() -> dict[str, Any]:
-        suffix = "?lang=en" if lang() == "en" else ""  # the English view stays English from page to page
-        return {"lang": lang(), "nav": [(path, path + suffix, t(zh, en), zh.isascii()) for path, zh, en in NAV]}
+        page_lang = lang()
+        suffix = "?lang=en" if page_lang == "en" else ""  # the English view stays English from page to page
+        return {
+            "lang": page_lang,
+            # the page's own ``t``, its language read once: a page asks for 60-odd labels, and each
+            # global ``t`` looked the request up again (a tenth of an occupation page's time, issue 17);
+            # macros imported without context use the global ``t``, which gives the same labels
+            "t": _t_in(page_lang),
+            "nav": [(path, path + suffix, t(zh, en), zh.isascii()) for path, zh, en in NAV],
+        }
+
+
+def _t_in(page_lang: str) -> Any:
+    """``t`` for a page whose language is known."""
+    if page_lang == "en":
+        return lambda zh, en=None: en or zh
+    return lambda zh, en=None: zh

@@ -153,3 +153,14 @@ def test_occupation_page_lists_its_minor_group_and_its_majors(client) -> None:  
     assert {"510209", "310209"} <= {m["code"] for m in majors}
     for m in majors:
         assert f"/majors/{m['code']}" in page
+
+
+def test_a_kept_occupation_page_keeps_its_language(client) -> None:  # type: ignore[no-untyped-def]
+    """Occupation pages are kept once rendered (server/ui.py kept_page), one per code and language:
+    the English view asked after the Chinese one (and the Chinese one again) gets its own page."""
+    zh = _text(client.get("/occupation/2-02-38-01"))
+    en = _text(client.get("/occupation/2-02-38-01", query_string={"lang": "en"}))
+    assert 'lang="zh' in zh and 'href="/standards"' in zh
+    assert 'lang="en"' in en and 'href="/standards?lang=en"' in en
+    assert _text(client.get("/occupation/2-02-38-01")) == zh
+    assert _text(client.get("/occupation/2-02-38-01", query_string={"lang": "en"})) == en

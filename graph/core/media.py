@@ -20,6 +20,8 @@ ordered offer from this module.
 
 from __future__ import annotations
 
+import functools
+
 import pyoxigraph as ox
 
 HTML = "text/html"
@@ -111,12 +113,16 @@ def results_format(media: str) -> ox.QueryResultsFormat:
     return RESULTS_FORMATS[media]
 
 
-def accept_ranges(accept: str | None) -> list[tuple[str, float]]:
+@functools.lru_cache(maxsize=256)
+def accept_ranges(accept: str | None) -> tuple[tuple[str, float], ...]:
     """The client's media ranges, best first: by q, then exact types before wildcards, then the
     client's own order (Werkzeug parses; it orders by specificity first, which is not preference).
 
+    Remembered per header text: clients send a handful of distinct headers, and a /sparql request
+    asks for its ranges three times (results format, graph format, HTML page or not).
+
     >>> accept_ranges("text/*, application/json;q=0.5, */*;q=0.1")
-    [('text/*', 1), ('application/json', 0.5), ('*/*', 0.1)]
+    (('text/*', 1), ('application/json', 0.5), ('*/*', 0.1))
     """
     header = (accept or "*/*").lower()
     # imported here: a query worker uses this module's formats only, not werkzeug (issue 17, memory)
@@ -125,7 +131,7 @@ def accept_ranges(accept: str | None) -> list[tuple[str, float]]:
 
     parsed = parse_accept_header(header, MIMEAccept)
     ranges = [(value.split(";")[0].strip(), q) for value, q in parsed if q > 0]
-    return sorted(ranges, key=lambda r: (-r[1], r[0].count("*"), header.find(r[0])))
+    return tuple(sorted(ranges, key=lambda r: (-r[1], r[0].count("*"), header.find(r[0]))))
 
 
 def choose(accept: str | None, offered: list[str]) -> str | None:

@@ -31,6 +31,8 @@ class EmbeddedStore:
     """Read access to a built store. Queries see the union of the store's graphs by default."""
 
     def __init__(self, path: Path | None = None, *, store: ox.Store | None = None) -> None:
+        # the graph names of a read-only handle, asked once: it sees the store as it was opened
+        self._graph_names: frozenset[str] | None = None
         if store is not None:
             self._store = store
             self.path = None
@@ -50,7 +52,14 @@ class EmbeddedStore:
         return self._store
 
     def graph_names(self) -> set[str]:
-        return {g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
+        """The store's named graphs. /sparql checks every request's dataset against them, so an
+        on-disk (read-only) handle remembers them; an in-memory store given by a caller may change."""
+        names = self._graph_names
+        if names is None:
+            names = frozenset(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+            if self.path is not None:
+                self._graph_names = names
+        return set(names)
 
     def query(
         self,

@@ -49,6 +49,7 @@ class Generation:
         self.store = store
         self.number = number
         self.location = _location(store)
+        self._link = _link(store)
         self._derived: dict[Hashable, Any] = {}
         self._locks: dict[Hashable, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -81,8 +82,24 @@ class Generation:
         return sorted(getattr(k, "__name__", repr(k)) for k in list(self._derived))
 
     def is_stale(self) -> bool:
-        """True when the store's path now points at another folder (a build swapped it)."""
-        return self.location is not None and _location(self.store) != self.location
+        """True when the store's path now points at another folder (a build swapped it).
+
+        Asked on every request: a build repoints the ``var/store`` symlink, so one readlink that
+        reads the same target answers it; only a changed link is resolved in full (realpath)."""
+        if self.location is None:
+            return False
+        if self._link is not None and _link(self.store) == self._link:
+            return False
+        return _location(self.store) != self.location
+
+
+def _link(store: Any) -> str | None:
+    """What the store's path links to (its symlink's text), or None when it is not a symlink."""
+    path = getattr(store, "path", None)
+    try:
+        return os.readlink(path) if path else None
+    except OSError:
+        return None
 
 
 def _location(store: Any) -> str | None:

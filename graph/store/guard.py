@@ -31,7 +31,7 @@ graph.store.guard.Refused: SERVICE is refused: this endpoint does not query othe
 Traceback (most recent call last):
 graph.store.guard.Refused: SERVICE is refused: this endpoint does not query other endpoints
 >>> check_query('PREFIX ex: <http://ex/> SELECT * FROM ex:g FROM NAMED <http://ex/h> { ?s ?p ?o }', {'http://ex/g', 'http://ex/h'})
-Checked(default_graphs=('http://ex/g',), named_graphs=('http://ex/h',))
+Checked(default_graphs=('http://ex/g',), named_graphs=('http://ex/h',), repeatable=True)
 >>> check_update('LOAD <http://example.org/x.ttl>', set())
 Traceback (most recent call last):
 graph.store.guard.Refused: LOAD is refused: the server never reads URLs or files on a request's behalf
@@ -73,10 +73,13 @@ class SparqlSyntaxError(SyntaxError):
 
 @dataclass(frozen=True)
 class Checked:
-    """What a query that may run names as its own dataset (FROM / FROM NAMED), in order."""
+    """What a query that may run names as its own dataset (FROM / FROM NAMED), in order, and
+    whether running it twice on the same store gives the same answer (``repeatable``: it calls
+    none of NOW, RAND, UUID, STRUUID, BNODE), so that an answer may be kept and sent again."""
 
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    repeatable: bool = True
 
 
 SERVICE_REFUSED = "SERVICE is refused: this endpoint does not query other endpoints"
@@ -189,12 +192,19 @@ def _found(exc: Exception) -> str:
     return repr(pstr[loc : loc + 20].split("\n")[0])
 
 
-def _walk(trees: Iterable[Any], graphs: set[str], *, update: bool) -> Checked:
+# functions whose value differs from one run of a query to the next
+_UNREPEATABLE = frozenset({"Builtin_NOW", "Builtin_RAND", "Builtin_UUID", "Builtin_STRUUID", "Builtin_BNODE"})
+
+
+def _walk(trees: Iterable[Any], graphs: frozenset[str] | set[str], *, update: bool) -> Checked:
     default: list[str] = []
     named: list[str] = []
+    repeatable = True
     for tree in trees:
         for node in _nodes(tree):
             name = _name(node)
+            if name in _UNREPEATABLE:
+                repeatable = False
             if name == "ServiceGraphPattern":
                 raise Refused(SERVICE_REFUSED)
             if name == "Load":
@@ -211,7 +221,7 @@ def _walk(trees: Iterable[Any], graphs: set[str], *, update: bool) -> Checked:
                 f"{clause} <{iri}> is refused: it is not a graph in this store; the endpoint never fetches data "
                 f"from the network or from files (graphs held: {', '.join(sorted(graphs)) or 'none'})"
             )
-    return Checked(tuple(default), tuple(named))
+    return Checked(tuple(default), tuple(named), repeatable)
 
 
 @functools.lru_cache(maxsize=512)
@@ -238,11 +248,19 @@ def _parse_query(text: str) -> tuple[Any, Any]:
     return tree, translated.algebra
 
 
-def check_query(text: str, graphs: set[str]) -> Checked:
+def check_query(text: str, graphs: set[str] | frozenset[str]) -> Checked:
     """Refuse a query that could reach outside the store; return the dataset it names itself.
 
     ``graphs``: the named graphs the store holds. Raises ``Refused`` or ``SparqlSyntaxError``.
     """
+    return _check_query(text, frozenset(graphs))
+
+
+@functools.lru_cache(maxsize=512)
+def _check_query(text: str, graphs: frozenset[str]) -> Checked:
+    """The decision for one text against one set of graphs, remembered like the parse it walks
+    (``_parse_query``): clients and pages send the same queries again and again. A refusal is an
+    exception, which is not remembered; it is decided again each time."""
     tree, algebra = _parse_query(text)
     return _walk([tree, algebra], graphs, update=False)
 

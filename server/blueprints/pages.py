@@ -24,7 +24,7 @@ from server.resources import (
     occupation_document,
     occupation_majors,
 )
-from server.ui import level_rank, per_store
+from server.ui import kept_page, level_rank, per_store
 
 bp = Blueprint("pages", __name__)
 
@@ -128,7 +128,10 @@ def occupation_page(code: str) -> Any:
     if body is None:
         page = ("not_found.html", {"code": code, "near": []})
         raise ApiError(404, f"no classification entry has code {code}", page=page)
-    found = json.loads(body)
+    return kept_page(("occupation", code), lambda: _render_occupation(code, json.loads(body)))
+
+
+def _render_occupation(code: str, found: dict[str, Any]) -> str:
     return render_template(
         "occupation.html",
         o=found,

@@ -89,6 +89,9 @@ SCENARIOS = [
     ),
     Scenario("GET /api/occupations/2-02-38-01", ("before", "now"), "/api/occupations/2-02-38-01"),
     Scenario("GET /id/occupation/2-02-38-01 (Turtle)", ("before", "now"), "/id/occupation/2-02-38-01", "text/turtle"),
+    Scenario(
+        "GET /id/occupation/2-02-38-01 (JSON-LD)", ("before", "now"), "/id/occupation/2-02-38-01", "application/ld+json"
+    ),
     Scenario("GET /occupation/2-02-38-01 (page)", ("before", "now"), "/occupation/2-02-38-01", "text/html"),
     Scenario(
         "GET /api/occupations?q=电子商务", ("before", "now"), "/api/occupations?q=" + urllib.parse.quote("电子商务")

@@ -47,8 +47,8 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     # bytes of /sparql answers kept per app worker for repeated queries of the same store
     # generation (server/answer_cache.py); 0 keeps none
     "SPARQL_ANSWER_CACHE_BYTES": (8_000_000, int),
-    # bytes of rendered occupation pages kept per app worker for the store generation (server/ui.py
-    # kept_page); 0 keeps none
+    # bytes of rendered occupation pages and of linked-data documents converted to JSON-LD or
+    # RDF/XML kept per app worker for the store generation (server/resources.py kept); 0 keeps none
     "PAGE_CACHE_BYTES": (8_000_000, int),
     # longest query text accepted, in characters (400 beyond)
     "MAX_QUERY_CHARS": (20_000, int),

@@ -16,6 +16,7 @@ pyoxigraph stores are safe for concurrent reads, so one read-only handle serves 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from graph.standards.queries import RuleBook
 from graph.store.documents import API_OCCUPATION, Documents, api_json
 from graph.store.embedded import EmbeddedStore
 from graph.store.generation import Generation, Generations
+from server.answer_cache import AnswerCache
 
 KEY = "occugraph"
 _G_KEY = "occugraph_generation"
@@ -219,6 +221,23 @@ def occupation_document(code: str) -> bytes | None:
             return body
     found = occupation(get_store(), code, get_kinds())
     return None if found is None else api_json(found)
+
+
+def _kept(gen: Generation) -> AnswerCache:
+    return AnswerCache(current_app.config["PAGE_CACHE_BYTES"])
+
+
+def kept(key: Hashable, make: Callable[[], bytes]) -> bytes:
+    """``make()``, made once per store generation and ``key`` and kept while it fits the budget
+    (``PAGE_CACHE_BYTES`` per app worker, least recently used out first; server/answer_cache.py):
+    for responses that are a function of the generation and of what the key says, and cost more to
+    make than to keep (a rendered page, a document converted to JSON-LD or RDF/XML). Issue 17."""
+    cache = generation().derive(_kept)
+    body = cache.get(0, key)
+    if body is None:
+        body = make()
+        cache.put(0, key, body, len(body))
+    return body  # type: ignore[no-any-return]
 
 
 def get_dataset_statistics() -> dict[str, Any]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 from markupsafe import Markup
 
 # the navigation of every page: (path, Chinese, English); an ASCII name (SPARQL) is a machine term
@@ -53,17 +53,11 @@ def per_store(name: str, make: Any) -> Any:
 
 def kept_page(key: Hashable, render: Callable[[], str]) -> Response:
     """A page that is a function of the store generation, ``key`` and the page language: rendered
-    on first request and kept for the generation (``PAGE_CACHE_BYTES`` per app worker, least
-    recently used out first; server/answer_cache.py). Rendering the template was most of an
-    occupation page's time once the page stopped asking the store (issue 17)."""
-    from server.answer_cache import AnswerCache
+    on first request and kept for the generation (server/resources.py ``kept``). Rendering the
+    template was most of an occupation page's time once the page stopped asking the store (issue 17)."""
+    from server.resources import kept
 
-    pages = per_store("kept-pages", lambda _store: AnswerCache(current_app.config["PAGE_CACHE_BYTES"]))
-    full_key = (key, lang())
-    body = pages.get(0, full_key)
-    if body is None:
-        body = render().encode("utf-8")
-        pages.put(0, full_key, body, len(body))
+    body = kept(("page", key, lang()), lambda: render().encode("utf-8"))
     return Response(body, content_type="text/html; charset=utf-8")
 
 

@@ -18,7 +18,7 @@ from graph.core.namespaces import BASE, ID, ONTOLOGY_IRI
 from graph.store.documents import LD_RESOURCE, LD_TURTLE, convert
 from server import linked_data as ld
 from server.api_errors import ApiError
-from server.resources import get_dataset_statistics, get_documents, get_store
+from server.resources import get_dataset_statistics, get_documents, get_store, kept
 
 bp = Blueprint("ld", __name__)
 
@@ -72,7 +72,8 @@ def resource(rest: str) -> Response:
         if body is not None and (stored or media in NTRIPLES_MEDIA):  # Turtle or N-Triples: sent as built
             return Response(body, 200, {"Content-Type": f"{media}; charset=utf-8", **VARY})
         if body is not None and media != ld.HTML:  # JSON-LD, RDF/XML: converted from the N-Triples
-            return Response(convert(body, media), 200, {"Content-Type": f"{media}; charset=utf-8", **VARY})
+            converted = kept(("ld", iri, media), lambda: convert(body, media))
+            return Response(converted, 200, {"Content-Type": f"{media}; charset=utf-8", **VARY})
         triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)) if body is not None else []
     else:
         triples = ld.describe(store, iri)

@@ -56,6 +56,7 @@ from graph.store import guard
 from graph.store.guard import Refused, SparqlSyntaxError, check_query, check_update, query_dataset
 from graph.store.mark import last_update_id, with_mark
 from graph.store.sparql import triples_result
+from server import zygote
 from server.answer_cache import AnswerCache
 from server.fairness import FairGate, NoWorker
 from server.sandbox import SandboxUnavailable, deny_network
@@ -417,7 +418,7 @@ def _start(mode: str, *args: str) -> tuple[subprocess.Popen[bytes], Connection]:
 
 @dataclass(eq=False)  # identity: workers live in a set
 class _Worker:
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | zygote.ForkedWorker
     conn: Connection
     generation: int
     ready: bool = False
@@ -465,7 +466,10 @@ class WorkerPool:
         atexit.register(self.close)
 
     def _spawn(self) -> _Worker:
-        process, conn = _start("query", self.store_path)
+        # forked by the server's zygote when there is one (server/zygote.py: shared pages), else a
+        # fresh interpreter; either way the worker denies itself the network before anything else
+        forked = zygote.fork_worker(self.store_path)
+        process, conn = forked if forked is not None else _start("query", self.store_path)
         worker = _Worker(process, conn, self._generation)
         with self._lock:
             self._all.add(worker)

@@ -24,7 +24,7 @@ import pytest
 
 from graph.store import guard
 from graph.store.embedded import EmbeddedStore
-from server import create_app
+from server import create_app, zygote
 
 MARKER = "LISTENER-SECRET-7f3a"
 TOKEN = "attacker-with-a-token-123"
@@ -75,8 +75,13 @@ def listener() -> Iterator[Listener]:
     lis.close()
 
 
-@pytest.fixture(scope="module")
-def attack_app(built, tmp_path_factory):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module", params=["started", "forked"])
+def attack_app(built, tmp_path_factory, request):  # type: ignore[no-untyped-def]
+    """The endpoint with its query workers started as fresh interpreters, or forked by the zygote
+    of ``occugraph serve`` (server/zygote.py): each must deny itself the network."""
+    forked = zygote.start() if request.param == "forked" else None
+    if request.param == "forked":
+        assert forked is not None, "the zygote did not start"
     copy = tmp_path_factory.mktemp("ssrf") / "store"
     shutil.copytree(Path(built.store_path).resolve(), copy)
     app = create_app(
@@ -90,8 +95,20 @@ def attack_app(built, tmp_path_factory):  # type: ignore[no-untyped-def]
             "UPDATE_AUDIT_LOG": str(copy.parent / "audit.jsonl"),
         }
     )
+    app.config["WORKER_ORIGIN"] = request.param
     yield app
-    app.extensions["occugraph-pool"].close()
+    pool = app.extensions.get("occugraph-pool")
+    if pool is not None:
+        pool.close()
+    if forked is not None:
+        forked.stop()
+
+
+def test_the_workers_come_from_where_the_server_says(attack_app) -> None:  # type: ignore[no-untyped-def]
+    r = attack_app.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
+    assert r.status_code == 200
+    origins = {type(w.process).__name__ for w in attack_app.extensions["occugraph-pool"]._all}
+    assert origins == ({"ForkedWorker"} if attack_app.config["WORKER_ORIGIN"] == "forked" else {"Popen"})
 
 
 def queries(port: int) -> list[str]:

@@ -102,6 +102,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not os.environ.get("OCCUGRAPH_PUBLIC_BASE_URL") and args.host not in ("0.0.0.0", "::", ""):
         # links in VoID and the service description point at this server, not at the Host header
         config["PUBLIC_BASE_URL"] = f"http://{args.host}:{args.port}"
+    if not args.endpoint:  # the query workers of every app worker are forked from one process
+        from server import zygote
+
+        zygote.start()
     if args.workers > 1:
         from graph.cli.remote import serve_workers
 

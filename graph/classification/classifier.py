@@ -121,6 +121,10 @@ HEAD_MIN_LABELS = 20  # a head is read only when at least this many labels of th
 COVERAGE_STRENGTH = {"name": 1.0, "label": 0.5, "definition": 0.6, "task": 0.5}
 MAX_SIBLINGS = 3  # candidates of one minor group in the first TOP_K before others get a turn (see _diverse);
 # chosen on the postings tuning half and alias fold 0: 3 gained a top-5 hit on each, 2 and 1 lost label-level hits
+WITNESS_SLOTS = 1  # places of the first TOP_K kept for entries whose official text says the title (see _witnessed)
+WITNESS_FROM = 3  # the candidates whose minor-group siblings are looked at
+WITNESS_MIN = 0.5  # a sibling's official coverage of the title's words must reach this and beat the candidate's
+WITNESS_NAMES = 2  # entries whose name contains the title's words whole are kept when there are at most this many
 CALIBRATION_FILE = Path(__file__).with_name("calibration.tsv")
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfff]")
@@ -577,6 +581,10 @@ class ClassifierIndex:
             for f, w in weights.items():
                 self.label_postings[f].append((li, w))
         self.is_occupation = ["occupation" in r.kinds for r in self.records]
+        self.minor_members: dict[str, list[int]] = defaultdict(list)  # minor group code -> its occupations
+        for i, rec in enumerate(self.records):
+            if self.is_occupation[i]:
+                self.minor_members[level_code(rec.code, "minor")].append(i)
         self.label_info = [(label.entry, label.norm, label.factor) for label in self.labels]
         self.label_norms = [label.norm for label in self.labels]
         # word by word reading (see _rerank): each entry's name, its other labels as one text, and
@@ -880,6 +888,48 @@ class ClassifierIndex:
         out.sort(key=lambda x: (-round(x[0], 9), not is_occ[x[1]], x[1]))
         return out
 
+    def core_words(self, part: Part) -> tuple[str, list[tuple[str, float]]]:
+        """The words of a part that name its field and function (测试 of 测试工程师): the part
+        without a rank word or a one-character head at its end, and its words other than rank
+        words, weighted by IDF."""
+        text = part.text.replace(" ", "")
+        head = self.analyzer.head_of(text)
+        if head and (head in self.analyzer.generic_heads or len(head) == 1):
+            text = text[: -len(head)]
+        unknown = self.unknown_label_idf
+        words = [
+            (w, self.label_idf.get("w:" + w, unknown))
+            for w in dict.fromkeys(self.analyzer.words(text))
+            if w not in self.analyzer.generic_heads and (len(w) > 1 or not CJK_RUN.fullmatch(w))
+        ]
+        return text, words
+
+    def names_containing(self, text: str) -> list[int]:
+        """Entries whose own name contains the text whole."""
+        return [i for i, name in enumerate(self.entry_names) if text in name]
+
+    def siblings(self, entry: int) -> list[int]:
+        """The other occupations of an entry's minor group."""
+        minor = level_code(self.records[entry].code, "minor")
+        return [i for i in self.minor_members.get(minor, ()) if i != entry]
+
+    def official_coverage(self, words: Sequence[tuple[str, float]], entry: int) -> float:
+        """Like coverage, from the entry's official text only (name, definition, tasks; no aliases,
+        work types or other labels)."""
+        total = got = 0.0
+        for w, weight in words:
+            total += weight
+            if w in self.entry_names[entry]:
+                got += weight
+                continue
+            miss = 1.0
+            if w in self.definitions[entry]:
+                miss *= 1 - COVERAGE_STRENGTH["definition"]
+            if w in self.entry_tasks[entry]:
+                miss *= 1 - COVERAGE_STRENGTH["task"]
+            got += weight * (1 - miss)
+        return got / total if total else 0.0
+
     def texts_containing(self, word: str) -> set[int] | list[int]:
         """Entries whose definition or tasks contain the word whole."""
         if not CJK_RUN.fullmatch(word):
@@ -1111,7 +1161,7 @@ class Classifier:
                 new_occupation_signal={"flag": False, "reason": why},
             )
             return result
-        scored = self._diverse(self.score_parts(prep, max(top_k, PART_TOP_K)), top_k)
+        scored = self._witnessed(prep, self._diverse(self.score_parts(prep, max(top_k, PART_TOP_K)), top_k), top_k)
         unknown = [
             w
             for w in prep.words
@@ -1191,6 +1241,62 @@ class Classifier:
             chosen.append(item)
             note(item[1])
         return chosen + waiting
+
+    def _witnessed(
+        self, prep: Prepared, scored: list[tuple[float, int, Part, dict[str, Any]]], top_k: int
+    ) -> list[tuple[float, int, Part, dict[str, Any]]]:
+        """Step 6c: the official text kept in view. A candidate that a recruiting alias put near the
+        top may not say the title's words in its own name, definition or tasks, while a sibling in
+        its minor group does (测试工程师: the alias 硬件测试工程师 makes 计算机硬件工程技术人员 first; the
+        definition of 计算机软件工程技术人员, same minor group, says "设计、测试、维护"). Such a
+        sibling, and an entry whose own name contains the title's words whole (数据分析师 ->
+        数据分析处理工程技术人员), gets one of the last WITNESS_SLOTS places of the first ``top_k``.
+        The first candidate never moves."""
+        if len(scored) < 2 or not WITNESS_SLOTS:
+            return scored
+        part = next((p for p in prep.parts if not p.secondary), None)
+        if part is None:
+            return scored
+        index = self.index
+        core, words = index.core_words(part)
+        if not words:
+            return scored
+        shown = {entry for _s, entry, _p, _d in scored[:top_k]}
+        witnesses: list[int] = []
+        if WITNESS_NAMES and len(core) >= 2:
+            named = [i for i in index.names_containing(core) if index.is_occupation[i]]
+            if len(named) <= WITNESS_NAMES:
+                witnesses += [i for i in named if i not in shown]
+        for _s, entry, _p, _d in scored[:WITNESS_FROM]:
+            if not index.is_occupation[entry]:
+                continue
+            own = index.official_coverage(words, entry)
+            best, best_cov = None, max(own, WITNESS_MIN)
+            for sib in index.siblings(entry):
+                if sib in shown or sib in witnesses:
+                    continue
+                cov = index.official_coverage(words, sib)
+                if cov > best_cov:
+                    best, best_cov = sib, cov
+            if best is not None:
+                witnesses.append(best)
+                break
+        witnesses = list(dict.fromkeys(witnesses))[:WITNESS_SLOTS]
+        if not witnesses:
+            return scored
+        by_entry = {entry: item for item in scored for entry in (item[1],)}
+        extra = []
+        for w in witnesses:
+            item = by_entry.get(w)
+            if item is None:  # not among the candidates: scored by the word-by-word reading alone
+                details = {"label": None, "label_score": 0.0, "text_score": 0.0}
+                score, _e, details = index._rerank(part, [(0.0, w, details)])[0]
+                item = (score, w, part, details | {"fit": 0.0})
+            extra.append(item)
+        keep = max(1, min(top_k, len(scored)) - len(extra))
+        head = [x for x in scored if x[1] not in witnesses][:keep]
+        rest = [x for x in scored if x[1] not in witnesses][keep:]
+        return head + extra + rest
 
     def _group_candidates(self, scored: Sequence[tuple[float, int, Part, dict[str, Any]]]) -> list[dict[str, object]]:
         """Minor and medium groups with the summed probability of their candidates (capped at 1)."""

@@ -26,7 +26,9 @@ The model, step by step:
    document frequency over the labels; a generic head (经理, 专员, 工程师) weighs half when the part has
    other words, so "渠道销售主管" is read as sales first.
 5. Label score per part: cosine against every label of an entry (best label plus SECOND_LABEL_WEIGHT
-   of the second best); a label contained whole in the part scores at least 0.55 + 0.45 x its share.
+   of the second best); a label contained whole in the part scores at least 0.55 + 0.45 x its share,
+   and so does a label whose text without its head word is the part without its head (架构师 for
+   架构工程师: the same role named with another head).
    Text score: the share of the part's words found in the entry's definition and tasks. Score =
    1 - (1 - label) x (1 - TEXT_WEIGHT x text); groups are multiplied by GROUP_FACTOR.
 5b. Word by word (head and modifiers read together): the best RERANK_K entries of a part are read
@@ -44,6 +46,11 @@ The model, step by step:
 6b. Candidates from more than one branch: in the first TOP_K, at most MAX_SIBLINGS of one minor
    group, and a group listed after one of its own occupations (which already says it) waits; those
    that wait follow in score order. The first candidate never moves.
+6c. The official text kept in view: a recruiting alias can put an entry near the top whose own name,
+   definition and tasks do not say the title's words (测试工程师 -> 计算机硬件工程技术人员 by the alias
+   硬件测试工程师) while a sibling in its minor group does (计算机软件工程技术人员: "设计、测试、维护");
+   that sibling, or one of at most WITNESS_NAMES entries whose name contains the title's words whole
+   (数据分析师 -> 数据分析处理工程技术人员), gets the last of the first TOP_K places.
 7. Probability: the raw score of each candidate is mapped to the chance that it is right, read from
    a calibration table measured on real postings (calibration.tsv, written by
    bench/eval_classify.py --calibrate). Group answers: the probabilities of a group's occupations are
@@ -121,6 +128,10 @@ HEAD_MIN_LABELS = 20  # a head is read only when at least this many labels of th
 COVERAGE_STRENGTH = {"name": 1.0, "label": 0.5, "definition": 0.6, "task": 0.5}
 MAX_SIBLINGS = 3  # candidates of one minor group in the first TOP_K before others get a turn (see _diverse);
 # chosen on the postings tuning half and alias fold 0: 3 gained a top-5 hit on each, 2 and 1 lost label-level hits
+# a label without its head word (架构师 -> 架构) that equals the title without its head (架构工程师 -> 架构)
+# counts as a label contained in the title (see _score); 0.9 and 0.8: on alias fold 0 one or two top-1
+# hits fewer, the postings tuning half the same or one top-5 hit fewer
+LABEL_CORE_FACTOR = 1.0
 WITNESS_SLOTS = 1  # places of the first TOP_K kept for entries whose official text says the title (see _witnessed)
 WITNESS_FROM = 3  # the candidates whose minor-group siblings are looked at
 WITNESS_MIN = 0.5  # a sibling's official coverage of the title's words must reach this and beat the candidate's
@@ -566,6 +577,7 @@ class ClassifierIndex:
         self.label_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self.label_weights: list[dict[str, float]] = []
         self.by_compact: dict[str, list[int]] = defaultdict(list)  # label text without spaces -> labels
+        self.by_core: dict[str, list[int]] = defaultdict(list)  # a label without its head word -> labels
         self.label_prefixes: set[str] = set()  # every prefix (2+ characters) of those texts
         self._cache: dict[tuple[str, int], list[tuple[float, int, dict[str, Any]]]] = {}
         for li, feats in enumerate(label_feats):
@@ -578,6 +590,10 @@ class ClassifierIndex:
             if len(label.compact) >= 2:
                 self.by_compact[label.compact].append(li)
                 self.label_prefixes.update(label.compact[:k] for k in range(2, len(label.compact) + 1))
+                head = analyzer.head_of(label.compact) if LABEL_CORE_FACTOR else None
+                core = label.compact[: -len(head)] if head else ""
+                if len(core) >= 2 and CJK_RUN.fullmatch(core):  # 架构师 -> 架构, found in 架构工程师
+                    self.by_core[core].append(li)
             for f, w in weights.items():
                 self.label_postings[f].append((li, w))
         self.is_occupation = ["occupation" in r.kinds for r in self.records]
@@ -727,6 +743,14 @@ class ClassifierIndex:
         contained: dict[int, float] = {}
         n = len(cleaned)
         prefixes = self.label_prefixes
+        # the same role under another rank or head word (架构师 for 架构工程师): a label whose text
+        # without its head is the title without its head
+        head = self.analyzer.head_of(cleaned) if self.by_core else None
+        if head and len(cleaned) - len(head) >= 2:
+            core = cleaned[: -len(head)]
+            bonus = LABEL_CORE_FACTOR * (0.55 + 0.45 * len(core) / n)
+            for li in self.by_core.get(core, ()):
+                contained[li] = max(bonus, contained.get(li, 0.0))
         for i in range(n - 1):  # every label that occurs whole in the title
             for j in range(i + 2, min(n, i + MAX_LABEL_CHARS) + 1):
                 piece = cleaned[i:j]

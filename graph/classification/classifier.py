@@ -1317,9 +1317,22 @@ class Classifier:
                 score, _e, details = index._rerank(part, [(0.0, w, details)])[0]
                 item = (score, w, part, details | {"fit": 0.0})
             extra.append(item)
-        keep = max(1, min(top_k, len(scored)) - len(extra))
-        head = [x for x in scored if x[1] not in witnesses][:keep]
-        rest = [x for x in scored if x[1] not in witnesses][keep:]
+        # the witnesses take the last places; the others keep their order, and a minor group that the
+        # witnesses fill up to MAX_SIBLINGS lets its further members wait (step 6b stays true)
+        records = index.records
+        groups: dict[str, int] = defaultdict(int)
+        for item in extra:
+            groups[level_code(records[item[1]].code, "minor")] += 1
+        others = [x for x in scored if x[1] not in witnesses]
+        head, rest = others[:1], []
+        groups[level_code(records[others[0][1]].code, "minor")] += 1
+        for item in others[1:]:
+            group = level_code(records[item[1]].code, "minor")
+            if len(head) + len(extra) < top_k and groups[group] < MAX_SIBLINGS:
+                head.append(item)
+                groups[group] += 1
+            else:
+                rest.append(item)
         return head + extra + rest
 
     def _group_candidates(self, scored: Sequence[tuple[float, int, Part, dict[str, Any]]]) -> list[dict[str, object]]:

@@ -598,6 +598,8 @@ class ClassifierIndex:
                 self.label_postings[f].append((li, w))
         self.is_occupation = ["occupation" in r.kinds for r in self.records]
         self.minor_members: dict[str, list[int]] = defaultdict(list)  # minor group code -> its occupations
+        self.name_pieces: dict[str, list[int]] = defaultdict(list)  # every piece (2+ characters) of a name -> entries
+        self._cores: dict[str, tuple[str, list[tuple[str, float]]]] = {}  # part text -> core_words
         for i, rec in enumerate(self.records):
             if self.is_occupation[i]:
                 self.minor_members[level_code(rec.code, "minor")].append(i)
@@ -607,6 +609,10 @@ class ClassifierIndex:
         # how often a label of the graph that ends with a head word (工程师) belongs to an entry whose
         # name has each ending (工程技术人员)
         self.entry_names = [analyzer.simplify(r.name)[0] for r in self.records]
+        for i, name in enumerate(self.entry_names):
+            pieces = {name[a:b] for a in range(len(name) - 1) for b in range(a + 2, len(name) + 1)}
+            for piece in sorted(pieces):
+                self.name_pieces[piece].append(i)
         other_labels: list[list[str]] = [[] for _ in self.records]
         for label in self.labels:
             if label.kind != "name":
@@ -848,6 +854,7 @@ class ClassifierIndex:
         """Forget remembered part scores and coverage strengths (benchmarks time a first sight)."""
         self._cache.clear()
         self._strength.clear()
+        self._cores.clear()
 
     def coverage(self, words: Sequence[tuple[str, float]], entry: int) -> float:
         """Share of the part's words (weighted) that the entry's own data uses: its name (fully),
@@ -916,21 +923,30 @@ class ClassifierIndex:
         """The words of a part that name its field and function (测试 of 测试工程师): the part
         without a rank word or a one-character head at its end, and its words other than rank
         words, weighted by IDF."""
+        known = self._cores.get(part.text)
+        if known is not None:
+            return known
         text = part.text.replace(" ", "")
         head = self.analyzer.head_of(text)
+        segmented = list(part.words)
         if head and (head in self.analyzer.generic_heads or len(head) == 1):
             text = text[: -len(head)]
+            if segmented and segmented[-1] != head and segmented[-1].endswith(head):
+                segmented[-1] = segmented[-1][: -len(head)]  # 分析师 -> 分析
         unknown = self.unknown_label_idf
         words = [
             (w, self.label_idf.get("w:" + w, unknown))
-            for w in dict.fromkeys(self.analyzer.words(text))
-            if w not in self.analyzer.generic_heads and (len(w) > 1 or not CJK_RUN.fullmatch(w))
+            for w in dict.fromkeys(segmented)
+            if w and w not in self.analyzer.generic_heads and (len(w) > 1 or not CJK_RUN.fullmatch(w))
         ]
+        if len(self._cores) >= SCORE_CACHE:
+            self._cores.clear()
+        self._cores[part.text] = (text, words)
         return text, words
 
-    def names_containing(self, text: str) -> list[int]:
+    def names_containing(self, text: str) -> Sequence[int]:
         """Entries whose own name contains the text whole."""
-        return [i for i, name in enumerate(self.entry_names) if text in name]
+        return self.name_pieces.get(text, ())
 
     def siblings(self, entry: int) -> list[int]:
         """The other occupations of an entry's minor group."""

@@ -598,7 +598,7 @@ class ClassifierIndex:
                 self.label_postings[f].append((li, w))
         self.is_occupation = ["occupation" in r.kinds for r in self.records]
         self.minor_members: dict[str, list[int]] = defaultdict(list)  # minor group code -> its occupations
-        self.name_pieces: dict[str, list[int]] = defaultdict(list)  # every piece (2+ characters) of a name -> entries
+        self.name_bigrams: dict[str, list[int]] = defaultdict(list)  # character bigram of a name -> entries
         self._cores: dict[str, tuple[str, list[tuple[str, float]]]] = {}  # part text -> core_words
         for i, rec in enumerate(self.records):
             if self.is_occupation[i]:
@@ -610,9 +610,8 @@ class ClassifierIndex:
         # name has each ending (工程技术人员)
         self.entry_names = [analyzer.simplify(r.name)[0] for r in self.records]
         for i, name in enumerate(self.entry_names):
-            pieces = {name[a:b] for a in range(len(name) - 1) for b in range(a + 2, len(name) + 1)}
-            for piece in sorted(pieces):
-                self.name_pieces[piece].append(i)
+            for gram in sorted(set(character_bigrams(name))):
+                self.name_bigrams[gram].append(i)
         other_labels: list[list[str]] = [[] for _ in self.records]
         for label in self.labels:
             if label.kind != "name":
@@ -944,9 +943,13 @@ class ClassifierIndex:
         self._cores[part.text] = (text, words)
         return text, words
 
-    def names_containing(self, text: str) -> Sequence[int]:
-        """Entries whose own name contains the text whole."""
-        return self.name_pieces.get(text, ())
+    def names_containing(self, text: str) -> list[int]:
+        """Entries whose own name contains the text (two or more characters) whole."""
+        grams = character_bigrams(text)
+        if not grams:
+            return []
+        found = min((self.name_bigrams.get(g, []) for g in grams), key=len)
+        return [i for i in found if text in self.entry_names[i]]
 
     def siblings(self, entry: int) -> list[int]:
         """The other occupations of an entry's minor group."""

@@ -600,6 +600,7 @@ class ClassifierIndex:
         self.minor_members: dict[str, list[int]] = defaultdict(list)  # minor group code -> its occupations
         self.name_bigrams: dict[str, list[int]] = defaultdict(list)  # character bigram of a name -> entries
         self._cores: dict[str, tuple[str, list[tuple[str, float]]]] = {}  # part text -> core_words
+        self.witnesses: dict[tuple[str, tuple[int, ...]], list[int]] = {}  # step 6c's answers, remembered
         for i, rec in enumerate(self.records):
             if self.is_occupation[i]:
                 self.minor_members[level_code(rec.code, "minor")].append(i)
@@ -854,6 +855,7 @@ class ClassifierIndex:
         self._cache.clear()
         self._strength.clear()
         self._cores.clear()
+        self.witnesses.clear()
 
     def coverage(self, words: Sequence[tuple[str, float]], entry: int) -> float:
         """Share of the part's words (weighted) that the entry's own data uses: its name (fully),
@@ -1304,6 +1306,35 @@ class Classifier:
         core, words = index.core_words(part)
         if not words:
             return scored
+        key = (part.text, tuple(entry for _s, entry, _p, _d in scored[:top_k]))
+        witnesses = index.witnesses.get(key)
+        if witnesses is None:
+            witnesses = self._find_witnesses(core, words, scored, top_k)
+            if len(index.witnesses) >= SCORE_CACHE:
+                index.witnesses.clear()
+            index.witnesses[key] = witnesses
+        if not witnesses:
+            return scored
+        by_entry = {entry: item for item in scored for entry in (item[1],)}
+        extra = []
+        for w in witnesses:
+            item = by_entry.get(w)
+            if item is None:  # not among the candidates: scored by the word-by-word reading alone
+                details = {"label": None, "label_score": 0.0, "text_score": 0.0}
+                score, _e, details = index._rerank(part, [(0.0, w, details)])[0]
+                item = (score, w, part, details | {"fit": 0.0})
+            extra.append(item)
+        return self._place(scored, witnesses, extra, top_k)
+
+    def _find_witnesses(
+        self,
+        core: str,
+        words: list[tuple[str, float]],
+        scored: list[tuple[float, int, Part, dict[str, Any]]],
+        top_k: int,
+    ) -> list[int]:
+        """The entries step 6c keeps in view (see _witnessed), remembered per part and first candidates."""
+        index = self.index
         shown = {entry for _s, entry, _p, _d in scored[:top_k]}
         witnesses: list[int] = []
         if WITNESS_NAMES and len(core) >= 2:
@@ -1324,21 +1355,19 @@ class Classifier:
             if best is not None:
                 witnesses.append(best)
                 break
-        witnesses = list(dict.fromkeys(witnesses))[:WITNESS_SLOTS]
-        if not witnesses:
-            return scored
-        by_entry = {entry: item for item in scored for entry in (item[1],)}
-        extra = []
-        for w in witnesses:
-            item = by_entry.get(w)
-            if item is None:  # not among the candidates: scored by the word-by-word reading alone
-                details = {"label": None, "label_score": 0.0, "text_score": 0.0}
-                score, _e, details = index._rerank(part, [(0.0, w, details)])[0]
-                item = (score, w, part, details | {"fit": 0.0})
-            extra.append(item)
-        # the witnesses take the last places; the others keep their order, and a minor group that the
-        # witnesses fill up to MAX_SIBLINGS lets its further members wait (step 6b stays true)
-        records = index.records
+        return list(dict.fromkeys(witnesses))[:WITNESS_SLOTS]
+
+    def _place(
+        self,
+        scored: list[tuple[float, int, Part, dict[str, Any]]],
+        witnesses: list[int],
+        extra: list[tuple[float, int, Part, dict[str, Any]]],
+        top_k: int,
+    ) -> list[tuple[float, int, Part, dict[str, Any]]]:
+        """The witnesses take the last places of the first ``top_k``; the others keep their order, and
+        a minor group that the witnesses fill up to MAX_SIBLINGS lets its further members wait (step
+        6b stays true)."""
+        records = self.index.records
         groups: dict[str, int] = defaultdict(int)
         for item in extra:
             groups[level_code(records[item[1]].code, "minor")] += 1

@@ -295,3 +295,29 @@ def test_csv_streams_with_progress(classifier, built, tmp_path: Path, monkeypatc
     assert len(rows) == 25
     assert [r["status"] for r in rows[:5]] == ["match", "error", "error", "error", "match"]
     assert rows[4]["code"] == "6-18-02-04" and rows[4]["answer_level"] == "occupation"
+
+
+def test_official_text_kept_in_view(classifier: C.Classifier) -> None:
+    # the alias 硬件测试工程师 makes 计算机硬件工程技术人员 (2-02-10-02) first for 测试工程师, whose
+    # definition says "硬件技术研究、设计、调试、集成、维护和管理"; its sibling 计算机软件工程技术人员
+    # (2-02-10-03) says "需求分析、设计、测试、维护": it is kept in the first five, the first stays
+    prep = classifier.index.analyzer.prepare("测试工程师")
+    first = classifier.score_parts(prep, 10)[0][1]
+    codes = [c["code"] for c in classifier.classify("测试工程师")["candidates"]]  # type: ignore[union-attr]
+    assert codes[0] == classifier.index.records[first].code == "2-02-10-02"
+    assert "2-02-10-03" in codes[:5]
+    minors = [C.level_code(c, "minor") for c in codes[:5]]
+    assert max(minors.count(m) for m in minors) <= C.MAX_SIBLINGS
+    # the alias 数据分析师 names 商务数据分析师 (4-07-02-05); 数据分析处理工程技术人员 (2-02-30-09) has the
+    # title's words in its own name and is one of only two that do
+    codes = [c["code"] for c in classifier.classify("数据分析师")["candidates"]]  # type: ignore[union-attr]
+    assert codes[0] == "4-07-02-05" and "2-02-30-09" in codes[:5]
+
+
+def test_same_role_under_another_head(classifier: C.Classifier) -> None:
+    # 架构师 is an alias of 计算机软件工程技术人员 (2-02-10-03); 架构工程师 is the same role with another
+    # head word, so the alias counts as contained in the title
+    codes = [c["code"] for c in classifier.classify("架构工程师")["candidates"]]  # type: ignore[union-attr]
+    assert "2-02-10-03" in codes[:5]
+    index = classifier.index
+    assert any(index.labels[li].text == "架构师" for li in index.by_core["架构"])

@@ -26,7 +26,9 @@ The model, step by step:
    document frequency over the labels; a generic head (经理, 专员, 工程师) weighs half when the part has
    other words, so "渠道销售主管" is read as sales first.
 5. Label score per part: cosine against every label of an entry (best label plus SECOND_LABEL_WEIGHT
-   of the second best); a label contained whole in the part scores at least 0.55 + 0.45 x its share.
+   of the second best); a label contained whole in the part scores at least 0.55 + 0.45 x its share,
+   and so does a label whose text without its head word is the part without its head (架构师 for
+   架构工程师: the same role named with another head).
    Text score: the share of the part's words found in the entry's definition and tasks. Score =
    1 - (1 - label) x (1 - TEXT_WEIGHT x text); groups are multiplied by GROUP_FACTOR.
 5b. Word by word (head and modifiers read together): the best RERANK_K entries of a part are read
@@ -44,6 +46,11 @@ The model, step by step:
 6b. Candidates from more than one branch: in the first TOP_K, at most MAX_SIBLINGS of one minor
    group, and a group listed after one of its own occupations (which already says it) waits; those
    that wait follow in score order. The first candidate never moves.
+6c. The official text kept in view: a recruiting alias can put an entry near the top whose own name,
+   definition and tasks do not say the title's words (测试工程师 -> 计算机硬件工程技术人员 by the alias
+   硬件测试工程师) while a sibling in its minor group does (计算机软件工程技术人员: "设计、测试、维护");
+   that sibling, or one of at most WITNESS_NAMES entries whose name contains the title's words whole
+   (数据分析师 -> 数据分析处理工程技术人员), gets the last of the first TOP_K places.
 7. Probability: the raw score of each candidate is mapped to the chance that it is right, read from
    a calibration table measured on real postings (calibration.tsv, written by
    bench/eval_classify.py --calibrate). Group answers: the probabilities of a group's occupations are
@@ -121,6 +128,14 @@ HEAD_MIN_LABELS = 20  # a head is read only when at least this many labels of th
 COVERAGE_STRENGTH = {"name": 1.0, "label": 0.5, "definition": 0.6, "task": 0.5}
 MAX_SIBLINGS = 3  # candidates of one minor group in the first TOP_K before others get a turn (see _diverse);
 # chosen on the postings tuning half and alias fold 0: 3 gained a top-5 hit on each, 2 and 1 lost label-level hits
+# a label without its head word (架构师 -> 架构) that equals the title without its head (架构工程师 -> 架构)
+# counts as a label contained in the title (see _score); 0.9 and 0.8: on alias fold 0 one or two top-1
+# hits fewer, the postings tuning half the same or one top-5 hit fewer
+LABEL_CORE_FACTOR = 1.0
+WITNESS_SLOTS = 1  # places of the first TOP_K kept for entries whose official text says the title (see _witnessed)
+WITNESS_FROM = 3  # the candidates whose minor-group siblings are looked at
+WITNESS_MIN = 0.5  # a sibling's official coverage of the title's words must reach this and beat the candidate's
+WITNESS_NAMES = 2  # entries whose name contains the title's words whole are kept when there are at most this many
 CALIBRATION_FILE = Path(__file__).with_name("calibration.tsv")
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfff]")
@@ -562,6 +577,7 @@ class ClassifierIndex:
         self.label_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self.label_weights: list[dict[str, float]] = []
         self.by_compact: dict[str, list[int]] = defaultdict(list)  # label text without spaces -> labels
+        self.by_core: dict[str, list[int]] = defaultdict(list)  # a label without its head word -> labels
         self.label_prefixes: set[str] = set()  # every prefix (2+ characters) of those texts
         self._cache: dict[tuple[str, int], list[tuple[float, int, dict[str, Any]]]] = {}
         for li, feats in enumerate(label_feats):
@@ -574,15 +590,29 @@ class ClassifierIndex:
             if len(label.compact) >= 2:
                 self.by_compact[label.compact].append(li)
                 self.label_prefixes.update(label.compact[:k] for k in range(2, len(label.compact) + 1))
+                head = analyzer.head_of(label.compact) if LABEL_CORE_FACTOR else None
+                core = label.compact[: -len(head)] if head else ""
+                if len(core) >= 2 and CJK_RUN.fullmatch(core):  # 架构师 -> 架构, found in 架构工程师
+                    self.by_core[core].append(li)
             for f, w in weights.items():
                 self.label_postings[f].append((li, w))
         self.is_occupation = ["occupation" in r.kinds for r in self.records]
+        self.minor_members: dict[str, list[int]] = defaultdict(list)  # minor group code -> its occupations
+        self.name_bigrams: dict[str, list[int]] = defaultdict(list)  # character bigram of a name -> entries
+        self._cores: dict[str, tuple[str, list[tuple[str, float]]]] = {}  # part text -> core_words
+        self.witnesses: dict[tuple[str, tuple[int, ...]], list[int]] = {}  # step 6c's answers, remembered
+        for i, rec in enumerate(self.records):
+            if self.is_occupation[i]:
+                self.minor_members[level_code(rec.code, "minor")].append(i)
         self.label_info = [(label.entry, label.norm, label.factor) for label in self.labels]
         self.label_norms = [label.norm for label in self.labels]
         # word by word reading (see _rerank): each entry's name, its other labels as one text, and
         # how often a label of the graph that ends with a head word (工程师) belongs to an entry whose
         # name has each ending (工程技术人员)
         self.entry_names = [analyzer.simplify(r.name)[0] for r in self.records]
+        for i, name in enumerate(self.entry_names):
+            for gram in sorted(set(character_bigrams(name))):
+                self.name_bigrams[gram].append(i)
         other_labels: list[list[str]] = [[] for _ in self.records]
         for label in self.labels:
             if label.kind != "name":
@@ -719,6 +749,14 @@ class ClassifierIndex:
         contained: dict[int, float] = {}
         n = len(cleaned)
         prefixes = self.label_prefixes
+        # the same role under another rank or head word (架构师 for 架构工程师): a label whose text
+        # without its head is the title without its head
+        head = self.analyzer.head_of(cleaned) if self.by_core else None
+        if head and len(cleaned) - len(head) >= 2:
+            core = cleaned[: -len(head)]
+            bonus = LABEL_CORE_FACTOR * (0.55 + 0.45 * len(core) / n)
+            for li in self.by_core.get(core, ()):
+                contained[li] = max(bonus, contained.get(li, 0.0))
         for i in range(n - 1):  # every label that occurs whole in the title
             for j in range(i + 2, min(n, i + MAX_LABEL_CHARS) + 1):
                 piece = cleaned[i:j]
@@ -816,6 +854,8 @@ class ClassifierIndex:
         """Forget remembered part scores and coverage strengths (benchmarks time a first sight)."""
         self._cache.clear()
         self._strength.clear()
+        self._cores.clear()
+        self.witnesses.clear()
 
     def coverage(self, words: Sequence[tuple[str, float]], entry: int) -> float:
         """Share of the part's words (weighted) that the entry's own data uses: its name (fully),
@@ -879,6 +919,61 @@ class ClassifierIndex:
         is_occ = self.is_occupation
         out.sort(key=lambda x: (-round(x[0], 9), not is_occ[x[1]], x[1]))
         return out
+
+    def core_words(self, part: Part) -> tuple[str, list[tuple[str, float]]]:
+        """The words of a part that name its field and function (测试 of 测试工程师): the part
+        without a rank word or a one-character head at its end, and its words other than rank
+        words, weighted by IDF."""
+        known = self._cores.get(part.text)
+        if known is not None:
+            return known
+        text = part.text.replace(" ", "")
+        head = self.analyzer.head_of(text)
+        segmented = list(part.words)
+        if head and (head in self.analyzer.generic_heads or len(head) == 1):
+            text = text[: -len(head)]
+            if segmented and segmented[-1] != head and segmented[-1].endswith(head):
+                segmented[-1] = segmented[-1][: -len(head)]  # 分析师 -> 分析
+        unknown = self.unknown_label_idf
+        words = [
+            (w, self.label_idf.get("w:" + w, unknown))
+            for w in dict.fromkeys(segmented)
+            if w and w not in self.analyzer.generic_heads and (len(w) > 1 or not CJK_RUN.fullmatch(w))
+        ]
+        if len(self._cores) >= SCORE_CACHE:
+            self._cores.clear()
+        self._cores[part.text] = (text, words)
+        return text, words
+
+    def names_containing(self, text: str) -> list[int]:
+        """Entries whose own name contains the text (two or more characters) whole."""
+        grams = character_bigrams(text)
+        if not grams:
+            return []
+        found = min((self.name_bigrams.get(g, []) for g in grams), key=len)
+        return [i for i in found if text in self.entry_names[i]]
+
+    def siblings(self, entry: int) -> list[int]:
+        """The other occupations of an entry's minor group."""
+        minor = level_code(self.records[entry].code, "minor")
+        return [i for i in self.minor_members.get(minor, ()) if i != entry]
+
+    def official_coverage(self, words: Sequence[tuple[str, float]], entry: int) -> float:
+        """Like coverage, from the entry's official text only (name, definition, tasks; no aliases,
+        work types or other labels)."""
+        total = got = 0.0
+        for w, weight in words:
+            total += weight
+            if w in self.entry_names[entry]:
+                got += weight
+                continue
+            miss = 1.0
+            if w in self.definitions[entry]:
+                miss *= 1 - COVERAGE_STRENGTH["definition"]
+            if w in self.entry_tasks[entry]:
+                miss *= 1 - COVERAGE_STRENGTH["task"]
+            got += weight * (1 - miss)
+        return got / total if total else 0.0
 
     def texts_containing(self, word: str) -> set[int] | list[int]:
         """Entries whose definition or tasks contain the word whole."""
@@ -1111,7 +1206,7 @@ class Classifier:
                 new_occupation_signal={"flag": False, "reason": why},
             )
             return result
-        scored = self._diverse(self.score_parts(prep, max(top_k, PART_TOP_K)), top_k)
+        scored = self._witnessed(prep, self._diverse(self.score_parts(prep, max(top_k, PART_TOP_K)), top_k), top_k)
         unknown = [
             w
             for w in prep.words
@@ -1191,6 +1286,102 @@ class Classifier:
             chosen.append(item)
             note(item[1])
         return chosen + waiting
+
+    def _witnessed(
+        self, prep: Prepared, scored: list[tuple[float, int, Part, dict[str, Any]]], top_k: int
+    ) -> list[tuple[float, int, Part, dict[str, Any]]]:
+        """Step 6c: the official text kept in view. A candidate that a recruiting alias put near the
+        top may not say the title's words in its own name, definition or tasks, while a sibling in
+        its minor group does (测试工程师: the alias 硬件测试工程师 makes 计算机硬件工程技术人员 first; the
+        definition of 计算机软件工程技术人员, same minor group, says "设计、测试、维护"). Such a
+        sibling, and an entry whose own name contains the title's words whole (数据分析师 ->
+        数据分析处理工程技术人员), gets one of the last WITNESS_SLOTS places of the first ``top_k``.
+        The first candidate never moves."""
+        if len(scored) < 2 or not WITNESS_SLOTS:
+            return scored
+        part = next((p for p in prep.parts if not p.secondary), None)
+        if part is None:
+            return scored
+        index = self.index
+        core, words = index.core_words(part)
+        if not words:
+            return scored
+        key = (part.text, tuple(entry for _s, entry, _p, _d in scored[:top_k]))
+        witnesses = index.witnesses.get(key)
+        if witnesses is None:
+            witnesses = self._find_witnesses(core, words, scored, top_k)
+            if len(index.witnesses) >= SCORE_CACHE:
+                index.witnesses.clear()
+            index.witnesses[key] = witnesses
+        if not witnesses:
+            return scored
+        by_entry = {entry: item for item in scored for entry in (item[1],)}
+        extra = []
+        for w in witnesses:
+            item = by_entry.get(w)
+            if item is None:  # not among the candidates: scored by the word-by-word reading alone
+                details = {"label": None, "label_score": 0.0, "text_score": 0.0}
+                score, _e, details = index._rerank(part, [(0.0, w, details)])[0]
+                item = (score, w, part, details | {"fit": 0.0})
+            extra.append(item)
+        return self._place(scored, witnesses, extra, top_k)
+
+    def _find_witnesses(
+        self,
+        core: str,
+        words: list[tuple[str, float]],
+        scored: list[tuple[float, int, Part, dict[str, Any]]],
+        top_k: int,
+    ) -> list[int]:
+        """The entries step 6c keeps in view (see _witnessed), remembered per part and first candidates."""
+        index = self.index
+        shown = {entry for _s, entry, _p, _d in scored[:top_k]}
+        witnesses: list[int] = []
+        if WITNESS_NAMES and len(core) >= 2:
+            named = [i for i in index.names_containing(core) if index.is_occupation[i]]
+            if len(named) <= WITNESS_NAMES:
+                witnesses += [i for i in named if i not in shown]
+        for _s, entry, _p, _d in scored[:WITNESS_FROM]:
+            if not index.is_occupation[entry]:
+                continue
+            own = index.official_coverage(words, entry)
+            best, best_cov = None, max(own, WITNESS_MIN)
+            for sib in index.siblings(entry):
+                if sib in shown or sib in witnesses:
+                    continue
+                cov = index.official_coverage(words, sib)
+                if cov > best_cov:
+                    best, best_cov = sib, cov
+            if best is not None:
+                witnesses.append(best)
+                break
+        return list(dict.fromkeys(witnesses))[:WITNESS_SLOTS]
+
+    def _place(
+        self,
+        scored: list[tuple[float, int, Part, dict[str, Any]]],
+        witnesses: list[int],
+        extra: list[tuple[float, int, Part, dict[str, Any]]],
+        top_k: int,
+    ) -> list[tuple[float, int, Part, dict[str, Any]]]:
+        """The witnesses take the last places of the first ``top_k``; the others keep their order, and
+        a minor group that the witnesses fill up to MAX_SIBLINGS lets its further members wait (step
+        6b stays true)."""
+        records = self.index.records
+        groups: dict[str, int] = defaultdict(int)
+        for item in extra:
+            groups[level_code(records[item[1]].code, "minor")] += 1
+        others = [x for x in scored if x[1] not in witnesses]
+        head, rest = others[:1], []
+        groups[level_code(records[others[0][1]].code, "minor")] += 1
+        for item in others[1:]:
+            group = level_code(records[item[1]].code, "minor")
+            if len(head) + len(extra) < top_k and groups[group] < MAX_SIBLINGS:
+                head.append(item)
+                groups[group] += 1
+            else:
+                rest.append(item)
+        return head + extra + rest
 
     def _group_candidates(self, scored: Sequence[tuple[float, int, Part, dict[str, Any]]]) -> list[dict[str, object]]:
         """Minor and medium groups with the summed probability of their candidates (capped at 1)."""

@@ -144,7 +144,7 @@ def start() -> Zygote | None:
 def _serve(address: str, master: int) -> None:
     """The zygote: load what a query worker needs, then fork one per request until the master ends."""
     from graph.store import guard
-    from server import query_worker
+    from server import query_worker  # noqa: F401 - loaded before the forks, for the workers to share
 
     guard.check_query("ASK { ?s ?p ?o }", set())  # the parser's grammar built here, shared
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
@@ -155,6 +155,18 @@ def _serve(address: str, master: int) -> None:
     os.replace(address + ".tmp", address)  # the address appears once it accepts
     listener.listen(16)
     listener.settimeout(1.0)
+    try:
+        _fork_on_request(listener, master)
+    finally:  # a master killed outright ran no exit handler: the zygote leaves no socket behind
+        listener.close()
+        folder = Path(address).parent
+        if folder.name.startswith("occugraph-zygote-"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _fork_on_request(listener: socket.socket, master: int) -> None:
+    from server import query_worker
+
     while os.getppid() == master:
         try:
             link, _ = listener.accept()

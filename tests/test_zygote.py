@@ -75,10 +75,14 @@ def test_forked_workers_end_with_their_pool(store: EmbeddedStore) -> None:
 
 def test_the_zygote_ends_with_the_process_that_started_it() -> None:
     # the master dies without its exit handlers (as when it is killed): the zygote must notice
-    code = "import os; from server import zygote; z = zygote.start(); print(z.process.pid, flush=True); os._exit(0)"
+    code = (
+        "import os; from server import zygote; z = zygote.start(); "
+        "print(z.process.pid, z.address, flush=True); os._exit(0)"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    pid = int(out.stdout.split()[0])
+    pid, address = int(out.stdout.split()[0]), Path(out.stdout.split()[1])
     deadline = time.monotonic() + 10
     while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
         assert time.monotonic() < deadline, "the zygote outlived its master"
         time.sleep(0.2)
+    assert not address.parent.exists(), "the zygote left its socket folder behind"

@@ -271,7 +271,7 @@ def memory(total: int, workers: int) -> int:
             sizes = [full.rss / 2**20, getattr(full, "pss", 0) / 2**20, full.uss / 2**20]
             totals = [t + s for t, s in zip(totals, sizes, strict=True)]
             role = " ".join(p.cmdline()[1:4]) if p.pid != proc.pid else "master (occugraph serve)"
-            if "server.zygote" in role:  # the zygote, or a query worker it forked (server/zygote.py)
+            if "query_worker zygote" in role:  # the zygote, or a query worker it forked (server/zygote.py)
                 forked = p.ppid() != proc.pid
                 role = "query worker, forked by the zygote" if forked else "zygote (server/zygote.py)"
             print(f"| {p.pid} {role[:70]} | " + " | ".join(f"{s:.0f}" for s in sizes) + " |")

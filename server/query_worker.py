@@ -337,6 +337,11 @@ def _graphs_of(store: ox.Store) -> frozenset[str]:
     return frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
+def _load_parser(graphs: frozenset[str]) -> None:
+    """Build the guard's parser now (pyparsing's grammar), not in the time of the first query."""
+    guard.check_query("ASK { ?s ?p ?o }", graphs)
+
+
 def _worker_main(conn: Connection, store_path: str) -> None:
     """The worker process: no network, open the store read-only, then answer queries until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when a worker stops
@@ -345,7 +350,7 @@ def _worker_main(conn: Connection, store_path: str) -> None:
     try:
         store = ox.Store.read_only(os.path.realpath(store_path))
         graphs = _graphs_of(store)
-        guard.check_query("ASK { ?s ?p ?o }", graphs)  # load the parser now, not in a query's time
+        _load_parser(graphs)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
         conn.send(("fatal", type(exc).__name__, str(exc)))
         return
@@ -714,6 +719,10 @@ def store_path_of(store: Any) -> str | None:
 
 
 if __name__ == "__main__":
-    _mode, _fd, _path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    _conn = Connection(_fd)
-    (_worker_main if _mode == "query" else _update_main)(_conn, _path)
+    if sys.argv[1] == "zygote":  # server/zygote.py: the parser loaded once, then workers forked
+        _load_parser(frozenset())
+        zygote.serve(sys.argv[2], int(sys.argv[3]), _worker_main)
+    else:
+        _mode, _fd, _path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+        _conn = Connection(_fd)
+        (_worker_main if _mode == "query" else _update_main)(_conn, _path)

@@ -12,9 +12,9 @@ for four started ones.
 Nothing about a worker changes but where it comes from. It runs ``query_worker._worker_main``: it
 installs the seccomp filter that denies it the network (``server/sandbox.py``) first thing, in
 the forked child, then opens the store read-only. The zygote itself opens no store, runs no query
-and never installs the filter (it must fork). It is started by ``occugraph serve --workers N``
-before gunicorn forks the app workers (the environment variable ``OCCUGRAPH_ZYGOTE`` tells them
-where it listens) and exits when that master process does.
+and never installs the filter (it must fork). It is started by ``occugraph serve`` (as
+``python -m server.query_worker zygote``) before gunicorn forks the app workers (the environment
+variable ``OCCUGRAPH_ZYGOTE`` tells them where it listens), and exits when that master does.
 
 The protocol, over a Unix socket in a directory only the server's user can enter: the app
 worker sends the store path and, as ancillary data (SCM_RIGHTS), its end of a new socket pair;
@@ -37,6 +37,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def start() -> Zygote | None:
 
     folder = Path(tempfile.mkdtemp(prefix="occugraph-zygote-"))  # mode 0700: only this user
     process = subprocess.Popen(
-        [sys.executable, "-m", "server.zygote", str(folder / "socket"), str(os.getpid())],
+        [sys.executable, "-m", "server.query_worker", "zygote", str(folder / "socket"), str(os.getpid())],
         cwd=str(PACKAGE_ROOT),
         stdin=subprocess.DEVNULL,
     )
@@ -141,12 +142,10 @@ def start() -> Zygote | None:
     return started
 
 
-def _serve(address: str, master: int) -> None:
-    """The zygote: load what a query worker needs, then fork one per request until the master ends."""
-    from graph.store import guard
-    from server import query_worker  # noqa: F401 - loaded before the forks, for the workers to share
-
-    guard.check_query("ASK { ?s ?p ?o }", set())  # the parser's grammar built here, shared
+def serve(address: str, master: int, worker_main: Callable[[Connection, str], None]) -> None:
+    """The zygote (``python -m server.query_worker zygote ADDRESS MASTER``, which loaded what a
+    worker needs first): fork a process that runs ``worker_main(conn, store_path)`` per request,
+    until the master ends."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
     gc.collect()
     gc.freeze()
@@ -156,7 +155,7 @@ def _serve(address: str, master: int) -> None:
     listener.listen(16)
     listener.settimeout(1.0)
     try:
-        _fork_on_request(listener, master)
+        _fork_on_request(listener, master, worker_main)
     finally:  # a master killed outright ran no exit handler: the zygote leaves no socket behind
         listener.close()
         folder = Path(address).parent
@@ -164,9 +163,7 @@ def _serve(address: str, master: int) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _fork_on_request(listener: socket.socket, master: int) -> None:
-    from server import query_worker
-
+def _fork_on_request(listener: socket.socket, master: int, worker_main: Callable[[Connection, str], None]) -> None:
     while os.getppid() == master:
         try:
             link, _ = listener.accept()
@@ -188,7 +185,7 @@ def _fork_on_request(listener: socket.socket, master: int) -> None:
                 link.close()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 try:
-                    query_worker._worker_main(Connection(fds[0]), os.fsdecode(path))
+                    worker_main(Connection(fds[0]), os.fsdecode(path))
                 finally:
                     os._exit(0)
             os.close(fds[0])
@@ -202,7 +199,3 @@ def _fork_on_request(listener: socket.socket, master: int) -> None:
                 os.kill(pid, signal.SIGKILL)
             finally:
                 os.close(pidfd)
-
-
-if __name__ == "__main__":
-    _serve(sys.argv[1], int(sys.argv[2]))

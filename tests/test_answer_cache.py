@@ -85,20 +85,11 @@ def test_nothing_is_kept_when_the_cache_is_off(store: EmbeddedStore) -> None:
 
 def test_an_update_is_seen_by_a_query_asked_before_it(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The kept answer is from the old store: after an update the same query text gets the new name."""
-    from test_generation import NEW_NAME, OLD_NAME, RENAME, TOKEN
+    from test_generation import NEW_NAME, OLD_NAME, RENAME, _update_app
 
     copy = tmp_path / "store"
     shutil.copytree(Path(built.store_path).resolve(), copy)
-    app = create_app(
-        {
-            "TESTING": True,
-            "STORE": EmbeddedStore(copy),
-            "UPDATE_ENABLED": True,
-            "UPDATE_TOKENS": TOKEN,
-            "UPDATE_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
-            "QUERY_WORKERS": 2,
-        }
-    )
+    app = _update_app(copy, tmp_path, query_workers=2)
     try:
         c = app.test_client()
         for _ in range(2):  # the second answer comes from memory

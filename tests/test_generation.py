@@ -40,7 +40,7 @@ TOKEN = "editor-li:li-secret-token-1"
 CURRICULUM = Path(__file__).parent / "data" / "curricula" / "valid" / "ai-trainer-510209.csv"
 
 
-def _update_app(store_path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def _update_app(store_path: Path, tmp_path: Path, query_workers: int = 0):  # type: ignore[no-untyped-def]
     return create_app(
         {
             "TESTING": True,
@@ -48,7 +48,7 @@ def _update_app(store_path: Path, tmp_path: Path):  # type: ignore[no-untyped-de
             "UPDATE_ENABLED": True,
             "UPDATE_TOKENS": TOKEN,
             "UPDATE_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
-            "QUERY_WORKERS": 0,
+            "QUERY_WORKERS": query_workers,
         }
     )
 

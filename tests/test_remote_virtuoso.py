@@ -952,5 +952,14 @@ def test_serve_with_gunicorn_workers(source, built, request, tmp_path):  # type:
 
 
 def _worker_pids(master: int) -> set[int]:
+    """The master's children but the zygote that forks the query workers (server/zygote.py)."""
     children = Path(f"/proc/{master}/task/{master}/children")
-    return {int(p) for p in children.read_text().split()} if children.exists() else set()
+    pids = {int(p) for p in children.read_text().split()} if children.exists() else set()
+    return {p for p in pids if b"zygote" not in _cmdline(p)}
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""

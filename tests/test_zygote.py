@@ -86,3 +86,18 @@ def test_the_zygote_ends_with_the_process_that_started_it() -> None:
         assert time.monotonic() < deadline, "the zygote outlived its master"
         time.sleep(0.2)
     assert not address.parent.exists(), "the zygote left its socket folder behind"
+
+
+def test_without_an_answering_zygote_workers_are_started_on_their_own(store: EmbeddedStore) -> None:
+    started = zygote.start()
+    assert started is not None
+    started.process.kill()  # the address is still set, and nothing answers there
+    started.process.wait(timeout=10)
+    try:
+        app = create_app({"TESTING": True, "STORE": store, "QUERY_WORKERS": 2})
+        assert ask(app, NAME).status_code == 200
+        pool = app.extensions["occugraph-pool"]
+        assert pool._all and all(isinstance(w.process, subprocess.Popen) for w in pool._all)
+        pool.close()
+    finally:
+        started.stop()

@@ -46,11 +46,20 @@ def subject_chunks(sorted_nt: bytes, prefix: str) -> Iterator[tuple[str, bytes]]
         yield current.decode(), b"".join(dict.fromkeys(lines))
 
 
-def build_documents(store: EmbeddedStore, sorted_nt: bytes) -> dict[tuple[str, str], bytes]:
-    docs: dict[tuple[str, str], bytes] = {
-        (API_OCCUPATION, code): api_json(doc) for code, doc in occupation_documents(store).items()
-    }
+def linked_data_documents(sorted_nt: bytes) -> dict[tuple[str, str], bytes]:
+    """The statements of every resource under /id/, as N-Triples and Turtle: from the dump alone,
+    so the build makes them while the store loads."""
+    docs: dict[tuple[str, str], bytes] = {}
     for iri, body in subject_chunks(sorted_nt, ID):
         docs[(LD_RESOURCE, iri)] = body
         docs[(LD_TURTLE, iri)] = convert(body, TURTLE)
     return docs
+
+
+def api_documents(store: EmbeddedStore) -> dict[tuple[str, str], bytes]:
+    """The JSON of /api/occupations/<code> for every occupation, from the new store."""
+    return {(API_OCCUPATION, code): api_json(doc) for code, doc in occupation_documents(store).items()}
+
+
+def build_documents(store: EmbeddedStore, sorted_nt: bytes) -> dict[tuple[str, str], bytes]:
+    return api_documents(store) | linked_data_documents(sorted_nt)

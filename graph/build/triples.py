@@ -54,6 +54,11 @@ class TripleStore(SimpleMemory):
         self._count = 0
 
     def add(self, triple: Triple, context: Any = None, quoted: bool = False) -> None:
+        self.add_new(triple)
+
+    def add_new(self, triple: Triple) -> bool:
+        """Add a triple; True if it was not there yet. Each object is hashed as few times as the
+        indexes allow: an rdflib Literal's hash is computed in Python on every call."""
         s, p, o = triple
         po = self._spo.get(s)
         if po is None:
@@ -61,17 +66,16 @@ class TripleStore(SimpleMemory):
         objects = po.get(p)
         if objects is None:
             objects = po[p] = {}
-        elif o in objects:
-            return
-        objects[o] = None
+        known = len(objects)
+        objects[o] = None  # keeps the key already there, if any
+        if len(objects) == known:
+            return False
         os_ = self._pos.get(p)
         if os_ is None:
             os_ = self._pos[p] = {}
-        subjects = os_.get(o)
-        if subjects is None:
-            subjects = os_[o] = {}
-        subjects[s] = None
+        os_.setdefault(o, {})[s] = None
         self._count += 1
+        return True
 
     def remove(self, triple_pattern: Triple, context: Any = None) -> None:
         for (s, p, o), _ in list(self.triples(triple_pattern)):

@@ -268,9 +268,14 @@ def shacl_results(data: Graph | bytes, shapes: Graph, tbox: Graph | bytes) -> li
     data_nt = data if isinstance(data, bytes) else ntriples(data)
     tbox_nt = tbox if isinstance(tbox, bytes) else ntriples(tbox)
     shapes_nt = ntriples(shapes)
-    conforms, report, _text = shifty.validate(
-        (tbox_nt + data_nt).decode("utf-8"), shapes_nt.decode("utf-8"), graph_mode="data", infer=False
-    )
+    # the data as an .nt file: pyshifty reads a file with its N-Triples parser, where text in
+    # memory goes through its Turtle parser after a copy (about 1 s of CPU less, issue 17)
+    with tempfile.TemporaryDirectory(prefix="occugraph-shacl-") as tmp:
+        data_file = Path(tmp) / "data.nt"
+        with data_file.open("wb") as fh:
+            fh.write(tbox_nt)
+            fh.write(data_nt)
+        conforms, report, _text = shifty.validate(data_file, shapes_nt.decode("utf-8"), graph_mode="data", infer=False)
     if conforms:
         return []
     return results_of(report, shapes)

@@ -169,6 +169,21 @@ def nt_term(term: Node) -> str:
 
 def ntriples(g: Iterable[Triple]) -> bytes:
     """Canonical N-Triples of a graph: one triple per line, sorted; no blank nodes in our data,
-    so the same input always gives the same bytes (the same bytes pyoxigraph would write)."""
-    lines = sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in g})
+    so the same input always gives the same bytes (the same bytes pyoxigraph would write).
+
+    A graph on a :class:`TripleStore` is read from its subject index, writing each subject and
+    predicate once rather than once per triple (the build's whole ABox passes here)."""
+    store = getattr(g, "store", None)
+    if isinstance(store, TripleStore):
+        found: set[str] = set()
+        add = found.add
+        for s, po in store._spo.items():
+            subject = nt_term(s)
+            for p, objects in po.items():
+                head = f"{subject} {nt_term(p)} "
+                for o in objects:
+                    add(f"{head}{nt_term(o)} .\n")
+        lines = sorted(found)
+    else:
+        lines = sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in g})
     return "".join(lines).encode("utf-8")

@@ -128,13 +128,12 @@ class SourceMap:
     def record(self, triple: Triple) -> None:
         if self._folder is None:
             return
-        if triple not in self.triples:
-            row = CURRENT_ROW.get()
-            key = (row.path, row.line) if row is not None else (self._folder, 0)
-            loc = self._cache.get(key)
-            if loc is None:
-                loc = self._cache[key] = Location(*key)
-            self.triples[triple] = loc
+        row = CURRENT_ROW.get()
+        key = (row.path, row.line) if row is not None else (self._folder, 0)
+        loc = self._cache.get(key)
+        if loc is None:
+            loc = self._cache[key] = Location(*key)
+        self.triples.setdefault(triple, loc)  # the first place wins; one hash of the triple, not two
 
     def locate(self, subject: Node, predicate: Node | None = None, value: Node | None = None) -> Location | None:
         """The most precise known place: the triple, else the property, else the entity."""

@@ -8,7 +8,8 @@ import pyoxigraph as ox
 from graph.build.pipeline import BuildResult
 from graph.classification import queries
 from graph.classification.documents import occupation_documents
-from graph.store.documents import API_OCCUPATION, LD_RESOURCE, Documents, discard
+from graph.core.media import TURTLE
+from graph.store.documents import API_OCCUPATION, LD_RESOURCE, LD_TURTLE, Documents, convert, discard
 from graph.store.embedded import EmbeddedStore
 from server.linked_data import describe
 
@@ -29,6 +30,23 @@ def test_build_writes_documents_beside_its_store(built: BuildResult, store: Embe
     assert docs is not None and store.folder == built.store_path.resolve()
     assert docs.count(API_OCCUPATION) == len(queries.all_codes(store))
     assert docs.count(LD_RESOURCE) > 10_000  # every resource under /id/, tasks and levels included
+
+
+def test_every_stored_turtle_document_is_its_statements_converted(built: BuildResult) -> None:
+    """The build cuts the Turtle documents from one serialisation of all resources
+    (graph/build/documents.py:turtle_documents); each must be, byte for byte, what converting the
+    resource's own statements gives (as the server did per request)."""
+    docs = Documents.open(built.store_path.resolve())
+    assert docs is not None
+    con = docs._con()
+    rows = con.execute(
+        "SELECT n.key, n.body, t.body FROM documents n JOIN documents t ON t.key = n.key AND t.kind = ? "
+        "WHERE n.kind = ?",
+        (LD_TURTLE, LD_RESOURCE),
+    ).fetchall()
+    assert len(rows) == docs.count(LD_RESOURCE) == docs.count(LD_TURTLE) > 10_000
+    wrong = [key for key, body, ttl in rows if convert(bytes(body), TURTLE) != bytes(ttl)]
+    assert not wrong, wrong[:5]
 
 
 def test_api_lookup_served_from_documents_is_the_lookup(client, store: EmbeddedStore) -> None:  # type: ignore[no-untyped-def]

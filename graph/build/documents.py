@@ -18,9 +18,11 @@ from collections.abc import Iterator
 
 from graph.classification.documents import occupation_documents
 from graph.core.media import TURTLE
-from graph.core.namespaces import ID
+from graph.core.namespaces import ID, PREFIXES
 from graph.store.documents import API_OCCUPATION, LD_RESOURCE, LD_TURTLE, api_json, convert
 from graph.store.embedded import EmbeddedStore
+
+_PREFIX_BYTES = [(p, ns.encode()) for p, ns in PREFIXES.items()]  # as graph.store.documents.convert picks them
 
 
 def subject_chunks(sorted_nt: bytes, prefix: str) -> Iterator[tuple[str, bytes]]:
@@ -46,11 +48,63 @@ def subject_chunks(sorted_nt: bytes, prefix: str) -> Iterator[tuple[str, bytes]]
         yield current.decode(), b"".join(dict.fromkeys(lines))
 
 
-def build_documents(store: EmbeddedStore, sorted_nt: bytes) -> dict[tuple[str, str], bytes]:
-    docs: dict[tuple[str, str], bytes] = {
-        (API_OCCUPATION, code): api_json(doc) for code, doc in occupation_documents(store).items()
-    }
-    for iri, body in subject_chunks(sorted_nt, ID):
+def linked_data_documents(sorted_nt: bytes) -> dict[tuple[str, str], bytes]:
+    """The statements of every resource under /id/, as N-Triples and Turtle: from the dump alone,
+    so the build makes them while the store loads."""
+    chunks = list(subject_chunks(sorted_nt, ID))
+    docs: dict[tuple[str, str], bytes] = {}
+    for (iri, body), ttl in zip(chunks, turtle_documents(chunks), strict=True):
         docs[(LD_RESOURCE, iri)] = body
-        docs[(LD_TURTLE, iri)] = convert(body, TURTLE)
+        docs[(LD_TURTLE, iri)] = ttl
     return docs
+
+
+def turtle_documents(chunks: list[tuple[str, bytes]]) -> list[bytes]:
+    """``convert(body, TURTLE)`` of every (subject, sorted N-Triples) chunk, byte for byte, from one
+    Turtle serialisation of them all instead of one per resource (57k parser and serialiser calls
+    were most of the documents' CPU, issue 17).
+
+    Each resource's Turtle is its ``@prefix`` lines (those whose namespace occurs in its text, as
+    ``convert`` chooses them) and then its subject's block. A block does not depend on which other
+    prefixes are declared: an IRI a prefix could shorten contains that prefix's namespace, so the
+    prefix is declared in both. The ``@prefix`` lines of each set of prefixes are taken from
+    ``convert`` itself, once per set, whose block is also compared with the shared one; any
+    mismatch, and the build falls back to converting each resource on its own.
+
+    >>> nt = (b'<https://w3id.org/occugraph/id/a> <http://www.w3.org/2004/02/skos/core#note> "x\\\\ny \\\\"z\\\\"" .\\n'
+    ...       b'<https://w3id.org/occugraph/id/b> <http://e/p> <https://w3id.org/occugraph/id/a> .\\n')
+    >>> chunks = list(subject_chunks(nt, ID))
+    >>> turtle_documents(chunks) == [convert(body, TURTLE) for _iri, body in chunks]
+    True
+    """
+    if not chunks:
+        return []
+    every = b"".join(body for _iri, body in chunks)
+    whole = convert(every, TURTLE)
+    start = whole.find(b"\n<")  # the @prefix lines end where the first subject starts
+    blocks = whole[start + 1 :].replace(b"\n<", b"\n\0<").split(b"\0") if start >= 0 else []
+    if len(blocks) != len(chunks):
+        return [convert(body, TURTLE) for _iri, body in chunks]
+    headers: dict[tuple[str, ...], bytes] = {}
+    out = []
+    for (iri, body), block in zip(chunks, blocks, strict=True):
+        if not block.startswith(b"<" + iri.encode() + b">"):
+            return [convert(body, TURTLE) for _iri, body in chunks]
+        used = tuple(p for p, ns in _PREFIX_BYTES if ns in body)
+        header = headers.get(used)
+        if header is None:
+            alone = convert(body, TURTLE)
+            if not alone.endswith(block):
+                return [convert(body, TURTLE) for _iri, body in chunks]
+            header = headers[used] = alone[: len(alone) - len(block)]
+        out.append(header + block)
+    return out
+
+
+def api_documents(store: EmbeddedStore) -> dict[tuple[str, str], bytes]:
+    """The JSON of /api/occupations/<code> for every occupation, from the new store."""
+    return {(API_OCCUPATION, code): api_json(doc) for code, doc in occupation_documents(store).items()}
+
+
+def build_documents(store: EmbeddedStore, sorted_nt: bytes) -> dict[tuple[str, str], bytes]:
+    return api_documents(store) | linked_data_documents(sorted_nt)

@@ -44,8 +44,13 @@ CSV_COLUMNS = [
 ]
 
 
+# longest namespace first, so occ: wins over og:'s base; sorted once, not per IRI (it was the
+# larger part of the JSON-LD dump's CPU, issue 17)
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
 def _compact(iri: str) -> str:
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+    for prefix, ns in _BY_LENGTH:
         if iri.startswith(ns) and not iri[len(ns) :].startswith("/"):
             return f"{prefix}:{iri[len(ns) :]}"
     return iri
@@ -60,25 +65,34 @@ def jsonld(ntriples: bytes) -> bytes:
     nodes: list[dict[str, object]] = []
     current: dict[str, object] | None = None
     subject = None
+    compacted: dict[str, str] = {}  # predicates, classes and datatypes recur on every node
+
+    def _compact_cached(iri: str) -> str:
+        short = compacted.get(iri)
+        if short is None:
+            short = compacted[iri] = _compact(iri)
+        return short
+
+    xsd_string = str(XSD.string)
     for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
         if t.subject != subject:
             subject = t.subject
-            current = {"@id": _compact(t.subject.value)}
+            current = {"@id": _compact_cached(t.subject.value)}
             nodes.append(current)
         assert current is not None
         p, o = t.predicate.value, t.object
         if p == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" and isinstance(o, ox.NamedNode):
-            current.setdefault("@type", []).append(_compact(o.value))  # type: ignore[union-attr]
+            current.setdefault("@type", []).append(_compact_cached(o.value))  # type: ignore[union-attr]
             continue
         if isinstance(o, ox.NamedNode):
-            value: object = {"@id": _compact(o.value)}
+            value: object = {"@id": _compact_cached(o.value)}
         elif o.language:
             value = {"@value": o.value, "@language": o.language}
-        elif o.datatype.value == str(XSD.string):
+        elif o.datatype.value == xsd_string:
             value = o.value
         else:
-            value = {"@value": o.value, "@type": _compact(o.datatype.value)}
-        current.setdefault(_compact(p), []).append(value)  # type: ignore[union-attr]
+            value = {"@value": o.value, "@type": _compact_cached(o.datatype.value)}
+        current.setdefault(_compact_cached(p), []).append(value)  # type: ignore[union-attr]
     context = json.dumps(dict(sorted(PREFIXES.items())), ensure_ascii=False, sort_keys=True)
     body = ",\n".join("  " + json.dumps(n, ensure_ascii=False, sort_keys=True) for n in nodes)
     return f'{{\n "@context": {context},\n "@graph": [\n{body}\n ]\n}}\n'.encode()

@@ -54,6 +54,11 @@ class TripleStore(SimpleMemory):
         self._count = 0
 
     def add(self, triple: Triple, context: Any = None, quoted: bool = False) -> None:
+        self.add_new(triple)
+
+    def add_new(self, triple: Triple) -> bool:
+        """Add a triple; True if it was not there yet. Each object is hashed as few times as the
+        indexes allow: an rdflib Literal's hash is computed in Python on every call."""
         s, p, o = triple
         po = self._spo.get(s)
         if po is None:
@@ -61,17 +66,16 @@ class TripleStore(SimpleMemory):
         objects = po.get(p)
         if objects is None:
             objects = po[p] = {}
-        elif o in objects:
-            return
-        objects[o] = None
+        known = len(objects)
+        objects[o] = None  # keeps the key already there, if any
+        if len(objects) == known:
+            return False
         os_ = self._pos.get(p)
         if os_ is None:
             os_ = self._pos[p] = {}
-        subjects = os_.get(o)
-        if subjects is None:
-            subjects = os_[o] = {}
-        subjects[s] = None
+        os_.setdefault(o, {})[s] = None
         self._count += 1
+        return True
 
     def remove(self, triple_pattern: Triple, context: Any = None) -> None:
         for (s, p, o), _ in list(self.triples(triple_pattern)):
@@ -165,6 +169,21 @@ def nt_term(term: Node) -> str:
 
 def ntriples(g: Iterable[Triple]) -> bytes:
     """Canonical N-Triples of a graph: one triple per line, sorted; no blank nodes in our data,
-    so the same input always gives the same bytes (the same bytes pyoxigraph would write)."""
-    lines = sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in g})
+    so the same input always gives the same bytes (the same bytes pyoxigraph would write).
+
+    A graph on a :class:`TripleStore` is read from its subject index, writing each subject and
+    predicate once rather than once per triple (the build's whole ABox passes here)."""
+    store = getattr(g, "store", None)
+    if isinstance(store, TripleStore):
+        found: set[str] = set()
+        add = found.add
+        for s, po in store._spo.items():
+            subject = nt_term(s)
+            for p, objects in po.items():
+                head = f"{subject} {nt_term(p)} "
+                for o in objects:
+                    add(f"{head}{nt_term(o)} .\n")
+        lines = sorted(found)
+    else:
+        lines = sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in g})
     return "".join(lines).encode("utf-8")

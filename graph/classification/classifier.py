@@ -1007,13 +1007,16 @@ def level_code(code: str, level: str) -> str:
 
     >>> level_code("4-01-02-01", "minor"), level_code("4-01-02-01", "medium"), level_code("4-01-02-01", "major")
     ('4-01-02-00', '4-01-00-00', '4-00-00-00')
+    >>> level_code("4-01-02-01-07", "minor")  # a copy of bench/synthetic.py (graph.core.codes.ancestors)
+    '4-01-02-00-07'
     """
-    major, medium, minor, _occ = code.split("-")
+    major, medium, minor, _occ, *copy = code.split("-")
+    tail = "".join("-" + c for c in copy)
     return {
         "occupation": code,
-        "minor": f"{major}-{medium}-{minor}-00",
-        "medium": f"{major}-{medium}-00-00",
-        "major": f"{major}-00-00-00",
+        "minor": f"{major}-{medium}-{minor}-00{tail}",
+        "medium": f"{major}-{medium}-00-00{tail}",
+        "major": f"{major}-00-00-00{tail}",
     }[level]
 
 
@@ -1196,6 +1199,7 @@ class Classifier:
         """Minor and medium groups with the summed probability of their candidates (capped at 1)."""
         mass: dict[str, float] = defaultdict(float)
         members: dict[str, list[str]] = defaultdict(list)
+        levels: dict[str, str] = {}
         for n, (score, entry, _part, _d) in enumerate(scored):
             rec = self.index.records[entry]
             p = self.calibration.probability(score, first=n == 0)
@@ -1207,11 +1211,12 @@ class Classifier:
                 if code in self.groups:
                     mass[code] += p
                     members[code].append(rec.code)
+                    levels[code] = lv
         out = [
             {
                 "code": code,
                 "name": self.groups[code],
-                "level": "minor" if not code.endswith("-00-00") else "medium",
+                "level": levels[code],
                 "probability": round(min(1.0, p), 3),
                 "members": members[code],
             }

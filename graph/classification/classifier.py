@@ -707,13 +707,25 @@ class ClassifierIndex:
             plist = postings.get(key)
             if plist:
                 (common if len(plist) > COMMON_FEATURE_LABELS else rare).append((key, qw, plist))
+        # words in a large share of all definitions (人员, 工作, 进行) say nothing about a title
+        text_total = 0.0
+        text_words: list[tuple[set[int], float]] = []
+        common_text = COMMON_TEXT_SHARE * len(self.records)
+        for f, w in qf.items():
+            if f[0] not in "ws" or len(f) < 4:
+                continue
+            found = self.texts_containing(f[2:])
+            if len(found) > common_text:
+                continue
+            text_total += w * w
+            text_words.append((found if isinstance(found, set) else set(found), w * w))
         contained = self._contained(prep.cleaned)
         dots: dict[int, float] = defaultdict(float)
         for _key, qw, plist in rare:
             for li, lw in plist:
                 dots[li] += qw * lw
         if not dots:
-            dots = self._common_dots(common, qnorm, top_k, contained)
+            dots = self._common_dots(common, qnorm, top_k, contained, text_words, text_total)
         else:
             if len(dots) > MAX_LABEL_CANDIDATES:
                 # common features add at most their share of the title's weight: keep the labels whose
@@ -752,18 +764,6 @@ class ClassifierIndex:
             for e, (sim, li) in best_label.items():
                 best_label[e] = (1 - (1 - sim) * (1 - SECOND_LABEL_WEIGHT * second[e]), li)
 
-        # words in a large share of all definitions (人员, 工作, 进行) say nothing about a title
-        text_total = 0.0
-        text_words: list[tuple[set[int], float]] = []
-        common_text = COMMON_TEXT_SHARE * len(self.records)
-        for f, w in qf.items():
-            if f[0] not in "ws" or len(f) < 4:
-                continue
-            found = self.texts_containing(f[2:])
-            if len(found) > common_text:
-                continue
-            text_total += w * w
-            text_words.append((found if isinstance(found, set) else set(found), w * w))
         text_hits: dict[int, float] = {}
         is_occ = self.is_occupation
         # the text can lift an entry's score from its label score l to at most l + TEXT_WEIGHT x (1 - l):
@@ -837,28 +837,34 @@ class ClassifierIndex:
         return contained
 
     def _common_dots(
-        self, common: list[tuple[str, float, Any]], qnorm: float, top_k: int, contained: Mapping[int, float]
+        self,
+        common: list[tuple[str, float, Any]],
+        qnorm: float,
+        top_k: int,
+        contained: Mapping[int, float],
+        text_words: Sequence[tuple[set[int], float]],
+        text_total: float,
     ) -> dict[int, float]:
         """A title of common words only (工程师, 开发, 管理): every label with one of them, reduced to
         the labels of the entries that can still reach the first ``top_k``, as _score would find them.
 
         The dot products are summed in numpy in the order the postings are read (np.bincount adds
         one posting after the other, so each sum is the same float as a Python loop's), and the
-        labels keep the order in which they were first met. An entry's score is at least its best
-        label's similarity b (x GROUP_FACTOR for a group) and at most the best b can give with a
-        second label as good and the text's full lift, 1 - (1 - b)(1 - SECOND_LABEL_WEIGHT b), then
-        + TEXT_WEIGHT x the rest; entries whose most is below the top_k-th least are left out
-        (labels that occur whole in the title are always kept: their bonus is added later). The
-        same entries fall to _score's own bound, so what it returns is unchanged; it reads ten
-        times fewer labels in Python at 10x data (bench/bench_classify_scale.py)."""
+        labels keep the order in which they were first met. Each entry's score is then worked out
+        as _score does (best and second label, text score, GROUP_FACTOR) on the arrays, and only
+        the entries that reach the top_k-th score (less 1e-9 for rounding) keep their labels, with
+        every entry that has a label occurring whole in the title (its bonus is added later). None
+        of the others can be among the top_k that _score returns, and none would be counted as
+        found by the text alone (their text score is below that), so what it returns is unchanged;
+        at 10x data it reads tens of labels in Python instead of thousands
+        (bench/bench_classify_scale.py)."""
         if not common:
             return {}
         parts = [self.common_postings[key] for key, _qw, _plist in common]
         ids = np.concatenate([p[0] for p in parts])
         products = np.concatenate([qw * p[1] for (_key, qw, _plist), p in zip(common, parts, strict=True)])
         sums = np.bincount(ids, weights=products, minlength=len(self.labels))
-        touched, first = np.unique(ids, return_index=True)
-        touched = touched[np.argsort(first, kind="stable")]  # in the order first met
+        touched = np.flatnonzero(sums)  # every weight is positive
         entry_of, norms, factors, group_factor = self.label_arrays
         if len(touched) > MAX_LABEL_CANDIDATES:
             sims = np.minimum(sums[touched] / (qnorm * norms[touched]), 1.0) * factors[touched]
@@ -867,13 +873,27 @@ class ClassifierIndex:
             np.maximum.at(best, entries, sims)
             seen = np.unique(entries)
             if len(seen) > top_k:
-                least = best[seen] * group_factor[seen]
-                kth = np.partition(least, len(least) - top_k)[len(least) - top_k]
-                label = 1 - (1 - best) * (1 - SECOND_LABEL_WEIGHT * best)
-                most = (label + TEXT_WEIGHT * (1 - label)) * group_factor
-                keep = most >= kth - 1e-9
+                # the second best label of each entry (the best again when two labels share it)
+                at_best = sims == best[entries]
+                twice = np.bincount(entries[at_best], minlength=len(self.records)) > 1
+                second = np.zeros(len(self.records))
+                np.maximum.at(second, entries[~at_best], sims[~at_best])
+                second = np.where(twice, best, second)
+                hit = np.zeros(len(self.records))  # the text score's share, summed as _score sums it
+                for found, w2 in text_words:
+                    hit[np.fromiter(found, dtype=np.intp, count=len(found))] += w2
+                rest = 1 - TEXT_WEIGHT * hit[seen] / text_total if text_total else 1.0
+                label = 1 - (1 - best[seen]) * (1 - SECOND_LABEL_WEIGHT * second[seen])
+                score = (1 - (1 - label) * rest) * group_factor[seen]
+                kth = np.partition(score, len(score) - top_k)[len(score) - top_k]
+                keep = np.zeros(len(self.records), dtype=bool)
+                keep[seen[score >= kth - 1e-9]] = True
                 keep[entry_of[list(contained)]] = True
-                touched = touched[keep[entries]]
+                kept = np.zeros(len(self.labels), dtype=bool)
+                kept[touched[keep[entries]]] = True
+                ids = ids[kept[ids]]
+        touched, first = np.unique(ids, return_index=True)
+        touched = touched[np.argsort(first, kind="stable")]  # in the order first met
         return dict(zip(touched.tolist(), sums[touched].tolist(), strict=True))
 
     def clear_caches(self) -> None:

@@ -216,6 +216,8 @@ class SearchIndex:
         rows = sorted(rows, key=lambda r: (r["code"], r["name"], r.get("definition", "")))
         for r in rows:
             self.entries[r["code"]] = (r["name"], kinds.of(r["types"]))
+        # code -> where it goes among equal scores: occupations before groups, then code order
+        self.tie_rank = {code: ("occupation" not in k, code) for code, (_n, k) in self.entries.items()}
         keys = (("name", "name"), ("alt", "alt"), ("job-title", "hidden"), ("work-type", "worktypes"))
         for r in rows:
             for fld, key in (*keys, ("definition", "definition")):
@@ -227,7 +229,7 @@ class SearchIndex:
         definitions = [i for i, (_c, fld, _t) in enumerate(fields) if fld == "definition"]
         # postings in reading order: labels shortest first, definitions in ranking order
         labels.sort(key=lambda i: (len(fields[i][2]), i))
-        definitions.sort(key=lambda i: (self._group_rank(fields[i][0]), i))
+        definitions.sort(key=lambda i: (self.tie_rank[fields[i][0]], i))
         self.label_postings: dict[str, array[int]] = self._postings(labels)
         self.definition_postings: dict[str, array[int]] = self._postings(definitions)
         by_text = sorted(labels, key=lambda i: (fields[i][2], i))
@@ -250,10 +252,6 @@ class SearchIndex:
         pinyin.sort()
         self.pinyin_keys = [k for k, _ in pinyin]
         self.pinyin_fields = [i for _, i in pinyin]
-
-    def _group_rank(self, code: str) -> tuple[bool, str]:
-        """Where an entry goes among equal scores: occupations before groups, then code order."""
-        return "occupation" not in self.entries[code][1], code
 
     def _postings(self, ids: list[int]) -> dict[str, array[int]]:
         """character or character pair -> the fields (of ``ids``, in that order) whose text has it."""
@@ -346,7 +344,13 @@ class SearchIndex:
         for i in sorted(self.sorted_label_fields[lo:hi]):  # field order: of equal scores the first wins
             code, fld, low = fields[i]
             label_codes.add(code)
-            named |= offer(code, FIELD_WEIGHT[fld] * (1.0 if len(low) == lq else 0.9), i)
+            if kind and kind not in entries[code][1]:
+                continue
+            named = True
+            score = round(FIELD_WEIGHT[fld] * (1.0 if len(low) == lq else 0.9), 4)
+            old = best.get(code)
+            if old is None or score > old[0]:
+                best[code] = (score, i, None)
         # 2. labels that contain it elsewhere, shortest first: one of length L scores at most
         # 0.5 + 0.4 x lq / L (a name), so once that is below the limit-th best score, none can enter
         complete, length, bound, kth = True, 0, 1.0, -1.0
@@ -386,11 +390,12 @@ class SearchIndex:
         # a query that names no label (程序员, 外卖员, a noisy recruiting title) is read as a job title
         if self.classifier is not None and not named:
             self._from_classifier(q, limit, offer)
-        ranked = heapq.nsmallest(
-            limit, best.items(), key=lambda kv: (-kv[1][0], "occupation" not in entries[kv[0]][1], kv[0])
-        )
+        tie_rank = self.tie_rank
+        keys = [(-b[0], tie_rank[code], code) for code, b in best.items()]
+        ranked = sorted(keys)[:limit] if len(keys) <= 4 * limit else heapq.nsmallest(limit, keys)
         out: list[dict[str, object]] = []
-        for code, (score, i, matched) in ranked:
+        for _neg, _rank, code in ranked:
+            score, i, matched = best[code]
             if matched is None:
                 fld = fields[i][1]
                 matched = {"field": fld, "text": None if fld == "definition" else self.texts[i]}

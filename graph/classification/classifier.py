@@ -871,7 +871,7 @@ class ClassifierIndex:
             entries = entry_of[touched]
             best = np.zeros(len(self.records))
             np.maximum.at(best, entries, sims)
-            seen = np.unique(entries)
+            seen = np.flatnonzero(best)  # the entries met (every similarity is positive)
             if len(seen) > top_k:
                 # the second best label of each entry (the best again when two labels share it)
                 at_best = sims == best[entries]

@@ -225,6 +225,7 @@ class SearchIndex:
                     self.fields.append((r["code"], fld, normalise(value)))
                     self.texts.append(value)
         fields = self.fields
+        self.normalised = [text for _c, _f, text in fields]  # the texts alone, read for every posting
         labels = [i for i, (_c, fld, _t) in enumerate(fields) if fld != "definition"]
         definitions = [i for i, (_c, fld, _t) in enumerate(fields) if fld == "definition"]
         # postings in reading order: labels shortest first, definitions in ranking order
@@ -354,16 +355,18 @@ class SearchIndex:
         # 2. labels that contain it elsewhere, shortest first: one of length L scores at most
         # 0.5 + 0.4 x lq / L (a name), so once that is below the limit-th best score, none can enter
         complete, length, bound, kth = True, 0, 1.0, -1.0
+        texts = self.normalised
         for i in self._rarest(ql, self.label_postings):
-            code, fld, low = fields[i]
-            if len(low) != length:
+            low = texts[i]
+            if ql not in low or low.startswith(ql):
+                continue
+            if len(low) != length:  # the matches come shortest first: a later one scores no more
                 length = len(low)
                 bound = round(0.5 + 0.4 * lq / length, 4)
                 if len(best) >= limit and (bound < kth or bound < (kth := kth_best())):
                     complete = False
                     break
-            if ql not in low or low.startswith(ql):
-                continue
+            code, fld, _low = fields[i]
             label_codes.add(code)
             if kind and kind not in entries[code][1]:
                 continue
@@ -376,8 +379,10 @@ class SearchIndex:
         # 3. definitions, one score below any label's: read in ranking order until the list is full
         if complete and (len(label_codes) < limit or kind):
             for i in self._rarest(ql, self.definition_postings):
-                code, _fld, low = fields[i]
-                if code in best or ql not in low:
+                if ql not in texts[i]:
+                    continue
+                code = fields[i][0]
+                if code in best:
                     continue
                 if offer(code, FIELD_WEIGHT["definition"], i) and len(best) >= limit:
                     break  # the rest tie with these and come after them

@@ -295,3 +295,16 @@ def test_csv_streams_with_progress(classifier, built, tmp_path: Path, monkeypatc
     assert len(rows) == 25
     assert [r["status"] for r in rows[:5]] == ["match", "error", "error", "error", "match"]
     assert rows[4]["code"] == "6-18-02-04" and rows[4]["answer_level"] == "occupation"
+
+
+def test_csv_cell_over_the_csv_modules_limit_is_a_row_error(classifier, built, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # 200,000 characters: over the csv module's default field limit (131,072), which stopped the file
+    monkeypatch.setattr(C.Classifier, "from_store", classmethod(lambda cls, store, lists=None: classifier))
+    src = tmp_path / "titles.csv"
+    with src.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["title"], ["焊工"], ["运" * 200_000], ["焊工"]])
+    out = tmp_path / "out.csv"
+    assert main(["classify", "--csv", str(src), "--output", str(out), "--store", str(built.store_path)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["status"] for r in rows] == ["match", "error", "match"]
+    assert "200000 characters" in rows[1]["error"]

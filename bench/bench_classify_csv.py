@@ -4,7 +4,8 @@
 
 The titles are the 2,950 real 51job titles of bench/data/job-postings/ with recruiting noise added
 in turn (an employer and 招聘 in front, a pay range, a place in brackets, a requisition code), and
-every 500th row a bad one (empty, emoji only, 10,000 characters, bytes that are not UTF-8), so the
+every 500th row a bad one (empty, whitespace only, emoji only, 10,000 characters, bytes that are not
+UTF-8), so the
 file has many distinct titles and the error path is exercised. Peak memory is the command's
 resident set, sampled every 50 ms with psutil; progress lines are counted from its stderr.
 """
@@ -25,7 +26,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 NOISE = ["{t}", "金环钢构招聘{t}", "{t} 8k-15k", "{t}（深圳宝安区）", "{t}(J{n:05d})", "急招{t} 五险一金", "{t}/实习生"]
-BAD = [b"", "🔥🔥".encode(), ("运" * 10_000).encode(), b"\xff\xfe\x00\x01"]
+BAD = [b"", b"   \t ", "🔥🔥".encode(), ("运" * 10_000).encode(), b"\xff\xfe\x00\x01"]
 
 
 def write_titles(path: Path, rows: int) -> None:

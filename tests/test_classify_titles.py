@@ -321,3 +321,16 @@ def test_same_role_under_another_head(classifier: C.Classifier) -> None:
     assert "2-02-10-03" in codes[:5]
     index = classifier.index
     assert any(index.labels[li].text == "架构师" for li in index.by_core["架构"])
+
+
+def test_csv_cell_over_the_csv_modules_limit_is_a_row_error(classifier, built, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # 200,000 characters: over the csv module's default field limit (131,072), which stopped the file
+    monkeypatch.setattr(C.Classifier, "from_store", classmethod(lambda cls, store, lists=None: classifier))
+    src = tmp_path / "titles.csv"
+    with src.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["title"], ["焊工"], ["运" * 200_000], ["焊工"]])
+    out = tmp_path / "out.csv"
+    assert main(["classify", "--csv", str(src), "--output", str(out), "--store", str(built.store_path)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["status"] for r in rows] == ["match", "error", "match"]
+    assert "200000 characters" in rows[1]["error"]

@@ -7,9 +7,11 @@ store and on a remote SPARQL endpoint. The queries are files in graph/classifica
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -20,6 +22,7 @@ from graph.text.chinese import CJK_RUN, looks_like_pinyin, normalise, pinyin_key
 Q = Queries(__file__)  # graph/classification/sparql/*.rq
 
 MAX_SEARCH_CHARS = 100
+NO_POSTINGS: array[int] = array("i")
 
 
 class SelectStore(Protocol):
@@ -189,11 +192,17 @@ class SearchIndex:
 
     Loaded with one SPARQL query (so it works on any backend). Every text is normalised the one way
     (graph/text/chinese.py: width, case, Traditional to Simplified), then indexed by its characters
-    and character pairs; a query looks up the postings of its own pairs and checks only the texts
-    that have all of them, so search time follows the number of matching texts, not the size of the
-    classification (issue 17: search at 10x data). Labels are also indexed by their toneless pinyin
-    and initials (dianzishangwu, dzsw). Queries that name no label (程序员, 外卖员, noisy recruiting
-    titles) are answered by the job-title classifier when one is given, marked as such.
+    and character pairs. A query reads the postings of its rarest pair only as far as the best
+    ``limit`` answers are certain (issue 17: search at 10x data within 2x of 1x): labels that start
+    with the query (the exact name, then 电子商务师 for 电子商务) are found by bisection in the sorted
+    labels, since their score does not depend on their length; the other labels that contain it are
+    read shortest first, where a label of length L scores at most 0.5 + 0.4 x len(q) / L, so reading
+    stops once that bound is below the ``limit``-th best score found; definitions (one score for
+    all) are read in ranking order (occupations first, then code) and only until the list is full.
+    Postings are arrays of field numbers in that reading order (4 bytes a posting). Labels are also
+    indexed by their toneless pinyin and initials (dianzishangwu, dzsw). Queries that name no label
+    (程序员, 外卖员, noisy recruiting titles) are answered by the job-title classifier when one is
+    given, marked as such.
     """
 
     def __init__(self, rows: list[dict[str, str]], kinds: Kinds, classifier: Callable[[], Any] | None = None) -> None:
@@ -207,38 +216,52 @@ class SearchIndex:
         rows = sorted(rows, key=lambda r: (r["code"], r["name"], r.get("definition", "")))
         for r in rows:
             self.entries[r["code"]] = (r["name"], kinds.of(r["types"]))
+        # code -> where it goes among equal scores: occupations before groups, then code order
+        self.tie_rank = {code: ("occupation" not in k, code) for code, (_n, k) in self.entries.items()}
         keys = (("name", "name"), ("alt", "alt"), ("job-title", "hidden"), ("work-type", "worktypes"))
         for r in rows:
             for fld, key in (*keys, ("definition", "definition")):
                 for value in sorted(filter(None, r.get(key, "").split("\x1f"))):
                     self.fields.append((r["code"], fld, normalise(value)))
                     self.texts.append(value)
-        self.postings: dict[str, Any] = defaultdict(list)
+        fields = self.fields
+        self.normalised = [text for _c, _f, text in fields]  # the texts alone, read for every posting
+        labels = [i for i, (_c, fld, _t) in enumerate(fields) if fld != "definition"]
+        definitions = [i for i, (_c, fld, _t) in enumerate(fields) if fld == "definition"]
+        # postings in reading order: labels shortest first, definitions in ranking order
+        labels.sort(key=lambda i: (len(fields[i][2]), i))
+        definitions.sort(key=lambda i: (self.tie_rank[fields[i][0]], i))
+        self.label_postings: dict[str, array[int]] = self._postings(labels)
+        self.definition_postings: dict[str, array[int]] = self._postings(definitions)
+        by_text = sorted(labels, key=lambda i: (fields[i][2], i))
+        self.sorted_labels = [fields[i][2] for i in by_text]  # for the labels that start with a query
+        self.sorted_label_fields = array("i", by_text)
         self.initials: dict[str, list[int]] = defaultdict(list)
         # the initials of each label with pinyin, kept: reading them again at query time would load
         # pypinyin into the server process (graph.text.chinese.pinyin_keys_many)
         self.field_initials: dict[int, str] = {}
         pinyin: list[tuple[str, int]] = []
-        spoken = [i for i, (_code, fld, text) in enumerate(self.fields) if fld != "definition" and CJK_RUN.search(text)]
-        keys = dict(zip(spoken, pinyin_keys_many([self.fields[i][2] for i in spoken]), strict=True))
-        for i, (_code, _fld, text) in enumerate(self.fields):
-            grams = {text[j : j + 2] for j in range(len(text) - 1)} | set(text)
-            for g in grams:
-                self.postings[g].append(i)
-            if i in keys:
-                full, initials = keys[i]
-                if full:
-                    self.field_initials[i] = initials
-                    pinyin.append((full, i))
-                    for n in range(3, len(initials) + 1):  # 3+ initials also find longer names (dzsw)
-                        self.initials[initials[:n]].append(i)
-                    if len(initials) < 3:
-                        self.initials[initials].append(i)
-        # sets, so that intersecting walks the smaller of two postings, not the longer list
-        self.postings = {g: frozenset(ids) for g, ids in self.postings.items()}  # type: ignore[misc]
+        spoken = [i for i, (_code, fld, text) in enumerate(fields) if fld != "definition" and CJK_RUN.search(text)]
+        for i, (full, initials) in zip(spoken, pinyin_keys_many([fields[i][2] for i in spoken]), strict=True):
+            if full:
+                self.field_initials[i] = initials
+                pinyin.append((full, i))
+                for n in range(3, len(initials) + 1):  # 3+ initials also find longer names (dzsw)
+                    self.initials[initials[:n]].append(i)
+                if len(initials) < 3:
+                    self.initials[initials].append(i)
         pinyin.sort()
         self.pinyin_keys = [k for k, _ in pinyin]
         self.pinyin_fields = [i for _, i in pinyin]
+
+    def _postings(self, ids: list[int]) -> dict[str, array[int]]:
+        """character or character pair -> the fields (of ``ids``, in that order) whose text has it."""
+        postings: dict[str, array[int]] = defaultdict(lambda: array("i"))
+        for i in ids:
+            text = self.fields[i][2]
+            for g in {text[j : j + 2] for j in range(len(text) - 1)} | set(text):
+                postings[g].append(i)
+        return dict(postings)
 
     @classmethod
     def load(
@@ -247,22 +270,18 @@ class SearchIndex:
         rows = select(store, Q.search_index)
         return cls(rows, kinds or Kinds.load(store), classifier)
 
-    def _candidates(self, q: str) -> frozenset[int]:
-        """Fields whose text has every character pair of q (a superset of those containing q)."""
-        grams = sorted({q[j : j + 2] for j in range(len(q) - 1)} or {q}, key=lambda g: len(self.postings.get(g, ())))
-        if not grams or grams[0] not in self.postings:
-            return frozenset()
-        found = self.postings[grams[0]]
-        for g in grams[1:]:
-            found = found & self.postings.get(g, frozenset())
-            if not found:
-                break
-        return found  # type: ignore[no-any-return]
+    @staticmethod
+    def _rarest(q: str, postings: dict[str, array[int]]) -> array[int]:
+        """The shortest postings of q's character pairs (of q itself when it is one character): every
+        text that contains q is in it."""
+        grams = {q[j : j + 2] for j in range(len(q) - 1)} or {q}
+        return min((postings.get(g, NO_POSTINGS) for g in grams), key=len)
 
-    def _containing(self, q: str, ids: Iterable[int] | None = None) -> list[int]:
-        """Fields whose normalised text contains q: intersect the postings of q's pairs, then check."""
+    def _containing(self, q: str) -> list[int]:
+        """Every field whose normalised text contains q (read from the postings of q's rarest pair)."""
         fields = self.fields
-        return sorted(i for i in (self._candidates(q) if ids is None else ids) if q in fields[i][2])
+        found = [i for p in (self.label_postings, self.definition_postings) for i in self._rarest(q, p)]
+        return sorted(i for i in found if q in fields[i][2])
 
     def _pinyin(self, q: str) -> list[tuple[int, float]]:
         """Labels whose pinyin is q or starts with it (4+ letters), or whose initials are q."""
@@ -287,7 +306,9 @@ class SearchIndex:
         Score = field weight x closeness (1.0 exact, 0.9 prefix, else 0.5 + 0.4 x the share of
         the label the text covers); a definition match scores its weight; a pinyin match
         PINYIN_WEIGHT x closeness; a classifier candidate CLASSIFIER_WEIGHT x its probability.
-        Occupations come before groups on ties, then code order. The best match per entry is kept.
+        Occupations come before groups on ties, then code order. The best match per entry is kept
+        (of equal ones, the first field of the entry's row). Definitions are read only while fewer
+        than ``limit`` entries have a matching label (always with ``kind``).
         """
         q = text.strip()
         if not q:
@@ -296,48 +317,98 @@ class SearchIndex:
             raise ValueError(f"search text is {len(q)} characters; the limit is {MAX_SEARCH_CHARS}")
         if kind is not None and kind not in self.kinds.order:
             raise ValueError(f"unknown kind {kind!r}; use one of {list(self.kinds.order)}")
+        if limit < 1:
+            return []
         ql = normalise(q)
-        best: dict[str, dict[str, object]] = {}
+        lq = len(ql)
+        fields, entries = self.fields, self.entries
+        # code -> (score, field, what matched when not the field itself: pinyin, classifier)
+        best: dict[str, tuple[float, int, dict[str, object] | None]] = {}
+        named = False  # a label or its pinyin matched (else the classifier is asked)
 
-        def offer(code: str, score: float, matched: dict[str, object]) -> None:
-            name, kinds = self.entries[code]
-            if kind and kind not in kinds:
-                return
+        def offer(code: str, score: float, i: int, matched: dict[str, object] | None = None) -> bool:
+            if kind and kind not in entries[code][1]:
+                return False
             score = round(score, 4)
-            if code not in best or score > best[code]["score"]:  # type: ignore[operator]
-                best[code] = {"code": code, "name": name, "kinds": kinds, "score": score, "matched": matched}
+            old = best.get(code)
+            if old is None or score > old[0]:
+                best[code] = (score, i, matched)
+            return True
 
-        # labels first; definitions (which score below any label) only while the limit is not filled
-        found = self._candidates(ql)
-        labels = [i for i in found if self.fields[i][1] != "definition"]
-        ids = self._containing(ql, labels)
-        if len({self.fields[i][0] for i in ids}) < limit or kind:
-            ids += self._containing(ql, (i for i in found if self.fields[i][1] == "definition"))
-        for i in ids:
-            code, fld, low = self.fields[i]
-            if fld == "definition":
-                closeness = 1.0
-            else:
-                closeness = 1.0 if low == ql else 0.9 if low.startswith(ql) else 0.5 + 0.4 * len(ql) / len(low)
-            offer(
-                code,
-                FIELD_WEIGHT[fld] * closeness,
-                {"field": fld, "text": None if fld == "definition" else self.texts[i]},
-            )
+        def kth_best() -> float:
+            return heapq.nlargest(limit, [b[0] for b in best.values()])[-1]
+
+        # 1. labels that start with the text: score field weight x 1.0 (exact) or x 0.9 (prefix)
+        label_codes: set[str] = set()
+        lo = bisect.bisect_left(self.sorted_labels, ql)
+        hi = bisect.bisect_left(self.sorted_labels, ql + "\U0010ffff", lo)
+        for i in sorted(self.sorted_label_fields[lo:hi]):  # field order: of equal scores the first wins
+            code, fld, low = fields[i]
+            label_codes.add(code)
+            if kind and kind not in entries[code][1]:
+                continue
+            named = True
+            score = round(FIELD_WEIGHT[fld] * (1.0 if len(low) == lq else 0.9), 4)
+            old = best.get(code)
+            if old is None or score > old[0]:
+                best[code] = (score, i, None)
+        # 2. labels that contain it elsewhere, shortest first: one of length L scores at most
+        # 0.5 + 0.4 x lq / L (a name), so once that is below the limit-th best score, none can enter
+        complete, length, bound, kth = True, 0, 1.0, -1.0
+        texts = self.normalised
+        for i in self._rarest(ql, self.label_postings):
+            low = texts[i]
+            if ql not in low or low.startswith(ql):
+                continue
+            if len(low) != length:  # the matches come shortest first: a later one scores no more
+                length = len(low)
+                bound = round(0.5 + 0.4 * lq / length, 4)
+                if len(best) >= limit and (bound < kth or bound < (kth := kth_best())):
+                    complete = False
+                    break
+            code, fld, _low = fields[i]
+            label_codes.add(code)
+            if kind and kind not in entries[code][1]:
+                continue
+            named = True
+            score = round(FIELD_WEIGHT[fld] * (0.5 + 0.4 * lq / length), 4)
+            old = best.get(code)
+            # of equal scores the first field wins, as if every label were read in field order
+            if old is None or score > old[0] or (score == old[0] and i < old[1]):
+                best[code] = (score, i, None)
+        # 3. definitions, one score below any label's: read in ranking order until the list is full
+        if complete and (len(label_codes) < limit or kind):
+            for i in self._rarest(ql, self.definition_postings):
+                if ql not in texts[i]:
+                    continue
+                code = fields[i][0]
+                if code in best:
+                    continue
+                if offer(code, FIELD_WEIGHT["definition"], i) and len(best) >= limit:
+                    break  # the rest tie with these and come after them
         if looks_like_pinyin(q):
             for i, closeness in self._pinyin(re.sub(r"[\s']+", "", ql)):
-                code, fld, _low = self.fields[i]
-                offer(code, PINYIN_WEIGHT * FIELD_WEIGHT[fld] * closeness, {"field": "pinyin", "text": self.texts[i]})
+                code, fld, _low = fields[i]
+                named |= offer(
+                    code, PINYIN_WEIGHT * FIELD_WEIGHT[fld] * closeness, i, {"field": "pinyin", "text": self.texts[i]}
+                )
         # a query that names no label (程序员, 外卖员, a noisy recruiting title) is read as a job title
-        if self.classifier is not None and not any(h["matched"]["field"] != "definition" for h in best.values()):  # type: ignore[index]
+        if self.classifier is not None and not named:
             self._from_classifier(q, limit, offer)
-        ranked = sorted(
-            best.values(),
-            key=lambda h: (-h["score"], "occupation" not in h["kinds"], h["code"]),  # type: ignore[operator]
-        )
-        return ranked[:limit]
+        tie_rank = self.tie_rank
+        keys = [(-b[0], tie_rank[code], code) for code, b in best.items()]
+        ranked = sorted(keys)[:limit] if len(keys) <= 4 * limit else heapq.nsmallest(limit, keys)
+        out: list[dict[str, object]] = []
+        for _neg, _rank, code in ranked:
+            score, i, matched = best[code]
+            if matched is None:
+                fld = fields[i][1]
+                matched = {"field": fld, "text": None if fld == "definition" else self.texts[i]}
+            name, kinds = entries[code]
+            out.append({"code": code, "name": name, "kinds": kinds, "score": score, "matched": matched})
+        return out
 
-    def _from_classifier(self, q: str, limit: int, offer: Callable[[str, float, dict[str, object]], None]) -> None:
+    def _from_classifier(self, q: str, limit: int, offer: Callable[..., bool]) -> None:
         clf = self.classifier() if self.classifier is not None else None
         if clf is None:
             return
@@ -352,5 +423,6 @@ class SearchIndex:
                 offer(
                     c["code"],
                     CLASSIFIER_WEIGHT * c["probability"],
+                    -1,
                     {"field": "classifier", "text": res["matched_text"], "probability": c["probability"]},
                 )

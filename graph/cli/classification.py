@@ -23,6 +23,7 @@ from graph.cli.common import add_store_arguments, fail, open_store
 from graph.core.tabular import csv_writer
 
 PROGRESS_EVERY = 10_000
+MAX_CELL_CHARS = 16 * 2**20  # one cell read into memory at most (a row at a time)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -56,6 +57,9 @@ def _csv_titles(path: Path, column: str | None) -> tuple[Iterator[str], TextIO]:
     error instead of the whole file failing. Raises ValueError with file:line for a missing column.
     """
     f = path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
+    # a cell longer than the csv module's default limit (131,072 characters) would stop the whole
+    # file with csv.Error; up to MAX_CELL_CHARS it becomes that row's "too long" error instead
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARS))
     reader = csv.reader(f)
     header = next(reader, None)
     if header is None:

@@ -29,13 +29,20 @@ def code_kind(code: str) -> str:
 
 def ancestors(code: str) -> list[str]:
     """Codes above this one, nearest first. A minor segment of 00 means the occupation sits
-    directly under its medium group (as in major group 1), so no minor-group code is implied."""
-    major, medium, minor, occ = code.split("-")
+    directly under its medium group (as in major group 1), so no minor-group code is implied.
+    Segments after the fourth (the copies of bench/synthetic.py: 2-02-38-01-07) stay on every
+    ancestor, so a copy's groups are the copies of its groups.
+
+    >>> ancestors("2-02-38-01-07")
+    ['2-02-38-00-07', '2-02-00-00-07', '2-00-00-00-07']
+    """
+    major, medium, minor, occ, *copy = code.split("-")
+    tail = "".join("-" + c for c in copy)
     out = []
     if occ != "00" and minor != "00":
-        out.append(f"{major}-{medium}-{minor}-00")
+        out.append(f"{major}-{medium}-{minor}-00{tail}")
     if (occ != "00" or minor != "00") and medium != "00":
-        out.append(f"{major}-{medium}-00-00")
+        out.append(f"{major}-{medium}-00-00{tail}")
     if medium != "00":
-        out.append(f"{major}-00-00-00")
+        out.append(f"{major}-00-00-00{tail}")
     return out

@@ -7,21 +7,22 @@ dashboards and the examples of the SPARQL editor send the same few queries again
 them the answer is sent from here, without the hop to a query worker (issue 17: that hop, two
 process wake-ups, was most of a small query's time).
 
-The occupation pages are kept the same way (``ui.kept_page``, ``PAGE_CACHE_BYTES``): a page is a
-function of its store generation, its code and its language.
+The occupation pages and converted linked-data documents are kept the same way
+(``server.resources.kept``, ``PAGE_CACHE_BYTES``): a page is a function of its store generation,
+its code and its language.
 
-Bounded by bytes (``SPARQL_ANSWER_CACHE_BYTES``, least recently used out first); an answer larger
-than an eighth of the bound is never kept, so one big result cannot empty the cache. A generation
-number is part of every key, and the pool clears the cache when it moves to a new generation, so
-an answer computed from an old store is never sent for a new one (a query that started before
-the change and finishes after it is not kept: its generation is no longer current).
+One cache belongs to one store generation: the query-worker pool starts a new one when it moves
+to a new generation (and does not keep an answer whose query started under the old one), and the
+pages' cache is derived from the generation itself. Bounded by bytes (least recently used out
+first); an answer larger than an eighth of the bound is never kept, so one big result cannot
+empty the cache.
 
 >>> cache = AnswerCache(4000)
->>> cache.put(1, ("q",), ("solutions", "text/csv", b"x" * 10, False), 10)
->>> cache.get(1, ("q",)), cache.get(2, ("q",))
+>>> cache.put(("q",), ("solutions", "text/csv", b"x" * 10, False), 10)
+>>> cache.get(("q",)), cache.get(("r",))
 (('solutions', 'text/csv', b'xxxxxxxxxx', False), None)
->>> cache.put(1, ("big",), b"x" * 400, 400)  # over 4000 / 8: not kept
->>> cache.get(1, ("big",)) is None, cache.size
+>>> cache.put(("big",), b"x" * 400, 400)  # over 4000 / 8: not kept
+>>> cache.get(("big",)) is None, cache.size
 (True, 212)
 """
 
@@ -37,43 +38,38 @@ _OVERHEAD = 200
 
 
 class AnswerCache:
-    """Least-recently-used answers by (generation, key), each counted as its body's bytes."""
+    """Least-recently-used answers by key, each counted as its body's bytes and its key's text."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max(0, max_bytes)
         self.size = 0
-        self._entries: OrderedDict[tuple[int, Hashable], tuple[Any, int]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, generation: int, key: Hashable) -> Any | None:
+    def get(self, key: Hashable) -> Any | None:
         if not self.max_bytes:
             return None
         with self._lock:
-            entry = self._entries.get((generation, key))
+            entry = self._entries.get(key)
             if entry is None:
                 return None
-            self._entries.move_to_end((generation, key))
+            self._entries.move_to_end(key)
             return entry[0]
 
-    def put(self, generation: int, key: Hashable, answer: Any, body_bytes: int) -> None:
+    def put(self, key: Hashable, answer: Any, body_bytes: int) -> None:
         """Keep ``answer`` (whose body is ``body_bytes`` long) unless it is over an eighth of the bound."""
         cost = body_bytes + _key_bytes(key) + _OVERHEAD
         if cost > self.max_bytes // 8:
             return
         with self._lock:
-            old = self._entries.pop((generation, key), None)
+            old = self._entries.pop(key, None)
             if old is not None:
                 self.size -= old[1]
-            self._entries[(generation, key)] = (answer, cost)
+            self._entries[key] = (answer, cost)
             self.size += cost
             while self.size > self.max_bytes:
                 _key, (_dropped, dropped_cost) = self._entries.popitem(last=False)
                 self.size -= dropped_cost
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self.size = 0
 
 
 def _key_bytes(key: Hashable) -> int:

@@ -243,7 +243,6 @@ def limited_store():  # type: ignore[no-untyped-def]
     The pool follows the store generation: when a new generation is current (an update, a build
     swap), its workers are replaced as they come free, so they reopen the store.
     """
-    from server.answer_cache import AnswerCache
     from server.fairness import FairGate
     from server.query_worker import LimitedStore, WorkerPool, store_path_of
     from server.resources import generation
@@ -268,8 +267,7 @@ def limited_store():  # type: ignore[no-untyped-def]
                     heavy_seconds=cfg["SPARQL_HEAVY_SECONDS"],
                     seconds_per_minute=cfg["SPARQL_CLIENT_SECONDS_PER_MINUTE"],
                 )
-                answers = AnswerCache(cfg["SPARQL_ANSWER_CACHE_BYTES"])
-                pool = ext["occugraph-pool"] = WorkerPool(path, workers, gate, answers)
+                pool = ext["occugraph-pool"] = WorkerPool(path, workers, gate, cfg["SPARQL_ANSWER_CACHE_BYTES"])
                 ext["occugraph-pool-generation"] = gen.number
             elif ext.get("occugraph-pool-generation", gen.number) < gen.number:
                 pool.recycle()

@@ -444,20 +444,21 @@ def _query_message(
     base_iri: str | None,
     max_rows: int,
 ) -> tuple[Any, ...]:
-    """What a query worker is sent for one query (the pool adds the guard switch and the format)."""
-    return ("query", sparql, list(default_graphs or []), list(named_graphs or []), base_iri, max_rows)
+    """What a query worker is sent for one query (the pool adds the guard switch and the format);
+    hashable, so that with the format it is also the key of a kept answer (server/answer_cache.py)."""
+    return ("query", sparql, tuple(default_graphs or ()), tuple(named_graphs or ()), base_iri, max_rows)
 
 
 class WorkerPool:
     """A fixed number of query worker processes; a killed or stale worker is replaced."""
 
-    def __init__(
-        self, store_path: str, size: int, gate: FairGate | None = None, answers: AnswerCache | None = None
-    ) -> None:
+    def __init__(self, store_path: str, size: int, gate: FairGate | None = None, answer_bytes: int = 0) -> None:
         self.store_path = store_path
         self.size = size
-        # answers to repeatable queries of the current generation (server/answer_cache.py)
-        self.answers = answers or AnswerCache(0)
+        # answers to repeatable queries of the current generation (server/answer_cache.py); a new
+        # cache with each generation
+        self.answer_bytes = answer_bytes
+        self.answers = AnswerCache(answer_bytes)
         # who gets a free worker (server/fairness.py); without one, first come first served
         self.gate = gate or FairGate(
             workers=size, per_client=size, reserve=0, heavy_seconds=math.inf, seconds_per_minute=0
@@ -493,7 +494,7 @@ class WorkerPool:
         """Replace every worker as it next comes free (after an update changed the store); the
         answers kept from the old store are dropped."""
         self._generation += 1
-        self.answers.clear()
+        self.answers = AnswerCache(self.answer_bytes)
 
     def _wait_ready(self, worker: _Worker) -> None:
         if worker.ready:
@@ -538,16 +539,15 @@ class WorkerPool:
     ) -> Answer:
         """The result written by pyoxigraph's serialiser in the worker, in the format the client
         wants, cut at ``max_rows`` (``answer_query``): bytes to send as they are."""
-        key = (sparql, tuple(default_graphs or ()), tuple(named_graphs or ()), base_iri, max_rows, wanted)
-        generation = self._generation
-        kept = self.answers.get(generation, key)
-        if kept is not None:  # asked before of this store: no worker, no query time spent
-            return kept  # type: ignore[return-value]
         message = _query_message(sparql, default_graphs, named_graphs, base_iri, max_rows)
+        answers = self.answers  # this generation's: a query that outlives it is not kept
+        kept = answers.get((message, wanted))
+        if kept is not None:  # asked before of this store: no worker, no query time spent
+            return kept  # type: ignore[no-any-return]
         _answer, kind, chosen, body, truncated, repeatable = self._ask(message, wanted, timeout, queue_timeout, client)
         out: Answer = (kind, chosen, body, truncated)
-        if repeatable and chosen is not None and generation == self._generation:
-            self.answers.put(generation, key, out, len(body))
+        if repeatable and chosen is not None and answers is self.answers:
+            answers.put((message, wanted), out, len(body))
         return out
 
     def _ask(

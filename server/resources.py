@@ -233,10 +233,10 @@ def kept(key: Hashable, make: Callable[[], bytes]) -> bytes:
     for responses that are a function of the generation and of what the key says, and cost more to
     make than to keep (a rendered page, a document converted to JSON-LD or RDF/XML). Issue 17."""
     cache = generation().derive(_kept)
-    body = cache.get(0, key)
+    body = cache.get(key)
     if body is None:
         body = make()
-        cache.put(0, key, body, len(body))
+        cache.put(key, body, len(body))
     return body  # type: ignore[no-any-return]
 
 

@@ -67,8 +67,11 @@ def test_forked_workers_end_with_their_pool(store: EmbeddedStore) -> None:
         assert ask(app, NAME).status_code == 200
         pool = app.extensions["occugraph-pool"]
         workers = [w.process for w in pool._all]
+        assert all(w.poll() is None for w in workers)  # alive while the pool is open
         pool.close()
-        assert all(w.wait(timeout=10) is not None for w in workers)
+        for w in workers:
+            w.wait(timeout=10)  # raises if it is still running
+        assert all(w.poll() is not None for w in workers)
     finally:
         started.stop()
 

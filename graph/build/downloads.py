@@ -1,4 +1,4 @@
-"""The dumps people download besides N-Triples and Turtle: JSON-LD and the occupations CSV.
+"""The dumps people download besides N-Triples: Turtle, JSON-LD and the occupations CSV.
 
 Written by the build into dist/ with the other dumps (and into SHA256SUMS), so the server only
 sends files: nothing is derived from dist/ at request time, and a download always matches the
@@ -54,6 +54,12 @@ def _compact(iri: str) -> str:
         if iri.startswith(ns) and not iri[len(ns) :].startswith("/"):
             return f"{prefix}:{iri[len(ns) :]}"
     return iri
+
+
+def turtle(ntriples: bytes) -> bytes:
+    """Turtle from sorted N-Triples: subjects grouped in sorted order, with prefixes."""
+    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
 def jsonld(ntriples: bytes) -> bytes:

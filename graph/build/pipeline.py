@@ -30,8 +30,9 @@ from rdflib.term import Node
 
 from graph.build import closure, superproperties
 from graph.build.context import BuildContext, Reader
-from graph.build.documents import api_documents, linked_data_documents
-from graph.build.downloads import PREFIXES, jsonld, occupations_csv
+from graph.build.documents import api_documents
+from graph.build.downloads import occupations_csv
+from graph.build.dump_process import DumpProcess
 from graph.build.journal import recover_sources
 from graph.build.locations import LocatingGraph, SourceMap
 from graph.build.qc import edition_counts, render_report, run_rules
@@ -124,9 +125,10 @@ class _Progress:
 
         return done
 
-    def report(self, name: str, took: float, used: float) -> None:
+    def report(self, name: str, took: float, used: float, where: str = "a thread", detail: str = "") -> None:
         if not self.quiet:
-            print(f"  {name}, in a thread alongside ({took:.2f}s, CPU {used:.2f}s)", file=sys.stderr, flush=True)
+            detail = f" ... {detail}" if detail else ""
+            print(f"  {name}, in {where} alongside{detail} ({took:.2f}s, CPU {used:.2f}s)", file=sys.stderr, flush=True)
 
 
 def _progress(quiet: bool) -> Callable[[str], Callable[[str], None]]:
@@ -137,12 +139,6 @@ def sorted_ntriples(g: Graph) -> bytes:
     """Canonical N-Triples: one triple per line, sorted; no blank nodes in our data, so the same
     input always gives the same bytes (graph/build/triples.py writes them)."""
     return ntriples(g)
-
-
-def turtle(ntriples: bytes) -> bytes:
-    """Turtle from sorted N-Triples: subjects grouped in sorted order, with prefixes."""
-    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
 @dataclass
@@ -317,8 +313,20 @@ def build(
     root = root or project_root()
     var_dir = var_dir or root / "var"
     dist = dist or root / "dist"
-    step = _progress(quiet)
+    # started first, before any Rust thread runs: its imports overlap the reading (dump_process.py)
+    with DumpProcess() as dump_process:
+        return _build(root, var_dir, dist, _progress(quiet), stamp, expect_ntriples, dump_process)
 
+
+def _build(
+    root: Path,
+    var_dir: Path,
+    dist: Path,
+    step: Callable[[str], Callable[[str], None]],
+    stamp: VersionStamp | None,
+    expect_ntriples: Path | None,
+    dump_process: DumpProcess,
+) -> BuildResult:
     compiled = compile_sources(root, step)
     tbox, shapes, abox, ctx = compiled.tbox, compiled.shapes, compiled.abox, compiled.ctx
 
@@ -334,17 +342,26 @@ def build(
     n_triples = all_nt.count(b"\n")
     done(f"{n_triples} triples, {stamp.version_info}")
 
-    # SHACL (pyshifty, Rust) and the store's bulk load (pyoxigraph, RocksDB) let go of the GIL, so
-    # they run in threads on the machine's second core while this one writes the dumps and the
-    # documents that need only the N-Triples (issue 17). Nothing is swapped in before SHACL has
+    # The store's bulk load (pyoxigraph, RocksDB) and SHACL (pyshifty) are Rust that lets go of the
+    # GIL, so they run in threads, and the dumps and documents that need only the N-Triples are made
+    # in a process of their own (dump_process.py), while this thread runs the QC rules and the API
+    # documents on the loaded store (issue 17). SHACL starts once the store is loaded: the load
+    # is what this thread waits for, so it gets a core to itself beside the dump process, and
+    # SHACL then shares the two cores with the QC rules. Nothing is swapped in before SHACL has
     # passed, and its violations are reported before anything a later step found, as before.
-    shacl = Background("validating with SHACL", shacl_results, abox_nt, shapes, tbox_nt)
+    shacl: list[Background] = []  # started by start_shacl
+
+    def start_shacl() -> Background:
+        if not shacl:
+            shacl.append(Background("validating with SHACL", shacl_results, abox_nt, shapes, tbox_nt))
+        return shacl[0]
+
     shacl_checked: list[BuildError | None] = []  # the outcome, once known
 
     def shacl_passed() -> None:
         """Wait for SHACL; raise its violations (located at their source rows), or note its warnings."""
         if not shacl_checked:
-            results = shacl.result(step)
+            results = start_shacl().result(step)
             violations = [r for r in results if r.severity == "Violation"]
             if violations:
                 shacl_checked.append(
@@ -379,12 +396,9 @@ def build(
     new_store = var_dir / "stores" / build_id
     loading = Background("loading the new store", load_new_store, var_dir, build_id, graphs)
     try:
-        done = step("writing the Turtle and JSON-LD dumps and the linked-data documents")
-        files = {"occugraph.nt": all_nt, "occugraph.ttl": turtle(all_nt), "occugraph.jsonld": jsonld(all_nt)}
-        docs = linked_data_documents(all_nt)
-        done(f"{len(docs)} documents")
-
+        dump_process.submit(all_nt, var_dir)
         loading.result(step)
+        start_shacl()
         checkpoint("build:store-loaded")
 
         done = step("running QC rules")
@@ -406,13 +420,16 @@ def build(
             )
 
         done = step("precomputing the occupations' API documents")
-        docs.update(api_documents(store))
+        api_docs = api_documents(store)
         del store
-        n_docs = documents.write(new_store, docs)
-        done(f"{n_docs} documents in all")
+        done(f"{len(api_docs)} documents")
 
-        done = step("writing dumps")
-        files |= {
+        dumps, linked_data = dump_process.result(step)
+        done = step("writing the documents and dumps")
+        n_docs = documents.write(new_store, api_docs, written=linked_data)
+        files = {
+            "occugraph.nt": all_nt,
+            **dumps,
             "qc-report.md": render_report(results, counts, ctx.notes, ctx.official_totals.get("2022", {})).encode(
                 "utf-8"
             ),
@@ -420,7 +437,7 @@ def build(
             "version.json": stamp.as_json(),
         }
         new_dist = _stage_dist(new_store, files)
-        done(", ".join(sorted(files)))
+        done(f"{n_docs} documents; " + ", ".join(sorted(files)))
         checkpoint("build:dist-staged")
     except BaseException as failure:
         loading.wait()  # the load must not write into a folder being removed

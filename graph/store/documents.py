@@ -66,23 +66,34 @@ def convert(sorted_ntriples: bytes, media_type: str) -> bytes:
     return ox.serialize(triples, format=media.rdf_format(media_type), prefixes=prefixes) or b""
 
 
-def write(store_folder: Path, documents: Mapping[tuple[str, str], bytes]) -> int:
-    """Write the documents (kind, key) -> bytes into the store folder, atomically (temp + rename)."""
+def write(store_folder: Path, documents: Mapping[tuple[str, str], bytes], written: Path | None = None) -> int:
+    """Write the documents (kind, key) -> bytes into the store folder, atomically (temp + rename);
+    the number of documents in the file.
+
+    ``written`` is a documents file made by an earlier ``write`` elsewhere (the build's dump
+    process writes the linked-data documents on its own core, graph/build/dump_process.py): it
+    is moved in and ``documents`` are added to it, so it must hold none of their keys."""
     target = Path(store_folder) / FILE_NAME
     tmp = target.with_name(f".{FILE_NAME}.{os.getpid()}")
     if tmp.exists():
         tmp.unlink()
+    if written is not None:
+        os.replace(written / FILE_NAME, tmp)
     con = sqlite3.connect(tmp)
     try:
-        con.execute("CREATE TABLE documents (kind TEXT, key TEXT, body BLOB, PRIMARY KEY (kind, key)) WITHOUT ROWID")
+        if written is None:
+            con.execute(
+                "CREATE TABLE documents (kind TEXT, key TEXT, body BLOB, PRIMARY KEY (kind, key)) WITHOUT ROWID"
+            )
         con.executemany(
             "INSERT INTO documents VALUES (?, ?, ?)", ((k, key, body) for (k, key), body in sorted(documents.items()))
         )
         con.commit()
+        (count,) = con.execute("SELECT count(*) FROM documents").fetchone()
     finally:
         con.close()
     os.replace(tmp, target)
-    return len(documents)
+    return int(count)
 
 
 def discard(store_folder: Path | str) -> None:

@@ -48,8 +48,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.build.downloads import jsonld
-from graph.build.pipeline import BuildResult, VersionStamp, build, sorted_ntriples, stamp_header, turtle
+from graph.build.downloads import jsonld, turtle
+from graph.build.pipeline import BuildResult, VersionStamp, build, sorted_ntriples, stamp_header
 from graph.core.errors import BuildError
 from graph.core.faults import checkpoint
 from graph.core.namespaces import ID, PREFIXES, RELEASES

@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from rdflib import RDF, SH, Graph
 from rdflib.term import Node
 
-from graph.build import closure, superproperties
+from graph.build import build_cache, closure, superproperties
 from graph.build.context import BuildContext, Reader
 from graph.build.documents import api_documents
 from graph.build.downloads import occupations_csv
@@ -102,6 +102,9 @@ def stamp_header(tbox: Graph, stamp: VersionStamp) -> Graph:
     if stamp.prior:
         g.add((ont, OWL.priorVersion, URIRef(stamp.prior)))
     return g
+
+
+Step = Callable[[str], Callable[[str], None]]  # a step's name -> its "done(detail)"
 
 
 class _Progress:
@@ -306,26 +309,76 @@ def build(
     quiet: bool = False,
     stamp: VersionStamp | None = None,
     expect_ntriples: Path | None = None,
+    reuse: bool = False,
 ) -> BuildResult:
     """Build and swap in. ``stamp`` (a release's) replaces the working-tree version header;
     ``expect_ntriples`` (the release's occugraph.nt) makes the build refuse to swap in anything
-    but exactly those triples, and reuse the served build when it already is exactly that."""
+    but exactly those triples, and reuse the served build when it already is exactly that.
+
+    With ``reuse`` (``occugraph build`` without ``--rebuild``), a build whose sources, code and
+    packages are byte for byte those of the last build that passed its checks swaps in a copy of
+    that build instead of making it again (graph/build/build_cache.py); releases always build."""
     root = root or project_root()
     var_dir = var_dir or root / "var"
     dist = dist or root / "dist"
+    step = _progress(quiet)
+    key = None
+    if reuse and stamp is None and expect_ntriples is None:
+        for line in recover_sources(root):  # the key must be of the sources the build would read
+            print(f"occugraph: {line}", file=sys.stderr)
+        done = step("hashing the sources, code and packages")
+        key = build_cache.input_key(root)
+        kept = build_cache.find(var_dir, key)
+        done(f"{key[:16]}: " + ("a build of exactly these passed its checks" if kept else "not built before"))
+        if kept is not None:
+            return _reuse(kept, var_dir, dist, step)
     # started first, before any Rust thread runs: its imports overlap the reading (dump_process.py)
     with DumpProcess() as dump_process:
-        return _build(root, var_dir, dist, _progress(quiet), stamp, expect_ntriples, dump_process)
+        return _build(root, var_dir, dist, step, stamp, expect_ntriples, dump_process, key)
+
+
+def _reuse(kept: build_cache.Entry, var_dir: Path, dist: Path, step: Step) -> BuildResult:
+    """Swap in a copy of a kept build (its store folder and dumps), as a build swaps in its own:
+    new folders, the same fault checkpoints, nothing switched before both are complete."""
+    meta = kept.meta()
+    done = step("copying the kept build (reader checks, SHACL and QC rules passed on these inputs)")
+    new_store = var_dir / "stores" / f"{meta['digest'][:16]}-{os.getpid()}-{secrets.token_hex(4)}"
+    new_dist = dumps_folder(new_store)
+    try:
+        new_store.parent.mkdir(parents=True, exist_ok=True)
+        build_cache.copy_folder(kept.store, new_store)
+        checkpoint("build:store-loaded")
+        new_dist.parent.mkdir(parents=True, exist_ok=True)
+        staging = new_dist.parent / f".staging-{new_store.name}"
+        build_cache.copy_folder(kept.dist, staging, link_all=True)
+        os.chmod(staging, 0o755)
+        os.replace(staging, new_dist)
+        checkpoint("build:dist-staged")
+    except BaseException:
+        shutil.rmtree(new_store, ignore_errors=True)
+        shutil.rmtree(new_dist.parent / f".staging-{new_store.name}", ignore_errors=True)
+        shutil.rmtree(new_dist, ignore_errors=True)
+        raise
+    done(f"{meta['triples']} triples, {meta['stamp']['version_info']}")
+    done = step("switching to the new dumps and store")
+    _swap_dist(dist, new_dist)
+    checkpoint("build:dist-swapped")
+    swap_in(var_dir, new_store)
+    done()
+    return BuildResult(
+        var_dir / "store", dist, meta["triples"], meta["qc_counts"], meta["warnings"], VersionStamp(**meta["stamp"])
+    )
 
 
 def _build(
     root: Path,
     var_dir: Path,
     dist: Path,
-    step: Callable[[str], Callable[[str], None]],
+    step: Step,
     stamp: VersionStamp | None,
     expect_ntriples: Path | None,
     dump_process: DumpProcess,
+    key: str | None = None,
 ) -> BuildResult:
     compiled = compile_sources(root, step)
     tbox, shapes, abox, ctx = compiled.tbox, compiled.shapes, compiled.abox, compiled.ctx
@@ -448,19 +501,28 @@ def _build(
             shacl_passed()  # SHACL's violations come first, as when it ran before everything else
         raise
 
+    warnings = sum(len(r.rows) for r in results if r.severity == "WARN")
+    if key is not None:  # kept before the swap: a server cannot have changed this store yet
+        done = step("keeping this build for a rebuild of the same inputs")
+        meta = {
+            "digest": hashlib.sha256(all_nt).hexdigest(),
+            "triples": n_triples,
+            "qc_counts": qc_counts,
+            "warnings": warnings,
+            "stamp": asdict(stamp),
+        }
+        try:
+            build_cache.keep(var_dir, key, new_store, new_dist, meta)
+            done(f"var/cache/build/{key[:16]}")
+        except OSError as exc:  # only a rebuild is slower without it
+            done(f"not kept: {exc}")
+
     done = step("switching to the new dumps and store")
     _swap_dist(dist, new_dist)
     checkpoint("build:dist-swapped")
     swap_in(var_dir, new_store)
     done()
-    return BuildResult(
-        var_dir / "store",
-        dist,
-        n_triples,
-        qc_counts,
-        sum(n for r in results if r.severity == "WARN" for n in [len(r.rows)]),
-        stamp,
-    )
+    return BuildResult(var_dir / "store", dist, n_triples, qc_counts, warnings, stamp)
 
 
 class Background:

@@ -39,6 +39,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--root", type=Path, help="project folder (default: this checkout)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="build in full even when the sources, code and packages are those of the last good build "
+        "(by default that build is reused: var/cache/build/)",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(
@@ -80,7 +86,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         print("occugraph build", file=sys.stderr)
     try:
-        result = build(root=args.root.resolve() if args.root else None, quiet=args.quiet)
+        result = build(root=args.root.resolve() if args.root else None, quiet=args.quiet, reuse=not args.rebuild)
     except BuildError as exc:
         for problem in exc.problems:
             print(problem.with_summary(), file=sys.stderr)

@@ -338,6 +338,69 @@ def test_kill_mid_build_leaves_the_previous_store(tmp_path: Path, kill_at: str):
         assert tree(project / "dist") == dist_before
 
 
+def _store_and_documents(project: Path) -> tuple[list[str], list[tuple[str, str, bytes]]]:
+    """The served store's quads (sorted) and its documents' rows: what a reused build must equal."""
+    import sqlite3
+
+    folder = (project / "var/store").resolve()
+    quads = sorted(str(q) for q in ox.Store.read_only(str(folder)))
+    con = sqlite3.connect(f"file:{folder / 'documents.sqlite'}?mode=ro", uri=True)
+    rows = list(con.execute("SELECT kind, key, body FROM documents ORDER BY kind, key"))
+    con.close()
+    return quads, rows
+
+
+def test_rebuild_of_identical_inputs_reuses_the_kept_build(tmp_path: Path):
+    """occugraph build reuses the last good build when nothing it was made from changed
+    (graph/build/build_cache.py): the same dumps, quads and documents in new folders; a changed
+    source line, or --rebuild, builds in full."""
+    project = make_project(tmp_path / "project")
+    runner = [sys.executable, str(ROOT / "tests/fixture_project.py"), str(project)]
+    first = subprocess.run([*runner, "build"], capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert "not built before" in first.stderr
+    store_first, dist_first = (project / "var/store").resolve(), tree(project / "dist")
+    served_first = _store_and_documents(project)
+
+    again = subprocess.run([*runner, "build"], capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert "a build of exactly these passed its checks" in again.stderr
+    assert "reading standards" not in again.stderr
+    assert (project / "var/store").resolve() != store_first  # a new folder, swapped in like a build
+    assert tree(project / "dist") == dist_first
+    assert _store_and_documents(project) == served_first
+    assert again.stdout == first.stdout  # the same triple count and QC warnings
+
+    full = subprocess.run([*runner, "build", "--rebuild"], capture_output=True, text=True, timeout=300)
+    assert full.returncode == 0, full.stderr
+    assert "reading standards" in full.stderr and "hashing" not in full.stderr
+    assert tree(project / "dist") == dist_first
+
+    edit(project / "standards/classification/entries.tsv", "\t物联网工程技术人员\t", "\t物联网工程技术员\t")
+    changed = subprocess.run([*runner, "build"], capture_output=True, text=True, timeout=300)
+    assert changed.returncode == 0, changed.stderr
+    assert "not built before" in changed.stderr and "reading standards" in changed.stderr
+    assert tree(project / "dist") != dist_first
+
+
+@pytest.mark.parametrize("kill_at", ["build:store-loaded", "build:dist-staged", "build:dist-swapped"])
+def test_kill_mid_reuse_leaves_the_previous_store(tmp_path: Path, kill_at: str):
+    """A reuse of the kept build killed half-way leaves the served store and dumps as they were."""
+    project = make_project(tmp_path / "project")
+    runner = [sys.executable, str(ROOT / "tests/fixture_project.py"), str(project)]
+    first = subprocess.run([*runner, "build", "--quiet"], capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    store_before, dist_before = (project / "var/store").resolve(), tree(project / "dist")
+    served_before = _store_and_documents(project)
+    result = _run_killed(project, kill_at, "build")
+    assert result.returncode == -9
+    assert "a build of exactly these passed its checks" in result.stderr
+    if kill_at != "build:dist-swapped":
+        assert (project / "var/store").resolve() == store_before
+    assert tree(project / "dist") == dist_before  # unchanged, or switched in one step to the same dumps
+    assert _store_and_documents(project) == served_before
+
+
 def test_api_changes_since_a_release(released: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from graph.build.pipeline import build
     from graph.store.embedded import EmbeddedStore

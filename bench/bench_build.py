@@ -9,6 +9,7 @@ load average at each build's start.
 
     .venv/bin/python bench/bench_build.py --before /tmp/before --reps 3
     .venv/bin/python bench/bench_build.py --reps 3               # this checkout only
+    .venv/bin/python bench/bench_build.py --before /tmp/before --no-change   # rebuilds of unchanged sources
 """
 
 from __future__ import annotations
@@ -29,19 +30,33 @@ sys.path.insert(0, str(ROOT / "bench"))
 import loadinfo  # noqa: E402
 
 CODE = (
-    "import sys; from pathlib import Path; from graph.build.pipeline import build; "
-    "r = build(root=Path(sys.argv[1]), var_dir=Path(sys.argv[2]) / 'var', dist=Path(sys.argv[2]) / 'dist'); "
+    "import inspect, sys; from pathlib import Path; from graph.build.pipeline import build; "
+    "reuse = {'reuse': True} if sys.argv[3] == 'reuse' and 'reuse' in inspect.signature(build).parameters else {}; "
+    "r = build(root=Path(sys.argv[1]), var_dir=Path(sys.argv[2]) / 'var', dist=Path(sys.argv[2]) / 'dist', **reuse); "
     "print('TRIPLES', r.triples)"
 )
 
 
-def one_build(tree: Path, sources: Path) -> tuple[float, float, int, str]:
-    """(wall s, CPU s, triples, step lines) of one build of ``sources`` by the code in ``tree``."""
+def one_build(tree: Path, sources: Path, no_change: bool = False) -> tuple[float, float, int, str]:
+    """(wall s, CPU s, triples, step lines) of one build of ``sources`` by the code in ``tree``;
+    with ``no_change``, of a second build of the same sources into the same folder as a first
+    one, both as ``occugraph build`` runs them (reusing a kept build where the code can)."""
     out = Path(tempfile.mkdtemp(prefix="occugraph-bench-build-"))
+    mode = "reuse" if no_change else "cold"
+    if no_change:
+        first = subprocess.run(
+            [sys.executable, "-c", CODE, str(sources), str(out), mode],
+            cwd=tree,
+            env={**os.environ, "PYTHONPATH": str(tree)},
+            capture_output=True,
+            text=True,
+        )
+        if first.returncode != 0:
+            raise SystemExit(f"build in {tree} failed:\n{first.stderr[-2000:]}")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-c", CODE, str(sources), str(out)],
+        [sys.executable, "-c", CODE, str(sources), str(out), mode],
         cwd=tree,
         env={**os.environ, "PYTHONPATH": str(tree)},
         capture_output=True,
@@ -61,6 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--before", type=Path, help="an older checkout to build alternately with this one")
     ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument(
+        "--no-change",
+        action="store_true",
+        help="time a rebuild of unchanged sources (after a first build into the same folder) instead of a cold build",
+    )
     args = ap.parse_args(argv)
     loadinfo.start("bench_build")
     trees = {"now": ROOT} | ({"before": args.before.resolve()} if args.before else {})
@@ -75,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     for rep in range(args.reps):
         for name in sorted(trees, reverse=rep % 2 == 1):
             la = os.getloadavg()[0]
-            wall, cpu, triples, steps = one_build(trees[name], copies[name])
+            wall, cpu, triples, steps = one_build(trees[name], copies[name], args.no_change)
             runs[name].append((wall, cpu, triples, la))
             last_steps[name] = steps
             print(f"{name}: wall {wall:.1f} s, CPU {cpu:.1f} s, {triples} triples, load {la:.1f}", flush=True)

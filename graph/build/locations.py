@@ -35,13 +35,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, Graph
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.build.triples import TripleStore
 from graph.build.tsv import CURRENT_ROW, Row
 
 Triple = tuple[Node, Node, Node]
+_TERMS = frozenset({URIRef, Literal, BNode})  # the terms readers make; any other Node subclass passes too
 
 
 @dataclass(frozen=True, order=True)
@@ -166,9 +167,10 @@ class LocatingGraph(Graph):
         # rdflib's Graph.add, with its checks, straight to the store: every triple of the
         # sources passes here, and the extra call layers were a tenth of the read (issue 17)
         s, p, o = triple
-        assert isinstance(s, Node), f"Subject {s} must be an rdflib term"
-        assert isinstance(p, Node), f"Predicate {p} must be an rdflib term"
-        assert isinstance(o, Node), f"Object {o} must be an rdflib term"
+        # rdflib's checks; Node is an ABC, so the usual exact types are tried first (issue 17)
+        assert type(s) in _TERMS or isinstance(s, Node), f"Subject {s} must be an rdflib term"
+        assert type(p) in _TERMS or isinstance(p, Node), f"Predicate {p} must be an rdflib term"
+        assert type(o) in _TERMS or isinstance(o, Node), f"Object {o} must be an rdflib term"
         if self._add_new((s, p, o)) is not False:  # a triple added again keeps its first place
             self._record(triple)
         return self

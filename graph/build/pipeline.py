@@ -395,26 +395,20 @@ def _build(
     n_triples = all_nt.count(b"\n")
     done(f"{n_triples} triples, {stamp.version_info}")
 
-    # The store's bulk load (pyoxigraph, RocksDB) and SHACL (pyshifty) are Rust that lets go of the
+    # SHACL (pyshifty) and the store's bulk load (pyoxigraph, RocksDB) are Rust that lets go of the
     # GIL, so they run in threads, and the dumps and documents that need only the N-Triples are made
     # in a process of their own (dump_process.py), while this thread runs the QC rules and the API
-    # documents on the loaded store (issue 17). SHACL starts once the store is loaded: the load
-    # is what this thread waits for, so it gets a core to itself beside the dump process, and
-    # SHACL then shares the two cores with the QC rules. Nothing is swapped in before SHACL has
-    # passed, and its violations are reported before anything a later step found, as before.
-    shacl: list[Background] = []  # started by start_shacl
-
-    def start_shacl() -> Background:
-        if not shacl:
-            shacl.append(Background("validating with SHACL", shacl_results, abox_nt, shapes, tbox_nt))
-        return shacl[0]
-
+    # documents on the loaded store (issue 17). This thread asks for SHACL's outcome as late as it
+    # can (before anything is written from the QC rules' results), so that it waits for SHACL only
+    # when nothing else is left. Nothing is swapped in before SHACL has passed, and its violations
+    # are reported before anything a later step found, as before.
+    shacl = Background("validating with SHACL", shacl_results, abox_nt, shapes, tbox_nt)
     shacl_checked: list[BuildError | None] = []  # the outcome, once known
 
     def shacl_passed() -> None:
         """Wait for SHACL; raise its violations (located at their source rows), or note its warnings."""
         if not shacl_checked:
-            results = start_shacl().result(step)
+            results = shacl.result(step)
             violations = [r for r in results if r.severity == "Violation"]
             if violations:
                 shacl_checked.append(
@@ -451,7 +445,6 @@ def _build(
     try:
         dump_process.submit(all_nt, var_dir)
         loading.result(step)
-        start_shacl()
         checkpoint("build:store-loaded")
 
         done = step("running QC rules")
@@ -462,8 +455,8 @@ def _build(
         qc_counts = {r.rule: len(r.rows) for r in results}
         errors = [r for r in results if r.severity == "ERROR" and r.rows]
         done(", ".join(f"{r.rule}={len(r.rows)}" for r in results if r.rows) or "all pass")
-        shacl_passed()
         if errors:
+            shacl_passed()  # SHACL's violations come first
             raise BuildError(
                 "QC rules at ERROR failed",
                 [
@@ -478,6 +471,7 @@ def _build(
         done(f"{len(api_docs)} documents")
 
         dumps, linked_data = dump_process.result(step)
+        shacl_passed()  # before the QC report is written: it lists SHACL's warnings
         done = step("writing the documents and dumps")
         n_docs = documents.write(new_store, api_docs, written=linked_data)
         files = {

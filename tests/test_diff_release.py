@@ -321,6 +321,7 @@ def test_kill_mid_build_leaves_the_previous_store(tmp_path: Path, kill_at: str):
     result = _run_killed(project, kill_at, "build", "--quiet")
     assert result.returncode == -9
     assert (project / "var/store").resolve() == store_before
+    assert [p.name for p in (project / "var").glob(".dumps-*")]  # the dump process's folder, left by the kill
     from graph.store.embedded import EmbeddedStore
 
     rows = EmbeddedStore(project / "var/store").select(
@@ -336,6 +337,9 @@ def test_kill_mid_build_leaves_the_previous_store(tmp_path: Path, kill_at: str):
             assert hashlib.sha256((project / "dist" / name).read_bytes()).hexdigest() == digest
     else:
         assert tree(project / "dist") == dist_before
+    again = subprocess.run([*runner, "build", "--quiet"], capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert not list((project / "var").glob(".dumps-*"))  # the next build removes it
 
 
 def _store_and_documents(project: Path) -> tuple[list[str], list[tuple[str, str, bytes]]]:

@@ -67,6 +67,13 @@ def _serve(conn: Connection) -> None:
         conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
+def remove_leftovers(work: Path) -> None:
+    """Remove the folders that builds killed half-way left in ``work`` (builds of one var/ take
+    turns: a build removes the stores of any other too)."""
+    for stale in work.glob(".dumps-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
 class DumpProcess:
     """One spawned process that makes :func:`dump_outputs` of the N-Triples it is given.
 

@@ -32,7 +32,7 @@ from graph.build import build_cache, closure, superproperties
 from graph.build.context import BuildContext, Reader
 from graph.build.documents import api_documents
 from graph.build.downloads import occupations_csv
-from graph.build.dump_process import DumpProcess
+from graph.build.dump_process import DumpProcess, remove_leftovers
 from graph.build.journal import recover_sources
 from graph.build.locations import LocatingGraph, SourceMap
 from graph.build.qc import edition_counts, render_report, run_rules
@@ -322,6 +322,7 @@ def build(
     var_dir = var_dir or root / "var"
     dist = dist or root / "dist"
     step = _progress(quiet)
+    remove_leftovers(var_dir)
     key = None
     if reuse and stamp is None and expect_ntriples is None:
         for line in recover_sources(root):  # the key must be of the sources the build would read

@@ -31,8 +31,9 @@ import loadinfo  # noqa: E402
 
 CODE = (
     "import inspect, sys; from pathlib import Path; from graph.build.pipeline import build; "
-    "reuse = {'reuse': True} if sys.argv[3] == 'reuse' and 'reuse' in inspect.signature(build).parameters else {}; "
-    "r = build(root=Path(sys.argv[1]), var_dir=Path(sys.argv[2]) / 'var', dist=Path(sys.argv[2]) / 'dist', **reuse); "
+    "cache = {'reuse': True, 'keep': True} if sys.argv[3] == 'reuse' "
+    "and 'keep' in inspect.signature(build).parameters else {}; "
+    "r = build(root=Path(sys.argv[1]), var_dir=Path(sys.argv[2]) / 'var', dist=Path(sys.argv[2]) / 'dist', **cache); "
     "print('TRIPLES', r.triples)"
 )
 

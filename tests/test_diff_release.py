@@ -357,12 +357,12 @@ def _store_and_documents(project: Path) -> tuple[list[str], list[tuple[str, str,
 def test_rebuild_of_identical_inputs_reuses_the_kept_build(tmp_path: Path):
     """occugraph build reuses the last good build when nothing it was made from changed
     (graph/build/build_cache.py): the same dumps, quads and documents in new folders; a changed
-    source line, or --rebuild, builds in full."""
+    source line, or --rebuild (which keeps its build), builds in full."""
     project = make_project(tmp_path / "project")
     runner = [sys.executable, str(ROOT / "tests/fixture_project.py"), str(project)]
     first = subprocess.run([*runner, "build"], capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
-    assert "not built before" in first.stderr
+    assert "hashing the sources" in first.stderr and "a build of exactly these" not in first.stderr
     store_first, dist_first = (project / "var/store").resolve(), tree(project / "dist")
     served_first = _store_and_documents(project)
 
@@ -377,13 +377,15 @@ def test_rebuild_of_identical_inputs_reuses_the_kept_build(tmp_path: Path):
 
     full = subprocess.run([*runner, "build", "--rebuild"], capture_output=True, text=True, timeout=300)
     assert full.returncode == 0, full.stderr
-    assert "reading standards" in full.stderr and "hashing" not in full.stderr
+    assert "reading standards" in full.stderr and "a build of exactly these" not in full.stderr
     assert tree(project / "dist") == dist_first
+    after_full = subprocess.run([*runner, "build"], capture_output=True, text=True, timeout=300)
+    assert "a build of exactly these passed its checks" in after_full.stderr  # --rebuild kept its build
 
     edit(project / "standards/classification/entries.tsv", "\t物联网工程技术人员\t", "\t物联网工程技术员\t")
     changed = subprocess.run([*runner, "build"], capture_output=True, text=True, timeout=300)
     assert changed.returncode == 0, changed.stderr
-    assert "not built before" in changed.stderr and "reading standards" in changed.stderr
+    assert "a build of exactly these" not in changed.stderr and "reading standards" in changed.stderr
     assert tree(project / "dist") != dist_first
 
 

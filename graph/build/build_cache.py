@@ -17,7 +17,8 @@ and renamed into place, and reused only when complete; only the latest entry is 
 
 A reuse still makes a new store folder and a new dumps folder and swaps them in like a build,
 passing the same fault checkpoints (the kill tests), so a server never sees anything half-written.
-``occugraph build --rebuild`` and any release (``stamp``) build in full.
+``occugraph build --rebuild`` builds in full (and keeps what it built); a release (``stamp``) builds
+in full and keeps nothing.
 """
 
 from __future__ import annotations

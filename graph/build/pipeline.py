@@ -310,29 +310,33 @@ def build(
     stamp: VersionStamp | None = None,
     expect_ntriples: Path | None = None,
     reuse: bool = False,
+    keep: bool = False,
 ) -> BuildResult:
     """Build and swap in. ``stamp`` (a release's) replaces the working-tree version header;
     ``expect_ntriples`` (the release's occugraph.nt) makes the build refuse to swap in anything
     but exactly those triples, and reuse the served build when it already is exactly that.
 
-    With ``reuse`` (``occugraph build`` without ``--rebuild``), a build whose sources, code and
-    packages are byte for byte those of the last build that passed its checks swaps in a copy of
-    that build instead of making it again (graph/build/build_cache.py); releases always build."""
+    With ``keep`` a build that passed its checks is kept under the sha256 of its inputs (sources,
+    code, packages: graph/build/build_cache.py); with ``reuse`` a build whose inputs are byte for
+    byte those of the kept build swaps in a copy of it instead of making it again. ``occugraph
+    build`` keeps and reuses, ``--rebuild`` only keeps; releases always build and keep nothing."""
     root = root or project_root()
     var_dir = var_dir or root / "var"
     dist = dist or root / "dist"
     step = _progress(quiet)
     remove_leftovers(var_dir)
     key = None
-    if reuse and stamp is None and expect_ntriples is None:
+    if (reuse or keep) and stamp is None and expect_ntriples is None:
         for line in recover_sources(root):  # the key must be of the sources the build would read
             print(f"occugraph: {line}", file=sys.stderr)
         done = step("hashing the sources, code and packages")
         key = build_cache.input_key(root)
-        kept = build_cache.find(var_dir, key)
-        done(f"{key[:16]}: " + ("a build of exactly these passed its checks" if kept else "not built before"))
+        kept = build_cache.find(var_dir, key) if reuse else None
+        done(f"{key[:16]}: " + ("a build of exactly these passed its checks" if kept else "building"))
         if kept is not None:
             return _reuse(kept, var_dir, dist, step)
+        if not keep:
+            key = None
     # started first, before any Rust thread runs: its imports overlap the reading (dump_process.py)
     with DumpProcess() as dump_process:
         return _build(root, var_dir, dist, step, stamp, expect_ntriples, dump_process, key)

@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--rebuild",
         action="store_true",
         help="build in full even when the sources, code and packages are those of the last good build "
-        "(by default that build is reused: var/cache/build/)",
+        "(by default that build is reused: var/cache/build/); the new build is kept",
     )
     p.set_defaults(func=cmd_build)
 
@@ -86,7 +86,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         print("occugraph build", file=sys.stderr)
     try:
-        result = build(root=args.root.resolve() if args.root else None, quiet=args.quiet, reuse=not args.rebuild)
+        root = args.root.resolve() if args.root else None
+        result = build(root=root, quiet=args.quiet, reuse=not args.rebuild, keep=True)
     except BuildError as exc:
         for problem in exc.problems:
             print(problem.with_summary(), file=sys.stderr)

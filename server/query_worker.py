@@ -474,7 +474,10 @@ class WorkerPool:
         self.gate = gate or FairGate(
             workers=size, per_client=size, reserve=0, heavy_seconds=math.inf, seconds_per_minute=0
         )
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        # the worker that finished last is taken first: its caches are still warm (a query in a
+        # worker idle since the one before costs 0.21-0.27 ms of its CPU, against 0.18-0.19 ms
+        # in the last one used: issue 17, docs/benchmarks.md); any worker serves any client
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._generation = 0
         self._lock = threading.Lock()
         self._all: set[_Worker] = set()

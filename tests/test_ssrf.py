@@ -338,3 +338,64 @@ def test_what_the_engine_cannot_read_is_reported_in_the_parsers_words(attack_app
     assert r.status_code == 400 and "syntax error: at 1:" in r.get_data(as_text=True)
     r = _send_query(client, "INSERT DATA { <http://e/a> <http://e/p> 1 }", "form")
     assert r.status_code == 400 and "this is SPARQL Update" in r.get_data(as_text=True)
+
+
+_KEYWORD_FORMS = {
+    # each letter: itself, other case, escaped, fullwidth, and letters whose case folding or NFKC
+    # form is the ASCII letter (long s, Kelvin sign) -- what an attacker would try on the shortcut
+    "s": ["s", "S", "\\u0053", "\\u0073", "\\U00000053", "Ｓ", "ｓ", "ſ"],
+    "e": ["e", "E", "\\u0045", "\\u0065", "Ｅ"],
+    "r": ["r", "R", "\\u0052", "Ｒ"],
+    "v": ["v", "V", "\\u0056", "Ｖ"],
+    "i": ["i", "I", "\\u0049", "Ｉ", "ı"],
+    "c": ["c", "C", "\\u0043", "Ｃ"],
+    "f": ["f", "F", "\\u0046", "Ｆ"],
+    "o": ["o", "O", "\\u004f", "Ｏ"],
+    "m": ["m", "M", "\\u004d", "Ｍ"],
+    "n": ["n", "N", "\\u004e", "Ｎ"],
+    "w": ["w", "W", "\\u0057", "Ｗ"],
+}
+
+
+def _spelled(word: str, data) -> str:  # type: ignore[no-untyped-def]
+    from hypothesis import strategies as st
+
+    return "".join(data.draw(st.sampled_from(_KEYWORD_FORMS.get(ch, [ch, ch.upper()]))) for ch in word)
+
+
+def test_no_spelling_of_a_keyword_passes_the_shortcut_and_the_parser() -> None:
+    """Property test, attacker's side: SERVICE, FROM and NOW() spelled letter by letter in every
+    case, escape and look-alike form, at several places of a query. Whenever the shortcut lets a
+    text through, the parser (which expands escapes everywhere) finds nothing to refuse in it."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    u = "http://127.0.0.1:9/sparql"
+    templates = [
+        "SELECT * WHERE {{ {kw} <" + u + "> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ ?s ?p ?o # x\r {kw} <" + u + "> {{ ?a ?b ?c }} }}",
+        "SELECT * {kw} <" + u + "> WHERE {{ ?s ?p ?o }}",
+        "SELECT ({kw}() AS ?t) WHERE {{ ?s ?p ?o }}",
+        'SELECT * WHERE {{ ?s ?p "{kw}" }}',
+    ]
+
+    guard.check_query("ASK {}", set())  # the parser raises the recursion limit once, before hypothesis runs
+    passed: list[str] = []
+
+    @settings(max_examples=400, deadline=None, database=None)
+    @given(st.sampled_from(["service", "from", "now"]), st.sampled_from(templates), st.data())
+    def check(word: str, template: str, data) -> None:  # type: ignore[no-untyped-def]
+        text = template.format(kw=_spelled(word, data))
+        if not guard._spells_none_of_the_deciding_words(text):
+            return
+        passed.append(text)
+        try:
+            decided = guard.check_query(text, set())
+        except guard.SparqlSyntaxError:
+            return  # the parser cannot read it: refused either way
+        except guard.Refused as exc:
+            raise AssertionError(f"the shortcut let through what the parser refuses: {text!r}: {exc}") from None
+        assert decided == guard.Checked(), text
+
+    check()
+    assert passed  # some spellings (the dotless ı, which is not i) do reach the parser

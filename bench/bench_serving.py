@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import loadinfo  # noqa: E402
-from load_test import free_port, run_python, run_wrk  # noqa: E402
+from load_test import free_port, fresh_suffix, run_python, run_wrk  # noqa: E402
 
 P = "PREFIX og: <https://w3id.org/occugraph/ontology/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
 SMALL = P + (
@@ -69,11 +69,25 @@ class Scenario:
     servers: tuple[str, ...]
     path: str
     accept: str = "application/json"
+    # a suffix (URL-encoded) that, with a counter, makes every request's URL new: a SPARQL comment
+    # "# new-<n>" on its own line, so that no cache of the server (parsed queries, kept answers) has
+    # seen the text before, as for a query someone has just written
+    fresh: str | None = None
+
+
+FRESH_COMMENT = urllib.parse.quote("\n# new-")
 
 
 SCENARIOS = [
     Scenario("bare Flask route (ceiling)", ("hello",), "/hello"),
     Scenario("/sparql small: code lookup (1 row)", ("minimal", "before", "now", "now-uncached"), sparql(SMALL), JSON),
+    Scenario(
+        "/sparql small, a new text each request",
+        ("minimal", "before", "now"),
+        sparql(SMALL),
+        JSON,
+        fresh=FRESH_COMMENT,
+    ),
     Scenario("/sparql large: every code and label", ("minimal", "before", "now", "now-uncached"), sparql(LARGE), JSON),
     Scenario(
         "/sparql aggregate per major group, skos:broader+",
@@ -189,14 +203,16 @@ def cpu_seconds(pid: int) -> float:
         return 0.0
 
 
-def latency(port: int, path: str, accept: str, n: int) -> tuple[float, float, int, int]:
-    """(p50 ms, p95 ms, status, bytes) of n sequential requests after 5 warm-ups."""
+def latency(port: int, path: str, accept: str, n: int, fresh: str | None = None) -> tuple[float, float, int, int]:
+    """(p50 ms, p95 ms, status, bytes) of n sequential requests after 5 warm-ups (``fresh``: each
+    with a new suffix, numbered apart from the load run's)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     times = []
     status = size = 0
     for i in range(n + 5):
         t0 = time.perf_counter()
-        conn.request("GET", path, headers={"Accept": accept})
+        target = path if fresh is None else path + fresh_suffix(fresh, 999, i)
+        conn.request("GET", target, headers={"Accept": accept})
         resp = conn.getresponse()
         body = resp.read()
         if i >= 5:
@@ -319,6 +335,25 @@ def breakdown(n: int) -> int:
 
         return call
 
+    def fresh(app) -> Callable[[], None]:  # type: ignore[no-untyped-def]
+        """Each call sends a text no cache has seen (the query plus a numbered comment line),
+        its request environment made beforehand so that making it is not timed."""
+        pending = iter(
+            [
+                EnvironBuilder(
+                    path="/sparql", query_string={"query": f"{SMALL}\n# new-{i}"}, headers={"Accept": JSON}
+                ).get_environ()
+                for i in range(n + 100)  # median() makes 50 warm-up calls and n timed ones
+            ]
+        )
+
+        def call() -> None:
+            body = app(next(pending), lambda *_: None)
+            b"".join(body)
+            getattr(body, "close", lambda: None)()
+
+        return call
+
     def median(f: Callable[[], object]) -> str:
         for _ in range(50):
             f()
@@ -353,6 +388,7 @@ def breakdown(n: int) -> int:
         ("OccuGraph's app, QUERY_WORKERS=0 (no time limit, no sandbox)", wsgi(inline)),
         ("OccuGraph's app, 2 query workers (as shipped): the query asked before", wsgi(pooled)),
         ("OccuGraph's app, 2 query workers, no answer cache: a query not asked before", wsgi(uncached)),
+        ("OccuGraph's app, 2 query workers: a new text each call (nothing parsed or kept before)", fresh(pooled)),
         (
             "the hop alone: WorkerPool.answer, no answer cache",
             lambda: pool.answer(SMALL, None, None, None, (JSON, None), 10_000, 5.0, 5.0),
@@ -360,8 +396,19 @@ def breakdown(n: int) -> int:
     ]
     print(f"# A small /sparql query in one process, medians of {n} ({machine()})\n")
     print("| what | p50 ms | CPU ms of this process per call |\n|---|---:|---:|")
+    import psutil
+
+    workers = [psutil.Process(w.process.pid) for w in pool._all]
+
+    def workers_cpu() -> float:
+        return sum(t.user + t.system for t in (w.cpu_times() for w in workers))
+
     for name, f in rows:
+        before = workers_cpu()
         print(f"| {name} | {median(f)} |", flush=True)
+        if name.startswith("the hop alone"):
+            hop_workers = (workers_cpu() - before) / (n + 50) * 1000
+    print(f"\nThe query workers' own CPU in the hop-alone row: {hop_workers:.3f} ms per query.")
     pool.close()
     pooled.extensions["occugraph-pool"].close()
     print(f"\n({machine()}; the query workers' own CPU is not in the CPU column)")
@@ -398,11 +445,11 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 n = args.n if "aggregate" not in sc.name and "large" not in sc.name else max(20, args.n // 10)
                 la = os.getloadavg()[0]
-                p50, p95, status, size = latency(port, sc.path, sc.accept, n)
+                p50, p95, status, size = latency(port, sc.path, sc.accept, n, sc.fresh)
                 cpu0 = cpu_seconds(proc.pid)
                 url = f"http://127.0.0.1:{port}{sc.path}"
                 load = run_wrk if have_wrk else run_python
-                res = load(url, sc.accept, args.seconds, 8)
+                res = load(url, sc.accept, args.seconds, 8, sc.fresh)
                 cpu = cpu_seconds(proc.pid) - cpu0
                 per_req = cpu / res["requests"] * 1000 if res["requests"] else float("nan")
                 rows.append(

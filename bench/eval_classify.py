@@ -20,13 +20,19 @@ What it measures (numbers go to docs/benchmarks.md by hand):
    machine; the load average is printed too).
 4. API latency: a real `occugraph serve` on 127.0.0.1 (a free port), GET /api/classify for 300
    titles one after another after one warm-up request; p50/p95/p99 in ms.
-5. Real postings (bench/data/job-postings/, see SOURCES.md there): 300 hand-labelled titles from
-   51job, split into a tuning half and a held-out half. Top-1/top-5 at the level the label gives
-   (an occupation label needs that occupation; a group label is met by the group or any of its
-   occupations), and at minor and major level; the hierarchical answer's accuracy and level; a
+5. Real postings, one report key per labelled set (POSTING_SETS; see SOURCES.md in each folder):
+   ``real_postings`` is bench/data/job-postings/ (300 hand-labelled 51job titles, IT and
+   engineering); ``real_postings_broad`` is bench/data/job-postings-broad/ (blue-collar, service,
+   sales and the rest of the labour market), reported only once that folder holds a labelled.tsv;
+   ``real_postings_pooled`` pools the sets' rows, split by split, when more than one set is present.
+   Each set is split into a tuning half and a held-out half. Top-1/top-5 at the level the label
+   gives (an occupation label needs that occupation; a group label is met by the group or any of
+   its occupations), and at minor and major level; the hierarchical answer's accuracy and level; a
    reliability table (predicted probability against observed accuracy). ``--calibrate`` fits the
-   calibration table (isotonic, pool-adjacent-violators) on the tuning half only and writes
-   graph/classification/calibration.tsv; throughput over all 2,950 distinct titles.
+   calibration table (isotonic, pool-adjacent-violators) on the tuning halves only, of all sets
+   present, pooled (one table serves every title the classifier sees, so it should not be fitted
+   to one kind of title; with one set this is the tuning half of that set), and writes
+   graph/classification/calibration.tsv; throughput over each set's distinct titles.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,6 +65,26 @@ from graph.store.embedded import EmbeddedStore  # noqa: E402
 FOLDS = 5
 SEED = 5
 POSTINGS = ROOT / "bench" / "data" / "job-postings"
+
+
+@dataclass(frozen=True)
+class PostingSet:
+    """A folder of real recruiting titles: ``labelled.tsv`` (n, title, label, label_name, level,
+    split) and a file of the distinct titles with their posting counts (for throughput)."""
+
+    key: str  # the report key; other people parse ``real_postings``, so keys never change
+    folder: Path
+    titles_file: str
+
+    def available(self) -> bool:
+        """A set counts once it is labelled; a folder holding only its SOURCES.md is skipped."""
+        return (self.folder / "labelled.tsv").is_file()
+
+
+POSTING_SETS = (
+    PostingSet("real_postings", POSTINGS, "51job-2023-titles.tsv"),
+    PostingSet("real_postings_broad", ROOT / "bench" / "data" / "job-postings-broad", "titles.tsv"),
+)
 
 
 def level_key(code: str, level: str) -> str | None:
@@ -173,8 +200,8 @@ def api_latency(store_path: Path, titles: Sequence[str], n: int = 300) -> dict[s
     return {"n": len(times), "p50_ms": q[49], "p95_ms": q[94], "p99_ms": q[98], "max_ms": times[-1]}
 
 
-def read_labelled() -> list[dict[str, str]]:
-    lines = (POSTINGS / "labelled.tsv").read_text(encoding="utf-8").splitlines()
+def read_labelled(folder: Path = POSTINGS) -> list[dict[str, str]]:
+    lines = (folder / "labelled.tsv").read_text(encoding="utf-8").splitlines()
     head = lines[0].split("\t")
     return [dict(zip(head, line.split("\t"), strict=True)) for line in lines[1:]]
 
@@ -291,42 +318,87 @@ def reliability(
     return rows
 
 
-def evaluate_postings(clf: C.Classifier, calibrate: bool) -> dict[str, object]:
-    rows = read_labelled()
-    tune = [r for r in rows if r["split"] == "tune"]
-    held = [r for r in rows if r["split"] == "held-out"]
-    report: dict[str, object] = {"labelled": len(rows), "without_label": sum(r["level"] == "none" for r in rows)}
-    if calibrate:
-        raw = C.Classifier(clf.index, C.Calibration(((0.0, 0.0), (1.0, 1.0))))
-        points = calibration_points(posting_results(raw, tune))
-        pts = {rank: isotonic(p) for rank, p in points.items()}
+def fit_calibration(clf: C.Classifier, tune: Sequence[dict[str, str]], sources: Sequence[Path]) -> dict[str, object]:
+    """Fit the isotonic curves on tuning rows only and write graph/classification/calibration.tsv.
+
+    The rows of every set's tuning half are pooled: the table is applied to every title the
+    classifier sees, so fitting it to one kind of title (the IT-heavy 51job set) would make the
+    probabilities of the others look surer than they are. With one set this is exactly that set's
+    tuning half, and the file's header is the one it always had.
+    """
+    raw = C.Classifier(clf.index, C.Calibration(((0.0, 0.0), (1.0, 1.0))))
+    points = calibration_points(posting_results(raw, tune))
+    pts = {rank: isotonic(p) for rank, p in points.items()}
+    names = [str((src / "labelled.tsv").relative_to(ROOT)) for src in sources]
+    if len(names) == 1:
         lines = [
             "# generated by bench/eval_classify.py --calibrate from the tuning half of",
-            "# bench/data/job-postings/labelled.tsv; do not edit",
-            "rank\tscore\tprobability",
+            f"# {names[0]}; do not edit",
         ]
-        lines += [f"{rank}\t{x}\t{y}" for rank, curve in pts.items() for x, y in curve]
-        C.CALIBRATION_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        clf = C.Classifier(clf.index, C.Calibration.load())
-        report["calibration_points"] = pts
-    for name, part in (("tune", tune), ("held_out", held)):
-        results = posting_results(clf, part)
-        report[name] = posting_accuracy(results) | {"reliability": reliability(results)}
+    else:
+        lines = ["# generated by bench/eval_classify.py --calibrate from the tuning halves (pooled) of"]
+        lines += [f"# {name}" for name in names]
+        lines += ["# do not edit"]
+    lines.append("rank\tscore\tprobability")
+    lines += [f"{rank}\t{x}\t{y}" for rank, curve in pts.items() for x, y in curve]
+    C.CALIBRATION_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return pts
+
+
+def set_throughput(clf: C.Classifier, posting_set: PostingSet) -> dict[str, object]:
+    """Batch classification of the set's distinct titles, none seen before (caches cleared)."""
     titles = [
         line.split("\t")[0]
-        for line in (POSTINGS / "51job-2023-titles.tsv").read_text(encoding="utf-8").splitlines()[1:]
+        for line in (posting_set.folder / posting_set.titles_file).read_text(encoding="utf-8").splitlines()[1:]
     ]
     clf.index.clear_caches()  # a first sight of every title (the labelled ones were classified above)
     started, cpu_started = time.perf_counter(), time.process_time()
     n = sum(1 for _ in C.classify_rows(clf, titles))
     took, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    report["postings_throughput"] = {
+    return {
         "titles": n,
         "titles_per_s": round(n / took),
         "titles_per_cpu_s": round(n / cpu),
         "load_average_1": round(os.getloadavg()[0], 2),
     }
-    return report
+
+
+def evaluate_posting_sets(clf: C.Classifier, calibrate: bool) -> dict[str, dict[str, object]]:
+    """One report per labelled set (``real_postings`` keeps its keys and order), plus the pooled
+    rows of all sets, held-out and tuning separately, when more than one set is present."""
+    sets = [ps for ps in POSTING_SETS if ps.available()]
+    rows = {ps.key: read_labelled(ps.folder) for ps in sets}
+    pts = None
+    if calibrate:
+        tune_all = [r for ps in sets for r in rows[ps.key] if r["split"] == "tune"]
+        pts = fit_calibration(clf, tune_all, [ps.folder for ps in sets])
+        clf = C.Classifier(clf.index, C.Calibration.load())
+    out: dict[str, dict[str, object]] = {}
+    kept: dict[str, list[dict[str, object]]] = {"tune": [], "held_out": []}
+    for ps in sets:
+        set_rows = rows[ps.key]
+        report: dict[str, object] = {
+            "labelled": len(set_rows),
+            "without_label": sum(r["level"] == "none" for r in set_rows),
+        }
+        if pts is not None and ps is sets[0]:
+            report["calibration_points"] = pts  # one table, fitted on every set's tuning half
+        for name, split in (("tune", "tune"), ("held_out", "held-out")):
+            results = posting_results(clf, [r for r in set_rows if r["split"] == split])
+            kept[name] += results
+            report[name] = posting_accuracy(results) | {"reliability": reliability(results)}
+        report["postings_throughput"] = set_throughput(clf, ps)
+        out[ps.key] = report
+    if len(sets) > 1:
+        out["real_postings_pooled"] = {
+            "sets": [ps.key for ps in sets],
+            "labelled": sum(len(rows[ps.key]) for ps in sets),
+            "without_label": sum(r["level"] == "none" for ps in sets for r in rows[ps.key]),
+        } | {
+            name: posting_accuracy(results) | {"reliability": reliability(results)}
+            for name, results in (("held_out", kept["held_out"]), ("tune", kept["tune"]))
+        }
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -334,8 +406,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--store", type=Path, default=ROOT / "var" / "store")
     ap.add_argument("--skip-api", action="store_true", help="do not start a server for the latency test")
     ap.add_argument("--json", type=Path, help="also write the numbers as JSON here")
-    ap.add_argument("--postings-only", action="store_true", help="only the real-postings evaluation (5.)")
-    ap.add_argument("--calibrate", action="store_true", help="refit calibration.tsv on the tuning half first")
+    ap.add_argument("--postings-only", action="store_true", help="only the real-postings evaluations (5.)")
+    ap.add_argument(
+        "--calibrate", action="store_true", help="refit calibration.tsv on the tuning halves (all sets, pooled) first"
+    )
     args = ap.parse_args(argv)
     loadinfo.start("eval_classify")  # load average and CPU time, start and end (shared machine)
     try:
@@ -354,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         "entries": len(records),
         "labels": len(full.index.labels),
     }
-    report["real_postings"] = evaluate_postings(full, args.calibrate)
+    report.update(evaluate_posting_sets(full, args.calibrate))
     if args.postings_only:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0

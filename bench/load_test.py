@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import re
@@ -137,8 +138,33 @@ class MemorySampler(threading.Thread):
             self.stop.wait(0.5)
 
 
-def run_wrk(url: str, accept: str, seconds: int, connections: int) -> dict[str, float]:
+# wrk's Lua hook for a URL that changes with every request (``fresh``): the suffix names the wrk
+# thread and the request, so that no two requests of a run are the same text
+FRESH_LUA = """
+local threads = 0
+function setup(thread) thread:set("tid", threads); threads = threads + 1 end
+function init(args) count = 0 end
+function request()
+  count = count + 1
+  return wrk.format(nil, wrk.path .. FRESH_PREFIX .. tid .. "-" .. count)
+end
+"""
+
+
+def fresh_suffix(prefix: str, worker: int, count: int) -> str:
+    """The same suffix as FRESH_LUA's, for the Python client and for sequential latency runs."""
+    return f"{prefix}{worker}-{count}"
+
+
+def run_wrk(url: str, accept: str, seconds: int, connections: int, fresh: str | None = None) -> dict[str, float]:
+    """wrk's summary; ``fresh``: a URL-encoded suffix prefix appended, with a counter, to each
+    request's URL (a new query text each time, see FRESH_LUA)."""
     threads = max(1, min(2, connections))
+    script: list[str] = []
+    if fresh is not None:
+        lua = Path(os.environ.get("TMPDIR", "/tmp")) / f"occugraph-fresh-{os.getpid()}.lua"
+        lua.write_text(f"FRESH_PREFIX = {fresh!r}\n" + FRESH_LUA, encoding="utf-8")
+        script = ["-s", str(lua)]
     out = subprocess.run(
         [
             "wrk",
@@ -150,6 +176,7 @@ def run_wrk(url: str, accept: str, seconds: int, connections: int) -> dict[str, 
             "10s",
             "-H",
             f"Accept: {accept}",
+            *script,
             url,
         ],
         capture_output=True,
@@ -172,9 +199,11 @@ def run_wrk(url: str, accept: str, seconds: int, connections: int) -> dict[str, 
     return {"requests": requests, "rps": rps, "p50": ms("50"), "p99": ms("99"), "errors": errors}
 
 
-def run_python(url: str, accept: str, seconds: int, connections: int) -> dict[str, float]:
+def run_python(url: str, accept: str, seconds: int, connections: int, fresh: str | None = None) -> dict[str, float]:
+    """The same summary as ``run_wrk`` from threads of http.client (when wrk is not installed)."""
     parsed = urllib.parse.urlsplit(url)
     target = parsed.path + ("?" + parsed.query if parsed.query else "")
+    numbers = itertools.count()
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -186,7 +215,8 @@ def run_python(url: str, accept: str, seconds: int, connections: int) -> dict[st
         while time.monotonic() < deadline:
             t0 = time.perf_counter()
             try:
-                conn.request("GET", target, headers={"Accept": accept})
+                path = target if fresh is None else target + fresh_suffix(fresh, 0, next(numbers))
+                conn.request("GET", path, headers={"Accept": accept})
                 resp = conn.getresponse()
                 resp.read()
                 ok = resp.status < 400

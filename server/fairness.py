@@ -101,7 +101,11 @@ class FairGate:
         self._clients: dict[str, _Client] = {}
         self._waiting: list[tuple[float, int, str]] = []  # (used lately, arrival, client)
         self._arrivals = itertools.count()
-        self._cond = threading.Condition()
+        # one lock, and one condition per waiting request on it: a freed worker wakes the requests
+        # that may now start, not every waiting thread (with 8 request threads and 2 workers, a
+        # notify_all woke six threads per query to find one that may go: issue 17)
+        self._lock = threading.Lock()
+        self._sleepers: dict[tuple[float, int, str], threading.Condition] = {}
 
     def _client(self, name: str, now: float) -> _Client:
         c = self._clients.get(name)
@@ -119,7 +123,7 @@ class FairGate:
 
     def acquire(self, client: str, timeout: float) -> None:
         """Wait for a worker for ``client``; raises ClientBusy, ClientOverBudget or NoWorker."""
-        with self._cond:
+        with self._lock:
             now = self.clock()
             c = self._client(client, now)
             if c.running >= self.per_client:
@@ -142,15 +146,32 @@ class FairGate:
                     remaining = deadline - now
                     if remaining <= 0:
                         raise NoWorker("every query worker is busy; try again shortly")
-                    self._cond.wait(remaining)
+                    sleeper = self._sleepers.setdefault(ticket, threading.Condition(self._lock))
+                    sleeper.wait(remaining)
                     now = self.clock()
             except BaseException:
                 c.running -= 1
-                self._waiting.remove(ticket)
-                self._cond.notify_all()
+                self._leave(ticket)
+                self._wake(self.clock())  # the one it kept waiting may go now
                 raise
-            self._waiting.remove(ticket)
+            self._leave(ticket)
             self.free -= 1
+            self._wake(now)  # a worker still free goes to the next in line
+
+    def _leave(self, ticket: tuple[float, int, str]) -> None:
+        self._waiting.remove(ticket)
+        self._sleepers.pop(ticket, None)
+
+    def _wake(self, now: float) -> None:
+        """Wake the waiting requests that may start now, in the order they would: as many as there
+        are free workers (the first of them takes one and wakes the next if one is still free)."""
+        if self.free <= 0 or not self._sleepers:
+            return
+        eligible = sorted(t for t in self._waiting if self._eligible(t[2], now))
+        for ticket in eligible[: self.free]:
+            sleeper = self._sleepers.get(ticket)
+            if sleeper is not None:
+                sleeper.notify()
 
     def _may_start(self, ticket: tuple[float, int, str], now: float) -> bool:
         if self.free <= 0:
@@ -164,7 +185,7 @@ class FairGate:
 
     def release(self, client: str, seconds: float) -> None:
         """The client's query ended after ``seconds``: free the worker and charge the time."""
-        with self._cond:
+        with self._lock:
             now = self.clock()
             c = self._client(client, now)
             c.running = max(0, c.running - 1)
@@ -172,4 +193,4 @@ class FairGate:
             if self.seconds_per_minute > 0:
                 c.budget -= seconds
             self.free += 1
-            self._cond.notify_all()
+            self._wake(now)

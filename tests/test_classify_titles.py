@@ -189,6 +189,14 @@ def test_english_titles_are_read_through_translations(classifier: C.Classifier) 
     assert res["candidates"][0]["code"] == "2-02-10-02"  # type: ignore[index]  # 计算机硬件工程技术人员
 
 
+def test_firmware_is_embedded_software_not_fasteners(classifier: C.Classifier) -> None:
+    # synonyms.tsv: 固件 (firmware) -> 嵌入式 软件; without the row 固件 was found inside 紧固件 (fasteners)
+    res = classifier.classify("固件工程师")
+    assert res["candidates"][0]["code"] == "2-02-10-06"  # type: ignore[index]  # 嵌入式系统设计工程技术人员
+    res = classifier.classify("紧固件装配工")
+    assert res["candidates"][0]["code"] == "6-20-01-06"  # type: ignore[index]  # 紧固件制造工
+
+
 def test_a_role_noun_head_is_evidence(classifier: C.Classifier) -> None:
     # 老师 names the role (teaching); 工程师 says rank only and is not a word to cover
     res = classifier.classify("音乐老师")

@@ -74,6 +74,41 @@ def test_a_freed_worker_goes_to_the_client_that_used_least() -> None:
     assert order == ["b", "a"]
 
 
+def test_many_threads_share_few_workers_without_a_lost_wake_up() -> None:
+    """A freed worker wakes only the requests that may start (not every waiting thread), so a
+    missed wake-up would leave a request asleep until its timeout: 24 threads of 4 clients share 3
+    workers, 20 queries each; every one is admitted, never more than 3 at once, none times out."""
+    gate = FairGate(workers=3, per_client=8, reserve=1, heavy_seconds=0.05, seconds_per_minute=0)
+    running, most, admitted, failures = [0], [0], [0], []
+    lock = threading.Lock()
+
+    def client(name: str) -> None:
+        for i in range(20):
+            try:
+                gate.acquire(name, timeout=20)
+            except Exception as exc:  # noqa: BLE001 - counted and reported by the assertion
+                failures.append(repr(exc))
+                continue
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+                admitted[0] += 1
+            time.sleep(0.001 * (i % 3))
+            with lock:
+                running[0] -= 1
+            gate.release(name, 0.002 * (i % 5))
+
+    threads = [threading.Thread(target=client, args=(f"c{k % 4}",), daemon=True) for k in range(24)]
+    deadline = time.monotonic() + 15  # a lost wake-up sleeps out its 20 s timeout
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(max(0.0, deadline - time.monotonic()))
+    assert not any(t.is_alive() for t in threads), "a request is still asleep"
+    assert failures == [] and admitted[0] == 24 * 20
+    assert most[0] <= 3 and gate.free == 3
+
+
 def test_concurrency_and_seconds_per_client() -> None:
     clock = FakeClock()
     gate = FairGate(workers=4, per_client=1, reserve=0, heavy_seconds=99, seconds_per_minute=6.0, clock=clock)

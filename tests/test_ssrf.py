@@ -13,6 +13,7 @@ unsandboxed pyoxigraph store connects and quotes the listener's body in its erro
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -270,3 +271,131 @@ def test_no_update_reaches_the_listener(attack_app, listener: Listener, monkeypa
             assert "refused" in body or "syntax" in body, body
         assert MARKER not in body
     assert listener.connections == start
+
+
+# --- the guard's shortcut for new queries (graph/store/guard.py, admit_query) ---------------
+
+
+def _our_queries() -> list[str]:
+    """Every query the project itself sends (the .rq files of each area and the /sparql page's
+    examples): real queries of every shape, most of which the shortcut lets through."""
+    from graph.core.paths import PACKAGE_ROOT
+    from graph.store.sparql import prefix_lines
+    from server.sparql_examples import EXAMPLES
+
+    bodies = [f.read_text(encoding="utf-8") for f in sorted((PACKAGE_ROOT / "graph").glob("*/sparql/*.rq"))]
+    bodies = [b for b in bodies if not re.search(r"\{ *\$", b)]  # VALUES lists bound later are not SPARQL yet
+    return [prefix_lines(b) + b for b in bodies] + [e["query"] for e in EXAMPLES]
+
+
+def test_the_shortcut_admits_nothing_the_parser_would_refuse(listener: Listener) -> None:
+    """An attack text the shortcut lets through is one the parser finds nothing to refuse in (it
+    cannot read it, or it is harmless); for every real query the shortcut lets through, the
+    parser's own decision is the same (no dataset, repeatable)."""
+    attacks = queries(listener.port) + updates(listener.port)
+    variants = [v for t in attacks for v in (t, t.lower(), t.upper(), t.swapcase())]
+    shortcut = [t for t in variants if guard._spells_none_of_the_deciding_words(t)]
+    assert 0 < len(shortcut) < len(variants) // 4  # most attacks spell SERVICE, FROM or LOAD's FROM
+    for text in shortcut:
+        try:
+            assert guard.check_query(text, set()) == guard.Checked(), text
+        except guard.SparqlSyntaxError:
+            pass  # not a query the parser can read (an update, a look-alike letter): 400 either way
+    ours = _our_queries()
+    admitted = [q for q in ours if guard._spells_none_of_the_deciding_words(q)]
+    assert len(ours) > 60 and len(admitted) > len(ours) // 2
+    graphs = {"http://example.org/x"}
+
+    def outcome(check, q: str) -> object:  # type: ignore[no-untyped-def]
+        try:
+            return check(q, graphs)
+        except (guard.Refused, guard.SparqlSyntaxError) as exc:
+            return type(exc).__name__, str(exc)
+
+    decided = [(outcome(guard.admit_query, q), outcome(guard.check_query, q)) for q in admitted]
+    assert [a for a, b in decided if a != b] == []
+    assert sum(a == guard.Checked() for a, _b in decided) > len(admitted) * 0.9
+
+
+def test_a_new_query_is_let_through_without_the_parser() -> None:
+    """A query never seen before costs the parser (6-7 ms) only when it spells a deciding word."""
+    plain = 'SELECT ?name WHERE { ?o <http://www.w3.org/2004/02/skos/core#notation> "2-02-38-01-x" }'
+    guard._parse_query.cache_clear()
+    assert guard.admit_query(plain, set()) == guard.Checked()
+    assert guard._parse_query.cache_info().misses == 0
+    dated = plain.replace("SELECT ?name", "SELECT ?name (NOW() AS ?t)")
+    assert guard.admit_query(dated, set()).repeatable is False
+    assert guard._parse_query.cache_info().misses == 1
+    with pytest.raises(guard.Refused):  # the nesting limit holds on the shortcut too
+        guard.admit_query("SELECT * WHERE " + "{" * 100 + "}" * 100, set())
+
+
+def test_what_the_engine_cannot_read_is_reported_in_the_parsers_words(attack_app) -> None:  # type: ignore[no-untyped-def]
+    """Texts the shortcut lets through and the engine cannot read: the client gets what the parser
+    says (line:column; "this is an update"), as when the parser read every query first."""
+    client = attack_app.test_client()
+    r = _send_query(client, "SELECT * WHERE {", "get")
+    assert r.status_code == 400 and "syntax error: at 1:" in r.get_data(as_text=True)
+    r = _send_query(client, "INSERT DATA { <http://e/a> <http://e/p> 1 }", "form")
+    assert r.status_code == 400 and "this is SPARQL Update" in r.get_data(as_text=True)
+
+
+_KEYWORD_FORMS = {
+    # each letter: itself, other case, escaped, fullwidth, and letters whose case folding or NFKC
+    # form is the ASCII letter (long s, Kelvin sign) -- what an attacker would try on the shortcut
+    "s": ["s", "S", "\\u0053", "\\u0073", "\\U00000053", "Ｓ", "ｓ", "ſ"],
+    "e": ["e", "E", "\\u0045", "\\u0065", "Ｅ"],
+    "r": ["r", "R", "\\u0052", "Ｒ"],
+    "v": ["v", "V", "\\u0056", "Ｖ"],
+    "i": ["i", "I", "\\u0049", "Ｉ", "ı"],
+    "c": ["c", "C", "\\u0043", "Ｃ"],
+    "f": ["f", "F", "\\u0046", "Ｆ"],
+    "o": ["o", "O", "\\u004f", "Ｏ"],
+    "m": ["m", "M", "\\u004d", "Ｍ"],
+    "n": ["n", "N", "\\u004e", "Ｎ"],
+    "w": ["w", "W", "\\u0057", "Ｗ"],
+}
+
+
+def _spelled(word: str, data) -> str:  # type: ignore[no-untyped-def]
+    from hypothesis import strategies as st
+
+    return "".join(data.draw(st.sampled_from(_KEYWORD_FORMS.get(ch, [ch, ch.upper()]))) for ch in word)
+
+
+def test_no_spelling_of_a_keyword_passes_the_shortcut_and_the_parser() -> None:
+    """Property test, attacker's side: SERVICE, FROM and NOW() spelled letter by letter in every
+    case, escape and look-alike form, at several places of a query. Whenever the shortcut lets a
+    text through, the parser (which expands escapes everywhere) finds nothing to refuse in it."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    u = "http://127.0.0.1:9/sparql"
+    templates = [
+        "SELECT * WHERE {{ {kw} <" + u + "> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ ?s ?p ?o # x\r {kw} <" + u + "> {{ ?a ?b ?c }} }}",
+        "SELECT * {kw} <" + u + "> WHERE {{ ?s ?p ?o }}",
+        "SELECT ({kw}() AS ?t) WHERE {{ ?s ?p ?o }}",
+        'SELECT * WHERE {{ ?s ?p "{kw}" }}',
+    ]
+
+    guard.check_query("ASK {}", set())  # the parser raises the recursion limit once, before hypothesis runs
+    passed: list[str] = []
+
+    @settings(max_examples=400, deadline=None, database=None)
+    @given(st.sampled_from(["service", "from", "now"]), st.sampled_from(templates), st.data())
+    def check(word: str, template: str, data) -> None:  # type: ignore[no-untyped-def]
+        text = template.format(kw=_spelled(word, data))
+        if not guard._spells_none_of_the_deciding_words(text):
+            return
+        passed.append(text)
+        try:
+            decided = guard.check_query(text, set())
+        except guard.SparqlSyntaxError:
+            return  # the parser cannot read it: refused either way
+        except guard.Refused as exc:
+            raise AssertionError(f"the shortcut let through what the parser refuses: {text!r}: {exc}") from None
+        assert decided == guard.Checked(), text
+
+    check()
+    assert passed  # some spellings (the dotless ı, which is not i) do reach the parser

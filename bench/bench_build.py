@@ -44,25 +44,23 @@ def one_build(tree: Path, sources: Path, no_change: bool = False) -> tuple[float
     one, both as ``occugraph build`` runs them (reusing a kept build where the code can)."""
     out = Path(tempfile.mkdtemp(prefix="occugraph-bench-build-"))
     mode = "reuse" if no_change else "cold"
-    if no_change:
-        first = subprocess.run(
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
             [sys.executable, "-c", CODE, str(sources), str(out), mode],
             cwd=tree,
             env={**os.environ, "PYTHONPATH": str(tree)},
             capture_output=True,
             text=True,
         )
+
+    if no_change:
+        first = run()
         if first.returncode != 0:
             raise SystemExit(f"build in {tree} failed:\n{first.stderr[-2000:]}")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", CODE, str(sources), str(out), mode],
-        cwd=tree,
-        env={**os.environ, "PYTHONPATH": str(tree)},
-        capture_output=True,
-        text=True,
-    )
+    proc = run()
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     shutil.rmtree(out, ignore_errors=True)

@@ -146,8 +146,9 @@ class FairGate:
                     remaining = deadline - now
                     if remaining <= 0:
                         raise NoWorker("every query worker is busy; try again shortly")
-                    sleeper = self._sleepers.setdefault(ticket, threading.Condition(self._lock))
-                    sleeper.wait(remaining)
+                    if ticket not in self._sleepers:
+                        self._sleepers[ticket] = threading.Condition(self._lock)
+                    self._sleepers[ticket].wait(remaining)
                     now = self.clock()
             except BaseException:
                 c.running -= 1
@@ -167,17 +168,20 @@ class FairGate:
         are free workers (the first of them takes one and wakes the next if one is still free)."""
         if self.free <= 0 or not self._sleepers:
             return
-        eligible = sorted(t for t in self._waiting if self._eligible(t[2], now))
-        for ticket in eligible[: self.free]:
+        for ticket in self._in_line(now)[: self.free]:
             sleeper = self._sleepers.get(ticket)
             if sleeper is not None:
                 sleeper.notify()
 
+    def _in_line(self, now: float) -> list[tuple[float, int, str]]:
+        """The waiting requests that may take a free worker, in the order they get one."""
+        return sorted(t for t in self._waiting if self._eligible(t[2], now))
+
     def _may_start(self, ticket: tuple[float, int, str], now: float) -> bool:
         if self.free <= 0:
             return False
-        eligible = [t for t in self._waiting if self._eligible(t[2], now)]
-        return bool(eligible) and min(eligible) == ticket
+        line = self._in_line(now)
+        return bool(line) and line[0] == ticket
 
     def _eligible(self, client: str, now: float) -> bool:
         heavy = self._clients[client].used(now) >= self.heavy_seconds

@@ -58,7 +58,6 @@ from graph.store.guard import (
     SparqlSyntaxError,
     admit_query,
     check_update,
-    query_dataset,
     reading_error,
 )
 from graph.store.mark import last_update_id, with_mark
@@ -372,7 +371,7 @@ def _worker_main(conn: Connection, store_path: str) -> None:
             repeatable = False  # only a query the guard read may be answered again from memory
             if check:  # the parser only when the text spells a word it must read (admit_query)
                 checked = admit_query(sparql, graphs)
-                defaults, named = query_dataset(sparql, defaults, named, graphs, checked)
+                defaults, named = checked.dataset(defaults, named)
                 repeatable = checked.repeatable
             run = functools.partial(run_query, store, sparql, defaults, named, base_iri)
             if wanted is not None:  # /sparql: the answer in the client's format, written here

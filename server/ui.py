@@ -8,6 +8,7 @@ labels, level names, the navigation); anything without an English label stays Ch
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -41,7 +42,12 @@ def lang() -> str:
 
 def t(zh: str, en: str | None = None) -> str:
     """The label in the page's language; Chinese when no English label exists."""
-    return en if lang() == "en" and en else zh
+    return in_language(lang(), zh, en)
+
+
+def in_language(page_lang: str, zh: str, en: str | None = None) -> str:
+    """The label in ``page_lang``; Chinese when no English label exists."""
+    return en if page_lang == "en" and en else zh
 
 
 def per_store(name: str, make: Any) -> Any:
@@ -133,13 +139,6 @@ def init_app(app: Flask) -> None:
             # the page's own ``t``, its language read once: a page asks for 60-odd labels, and each
             # global ``t`` looked the request up again (a tenth of an occupation page's time, issue 17);
             # macros imported without context use the global ``t``, which gives the same labels
-            "t": _t_in(page_lang),
+            "t": functools.partial(in_language, page_lang),
             "nav": [(path, path + suffix, t(zh, en), zh.isascii()) for path, zh, en in NAV],
         }
-
-
-def _t_in(page_lang: str) -> Any:
-    """``t`` for a page whose language is known."""
-    if page_lang == "en":
-        return lambda zh, en=None: en or zh
-    return lambda zh, en=None: zh

@@ -89,6 +89,17 @@ class Checked:
     named_graphs: tuple[str, ...] = ()
     repeatable: bool = True
 
+    def dataset(self, defaults: Iterable[str], named: Iterable[str]) -> tuple[list[str], list[str]]:
+        """The dataset to run the query on: the protocol's graphs, else the query's own FROM.
+
+        Without a dataset the store queries the union of its graphs, and that mode ignores the
+        query's dataset clause: so the query's own FROM / FROM NAMED are passed on explicitly.
+        """
+        defaults, named = list(defaults), list(named)
+        if defaults or named:
+            return defaults, named
+        return list(self.default_graphs), list(self.named_graphs)
+
 
 SERVICE_REFUSED = "SERVICE is refused: this endpoint does not query other endpoints"
 LOAD_REFUSED = "LOAD is refused: the server never reads URLs or files on a request's behalf"
@@ -346,19 +357,10 @@ def reading_error(text: str, graphs: set[str] | frozenset[str], exc: Exception) 
 
 
 def query_dataset(
-    query: str, defaults: Iterable[str], named: Iterable[str], graphs: set[str], checked: Checked | None = None
+    query: str, defaults: Iterable[str], named: Iterable[str], graphs: set[str]
 ) -> tuple[list[str], list[str]]:
-    """Check a query and return the dataset to run it on: the protocol's graphs, else its own FROM.
-
-    Without a dataset the store queries the union of its graphs, and that mode ignores the
-    query's dataset clause: so the query's own FROM / FROM NAMED are passed on explicitly.
-    ``checked``: the decision already made for this text (``admit_query``).
-    """
-    checked = checked if checked is not None else check_query(query, graphs)
-    defaults, named = list(defaults), list(named)
-    if defaults or named:
-        return defaults, named
-    return list(checked.default_graphs), list(checked.named_graphs)
+    """Check a query and return the dataset to run it on (``Checked.dataset``)."""
+    return check_query(query, graphs).dataset(defaults, named)
 
 
 def check_update(text: str, graphs: set[str]) -> None:

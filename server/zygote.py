@@ -37,6 +37,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -134,7 +135,7 @@ def start() -> Zygote | None:
     for _ in range(1200):  # it loads its modules first (a few seconds on a busy machine)
         if os.path.exists(started.address) or process.poll() is not None:
             break
-        select.select([], [], [], 0.05)
+        time.sleep(0.05)
     if not os.path.exists(started.address):
         started.stop()
         return None

@@ -11,6 +11,7 @@ a kill at any earlier point leaves the previous build intact.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import secrets
@@ -134,10 +135,6 @@ class _Progress:
             print(f"  {name}, in {where} alongside{detail} ({took:.2f}s, CPU {used:.2f}s)", file=sys.stderr, flush=True)
 
 
-def _progress(quiet: bool) -> Callable[[str], Callable[[str], None]]:
-    return _Progress(quiet)
-
-
 def sorted_ntriples(g: Graph) -> bytes:
     """Canonical N-Triples: one triple per line, sorted; no blank nodes in our data, so the same
     input always gives the same bytes (graph/build/triples.py writes them)."""
@@ -171,7 +168,7 @@ def compile_sources(
     problems it caused (graph/build/causes.py). ``reader_list`` replaces
     the registered readers (tests use it to read a fixture project with fewer file sets).
     """
-    step = step or _progress(True)
+    step = step or _Progress(True)
     for line in recover_sources(root):  # an approval killed half-way must not be read (journal.py)
         print(f"occugraph: {line}", file=sys.stderr)
     done = step("reading ontology")
@@ -323,7 +320,7 @@ def build(
     root = root or project_root()
     var_dir = var_dir or root / "var"
     dist = dist or root / "dist"
-    step = _progress(quiet)
+    step = _Progress(quiet)
     remove_leftovers(var_dir)
     key = None
     if (reuse or keep) and stamp is None and expect_ntriples is None:
@@ -408,26 +405,26 @@ def _build(
     # when nothing else is left. Nothing is swapped in before SHACL has passed, and its violations
     # are reported before anything a later step found, as before.
     shacl = Background("validating with SHACL", shacl_results, abox_nt, shapes, tbox_nt)
-    shacl_checked: list[BuildError | None] = []  # the outcome, once known
+
+    @functools.cache  # the outcome is worked out once; its warnings are noted once
+    def shacl_failure() -> BuildError | None:
+        """Wait for SHACL; its violations (located at their source rows) as an error, or None
+        once its warnings are noted."""
+        results = shacl.result(step)
+        violations = [r for r in results if r.severity == "Violation"]
+        if violations:
+            return BuildError(
+                f"SHACL: {len(violations)} violation(s)", [r.located(ctx.locations) for r in violations[:200]]
+            )
+        for w in sorted(r.line() for r in results if r.severity != "Violation"):
+            ctx.note("SHACL warnings", w)
+        return None
 
     def shacl_passed() -> None:
-        """Wait for SHACL; raise its violations (located at their source rows), or note its warnings."""
-        if not shacl_checked:
-            results = shacl.result(step)
-            violations = [r for r in results if r.severity == "Violation"]
-            if violations:
-                shacl_checked.append(
-                    BuildError(
-                        f"SHACL: {len(violations)} violation(s)",
-                        [r.located(ctx.locations) for r in violations[:200]],
-                    )
-                )
-            else:
-                shacl_checked.append(None)
-                for w in sorted(r.line() for r in results if r.severity != "Violation"):
-                    ctx.note("SHACL warnings", w)
-        if shacl_checked[0] is not None:
-            raise shacl_checked[0]
+        """Raise SHACL's violations, if any (waiting for it)."""
+        failure = shacl_failure()
+        if failure is not None:
+            raise failure
 
     if expect_ntriples is not None:
         shacl_passed()

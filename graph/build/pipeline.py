@@ -440,8 +440,8 @@ def _build(
 
     # unique per run: an id from the content alone (or content + pid, which gets reused) would
     # name the live store when nothing changed, and loading would then overwrite it in place
-    digest = hashlib.sha256(all_nt).hexdigest()  # the build id's start, and the kept build's (meta.json)
-    build_id = f"{digest[:16]}-{os.getpid()}-{secrets.token_hex(4)}"
+    all_nt_digest = hashlib.sha256(all_nt).hexdigest()  # the build id's start, and the kept build's (meta.json)
+    build_id = f"{all_nt_digest[:16]}-{os.getpid()}-{secrets.token_hex(4)}"
     graphs = [(ONTOLOGY_GRAPH, tbox_nt), (DATA_GRAPH, abox_nt), (SETTINGS_GRAPH, settings.triples(ctx.settings))]
     new_store = var_dir / "stores" / build_id
     loading = Background("loading the new store", load_new_store, var_dir, build_id, graphs)
@@ -502,7 +502,7 @@ def _build(
     if key is not None:  # kept before the swap: a server cannot have changed this store yet
         done = step("keeping this build for a rebuild of the same inputs")
         meta = {
-            "digest": digest,
+            "digest": all_nt_digest,
             "triples": n_triples,
             "qc_counts": qc_counts,
             "warnings": warnings,

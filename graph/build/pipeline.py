@@ -346,20 +346,19 @@ def _reuse(kept: build_cache.Entry, var_dir: Path, dist: Path, step: Step) -> Bu
     done = step("copying the kept build (reader checks, SHACL and QC rules passed on these inputs)")
     new_store = var_dir / "stores" / f"{meta['digest'][:16]}-{os.getpid()}-{secrets.token_hex(4)}"
     new_dist = dumps_folder(new_store)
+    staging = new_dist.parent / f".staging-{new_store.name}"
     try:
         new_store.parent.mkdir(parents=True, exist_ok=True)
         build_cache.copy_folder(kept.store, new_store)
         checkpoint("build:store-loaded")
         new_dist.parent.mkdir(parents=True, exist_ok=True)
-        staging = new_dist.parent / f".staging-{new_store.name}"
         build_cache.copy_folder(kept.dist, staging, link_all=True)
         os.chmod(staging, 0o755)
         os.replace(staging, new_dist)
         checkpoint("build:dist-staged")
     except BaseException:
-        shutil.rmtree(new_store, ignore_errors=True)
-        shutil.rmtree(new_dist.parent / f".staging-{new_store.name}", ignore_errors=True)
-        shutil.rmtree(new_dist, ignore_errors=True)
+        for folder in (new_store, staging, new_dist):
+            shutil.rmtree(folder, ignore_errors=True)
         raise
     done(f"{meta['triples']} triples, {meta['stamp']['version_info']}")
     done = step("switching to the new dumps and store")

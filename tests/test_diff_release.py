@@ -309,12 +309,19 @@ def test_kill_mid_release_leaves_the_previous_releases_intact(
     assert not [p for p in releases.iterdir() if p.name.startswith((".staging-", ".replaced-"))]
 
 
-@pytest.mark.parametrize("kill_at", ["build:store-loaded", "build:dist-staged", "build:dist-swapped"])
-def test_kill_mid_build_leaves_the_previous_store(tmp_path: Path, kill_at: str):
+def _built_project(tmp_path: Path, *build_args: str) -> tuple[Path, list[str], subprocess.CompletedProcess[str]]:
+    """A fixture project built once by ``occugraph build`` in a subprocess: the project, the
+    command line that runs occugraph on it, and that first build's outcome."""
     project = make_project(tmp_path / "project")
     runner = [sys.executable, str(ROOT / "tests/fixture_project.py"), str(project)]
-    first = subprocess.run([*runner, "build", "--quiet"], capture_output=True, text=True, timeout=300)
+    first = subprocess.run([*runner, "build", *build_args], capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
+    return project, runner, first
+
+
+@pytest.mark.parametrize("kill_at", ["build:store-loaded", "build:dist-staged", "build:dist-swapped"])
+def test_kill_mid_build_leaves_the_previous_store(tmp_path: Path, kill_at: str):
+    project, runner, _ = _built_project(tmp_path, "--quiet")
     store_before = (project / "var/store").resolve()
     dist_before = tree(project / "dist")
     edit(project / "standards/classification/entries.tsv", "\t物联网工程技术人员\t", "\t物联网工程技术员\t")
@@ -358,10 +365,7 @@ def test_rebuild_of_identical_inputs_reuses_the_kept_build(tmp_path: Path):
     """occugraph build reuses the last good build when nothing it was made from changed
     (graph/build/build_cache.py): the same dumps, quads and documents in new folders; a changed
     source line, or --rebuild (which keeps its build), builds in full."""
-    project = make_project(tmp_path / "project")
-    runner = [sys.executable, str(ROOT / "tests/fixture_project.py"), str(project)]
-    first = subprocess.run([*runner, "build"], capture_output=True, text=True, timeout=300)
-    assert first.returncode == 0, first.stderr
+    project, runner, first = _built_project(tmp_path)
     assert "hashing the sources" in first.stderr and "a build of exactly these" not in first.stderr
     store_first, dist_first = (project / "var/store").resolve(), tree(project / "dist")
     served_first = _store_and_documents(project)
@@ -392,10 +396,7 @@ def test_rebuild_of_identical_inputs_reuses_the_kept_build(tmp_path: Path):
 @pytest.mark.parametrize("kill_at", ["build:store-loaded", "build:dist-staged", "build:dist-swapped"])
 def test_kill_mid_reuse_leaves_the_previous_store(tmp_path: Path, kill_at: str):
     """A reuse of the kept build killed half-way leaves the served store and dumps as they were."""
-    project = make_project(tmp_path / "project")
-    runner = [sys.executable, str(ROOT / "tests/fixture_project.py"), str(project)]
-    first = subprocess.run([*runner, "build", "--quiet"], capture_output=True, text=True, timeout=300)
-    assert first.returncode == 0, first.stderr
+    project, runner, _ = _built_project(tmp_path, "--quiet")
     store_before, dist_before = (project / "var/store").resolve(), tree(project / "dist")
     served_before = _store_and_documents(project)
     result = _run_killed(project, kill_at, "build")

@@ -18,11 +18,9 @@ from collections.abc import Iterator
 
 from graph.classification.documents import occupation_documents
 from graph.core.media import TURTLE
-from graph.core.namespaces import ID, PREFIXES
-from graph.store.documents import API_OCCUPATION, LD_RESOURCE, LD_TURTLE, api_json, convert
+from graph.core.namespaces import ID
+from graph.store.documents import API_OCCUPATION, LD_RESOURCE, LD_TURTLE, api_json, convert, used_prefixes
 from graph.store.embedded import EmbeddedStore
-
-_PREFIX_BYTES = [(p, ns.encode()) for p, ns in PREFIXES.items()]  # as graph.store.documents.convert picks them
 
 
 def subject_chunks(sorted_nt: bytes, prefix: str) -> Iterator[tuple[str, bytes]]:
@@ -90,7 +88,7 @@ def turtle_documents(chunks: list[tuple[str, bytes]]) -> list[bytes]:
     for (iri, body), block in zip(chunks, blocks, strict=True):
         if not block.startswith(b"<" + iri.encode() + b">"):
             return [convert(body, TURTLE) for _iri, body in chunks]
-        used = tuple(p for p, ns in _PREFIX_BYTES if ns in body)
+        used = tuple(used_prefixes(body))
         header = headers.get(used)
         if header is None:
             alone = convert(body, TURTLE)
@@ -104,7 +102,3 @@ def turtle_documents(chunks: list[tuple[str, bytes]]) -> list[bytes]:
 def api_documents(store: EmbeddedStore) -> dict[tuple[str, str], bytes]:
     """The JSON of /api/occupations/<code> for every occupation, from the new store."""
     return {(API_OCCUPATION, code): api_json(doc) for code, doc in occupation_documents(store).items()}
-
-
-def build_documents(store: EmbeddedStore, sorted_nt: bytes) -> dict[tuple[str, str], bytes]:
-    return api_documents(store) | linked_data_documents(sorted_nt)

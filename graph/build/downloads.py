@@ -7,6 +7,7 @@ store it was built with.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from typing import Any
@@ -71,13 +72,7 @@ def jsonld(ntriples: bytes) -> bytes:
     nodes: list[dict[str, object]] = []
     current: dict[str, object] | None = None
     subject = None
-    compacted: dict[str, str] = {}  # predicates, classes and datatypes recur on every node
-
-    def _compact_cached(iri: str) -> str:
-        short = compacted.get(iri)
-        if short is None:
-            short = compacted[iri] = _compact(iri)
-        return short
+    _compact_cached = functools.cache(_compact)  # predicates, classes and datatypes recur on every node
 
     xsd_string = str(XSD.string)
     for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):

@@ -165,7 +165,8 @@ class LocatingGraph(Graph):
 
     def add(self, triple: Triple) -> LocatingGraph:  # type: ignore[override]
         # rdflib's Graph.add, with its checks, straight to the store: every triple of the
-        # sources passes here, and the extra call layers were a tenth of the read (issue 17)
+        # sources passes here (issue 17; measured alone the read's CPU was within the noise,
+        # rdflib's terms cost more than the call layers: docs/benchmarks.md)
         s, p, o = triple
         # rdflib's checks; Node is an ABC, so the usual exact types are tried first (issue 17)
         assert type(s) in _TERMS or isinstance(s, Node), f"Subject {s} must be an rdflib term"

@@ -11,6 +11,7 @@ a kill at any earlier point leaves the previous build intact.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import secrets
@@ -134,10 +135,6 @@ class _Progress:
             print(f"  {name}, in {where} alongside{detail} ({took:.2f}s, CPU {used:.2f}s)", file=sys.stderr, flush=True)
 
 
-def _progress(quiet: bool) -> Callable[[str], Callable[[str], None]]:
-    return _Progress(quiet)
-
-
 def sorted_ntriples(g: Graph) -> bytes:
     """Canonical N-Triples: one triple per line, sorted; no blank nodes in our data, so the same
     input always gives the same bytes (graph/build/triples.py writes them)."""
@@ -171,7 +168,7 @@ def compile_sources(
     problems it caused (graph/build/causes.py). ``reader_list`` replaces
     the registered readers (tests use it to read a fixture project with fewer file sets).
     """
-    step = step or _progress(True)
+    step = step or _Progress(True)
     for line in recover_sources(root):  # an approval killed half-way must not be read (journal.py)
         print(f"occugraph: {line}", file=sys.stderr)
     done = step("reading ontology")
@@ -323,7 +320,7 @@ def build(
     root = root or project_root()
     var_dir = var_dir or root / "var"
     dist = dist or root / "dist"
-    step = _progress(quiet)
+    step = _Progress(quiet)
     remove_leftovers(var_dir)
     key = None
     if (reuse or keep) and stamp is None and expect_ntriples is None:
@@ -349,20 +346,19 @@ def _reuse(kept: build_cache.Entry, var_dir: Path, dist: Path, step: Step) -> Bu
     done = step("copying the kept build (reader checks, SHACL and QC rules passed on these inputs)")
     new_store = var_dir / "stores" / f"{meta['digest'][:16]}-{os.getpid()}-{secrets.token_hex(4)}"
     new_dist = dumps_folder(new_store)
+    staging = new_dist.parent / f".staging-{new_store.name}"
     try:
         new_store.parent.mkdir(parents=True, exist_ok=True)
         build_cache.copy_folder(kept.store, new_store)
         checkpoint("build:store-loaded")
         new_dist.parent.mkdir(parents=True, exist_ok=True)
-        staging = new_dist.parent / f".staging-{new_store.name}"
         build_cache.copy_folder(kept.dist, staging, link_all=True)
         os.chmod(staging, 0o755)
         os.replace(staging, new_dist)
         checkpoint("build:dist-staged")
     except BaseException:
-        shutil.rmtree(new_store, ignore_errors=True)
-        shutil.rmtree(new_dist.parent / f".staging-{new_store.name}", ignore_errors=True)
-        shutil.rmtree(new_dist, ignore_errors=True)
+        for folder in (new_store, staging, new_dist):
+            shutil.rmtree(folder, ignore_errors=True)
         raise
     done(f"{meta['triples']} triples, {meta['stamp']['version_info']}")
     done = step("switching to the new dumps and store")
@@ -408,26 +404,26 @@ def _build(
     # when nothing else is left. Nothing is swapped in before SHACL has passed, and its violations
     # are reported before anything a later step found, as before.
     shacl = Background("validating with SHACL", shacl_results, abox_nt, shapes, tbox_nt)
-    shacl_checked: list[BuildError | None] = []  # the outcome, once known
+
+    @functools.cache  # the outcome is worked out once; its warnings are noted once
+    def shacl_failure() -> BuildError | None:
+        """Wait for SHACL; its violations (located at their source rows) as an error, or None
+        once its warnings are noted."""
+        results = shacl.result(step)
+        violations = [r for r in results if r.severity == "Violation"]
+        if violations:
+            return BuildError(
+                f"SHACL: {len(violations)} violation(s)", [r.located(ctx.locations) for r in violations[:200]]
+            )
+        for w in sorted(r.line() for r in results if r.severity != "Violation"):
+            ctx.note("SHACL warnings", w)
+        return None
 
     def shacl_passed() -> None:
-        """Wait for SHACL; raise its violations (located at their source rows), or note its warnings."""
-        if not shacl_checked:
-            results = shacl.result(step)
-            violations = [r for r in results if r.severity == "Violation"]
-            if violations:
-                shacl_checked.append(
-                    BuildError(
-                        f"SHACL: {len(violations)} violation(s)",
-                        [r.located(ctx.locations) for r in violations[:200]],
-                    )
-                )
-            else:
-                shacl_checked.append(None)
-                for w in sorted(r.line() for r in results if r.severity != "Violation"):
-                    ctx.note("SHACL warnings", w)
-        if shacl_checked[0] is not None:
-            raise shacl_checked[0]
+        """Raise SHACL's violations, if any (waiting for it)."""
+        failure = shacl_failure()
+        if failure is not None:
+            raise failure
 
     if expect_ntriples is not None:
         shacl_passed()
@@ -443,7 +439,8 @@ def _build(
 
     # unique per run: an id from the content alone (or content + pid, which gets reused) would
     # name the live store when nothing changed, and loading would then overwrite it in place
-    build_id = f"{hashlib.sha256(all_nt).hexdigest()[:16]}-{os.getpid()}-{secrets.token_hex(4)}"
+    all_nt_digest = hashlib.sha256(all_nt).hexdigest()  # the build id's start, and the kept build's (meta.json)
+    build_id = f"{all_nt_digest[:16]}-{os.getpid()}-{secrets.token_hex(4)}"
     graphs = [(ONTOLOGY_GRAPH, tbox_nt), (DATA_GRAPH, abox_nt), (SETTINGS_GRAPH, settings.triples(ctx.settings))]
     new_store = var_dir / "stores" / build_id
     loading = Background("loading the new store", load_new_store, var_dir, build_id, graphs)
@@ -504,7 +501,7 @@ def _build(
     if key is not None:  # kept before the swap: a server cannot have changed this store yet
         done = step("keeping this build for a rebuild of the same inputs")
         meta = {
-            "digest": hashlib.sha256(all_nt).hexdigest(),
+            "digest": all_nt_digest,
             "triples": n_triples,
             "qc_counts": qc_counts,
             "warnings": warnings,

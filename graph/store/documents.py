@@ -48,6 +48,14 @@ def api_json(doc: object) -> bytes:
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() + b"\n"
 
 
+_PREFIX_BYTES = [(p, ns, ns.encode()) for p, ns in PREFIXES.items()]
+
+
+def used_prefixes(sorted_ntriples: bytes) -> dict[str, str]:
+    """The prefixes ``convert`` declares for these statements: those whose namespace occurs in them."""
+    return {p: ns for p, ns, ns_bytes in _PREFIX_BYTES if ns_bytes in sorted_ntriples}
+
+
 def convert(sorted_ntriples: bytes, media_type: str) -> bytes:
     """A resource's statements (sorted N-Triples, as stored) in another RDF format, with the usual
     prefixes: those whose namespace occurs in the text.
@@ -61,7 +69,7 @@ def convert(sorted_ntriples: bytes, media_type: str) -> bytes:
     @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
     <https://w3id.org/occugraph/id/x> skos:notation "1" .
     """
-    prefixes = {p: ns for p, ns in PREFIXES.items() if ns.encode() in sorted_ntriples}
+    prefixes = used_prefixes(sorted_ntriples)
     triples = ox.parse(sorted_ntriples, format=ox.RdfFormat.N_TRIPLES)
     return ox.serialize(triples, format=media.rdf_format(media_type), prefixes=prefixes) or b""
 

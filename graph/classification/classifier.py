@@ -1375,7 +1375,8 @@ class Classifier:
         core, words = index.core_words(part)
         if not words:
             return scored
-        key = (part.text, tuple(entry for _s, entry, _p, _d in scored[:top_k]))
+        # what _find_witnesses reads: the part, which candidates are shown, and the first WITNESS_FROM
+        key = (part.text, top_k, tuple(entry for _s, entry, _p, _d in scored[: max(top_k, WITNESS_FROM)]))
         witnesses = index.witnesses.get(key)
         if witnesses is None:
             witnesses = self._find_witnesses(core, words, scored, top_k)

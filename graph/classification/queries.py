@@ -345,13 +345,7 @@ class SearchIndex:
         for i in sorted(self.sorted_label_fields[lo:hi]):  # field order: of equal scores the first wins
             code, fld, low = fields[i]
             label_codes.add(code)
-            if kind and kind not in entries[code][1]:
-                continue
-            named = True
-            score = round(FIELD_WEIGHT[fld] * (1.0 if len(low) == lq else 0.9), 4)
-            old = best.get(code)
-            if old is None or score > old[0]:
-                best[code] = (score, i, None)
+            named |= offer(code, FIELD_WEIGHT[fld] * (1.0 if len(low) == lq else 0.9), i)
         # 2. labels that contain it elsewhere, shortest first: one of length L scores at most
         # 0.5 + 0.4 x lq / L (a name), so once that is below the limit-th best score, none can enter
         complete, length, bound, kth = True, 0, 1.0, -1.0

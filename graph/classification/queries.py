@@ -277,12 +277,6 @@ class SearchIndex:
         grams = {q[j : j + 2] for j in range(len(q) - 1)} or {q}
         return min((postings.get(g, NO_POSTINGS) for g in grams), key=len)
 
-    def _containing(self, q: str) -> list[int]:
-        """Every field whose normalised text contains q (read from the postings of q's rarest pair)."""
-        fields = self.fields
-        found = [i for p in (self.label_postings, self.definition_postings) for i in self._rarest(q, p)]
-        return sorted(i for i in found if q in fields[i][2])
-
     def _pinyin(self, q: str) -> list[tuple[int, float]]:
         """Labels whose pinyin is q or starts with it (4+ letters), or whose initials are q."""
         out: list[tuple[int, float]] = []

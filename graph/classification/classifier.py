@@ -602,7 +602,7 @@ class ClassifierIndex:
         self.minor_members: dict[str, list[int]] = defaultdict(list)  # minor group code -> its occupations
         self.name_bigrams: dict[str, list[int]] = defaultdict(list)  # character bigram of a name -> entries
         self._cores: dict[str, tuple[str, list[tuple[str, float]]]] = {}  # part text -> core_words
-        self.witnesses: dict[tuple[str, tuple[int, ...]], list[int]] = {}  # step 6c's answers, remembered
+        self.witnesses: dict[tuple[str, int, tuple[int, ...]], list[int]] = {}  # step 6c's answers, remembered
         for i, rec in enumerate(self.records):
             if self.is_occupation[i]:
                 self.minor_members[level_code(rec.code, "minor")].append(i)

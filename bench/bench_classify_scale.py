@@ -151,6 +151,28 @@ def differing(a: list, b: list) -> int:  # type: ignore[type-arg]
     return sum(x != y for x, y in zip(a, b, strict=True))
 
 
+FIXED_TEXTS = ["程序员", "外卖", "電工", "dianzishangwu", "dzsw", "diangong", "销售代表", "电子商务", "月嫂", "java"]
+RECRUITING_TEXTS = 60  # the last search texts: 51job titles, which the classifier answers
+
+
+def workload(names_from: EmbeddedStore, rng: random.Random) -> tuple[list[str], list[str], list[str]]:
+    """The 51job titles, the 300 of them that are classified, and the 300 search texts: 200 names of
+    ``names_from``, FIXED_TEXTS four times, then RECRUITING_TEXTS titles, drawn in that order from
+    ``rng`` (random.Random(17); bench_search_alone.py times the same texts)."""
+    titles = [
+        line.split("\t")[0]
+        for line in (ROOT / "bench/data/job-postings/51job-2023-titles.tsv")
+        .read_text(encoding="utf-8")
+        .splitlines()[1:]
+    ]
+    sample_titles = rng.sample(titles, 300)
+    skos = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+    rows = names_from.select(skos + "SELECT ?name WHERE { ?e skos:inScheme ?s ; skos:prefLabel ?name }")
+    names = [r["name"] for r in rows]
+    queries = rng.sample(sorted(set(names)), 200) + FIXED_TEXTS * 4 + rng.sample(titles, RECRUITING_TEXTS)
+    return titles, sample_titles, queries
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", type=Path, default=ROOT / "var" / "store")
@@ -163,35 +185,9 @@ def main(argv: list[str] | None = None) -> int:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     except (AttributeError, OSError):
         pass
-    titles = [
-        line.split("\t")[0]
-        for line in (ROOT / "bench/data/job-postings/51job-2023-titles.tsv")
-        .read_text(encoding="utf-8")
-        .splitlines()[1:]
-    ]
-    rng = random.Random(17)
-    sample_titles = rng.sample(titles, 300)
     real = EmbeddedStore(args.store)
-    skos = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-    rows = real.select(skos + "SELECT ?name WHERE { ?e skos:inScheme ?s ; skos:prefLabel ?name }")
-    names = [r["name"] for r in rows]
-    queries = (
-        rng.sample(sorted(set(names)), 200)
-        + [
-            "程序员",
-            "外卖",
-            "電工",
-            "dianzishangwu",
-            "dzsw",
-            "diangong",
-            "销售代表",
-            "电子商务",
-            "月嫂",
-            "java",
-        ]
-        * 4
-        + rng.sample(titles, 60)
-    )
+    rng = random.Random(17)
+    titles, sample_titles, queries = workload(real, rng)
     before = modules_at(args.before) if args.before else None
     report: dict[str, object] = {
         "queries": len(queries),

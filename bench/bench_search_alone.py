@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_classify_scale import modules_at  # noqa: E402
+from bench_classify_scale import RECRUITING_TEXTS, modules_at, workload  # noqa: E402
 
 from graph.classification.queries import Kinds, Q, SearchIndex  # noqa: E402
 from graph.store.embedded import EmbeddedStore  # noqa: E402
@@ -42,18 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     except (AttributeError, OSError):
         pass
-    titles = (ROOT / "bench/data/job-postings/51job-2023-titles.tsv").read_text(encoding="utf-8").splitlines()[1:]
-    rng = random.Random(17)
-    rng.sample(titles, 300)  # the same random draws as bench_classify_scale.py
-    skos = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-    names = [
-        r["name"]
-        for r in EmbeddedStore(args.names_from).select(
-            skos + "SELECT ?name WHERE { ?e skos:inScheme ?s ; skos:prefLabel ?name }"
-        )
-    ]
-    fixed = ["程序员", "外卖", "電工", "dianzishangwu", "dzsw", "diangong", "销售代表", "电子商务", "月嫂", "java"]
-    queries = rng.sample(sorted(set(names)), 200) + fixed * 4
+    _titles, _sample, queries = workload(EmbeddedStore(args.names_from), random.Random(17))
+    queries = queries[:-RECRUITING_TEXTS]
     store = EmbeddedStore(args.store)
     rows, kinds = select(store, Q.search_index), Kinds.load(store)
     indexes = {"now": SearchIndex(rows, kinds)}

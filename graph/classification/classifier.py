@@ -85,7 +85,7 @@ from typing import Any
 import numpy as np
 
 from graph.classification.queries import Kinds, Q, SelectStore
-from graph.core.codes import ancestors
+from graph.core.codes import ancestors, code_kind, level_code
 from graph.store import settings
 from graph.store.sparql import select
 from graph.text.chinese import (
@@ -602,7 +602,7 @@ class ClassifierIndex:
         self.minor_members: dict[str, list[int]] = defaultdict(list)  # minor group code -> its occupations
         self.name_bigrams: dict[str, list[int]] = defaultdict(list)  # character bigram of a name -> entries
         self._cores: dict[str, tuple[str, list[tuple[str, float]]]] = {}  # part text -> core_words
-        self.witnesses: dict[tuple[str, tuple[int, ...]], list[int]] = {}  # step 6c's answers, remembered
+        self.witnesses: dict[tuple[str, int, tuple[int, ...]], list[int]] = {}  # step 6c's answers, remembered
         for i, rec in enumerate(self.records):
             if self.is_occupation[i]:
                 self.minor_members[level_code(rec.code, "minor")].append(i)
@@ -1181,24 +1181,6 @@ class Calibration:
 LEVELS = ("occupation", "minor", "medium", "major")
 
 
-def level_code(code: str, level: str) -> str:
-    """The code of the group at ``level`` that contains ``code`` (itself at occupation level).
-
-    >>> level_code("4-01-02-01", "minor"), level_code("4-01-02-01", "medium"), level_code("4-01-02-01", "major")
-    ('4-01-02-00', '4-01-00-00', '4-00-00-00')
-    >>> level_code("4-01-02-01-07", "minor")  # a copy of bench/synthetic.py (graph.core.codes.ancestors)
-    '4-01-02-00-07'
-    """
-    major, medium, minor, _occ, *copy = code.split("-")
-    tail = "".join("-" + c for c in copy)
-    return {
-        "occupation": code,
-        "minor": f"{major}-{medium}-{minor}-00{tail}",
-        "medium": f"{major}-{medium}-00-00{tail}",
-        "major": f"{major}-00-00-00{tail}",
-    }[level]
-
-
 def entry_level(code: str, kinds: Collection[str]) -> str:
     """The most specific level an entry stands for (a minor group that is also an occupation: occupation)."""
     for level in LEVELS:
@@ -1393,7 +1375,8 @@ class Classifier:
         core, words = index.core_words(part)
         if not words:
             return scored
-        key = (part.text, tuple(entry for _s, entry, _p, _d in scored[:top_k]))
+        # what _find_witnesses reads: the part, which candidates are shown, and the first WITNESS_FROM
+        key = (part.text, top_k, tuple(entry for _s, entry, _p, _d in scored[: max(top_k, WITNESS_FROM)]))
         witnesses = index.witnesses.get(key)
         if witnesses is None:
             witnesses = self._find_witnesses(core, words, scored, top_k)
@@ -1474,7 +1457,6 @@ class Classifier:
         """Minor and medium groups with the summed probability of their candidates (capped at 1)."""
         mass: dict[str, float] = defaultdict(float)
         members: dict[str, list[str]] = defaultdict(list)
-        levels: dict[str, str] = {}
         for n, (score, entry, _part, _d) in enumerate(scored):
             rec = self.index.records[entry]
             p = self.calibration.probability(score, first=n == 0)
@@ -1486,12 +1468,11 @@ class Classifier:
                 if code in self.groups:
                     mass[code] += p
                     members[code].append(rec.code)
-                    levels[code] = lv
         out = [
             {
                 "code": code,
                 "name": self.groups[code],
-                "level": levels[code],
+                "level": "minor" if code_kind(code) == "minor" else "medium",  # the catch-all 8-00-00-00 too
                 "probability": round(min(1.0, p), 3),
                 "members": members[code],
             }

@@ -277,12 +277,6 @@ class SearchIndex:
         grams = {q[j : j + 2] for j in range(len(q) - 1)} or {q}
         return min((postings.get(g, NO_POSTINGS) for g in grams), key=len)
 
-    def _containing(self, q: str) -> list[int]:
-        """Every field whose normalised text contains q (read from the postings of q's rarest pair)."""
-        fields = self.fields
-        found = [i for p in (self.label_postings, self.definition_postings) for i in self._rarest(q, p)]
-        return sorted(i for i in found if q in fields[i][2])
-
     def _pinyin(self, q: str) -> list[tuple[int, float]]:
         """Labels whose pinyin is q or starts with it (4+ letters), or whose initials are q."""
         out: list[tuple[int, float]] = []
@@ -339,19 +333,11 @@ class SearchIndex:
             return heapq.nlargest(limit, [b[0] for b in best.values()])[-1]
 
         # 1. labels that start with the text: score field weight x 1.0 (exact) or x 0.9 (prefix)
-        label_codes: set[str] = set()
         lo = bisect.bisect_left(self.sorted_labels, ql)
         hi = bisect.bisect_left(self.sorted_labels, ql + "\U0010ffff", lo)
         for i in sorted(self.sorted_label_fields[lo:hi]):  # field order: of equal scores the first wins
             code, fld, low = fields[i]
-            label_codes.add(code)
-            if kind and kind not in entries[code][1]:
-                continue
-            named = True
-            score = round(FIELD_WEIGHT[fld] * (1.0 if len(low) == lq else 0.9), 4)
-            old = best.get(code)
-            if old is None or score > old[0]:
-                best[code] = (score, i, None)
+            named |= offer(code, FIELD_WEIGHT[fld] * (1.0 if len(low) == lq else 0.9), i)
         # 2. labels that contain it elsewhere, shortest first: one of length L scores at most
         # 0.5 + 0.4 x lq / L (a name), so once that is below the limit-th best score, none can enter
         complete, length, bound, kth = True, 0, 1.0, -1.0
@@ -367,7 +353,6 @@ class SearchIndex:
                     complete = False
                     break
             code, fld, _low = fields[i]
-            label_codes.add(code)
             if kind and kind not in entries[code][1]:
                 continue
             named = True
@@ -377,7 +362,8 @@ class SearchIndex:
             if old is None or score > old[0] or (score == old[0] and i < old[1]):
                 best[code] = (score, i, None)
         # 3. definitions, one score below any label's: read in ranking order until the list is full
-        if complete and (len(label_codes) < limit or kind):
+        # (without a kind every entry with a matching label is in best)
+        if complete and (kind or len(best) < limit):
             for i in self._rarest(ql, self.definition_postings):
                 if ql not in texts[i]:
                     continue

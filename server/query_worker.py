@@ -393,10 +393,17 @@ def _update_main(conn: Connection, store_path: str) -> None:
     if not _sandbox(conn):
         return
     update, check, update_id = conn.recv()
+    path = os.path.realpath(store_path)
     try:
-        store = ox.Store(os.path.realpath(store_path))
+        # decided on a read-only handle: an update the guard refuses never opens the store writable
+        # (opening it so lets RocksDB rewrite and delete files that the server's read handle uses)
         if check:
-            check_update(update, _graphs_of(store))
+            check_update(update, _graphs_of(ox.Store.read_only(path)))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent
+        conn.send(("unopened", *_error_reply(exc)[1:]))
+        return
+    try:
+        store = ox.Store(path)
         marked = last_update_id(store) is not None
         before = len(store) - marked
         store.update(with_mark(update, update_id))
@@ -636,8 +643,12 @@ def run_update(store_path: str, update: str, timeout: float, update_id: str) -> 
     if reply[0] == "fatal":
         log.error("update process could not start: %s: %s", reply[1], reply[2])
         raise WorkerFailed("the update process could not start; the server log has the details; nothing was changed")
-    if reply[0] == "error":
-        _raise_reply(reply)
+    if reply[0] in ("error", "unopened"):
+        try:
+            _raise_reply(("error", *reply[1:]))
+        except Exception as exc:
+            exc.store_opened = reply[0] == "error"  # type: ignore[attr-defined]
+            raise
     return reply[1], reply[2]
 
 

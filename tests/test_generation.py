@@ -185,3 +185,43 @@ def test_pages_show_the_nearest_codes(client) -> None:  # type: ignore[no-untype
         r = client.get(url)
         assert r.status_code == 404 and r.mimetype == "text/html"
         assert 'href="/occupation/4-04-05-15"' in r.get_data(as_text=True)
+
+
+def _files(folder: Path) -> dict[str, tuple[int, int]]:
+    """The store's own files (RocksDB's), with size and time. Not the build's precomputed documents:
+    every update attempt discards them first, so that a crash never leaves them describing old data."""
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.name != "documents.sqlite"}
+
+
+def test_a_failed_update_leaves_the_server_on_a_store_it_can_read(built, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An update process that opened the store writable may let RocksDB compact it and delete files
+    the server's read handle still reads, even when the update failed: the server must reopen (the
+    CI run of 2026-12-03 got 500 "No such file ... .sst" after the SSRF tests' failed updates). One
+    the guard refuses must not open the store writable at all."""
+    from graph.store import guard
+    from server.resources import generations
+
+    copy = tmp_path / "store"
+    shutil.copytree(Path(built.store_path).resolve(), copy)
+    app = _update_app(copy, tmp_path)
+    c = app.test_client()
+    headers = {"Content-Type": "application/sparql-update", "Authorization": "Bearer li-secret-token-1"}
+    ask = {"query": "ASK { ?s ?p ?o }"}
+    assert c.get("/sparql", query_string=ask).status_code == 200
+    with app.app_context():
+        first = generations().current().number
+    files = _files(copy)
+
+    r = c.post("/sparql/update", data=b"LOAD <http://127.0.0.1:1/x>", headers=headers)
+    assert r.status_code == 400 and "refused" in r.get_data(as_text=True)
+    assert _files(copy) == files  # refused on a read-only handle: not a byte of the store rewritten
+    with app.app_context():
+        assert generations().current().number == first
+
+    monkeypatch.setattr(guard, "ENABLED", False)  # the engine itself fails it, after opening writable
+    r = c.post("/sparql/update", data=b"LOAD <http://127.0.0.1:1/x>", headers=headers)
+    assert r.status_code == 400, r.get_data(as_text=True)
+    with app.app_context():
+        assert generations().current().number == first + 1
+    r = c.get("/sparql", query_string={"query": "SELECT * WHERE {"})
+    assert r.status_code == 400 and "syntax error" in r.get_data(as_text=True)

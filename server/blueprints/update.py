@@ -267,7 +267,15 @@ def update() -> Response:
         checkpoint("update:logged")
         try:
             documents.discard(path)  # the build's precomputed documents would describe the old data
-            before, after = run_update(path, text, float(cfg["UPDATE_TIMEOUT"]), update_id)
+            try:
+                before, after = run_update(path, text, float(cfg["UPDATE_TIMEOUT"]), update_id)
+            except Exception as exc:
+                # an update process that opened the store writable may have compacted it (deleting
+                # files the server's read handle still reads) even when it changed nothing: reopen.
+                # One refused before it opened the store (store_opened False) left the files alone.
+                if getattr(exc, "store_opened", True):
+                    _reopen(path)
+                raise
         except Refused as exc:  # LOAD, SERVICE, USING a graph not held: decided on the parsed update
             audit("refused: " + str(exc).split(" ", 1)[0], who, text, id=update_id, message=str(exc))
             return _error(400, str(exc))

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from graph.build.context import BuildContext
+from graph.build.terms import literal
 from graph.build.tsv import Column, SourceErrors, read_dictionary, read_table
 from graph.classification.new_occupations import WORK_TYPE_SCHEME, work_type_iri
 from graph.core.codes import CODE_RE, ancestors, code_kind
@@ -47,10 +48,10 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         iri = edition_iri(row["id"])
         editions[row["id"]] = iri
         g.add((iri, RDF.type, OG.Edition))
-        g.add((iri, SKOS.prefLabel, Literal(row["label"], lang="zh")))
-        g.add((iri, OG.editionYear, Literal(int(row["year"]))))  # xsd:integer: gYear is not OWL 2 DL
+        g.add((iri, SKOS.prefLabel, literal(row["label"], lang="zh")))
+        g.add((iri, OG.editionYear, literal(int(row["year"]))))  # xsd:integer: gYear is not OWL 2 DL
         if row.get("note"):
-            g.add((iri, SKOS.note, Literal(row["note"], lang="en")))
+            g.add((iri, SKOS.note, literal(row["note"], lang="en")))
 
     rejected: list = []
     entries = read_table(folder, "entries.tsv", dictionary, rejected=rejected)
@@ -100,12 +101,12 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         for kind in sorted(kinds):
             g.add((iri, RDF.type, KIND_CLASS[kind]))
         g.add((iri, SKOS.inScheme, SCHEME))
-        g.add((iri, SKOS.notation, Literal(code)))
-        g.add((iri, SKOS.prefLabel, Literal(row["name"], lang="zh")))
+        g.add((iri, SKOS.notation, literal(code)))
+        g.add((iri, SKOS.prefLabel, literal(row["name"], lang="zh")))
         if row["definition"]:
-            g.add((iri, SKOS.definition, Literal(row["definition"], lang="zh")))
+            g.add((iri, SKOS.definition, literal(row["definition"], lang="zh")))
         if row["marker"]:
-            g.add((iri, OG.markerAsPrinted, Literal(row["marker"])))
+            g.add((iri, OG.markerAsPrinted, literal(row["marker"])))
             if "S" in row["marker"]:
                 g.add((iri, RDF.type, OG.DigitalOccupation))
             if "L" in row["marker"]:
@@ -115,7 +116,7 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         if row["source"] in SOURCE_DATASET:
             g.add((iri, PROV.wasDerivedFrom, source_iri(SOURCE_DATASET[row["source"]])))
         else:
-            g.add((iri, DCTERMS.source, Literal(row["source"])))
+            g.add((iri, DCTERMS.source, literal(row["source"])))
         parent = next((a for a in ancestors(code) if a in ctx.entries), None)
         if parent is None:
             if code_kind(code) != "major":
@@ -136,8 +137,8 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
             g.add((piri, SKOS.narrower, iri))
 
     g.add((SCHEME, RDF.type, SKOS.ConceptScheme))
-    g.add((SCHEME, SKOS.prefLabel, Literal("中华人民共和国职业分类大典", lang="zh")))
-    g.add((SCHEME, SKOS.prefLabel, Literal("Occupational Classification of the People's Republic of China", lang="en")))
+    g.add((SCHEME, SKOS.prefLabel, literal("中华人民共和国职业分类大典", lang="zh")))
+    g.add((SCHEME, SKOS.prefLabel, literal("Occupational Classification of the People's Republic of China", lang="en")))
 
     task_seen: dict[tuple[str, str], int] = {}
     for row in read_table(folder, "tasks.tsv", dictionary):
@@ -153,15 +154,15 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         t = task_iri(code, int(number))
         g.add((iri, OG.hasMainTask, t))
         g.add((t, RDF.type, OG.MainTask))
-        g.add((t, OG.taskNumber, Literal(int(number))))
-        g.add((t, OG.taskText, Literal(row["task"], lang="zh")))
+        g.add((t, OG.taskNumber, literal(int(number))))
+        g.add((t, OG.taskText, literal(row["task"], lang="zh")))
 
     for row in read_table(folder, "labels.tsv", dictionary):
         if row["code"] not in ctx.entries:
             problems.append(row.missing(f"unknown code {row['code']} (not in entries.tsv)", row["code"], ENTRIES))
             continue
         prop = SKOS.altLabel if row["type"] == "alt" else SKOS.hiddenLabel
-        g.add((ctx.entries[row["code"]][0], prop, Literal(row["label"], lang="zh")))
+        g.add((ctx.entries[row["code"]][0], prop, literal(row["label"], lang="zh")))
 
     for row in read_table(folder, "code-history.tsv", dictionary):
         if row["code"] not in ctx.entries:
@@ -169,7 +170,7 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
                 row.missing(f"unknown current code {row['code']} (not in entries.tsv)", row["code"], ENTRIES)
             )
             continue
-        g.add((ctx.entries[row["code"]][0], OG.formerCode, Literal(row["former_code"])))
+        g.add((ctx.entries[row["code"]][0], OG.formerCode, literal(row["former_code"])))
 
     for row in read_table(folder, "fixes.tsv", dictionary):
         ctx.note("fixes", f"{row['code']} [{row['fix']}] {row['evidence']}")
@@ -202,10 +203,10 @@ def _single_occupation_groups(
         g.add((group, RDF.type, SKOS.Concept))
         g.add((group, RDF.type, KIND_CLASS["minor"]))
         g.add((group, SKOS.inScheme, SCHEME))
-        g.add((group, SKOS.notation, Literal(code)))
-        g.add((group, SKOS.prefLabel, Literal(row["name"], lang="zh")))
+        g.add((group, SKOS.notation, literal(code)))
+        g.add((group, SKOS.prefLabel, literal(row["name"], lang="zh")))
         if row["definition"]:
-            g.add((group, SKOS.definition, Literal(row["definition"], lang="zh")))
+            g.add((group, SKOS.definition, literal(row["definition"], lang="zh")))
         for edition in g.objects(occ, OG.inEdition):
             g.add((group, OG.inEdition, edition))
         g.add((group, PROV.wasDerivedFrom, source_iri(SOURCE_DATASET.get(row["source"], "csco22-text"))))
@@ -237,13 +238,13 @@ def _work_types(
         g.add((iri, RDF.type, OG.WorkType))
         g.add((iri, RDF.type, SKOS.Concept))
         g.add((iri, SKOS.inScheme, WORK_TYPE_SCHEME))
-        g.add((iri, SKOS.prefLabel, Literal(name, lang="zh")))
+        g.add((iri, SKOS.prefLabel, literal(name, lang="zh")))
         g.add((iri, OG.workTypeOf, entry[0]))
         g.add((iri, PROV.wasDerivedFrom, source_iri(SOURCE_DATASET.get(row["source"], "csco22-text"))))
     if seen:
         g.add((WORK_TYPE_SCHEME, RDF.type, SKOS.ConceptScheme))
-        g.add((WORK_TYPE_SCHEME, SKOS.prefLabel, Literal("工种", lang="zh")))
-        g.add((WORK_TYPE_SCHEME, SKOS.prefLabel, Literal("work types", lang="en")))
+        g.add((WORK_TYPE_SCHEME, SKOS.prefLabel, literal("工种", lang="zh")))
+        g.add((WORK_TYPE_SCHEME, SKOS.prefLabel, literal("work types", lang="en")))
 
 
 # fixes.tsv kinds that explain where the data's edition differs from the published one

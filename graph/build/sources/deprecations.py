@@ -13,10 +13,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from rdflib import OWL, Graph, Literal, URIRef
+from rdflib import OWL, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS, XSD
 
 from graph.build.context import BuildContext
+from graph.build.terms import literal
 from graph.build.tsv import Row, SourceErrors, read_dictionary, read_table
 from graph.core.codes import CODE_RE
 from graph.core.errors import SourceError
@@ -61,12 +62,12 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         except SourceError as exc:
             problems.append(exc)
             continue
-        g.add((iri, OWL.deprecated, Literal(True)))
-        g.add((iri, OG.deprecationReason, Literal(row["reason"])))
-        g.add((iri, OG.deprecationDate, Literal(row["date"], datatype=XSD.date)))
+        g.add((iri, OWL.deprecated, literal(True)))
+        g.add((iri, OG.deprecationReason, literal(row["reason"])))
+        g.add((iri, OG.deprecationDate, literal(row["date"], datatype=XSD.date)))
         if new is not None:
             g.add((iri, DCTERMS.isReplacedBy, new))
         if row.get("decided_by"):
-            g.add((iri, SKOS.changeNote, Literal(f"deprecated from {row['date']}, decided by {row['decided_by']}")))
+            g.add((iri, SKOS.changeNote, literal(f"deprecated from {row['date']}, decided by {row['decided_by']}")))
     if problems:
         raise SourceErrors(problems)

@@ -14,10 +14,11 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS, XSD
 
 from graph.build.context import BuildContext
+from graph.build.terms import literal
 from graph.build.tsv import Column, Row, SourceErrors, read_dictionary, read_table
 from graph.core.errors import SourceError
 from graph.core.namespaces import OG, source_iri
@@ -136,15 +137,15 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
             ranges.append((start or "0000-00-00", until or "9999-99-99", row["id"], row))
         iri = rule_set_iri(row["id"])
         g.add((iri, RDF.type, OG.EligibilityRuleSet))
-        g.add((iri, RDFS.label, Literal(row["title"], lang="en")))
-        g.add((iri, DCTERMS.source, Literal(row["source"])))
+        g.add((iri, RDFS.label, literal(row["title"], lang="en")))
+        g.add((iri, DCTERMS.source, literal(row["source"])))
         g.add((iri, PROV.wasDerivedFrom, source_iri(row["dataset"])))
         if start:
-            g.add((iri, OG.appliesFrom, Literal(start, datatype=XSD.date)))
+            g.add((iri, OG.appliesFrom, literal(start, datatype=XSD.date)))
         if until:
-            g.add((iri, OG.appliesUntil, Literal(until, datatype=XSD.date)))
+            g.add((iri, OG.appliesUntil, literal(until, datatype=XSD.date)))
         if row.get("note"):
-            g.add((iri, SKOS.note, Literal(row["note"], lang="en")))
+            g.add((iri, SKOS.note, literal(row["note"], lang="en")))
     ranges.sort()
     for (_s1, u1, a, _r1), (s2, _u2, b, row) in zip(ranges, ranges[1:], strict=False):
         if s2 <= u1:
@@ -234,49 +235,49 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         g.add((iri, RDF.type, OG.EligibilityRule))
         g.add((iri, OG.inRuleSet, rule_set_iri(rs)))
         g.add((iri, OG.forLevel, level_iri(level)))
-        g.add((iri, OG.ruleNumber, Literal(number)))
-        g.add((iri, OG.ruleText, Literal(rrow["text"], lang="zh")))
-        g.add((iri, OG.ruleSummary, Literal(rule.summary(ladder, kind_names), lang="en")))
+        g.add((iri, OG.ruleNumber, literal(number)))
+        g.add((iri, OG.ruleText, literal(rrow["text"], lang="zh")))
+        g.add((iri, OG.ruleSummary, literal(rule.summary(ladder, kind_names), lang="en")))
         for material in rule.materials:
-            g.add((iri, OG.requiredMaterials, Literal(material, lang="zh")))
+            g.add((iri, OG.requiredMaterials, literal(material, lang="zh")))
         if rrow.get("part"):
-            g.add((iri, SKOS.note, Literal(rrow["part"], lang="en")))
+            g.add((iri, SKOS.note, literal(rrow["part"], lang="en")))
         g.add((iri, PROV.wasDerivedFrom, source_iri(sets[rs]["dataset"])))
         for _crow, cond in conds:
             by_kind[cond.kind] += 1
             c_iri = condition_iri(rs, level, number, cond.number)
             g.add((iri, OG.hasCondition, c_iri))
             g.add((c_iri, RDF.type, CONDITION_CLASS[cond.kind]))
-            g.add((c_iri, OG.conditionNumber, Literal(cond.number, datatype=XSD.integer)))
+            g.add((c_iri, OG.conditionNumber, literal(cond.number, datatype=XSD.integer)))
             if cond.level:
                 g.add((c_iri, OG.requiresLevel, level_iri(cond.level)))
             if cond.scope:
-                g.add((c_iri, OG.occupationScope, Literal(cond.scope)))
+                g.add((c_iri, OG.occupationScope, literal(cond.scope)))
             if cond.kind == "age":
-                g.add((c_iri, OG.minimumAge, Literal(cond.age, datatype=XSD.integer)))
+                g.add((c_iri, OG.minimumAge, literal(cond.age, datatype=XSD.integer)))
             if cond.kind == "work":
-                g.add((c_iri, OG.minimumYears, Literal(f"{cond.years:g}", datatype=XSD.decimal)))
-                g.add((c_iri, OG.continuousWork, Literal(cond.continuous)))
+                g.add((c_iri, OG.minimumYears, literal(f"{cond.years:g}", datatype=XSD.decimal)))
+                g.add((c_iri, OG.continuousWork, literal(cond.continuous)))
                 if cond.counted_from:
                     g.add((c_iri, OG.countedFrom, condition_iri(rs, level, number, cond.counted_from)))
             if cond.kind == "certificate":
                 for t in cond.certificate_types:
                     g.add((c_iri, OG.acceptsCertificateType, CERTIFICATE_CLASS[t]))
                 if cond.years_held:
-                    g.add((c_iri, OG.minimumYearsHeld, Literal(f"{cond.years_held:g}", datatype=XSD.decimal)))
+                    g.add((c_iri, OG.minimumYearsHeld, literal(f"{cond.years_held:g}", datatype=XSD.decimal)))
             if cond.kind == "diploma":
                 for k in cond.diploma_kinds:
                     g.add((c_iri, OG.acceptsDiplomaKind, diploma_kind_iri(k)))
-                g.add((c_iri, OG.majorScope, Literal(cond.major_scope)))
+                g.add((c_iri, OG.majorScope, literal(cond.major_scope)))
                 for st in cond.student_status:
-                    g.add((c_iri, OG.acceptsStudentStatus, Literal(st)))
-                g.add((c_iri, OG.requiresAssessedProgramme, Literal(cond.assessed)))
+                    g.add((c_iri, OG.acceptsStudentStatus, literal(st)))
+                g.add((c_iri, OG.requiresAssessedProgramme, literal(cond.assessed)))
             if cond.kind == "title":
-                g.add((c_iri, OG.requiresTitleCorrespondence, Literal(cond.title_correspondence)))
+                g.add((c_iri, OG.requiresTitleCorrespondence, literal(cond.title_correspondence)))
                 if cond.level:
                     g.add((level_iri(cond.level), OG.titleCountsTowardLevel, level_iri(level)))
             if cond.note:
-                g.add((c_iri, SKOS.note, Literal(cond.note, lang="en")))
+                g.add((c_iri, SKOS.note, literal(cond.note, lang="en")))
 
     occupations = {code for code, (_iri, kinds_) in ctx.entries.items() if "occupation" in kinds_}
 
@@ -394,10 +395,10 @@ def _read_equivalences(folder: Path, dictionary: dict[str, list[Column]], g: Gra
         g.add((iri, RDF.type, OG.CertificateEquivalence))
         g.add((iri, OG.acceptedCertificateType, CERTIFICATE_CLASS[row["accepted"]]))
         g.add((iri, OG.inPlaceOfCertificateType, CERTIFICATE_CLASS[row["in_place_of"]]))
-        g.add((iri, OG.applicationsFrom, Literal(row["applications_from"], datatype=XSD.date)))
-        g.add((iri, RDFS.label, Literal(row["title"], lang="zh")))
-        g.add((iri, DCTERMS.source, Literal(row["source"])))
+        g.add((iri, OG.applicationsFrom, literal(row["applications_from"], datatype=XSD.date)))
+        g.add((iri, RDFS.label, literal(row["title"], lang="zh")))
+        g.add((iri, DCTERMS.source, literal(row["source"])))
         g.add((iri, PROV.wasDerivedFrom, source_iri(row["dataset"])))
         if row.get("note"):
-            g.add((iri, SKOS.note, Literal(row["note"], lang="en")))
+            g.add((iri, SKOS.note, literal(row["note"], lang="en")))
     return len(seen)

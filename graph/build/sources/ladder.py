@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal
+from rdflib import RDF, Graph
 from rdflib.namespace import SKOS, XSD
 
 from graph.build.context import BuildContext
+from graph.build.terms import literal
 from graph.build.tsv import SourceErrors, read_dictionary, read_table
 from graph.core.errors import SourceError
 from graph.core.namespaces import OG
@@ -47,15 +48,15 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         by_ladder.setdefault(ladder, []).append((rank, lid))
         iri = level_iri(lid)
         g.add((iri, RDF.type, LADDER_CLASS[ladder]))
-        g.add((iri, SKOS.prefLabel, Literal(row["name_zh"], lang="zh")))
-        g.add((iri, SKOS.prefLabel, Literal(row["name_en"], lang="en")))
+        g.add((iri, SKOS.prefLabel, literal(row["name_zh"], lang="zh")))
+        g.add((iri, SKOS.prefLabel, literal(row["name_en"], lang="en")))
         for alt in filter(None, row.get("alt_zh").split("|")):
-            g.add((iri, SKOS.altLabel, Literal(alt, lang="zh")))
-        g.add((iri, OG.levelRank, Literal(rank, datatype=XSD.integer)))
+            g.add((iri, SKOS.altLabel, literal(alt, lang="zh")))
+        g.add((iri, OG.levelRank, literal(rank, datatype=XSD.integer)))
         if row["number"]:
-            g.add((iri, OG.officialLevelNumber, Literal(int(row["number"]), datatype=XSD.integer)))
+            g.add((iri, OG.officialLevelNumber, literal(int(row["number"]), datatype=XSD.integer)))
         if row.get("note"):
-            g.add((iri, SKOS.note, Literal(row["note"], lang="en")))
+            g.add((iri, SKOS.note, literal(row["note"], lang="en")))
     for levels in by_ladder.values():
         levels.sort()
         for (_r1, low), (_r2, high) in zip(levels, levels[1:], strict=False):
@@ -71,13 +72,13 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
             problems.append(row.error(f"alt_zh repeats the name {row['name_zh']!r} (SKOS: labels are disjoint)"))
         iri = diploma_kind_iri(row["id"])
         g.add((iri, RDF.type, OG.DiplomaKind))
-        g.add((iri, SKOS.prefLabel, Literal(row["name_zh"], lang="zh")))
-        g.add((iri, SKOS.prefLabel, Literal(row["name_en"], lang="en")))
+        g.add((iri, SKOS.prefLabel, literal(row["name_zh"], lang="zh")))
+        g.add((iri, SKOS.prefLabel, literal(row["name_en"], lang="en")))
         for alt in filter(None, row.get("alt_zh").split("|")):
-            g.add((iri, SKOS.altLabel, Literal(alt, lang="zh")))
-        g.add((iri, OG.educationTrack, Literal(row["track"])))
-        g.add((iri, OG.diplomaRank, Literal(int(row["rank"]), datatype=XSD.integer)))
+            g.add((iri, SKOS.altLabel, literal(alt, lang="zh")))
+        g.add((iri, OG.educationTrack, literal(row["track"])))
+        g.add((iri, OG.diplomaRank, literal(int(row["rank"]), datatype=XSD.integer)))
         if row.get("note"):
-            g.add((iri, SKOS.note, Literal(row["note"], lang="en")))
+            g.add((iri, SKOS.note, literal(row["note"], lang="en")))
     if problems:
         raise SourceErrors(problems)

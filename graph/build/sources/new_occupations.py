@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
 from graph.build.context import BuildContext
+from graph.build.terms import literal
 from graph.build.tsv import SourceErrors, read_dictionary, read_table
 from graph.classification.new_occupations import WORK_TYPE_SCHEME, batch_iri, work_type_iri
 from graph.core.errors import SourceError
@@ -83,11 +84,11 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         announced[code], first_line[code] = number, row.line
         iri = entry[0]
         g.add((iri, OG.announcedIn, batches[number][0]))
-        g.add((iri, OG.nameAsAnnounced, Literal(row["name_as_announced"], lang="zh")))
-        g.add((iri, OG.nameEvidence, Literal(row["name_evidence"])))
+        g.add((iri, OG.nameAsAnnounced, literal(row["name_as_announced"], lang="zh")))
+        g.add((iri, OG.nameEvidence, literal(row["name_evidence"])))
         current = g.value(iri, SKOS.prefLabel)
         if current is not None and str(current) != row["name_as_announced"]:
-            g.add((iri, SKOS.altLabel, Literal(row["name_as_announced"], lang="zh")))
+            g.add((iri, SKOS.altLabel, literal(row["name_as_announced"], lang="zh")))
             ctx.note(
                 SECTION,
                 f"{code} was announced in batch {number} as {row['name_as_announced']} and is "
@@ -109,9 +110,9 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         g.add((iri, RDF.type, OG.WorkType))
         g.add((iri, RDF.type, SKOS.Concept))
         g.add((iri, SKOS.inScheme, WORK_TYPE_SCHEME))
-        g.add((iri, SKOS.prefLabel, Literal(name, lang="zh")))
-        g.add((iri, SKOS.note, Literal(f"reported: {row['date_as_reported']}", lang="en")))
-        g.add((iri, DCTERMS.source, Literal(row["source"])))
+        g.add((iri, SKOS.prefLabel, literal(name, lang="zh")))
+        g.add((iri, SKOS.note, literal(f"reported: {row['date_as_reported']}", lang="en")))
+        g.add((iri, DCTERMS.source, literal(row["source"])))
         parts = row["source"].split(" ; ")
         if any("flyboat403" not in part for part in parts):  # the news reports of new_work_types_2025_partial
             g.add((iri, PROV.wasDerivedFrom, source_iri("new-work-types-2025")))
@@ -133,26 +134,26 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
 
     if seen_work_types:
         g.add((WORK_TYPE_SCHEME, RDF.type, SKOS.ConceptScheme))
-        g.add((WORK_TYPE_SCHEME, SKOS.prefLabel, Literal("工种", lang="zh")))
-        g.add((WORK_TYPE_SCHEME, SKOS.prefLabel, Literal("work types", lang="en")))
+        g.add((WORK_TYPE_SCHEME, SKOS.prefLabel, literal("工种", lang="zh")))
+        g.add((WORK_TYPE_SCHEME, SKOS.prefLabel, literal("work types", lang="en")))
     for row in batch_rows:
         number = row["batch"]
         iri = batches[number][0]
         g.add((iri, RDF.type, OG.NewOccupationBatch))
-        g.add((iri, OG.batchNumber, Literal(int(number))))
-        g.add((iri, OG.announcementDate, Literal(row["announced_on"], datatype=XSD.date)))
-        g.add((iri, OG.dateAsReported, Literal(row["date_as_reported"])))
-        g.add((iri, OG.announcedOccupationCount, Literal(int(row["announced_occupations"]))))
-        g.add((iri, OG.knownOccupationCount, Literal(members_per_batch.get(number, 0))))
+        g.add((iri, OG.batchNumber, literal(int(number))))
+        g.add((iri, OG.announcementDate, literal(row["announced_on"], datatype=XSD.date)))
+        g.add((iri, OG.dateAsReported, literal(row["date_as_reported"])))
+        g.add((iri, OG.announcedOccupationCount, literal(int(row["announced_occupations"]))))
+        g.add((iri, OG.knownOccupationCount, literal(members_per_batch.get(number, 0))))
         if row["announced_work_types"]:
-            g.add((iri, OG.announcedWorkTypeCount, Literal(int(row["announced_work_types"]))))
-        g.add((iri, OG.knownWorkTypeCount, Literal(work_types_per_batch.get(number, 0))))
-        g.add((iri, SKOS.prefLabel, Literal(row["label"], lang="zh")))
-        g.add((iri, RDFS.label, Literal(f"new occupations, batch {number} ({row['announced_on']})", lang="en")))
+            g.add((iri, OG.announcedWorkTypeCount, literal(int(row["announced_work_types"]))))
+        g.add((iri, OG.knownWorkTypeCount, literal(work_types_per_batch.get(number, 0))))
+        g.add((iri, SKOS.prefLabel, literal(row["label"], lang="zh")))
+        g.add((iri, RDFS.label, literal(f"new occupations, batch {number} ({row['announced_on']})", lang="en")))
         if row["note"]:
-            g.add((iri, SKOS.note, Literal(row["note"])))
-        g.add((iri, SKOS.note, Literal(f"date: {row['date_evidence']}", lang="en")))
-        g.add((iri, DCTERMS.source, Literal(row["source"])))
+            g.add((iri, SKOS.note, literal(row["note"])))
+        g.add((iri, SKOS.note, literal(f"date: {row['date_evidence']}", lang="en")))
+        g.add((iri, DCTERMS.source, literal(row["source"])))
         g.add((iri, PROV.wasDerivedFrom, source_iri("new-occupation-batches")))
 
     if problems:
@@ -176,7 +177,7 @@ def _first_appearances(
         if code in announced:
             batch, day = batches[announced[code]]
             g.add((iri, OG.firstAppearedIn, batch))
-            g.add((iri, OG.firstAppearedOn, Literal(day, datatype=XSD.date)))
+            g.add((iri, OG.firstAppearedOn, literal(day, datatype=XSD.date)))
             continue
         editions = sorted(g.objects(iri, OG.inEdition), key=lambda ed: (edition_year.get(ed, 9999), str(ed)))
         if editions:

@@ -30,10 +30,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS, XSD
 
 from graph.build.context import BuildContext
+from graph.build.terms import literal
 from graph.build.tsv import read_dictionary, read_table
 from graph.core.namespaces import ID, OG
 from graph.standards.iris import level_iri
@@ -98,7 +99,7 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         g.add((step, RDF.type, OG.PromotionStep if kind == "promotion" else OG.CrossoverStep))
         g.add((step, OG.stepFrom, state_iri(a, la)))
         g.add((step, OG.stepTo, state_iri(b, lb)))
-        g.add((step, OG.waitingYears, Literal(f"{years:g}", datatype=XSD.decimal)))
+        g.add((step, OG.waitingYears, literal(f"{years:g}", datatype=XSD.decimal)))
         for rule in rules:
             g.add((step, OG.allowedByRule, URIRef(rule.id)))
     # retired states keep their identifiers (standards/deprecations marks them owl:deprecated):
@@ -115,7 +116,7 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         g.add((iri, OG.stateOccupation, occupation_iri[code]))
         g.add((iri, OG.stateLevel, level_iri(level)))
         name = engine.names.get(code, code)
-        g.add((iri, RDFS.label, Literal(f"{name} {engine.level_words(level)}", lang="zh")))
+        g.add((iri, RDFS.label, literal(f"{name} {engine.level_words(level)}", lang="zh")))
     ctx.note(
         "career pathways",
         f"{len(states)} career states (occupation, level), {promotions} level promotions "

@@ -22,10 +22,11 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
 from graph.build.context import BuildContext
+from graph.build.terms import literal
 from graph.build.tsv import Column, Row, SourceErrors, long_cells, read_dictionary, read_table, source_lines
 from graph.core.errors import SourceError
 from graph.core.namespaces import OG, source_iri
@@ -52,11 +53,11 @@ SECTION_MAJORS = "schools: majors"
 SECTION_ONEX = "schools: 1+X certificates"
 SECTION_CREDITS = "schools: credit equivalences"
 EXAMPLE_COMMENT = [
-    Literal(
+    literal(
         "EXAMPLE: made up to show and test the format. Not an official or decided equivalence; never apply it.",
         lang="en",
     ),
-    Literal("示例：为展示和测试格式而编写，并非官方或已认定的学分认定规则，不得实际使用。", lang="zh"),
+    literal("示例：为展示和测试格式而编写，并非官方或已认定的学分认定规则，不得实际使用。", lang="zh"),
 ]
 
 
@@ -69,7 +70,7 @@ def _derive(g: Graph, iri: URIRef, row: Row, sources: str, known: set[str], prob
         if src in known:
             g.add((iri, PROV.wasDerivedFrom, source_iri(src)))
         elif src in ("editor", "classifier"):
-            g.add((iri, DCTERMS.source, Literal(src)))
+            g.add((iri, DCTERMS.source, literal(src)))
         else:
             problems.append(
                 row.error(
@@ -112,10 +113,10 @@ def _orientation(
     g.add((node, RDF.type, OG.OccupationalOrientation))
     g.add((subject, OG.hasOrientation, node))
     g.add((node, OG.towardOccupation, occ))
-    g.add((node, OG.orientationBasis, Literal(basis)))
-    g.add((node, OG.occupationNameAsGiven, Literal(row["occupation_name"], lang="zh")))
+    g.add((node, OG.orientationBasis, literal(basis)))
+    g.add((node, OG.occupationNameAsGiven, literal(row["occupation_name"], lang="zh")))
     if row.get("evidence"):
-        g.add((node, OG.orientationEvidence, Literal(row["evidence"])))
+        g.add((node, OG.orientationEvidence, literal(row["evidence"])))
     _derive(g, node, row, row["source"], known, problems)
     if basis in BASES:
         g.add((subject, direct, occ))
@@ -146,12 +147,12 @@ def load_majors(folder: Path, g: Graph, ctx: BuildContext) -> None:
         iri = catalogue_iri(cid)
         g.add((iri, RDF.type, OG.MajorCatalogue))
         g.add((iri, RDF.type, SKOS.ConceptScheme))
-        g.add((iri, SKOS.prefLabel, Literal(row["name"], lang="zh")))
-        g.add((iri, SKOS.prefLabel, Literal(row["name_en"], lang="en")))
-        g.add((iri, DCTERMS.publisher, Literal(row["publisher"], lang="zh")))
+        g.add((iri, SKOS.prefLabel, literal(row["name"], lang="zh")))
+        g.add((iri, SKOS.prefLabel, literal(row["name_en"], lang="en")))
+        g.add((iri, DCTERMS.publisher, literal(row["publisher"], lang="zh")))
         _expected(g, iri, row, problems)
         if row.get("note"):
-            g.add((iri, SKOS.note, Literal(row["note"])))
+            g.add((iri, SKOS.note, literal(row["note"])))
 
     tiers: dict[str, str] = {}  # tier -> catalogue
     for row in read_table(folder, "tiers.tsv", dictionary):
@@ -165,8 +166,8 @@ def load_majors(folder: Path, g: Graph, ctx: BuildContext) -> None:
         tiers[tid] = cid
         iri = tier_iri(tid)
         g.add((iri, RDF.type, OG.EducationTier))
-        g.add((iri, SKOS.prefLabel, Literal(row["name"], lang="zh")))
-        g.add((iri, SKOS.prefLabel, Literal(row["name_en"], lang="en")))
+        g.add((iri, SKOS.prefLabel, literal(row["name"], lang="zh")))
+        g.add((iri, SKOS.prefLabel, literal(row["name_en"], lang="en")))
         g.add((iri, OG.tierOfCatalogue, catalogue_iri(cid)))
         _expected(g, iri, row, problems)
 
@@ -184,9 +185,9 @@ def load_majors(folder: Path, g: Graph, ctx: BuildContext) -> None:
         g.add((iri, RDF.type, OG.MajorCategory if len(code) == 2 else OG.MajorSubcategory))
         g.add((iri, RDF.type, SKOS.Concept))
         g.add((iri, SKOS.inScheme, catalogue_iri(cid)))
-        g.add((iri, OG.majorCode, Literal(code)))
-        g.add((iri, SKOS.prefLabel, Literal(row["name"], lang="zh")))
-        g.add((iri, DCTERMS.source, Literal(row["source"])))
+        g.add((iri, OG.majorCode, literal(code)))
+        g.add((iri, SKOS.prefLabel, literal(row["name"], lang="zh")))
+        g.add((iri, DCTERMS.source, literal(row["source"])))
     for (cid, code), iri in categories.items():
         if len(code) == 4:
             parent = categories.get((cid, code[:2]))
@@ -214,12 +215,12 @@ def load_majors(folder: Path, g: Graph, ctx: BuildContext) -> None:
         g.add((iri, RDF.type, OG.SchoolMajor))
         g.add((iri, RDF.type, SKOS.Concept))
         g.add((iri, SKOS.inScheme, catalogue_iri(cid)))
-        g.add((iri, OG.majorCode, Literal(code)))
-        g.add((iri, SKOS.prefLabel, Literal(row["name"], lang="zh")))
+        g.add((iri, OG.majorCode, literal(code)))
+        g.add((iri, SKOS.prefLabel, literal(row["name"], lang="zh")))
         g.add((iri, OG.inTier, tier_iri(tier)))
         _derive(g, iri, row, row["source"], known, problems)
         if row.get("note"):
-            g.add((iri, SKOS.note, Literal(row["note"])))
+            g.add((iri, SKOS.note, literal(row["note"])))
         parent = categories.get((cid, code[:4])) or categories.get((cid, code[:2]))
         if parent is not None:
             g.add((iri, SKOS.broader, parent))
@@ -270,15 +271,15 @@ def _load_profiles(
             continue
         profiled.add(iri)
         if row.get("years"):
-            g.add((iri, OG.studyDuration, Literal(row["years"], lang="zh")))
+            g.add((iri, OG.studyDuration, literal(row["years"], lang="zh")))
         for column, prop in (
             ("orientation", OG.orientationText),
             ("goal", OG.trainingGoal),
             ("practice", OG.practiceText),
         ):
             if row.get(column):
-                g.add((iri, prop, Literal(row[column], lang="zh")))
-        g.add((iri, OG.profileDocument, Literal(row["document"])))
+                g.add((iri, prop, literal(row[column], lang="zh")))
+        g.add((iri, OG.profileDocument, literal(row["document"])))
         if row.get("pdf_url"):
             g.add((iri, RDFS.seeAlso, URIRef(row["pdf_url"])))
         if PROFILE_SOURCE in known:
@@ -301,20 +302,20 @@ def _load_profiles(
             nodes[node] = row
             g.add((node, RDF.type, cls))
             g.add((iri, link, node))
-            g.add((node, OG.itemNumber, Literal(int(row["no"]))))
+            g.add((node, OG.itemNumber, literal(int(row["no"]))))
         return nodes
 
     for node, row in numbered("abilities.tsv", "ability", OG.AbilityRequirement, OG.hasAbilityRequirement).items():
-        g.add((node, OG.abilityText, Literal(row["text"], lang="zh")))
+        g.add((node, OG.abilityText, literal(row["text"], lang="zh")))
     for node, row in numbered(
         "profile-certificates.tsv", "certificate", OG.CertificateExample, OG.hasCertificateExample
     ).items():
-        g.add((node, SKOS.prefLabel, Literal(row["name"], lang="zh")))
-        g.add((node, OG.certificateKindText, Literal(row["kind"], lang="zh")))
+        g.add((node, SKOS.prefLabel, literal(row["name"], lang="zh")))
+        g.add((node, OG.certificateKindText, literal(row["kind"], lang="zh")))
     by_code = {code: iri for (_cat, code), iri in majors.items()}
     for node, row in numbered("continuing.tsv", "continuing", OG.ContinuingMajor, OG.hasContinuingMajor).items():
-        g.add((node, SKOS.prefLabel, Literal(row["name"], lang="zh")))
-        g.add((node, OG.continuingLevelText, Literal(row["level"], lang="zh")))
+        g.add((node, SKOS.prefLabel, literal(row["name"], lang="zh")))
+        g.add((node, OG.continuingLevelText, literal(row["level"], lang="zh")))
         if row.get("major_code"):
             target = by_code.get(row["major_code"])
             if target is None:
@@ -325,20 +326,20 @@ def _load_profiles(
     for row in read_table(folder, "courses.tsv", dictionary):
         iri = major_of(row)
         if iri is not None:
-            g.add((iri, COURSE_PROPERTY[row["kind"]], Literal(row["name"], lang="zh")))
+            g.add((iri, COURSE_PROPERTY[row["kind"]], literal(row["name"], lang="zh")))
     for row in read_table(folder, "posts.tsv", dictionary):
         iri = major_of(row)
         if iri is not None:
-            g.add((iri, OG.jobPostName, Literal(row["post"], lang="zh")))
+            g.add((iri, OG.jobPostName, literal(row["post"], lang="zh")))
 
 
 def _expected(g: Graph, iri: URIRef, row: Row, problems: list[SourceError]) -> None:
     if row.get("expected_majors"):
         if not row.get("count_source"):
             problems.append(row.error("count_source is required when expected_majors is given"))
-        g.add((iri, OG.expectedMajorCount, Literal(int(row["expected_majors"]))))
+        g.add((iri, OG.expectedMajorCount, literal(int(row["expected_majors"]))))
     if row.get("count_source"):
-        g.add((iri, OG.expectedCountSource, Literal(row["count_source"])))
+        g.add((iri, OG.expectedCountSource, literal(row["count_source"])))
 
 
 def _note_catalogue_coverage(
@@ -391,9 +392,9 @@ def load_onex(folder: Path, g: Graph, ctx: BuildContext) -> None:
         levels[row["id"]] = int(row["rank"])
         iri = onex_level_iri(row["id"])
         g.add((iri, RDF.type, OG.OnexLevel))
-        g.add((iri, SKOS.prefLabel, Literal(row["id"], lang="zh")))
-        g.add((iri, SKOS.prefLabel, Literal(row["name_en"], lang="en")))
-        g.add((iri, OG.levelRank, Literal(int(row["rank"]))))
+        g.add((iri, SKOS.prefLabel, literal(row["id"], lang="zh")))
+        g.add((iri, SKOS.prefLabel, literal(row["name_en"], lang="en")))
+        g.add((iri, OG.levelRank, literal(int(row["rank"]))))
     ordered = sorted(levels, key=levels.__getitem__)
     for low, high in zip(ordered, ordered[1:], strict=False):
         g.add((onex_level_iri(low), OG.nextHigherLevel, onex_level_iri(high)))
@@ -407,7 +408,7 @@ def load_onex(folder: Path, g: Graph, ctx: BuildContext) -> None:
         orgs.add(name)
         iri = organisation_iri(name)
         g.add((iri, RDF.type, OG.TrainingEvaluationOrganisation))
-        g.add((iri, SKOS.prefLabel, Literal(name, lang="zh")))
+        g.add((iri, SKOS.prefLabel, literal(name, lang="zh")))
         _derive(g, iri, row, row["source"], known, problems)
 
     certs: dict[str, URIRef] = {}
@@ -422,10 +423,10 @@ def load_onex(folder: Path, g: Graph, ctx: BuildContext) -> None:
         iri = certificate_iri(name)
         certs[name] = iri
         g.add((iri, RDF.type, OG.OnexCertificate))
-        g.add((iri, SKOS.prefLabel, Literal(name, lang="zh")))
+        g.add((iri, SKOS.prefLabel, literal(name, lang="zh")))
         g.add((iri, OG.awardedBy, organisation_iri(row["organisation"])))
         if row.get("pilot_batch"):
-            g.add((iri, OG.onexPilotBatch, Literal(int(row["pilot_batch"]))))
+            g.add((iri, OG.onexPilotBatch, literal(int(row["pilot_batch"]))))
         _derive(g, iri, row, row["source"], known, problems)
 
     with_levels: set[str] = set()
@@ -445,13 +446,13 @@ def load_onex(folder: Path, g: Graph, ctx: BuildContext) -> None:
         g.add((iri, RDF.type, OG.CertificateAtLevel))
         g.add((iri, OG.levelOfCertificate, certs[name]))
         g.add((iri, OG.certificateLevel, onex_level_iri(level)))
-        g.add((iri, SKOS.prefLabel, Literal(f"{name}（{level}）", lang="zh")))
+        g.add((iri, SKOS.prefLabel, literal(f"{name}（{level}）", lang="zh")))
         if row.get("ncb_id"):
-            g.add((iri, DCTERMS.identifier, Literal(row["ncb_id"])))
+            g.add((iri, DCTERMS.identifier, literal(row["ncb_id"])))
         if row.get("effective_from"):
-            g.add((iri, OG.effectiveFrom, Literal(row["effective_from"], datatype=XSD.date)))
+            g.add((iri, OG.effectiveFrom, literal(row["effective_from"], datatype=XSD.date)))
         if row.get("orientation"):
-            g.add((iri, OG.orientationText, Literal(row["orientation"], lang="zh")))
+            g.add((iri, OG.orientationText, literal(row["orientation"], lang="zh")))
         _derive(g, iri, row, row["source"], known, problems)
 
     faced: dict[str, int] = {}
@@ -574,11 +575,11 @@ def load_credit_equivalences(folder: Path, g: Graph, ctx: BuildContext) -> None:
             continue
         labels[iri] = row["name"]
         g.add((iri, RDF.type, OG.CreditFramework))
-        g.add((iri, SKOS.prefLabel, Literal(row["name"], lang="zh")))
-        g.add((iri, SKOS.prefLabel, Literal(row["name_en"], lang="en")))
-        g.add((iri, DCTERMS.publisher, Literal(row["owner"], lang="zh")))
+        g.add((iri, SKOS.prefLabel, literal(row["name"], lang="zh")))
+        g.add((iri, SKOS.prefLabel, literal(row["name_en"], lang="en")))
+        g.add((iri, DCTERMS.publisher, literal(row["owner"], lang="zh")))
         if row.get("note"):
-            g.add((iri, SKOS.note, Literal(row["note"])))
+            g.add((iri, SKOS.note, literal(row["note"])))
         if row["status"] == "example":
             examples.add(iri)
             for c in EXAMPLE_COMMENT:
@@ -591,13 +592,13 @@ def load_credit_equivalences(folder: Path, g: Graph, ctx: BuildContext) -> None:
             continue
         labels[iri] = row["title"]
         g.add((iri, RDF.type, OG.Course))
-        g.add((iri, OG.courseCode, Literal(row["id"].split("/", 1)[1])))
-        g.add((iri, OG.schoolName, Literal(row["school"], lang="zh")))
-        g.add((iri, SKOS.prefLabel, Literal(row["title"], lang="zh")))
+        g.add((iri, OG.courseCode, literal(row["id"].split("/", 1)[1])))
+        g.add((iri, OG.schoolName, literal(row["school"], lang="zh")))
+        g.add((iri, SKOS.prefLabel, literal(row["title"], lang="zh")))
         if row.get("credits"):
-            g.add((iri, OG.courseCredits, Literal(row["credits"], datatype=XSD.decimal)))
+            g.add((iri, OG.courseCredits, literal(row["credits"], datatype=XSD.decimal)))
         if row.get("note"):
-            g.add((iri, SKOS.note, Literal(row["note"])))
+            g.add((iri, SKOS.note, literal(row["note"])))
         if row["status"] == "example":
             examples.add(iri)
             for c in EXAMPLE_COMMENT:
@@ -617,7 +618,7 @@ def load_credit_equivalences(folder: Path, g: Graph, ctx: BuildContext) -> None:
         labels[iri] = row["text"]
         g.add((iri, RDF.type, OG.LearningOutcome))
         g.add((iri, OG.outcomeOfCourse, course))
-        g.add((iri, OG.outcomeText, Literal(row["text"], lang="zh")))
+        g.add((iri, OG.outcomeText, literal(row["text"], lang="zh")))
         if row["status"] == "example":
             examples.add(iri)
             for c in EXAMPLE_COMMENT:
@@ -700,25 +701,25 @@ def load_credit_equivalences(folder: Path, g: Graph, ctx: BuildContext) -> None:
         g.add((iri, OG.equivalenceSubject, subject))
         g.add((iri, OG.countsForCreditsIn if predicate == "og:countsForCreditsIn" else OG.exemptsFrom, target))
         if row.get("credit_amount"):
-            g.add((iri, OG.creditAmount, Literal(row["credit_amount"], datatype=XSD.decimal)))
+            g.add((iri, OG.creditAmount, literal(row["credit_amount"], datatype=XSD.decimal)))
         for condition in filter(None, (c.strip() for c in row.get("conditions").split("|"))):
-            g.add((iri, OG.equivalenceCondition, Literal(condition, lang="zh")))
-        g.add((iri, OG.validFrom, Literal(row["valid_from"], datatype=XSD.date)))
+            g.add((iri, OG.equivalenceCondition, literal(condition, lang="zh")))
+        g.add((iri, OG.validFrom, literal(row["valid_from"], datatype=XSD.date)))
         if row.get("valid_until"):
-            g.add((iri, OG.validUntil, Literal(row["valid_until"], datatype=XSD.date)))
-        g.add((iri, OG.decidedBy, Literal(row["decided_by"], lang="zh")))
+            g.add((iri, OG.validUntil, literal(row["valid_until"], datatype=XSD.date)))
+        g.add((iri, OG.decidedBy, literal(row["decided_by"], lang="zh")))
         if row.get("decision_date"):
-            g.add((iri, OG.decisionDate, Literal(row["decision_date"], datatype=XSD.date)))
+            g.add((iri, OG.decisionDate, literal(row["decision_date"], datatype=XSD.date)))
         g.add((iri, OG.mappingJustification, expand_curie(row["mapping_justification"])))
-        g.add((iri, OG.justification, Literal(row["justification"], lang="zh")))
-        g.add((iri, DCTERMS.creator, Literal(row["author_id"])))
-        g.add((iri, OG.equivalenceStatus, Literal(status)))
-        g.add((iri, RDFS.label, Literal(f"{row['subject_label']} → {row['object_label']}", lang="zh")))
+        g.add((iri, OG.justification, literal(row["justification"], lang="zh")))
+        g.add((iri, DCTERMS.creator, literal(row["author_id"])))
+        g.add((iri, OG.equivalenceStatus, literal(status)))
+        g.add((iri, RDFS.label, literal(f"{row['subject_label']} → {row['object_label']}", lang="zh")))
         if status == "example":
             for c in EXAMPLE_COMMENT:
                 g.add((iri, RDFS.comment, c))
         if row.get("comment"):
-            g.add((iri, RDFS.comment, Literal(row["comment"], lang="en")))
+            g.add((iri, RDFS.comment, literal(row["comment"], lang="en")))
 
     if problems:
         raise SourceErrors(problems)

@@ -13,11 +13,12 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph, Literal
+from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import PROV, XSD
 
 from graph.build.context import BuildContext
 from graph.build.sources.eligibility_rules import ladder_from_graph
+from graph.build.terms import literal
 from graph.build.tsv import Row, SourceErrors, read_dictionary, read_table
 from graph.classification.new_occupations import work_type_iri
 from graph.core.errors import SourceError
@@ -95,31 +96,31 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         counts[row["resolution"]] += 1
         iri = standard_iri(sid)
         g.add((iri, RDF.type, TIER_CLASS[row["tier"]]))
-        g.add((iri, RDFS.label, Literal(row["title"], lang="zh")))
-        g.add((iri, OG.standardTitle, Literal(row["title"], lang="zh")))
+        g.add((iri, RDFS.label, literal(row["title"], lang="zh")))
+        g.add((iri, OG.standardTitle, literal(row["title"], lang="zh")))
         if row["code_as_printed"]:
-            g.add((iri, OG.occupationCodeAsPrinted, Literal(row["code_as_printed"])))
+            g.add((iri, OG.occupationCodeAsPrinted, literal(row["code_as_printed"])))
         if row["work_type"]:
-            g.add((iri, OG.workTypeName, Literal(row["work_type"], lang="zh")))
+            g.add((iri, OG.workTypeName, literal(row["work_type"], lang="zh")))
         if row["marker"]:
-            g.add((iri, OG.titleMarker, Literal(row["marker"])))
-        g.add((iri, OG.issueDate, Literal(row["issued"], datatype=XSD.date)))
+            g.add((iri, OG.titleMarker, literal(row["marker"])))
+        g.add((iri, OG.issueDate, literal(row["issued"], datatype=XSD.date)))
         if row["doc_number"]:
-            g.add((iri, OG.documentNumber, Literal(row["doc_number"])))
+            g.add((iri, OG.documentNumber, literal(row["doc_number"])))
         if row["issuer"]:
-            g.add((iri, OG.issuer, Literal(row["issuer"])))
-        g.add((iri, OG.levelLadder, Literal(row["ladder"])))
+            g.add((iri, OG.issuer, literal(row["issuer"])))
+        g.add((iri, OG.levelLadder, literal(row["ladder"])))
         if occ:
             g.add((iri, OG.forOccupation, ctx.entries[occ][0]))
-        g.add((iri, OG.occupationResolution, Literal(row["resolution"])))
-        g.add((iri, OG.resolutionEvidence, Literal(row["resolution_evidence"])))
+        g.add((iri, OG.occupationResolution, literal(row["resolution"])))
+        g.add((iri, OG.resolutionEvidence, literal(row["resolution_evidence"])))
         rule_set, basis = (stated, "stated") if stated else (None, "")
         if not stated and row["ladder"] == "skill":
             rule_set = applied_rule_set(row["issued"], rule_sets)
             basis = "applied-by-edition" if rule_set else ""
         if rule_set:
             g.add((iri, OG.eligibilityRuleSet, rule_set_iri(rule_set)))
-            g.add((iri, OG.ruleSetBasis, Literal(basis)))
+            g.add((iri, OG.ruleSetBasis, literal(basis)))
             basis_counts[f"{rule_set} ({basis})"] += 1
         else:
             basis_counts["none" + (" (professional-technical levels)" if row["ladder"] == "professional" else "")] += 1
@@ -162,13 +163,13 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         coverage.setdefault(sid, set()).add(level)
         iri = standard_iri(sid)
         g.add((iri, OG.coversLevel, level_iri(level)))
-        g.add((iri, OG.levelCoverageEvidence, Literal(row["evidence"])))
+        g.add((iri, OG.levelCoverageEvidence, literal(row["evidence"])))
     for sid in standards:
         g.add(
             (
                 standard_iri(sid),
                 OG.levelCoverageProvenance,
-                Literal(provenance[sid][0] if sid in provenance else "unknown"),
+                literal(provenance[sid][0] if sid in provenance else "unknown"),
             )
         )
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph, Literal
+from rdflib import RDF, RDFS, Graph
 
 from graph.build.context import BuildContext
 from graph.build.sources.eligibility_rules import ladder_from_graph
+from graph.build.terms import literal
 from graph.build.tsv import SourceErrors, read_dictionary, read_table
 from graph.core.errors import SourceError
 from graph.core.namespaces import OG
@@ -70,11 +71,11 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         iri = function_iri(sid, level, number)
         g.add((iri, RDF.type, OG.OccupationalFunction))
         part_of(iri, sid, level)
-        g.add((iri, OG.sectionNumber, Literal(number)))
+        g.add((iri, OG.sectionNumber, literal(number)))
         if row["name"]:
-            g.add((iri, RDFS.label, Literal(row["name"], lang="zh")))
+            g.add((iri, RDFS.label, literal(row["name"], lang="zh")))
         for flag in filter(None, row["flags"].split("|")):
-            g.add((iri, OG.qualityFlag, Literal(flag)))
+            g.add((iri, OG.qualityFlag, literal(flag)))
 
     contents: set[tuple[str, str, str]] = set()
     for row in read_table(folder, "contents.tsv", dictionary):
@@ -97,11 +98,11 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         g.add((iri, RDF.type, OG.WorkContent))
         part_of(iri, sid, level)
         g.add((iri, OG.inFunction, function_iri(sid, level, fn)))
-        g.add((iri, OG.sectionNumber, Literal(number)))
+        g.add((iri, OG.sectionNumber, literal(number)))
         if row["name"]:
-            g.add((iri, RDFS.label, Literal(row["name"], lang="zh")))
+            g.add((iri, RDFS.label, literal(row["name"], lang="zh")))
         for flag in filter(None, row["flags"].split("|")):
-            g.add((iri, OG.qualityFlag, Literal(flag)))
+            g.add((iri, OG.qualityFlag, literal(flag)))
 
     seen: dict[tuple[str, str, str, str, str], int] = {}
     kinds: Counter[str] = Counter()
@@ -131,11 +132,11 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         g.add((iri, RDF.type, KIND_CLASS[kind]))
         part_of(iri, sid, level)
         g.add((iri, OG.inWorkContent, content_iri(sid, level, row["work_content"])))
-        g.add((iri, OG.sectionNumber, Literal(row["number"])))
-        g.add((iri, OG.requirementText, Literal(row["text"], lang="zh")))
+        g.add((iri, OG.sectionNumber, literal(row["number"])))
+        g.add((iri, OG.requirementText, literal(row["text"], lang="zh")))
         flags = list(filter(None, row["flags"].split("|")))
         for flag in flags:
-            g.add((iri, OG.qualityFlag, Literal(flag)))
+            g.add((iri, OG.qualityFlag, literal(flag)))
         kinds[kind] += 1
         flagged += bool(flags)
 

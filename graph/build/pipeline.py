@@ -40,7 +40,7 @@ from graph.build.journal import recover_sources
 from graph.build.locations import LocatingGraph, SourceMap
 from graph.build.qc import edition_counts, render_report, run_rules
 from graph.build.sources import readers
-from graph.build.triples import fast_graph, ntriples
+from graph.build.triples import fast_graph, ntriple_lines, ntriples
 from graph.build.tsv import SourceErrors
 from graph.core.errors import BuildError, SourceError
 from graph.core.faults import checkpoint
@@ -409,14 +409,19 @@ def _build(
     tbox, shapes, abox, ctx = compiled.tbox, compiled.shapes, compiled.abox, compiled.ctx
 
     done = step("serialising")
-    abox_nt = sorted_ntriples(abox)
+    abox_lines = ntriple_lines(abox)
+    abox_nt = b"".join(abox_lines)
     if stamp is None:
         from graph.core.version import build_version
 
-        digest = hashlib.sha256(sorted_ntriples(tbox) + abox_nt).hexdigest()
-        stamp = VersionStamp(*build_version(digest))
-    tbox_nt = sorted_ntriples(stamp_header(tbox, stamp))
-    all_nt = b"".join(sorted((tbox_nt + abox_nt).splitlines(keepends=True)))
+        digest = hashlib.sha256(sorted_ntriples(tbox))
+        digest.update(abox_nt)
+        stamp = VersionStamp(*build_version(digest.hexdigest()))
+    tbox_lines = ntriple_lines(stamp_header(tbox, stamp))
+    tbox_nt = b"".join(tbox_lines)
+    # both sorted already: the sort merges two runs (no line holds a raw newline or CR)
+    all_nt = b"".join(sorted(tbox_lines + abox_lines))
+    del abox_lines, tbox_lines
     n_triples = all_nt.count(b"\n")
     done(f"{n_triples} triples, {stamp.version_info}")
 

@@ -70,7 +70,7 @@ def _split(line: str) -> list[str]:
 
 
 def source_lines(path: Path, shown: str) -> list[tuple[int, str]]:
-    """The file's lines with their 1-based numbers, decoded as UTF-8 line by line.
+    """The file's lines with their 1-based numbers, decoded as UTF-8.
 
     A line that is not UTF-8 (a file saved as GBK by a spreadsheet, a stray byte) is a
     SourceError at its file:line, with the column and the bytes, rather than a traceback.
@@ -79,7 +79,16 @@ def source_lines(path: Path, shown: str) -> list[tuple[int, str]]:
         raw = path.read_bytes()
     except OSError as exc:
         raise SourceError(shown, 0, f"cannot be read: {exc.strerror}") from None
-    out: list[tuple[int, str]] = []
+    try:  # the whole file at once when it is UTF-8 (\n never occurs inside a multi-byte character)
+        whole = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass  # line by line below, to say which lines are not
+    else:
+        out = list(enumerate(whole.removeprefix("\ufeff").split("\n"), start=1))
+        if out and out[-1][1] == "":
+            out.pop()  # the newline that ends the last line
+        return out
+    out = []
     problems: list[SourceError] = []
     for n, chunk in enumerate(raw.split(b"\n"), start=1):
         try:
@@ -169,6 +178,8 @@ def read_table(
     header = _split(lines[0][1]) if lines else []
     if header != names:
         raise SourceError(shown, 1, f"header must be {names}, found {header}")
+    # only the columns that can fail a row, in dictionary order (the order problems are listed in)
+    checks = [(c.name, c.required, c.pattern) for c in columns if c.required or c.pattern is not None]
     for n, line in lines[1:]:
         if not line.strip():
             continue
@@ -176,16 +187,17 @@ def read_table(
         if len(cells) != len(names):
             problems.append(SourceError(shown, n, f"expected {len(names)} tab-separated cells, found {len(cells)}"))
             continue
-        values = dict(zip(names, (c.strip() for c in cells), strict=True))
-        row_problems = long_cells(shown, n, cells)
-        for col in columns if not row_problems else ():
-            value = values[col.name]
-            if col.required and not value:
-                row_problems.append(SourceError(shown, n, f"column {col.name!r} is required"))
-            elif value and col.pattern and not col.pattern.fullmatch(value):
-                row_problems.append(
-                    SourceError(shown, n, f"column {col.name!r}: {value!r} does not match {col.pattern.pattern}")
-                )
+        values = dict(zip(names, map(str.strip, cells), strict=True))
+        # no cell is longer than its line: most lines need no look at each cell's length
+        row_problems = long_cells(shown, n, cells) if len(line) > MAX_CELL_CHARS else []
+        for name, required, pattern in checks if not row_problems else ():
+            value = values[name]
+            if not value:
+                if required:
+                    row_problems.append(SourceError(shown, n, f"column {name!r} is required"))
+            elif pattern is not None and not pattern.fullmatch(value):
+                message = f"column {name!r}: {value!r} does not match {pattern.pattern}"
+                row_problems.append(SourceError(shown, n, message))
         if row_problems and rejected is not None:
             rejected.append((Row(shown, n, values), row_problems))
             continue

@@ -45,11 +45,13 @@ class Row:
     values: dict[str, str]
 
     def __getitem__(self, key: str) -> str:
-        CURRENT_ROW.set(self)
+        if CURRENT_ROW.get() is not self:  # a set costs ten gets: readers read a row's cells in turn
+            CURRENT_ROW.set(self)
         return self.values[key]
 
     def get(self, key: str, default: str = "") -> str:
-        CURRENT_ROW.set(self)
+        if CURRENT_ROW.get() is not self:
+            CURRENT_ROW.set(self)
         return self.values.get(key, default) or default
 
     def error(self, message: str) -> SourceError:

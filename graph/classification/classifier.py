@@ -583,7 +583,9 @@ class ClassifierIndex:
         self.label_prefixes: set[str] = set()  # every prefix (2+ characters) of those texts
         self._cache: dict[tuple[str, int], list[tuple[float, int, dict[str, Any]]]] = {}
         for li, feats in enumerate(label_feats):
-            weights = {f: self._weight(f, self.label_idf[f]) for f in feats}
+            # sorted: float sums (norms, dot products) and ties then come out the same in every
+            # process, whatever PYTHONHASHSEED orders a set of strings in
+            weights = {f: self._weight(f, self.label_idf[f]) for f in sorted(feats)}
             self.label_weights.append(weights)
             label = self.labels[li]
             label.norm = math.sqrt(sum(w * w for w in weights.values()))
@@ -700,7 +702,7 @@ class ClassifierIndex:
         for g in part.generic:
             weak |= {"b:" + b for b in character_bigrams(g)}
         out = {}
-        for f in feats:
+        for f in sorted(feats):  # the same order in every process (see __init__)
             key = "w:" + f[2:] if f.startswith("s:") else f
             idf = self.label_idf.get(key, self.unknown_label_idf)
             out[f] = self._weight(f, idf) * (GENERIC_HEAD_FACTOR if f in weak else 1.0)
@@ -784,7 +786,7 @@ class ClassifierIndex:
             if old is None:
                 best_label[entry] = (sim, li)
                 second[entry] = 0.0
-            elif sim > old[0]:
+            elif sim > old[0] or (sim == old[0] and li < old[1]):  # a tie: the first label, always
                 best_label[entry] = (sim, li)
                 second[entry] = old[0]
             elif sim > second[entry]:

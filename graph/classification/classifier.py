@@ -1463,11 +1463,13 @@ class Classifier:
             rec = self.index.records[entry]
             p = self.calibration.probability(score, first=n == 0)
             level = entry_level(rec.code, rec.kinds)
+            counted = set()  # 1-01-00-01 has no minor group: its minor and medium codes are one group
             for lv in ("minor", "medium"):
                 if LEVELS.index(lv) < LEVELS.index(level):
                     continue
                 code = level_code(rec.code, lv)
-                if code in self.groups:
+                if code in self.groups and code not in counted:
+                    counted.add(code)
                     mass[code] += p
                     members[code].append(rec.code)
         out = [

@@ -255,6 +255,9 @@ def test_classify_page(client) -> None:  # type: ignore[no-untyped-def]
     bad = client.get("/classify?title=%20")
     assert bad.status_code == 400 and 'id="error"' in bad.get_data(as_text=True)
     assert "<script" not in html
+    nurse = client.get("/classify", query_string={"title": "护士"}).get_data(as_text=True)
+    answer = nurse.split('id="answer"', 1)[1].split("</p>", 1)[0]
+    assert "2-05-08-00 护理人员" in answer and "8 个职业的名称都含有" in answer and "内科护士" in answer
 
 
 # ---------------------------------------------------------------- CLI

@@ -368,3 +368,13 @@ def test_an_answer_does_not_depend_on_the_title_before_it(classifier: C.Classifi
     classifier.index.clear_caches()
     classifier.classify("大数据及AI工程师（合肥）", top_k=2)
     assert classifier.classify("大数据工程师", top_k=2) == alone
+
+
+def test_a_withdrawn_alias_no_longer_decides(classifier: C.Classifier, store) -> None:  # type: ignore[no-untyped-def]
+    """The csco22 alias 销售工程师 of 2-02-30-10 工程造价工程技术人员 is withdrawn by an editor
+    (standards/classification/withdrawn-labels.tsv): it is not in the graph, and 销售工程师-工业生产客户
+    (issue 16) is a sales occupation; 造价工程师 is still 工程造价."""
+    ask = 'ASK { ?e skos:notation "2-02-30-10" ; skos:hiddenLabel "销售工程师"@zh }'
+    assert not bool(store.query("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> " + ask))
+    assert classifier.classify("销售工程师-工业生产客户")["candidates"][0]["code"] == "4-01-02-01"  # type: ignore[index]
+    assert classifier.classify("造价工程师")["candidates"][0]["code"] == "2-02-30-10"  # type: ignore[index]

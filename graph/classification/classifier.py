@@ -583,7 +583,9 @@ class ClassifierIndex:
         self.label_prefixes: set[str] = set()  # every prefix (2+ characters) of those texts
         self._cache: dict[tuple[str, int], list[tuple[float, int, dict[str, Any]]]] = {}
         for li, feats in enumerate(label_feats):
-            weights = {f: self._weight(f, self.label_idf[f]) for f in feats}
+            # sorted: float sums (norms, dot products) and ties then come out the same in every
+            # process, whatever PYTHONHASHSEED orders a set of strings in
+            weights = {f: self._weight(f, self.label_idf[f]) for f in sorted(feats)}
             self.label_weights.append(weights)
             label = self.labels[li]
             label.norm = math.sqrt(sum(w * w for w in weights.values()))
@@ -700,7 +702,7 @@ class ClassifierIndex:
         for g in part.generic:
             weak |= {"b:" + b for b in character_bigrams(g)}
         out = {}
-        for f in feats:
+        for f in sorted(feats):  # the same order in every process (see __init__)
             key = "w:" + f[2:] if f.startswith("s:") else f
             idf = self.label_idf.get(key, self.unknown_label_idf)
             out[f] = self._weight(f, idf) * (GENERIC_HEAD_FACTOR if f in weak else 1.0)
@@ -784,7 +786,7 @@ class ClassifierIndex:
             if old is None:
                 best_label[entry] = (sim, li)
                 second[entry] = 0.0
-            elif sim > old[0]:
+            elif sim > old[0] or (sim == old[0] and li < old[1]):  # a tie: the first label, always
                 best_label[entry] = (sim, li)
                 second[entry] = old[0]
             elif sim > second[entry]:
@@ -1287,7 +1289,7 @@ class Classifier:
             for n, (s, i, part, d) in enumerate(scored[:top_k])
         ]
         groups = self._group_candidates(scored)
-        answer = self._answer(all_candidates, groups)
+        answer = self._named_group(prep, all_candidates, groups) or self._answer(all_candidates, groups)
         # the signal reads how well labels, definitions and tasks match (the scores before the
         # word-by-word reading, which reorders candidates and is not meant to say how well they fit)
         best = max(d["fit"] for *_x, d in scored) if scored else 0.0
@@ -1461,11 +1463,13 @@ class Classifier:
             rec = self.index.records[entry]
             p = self.calibration.probability(score, first=n == 0)
             level = entry_level(rec.code, rec.kinds)
+            counted = set()  # 1-01-00-01 has no minor group: its minor and medium codes are one group
             for lv in ("minor", "medium"):
                 if LEVELS.index(lv) < LEVELS.index(level):
                     continue
                 code = level_code(rec.code, lv)
-                if code in self.groups:
+                if code in self.groups and code not in counted:
+                    counted.add(code)
                     mass[code] += p
                     members[code].append(rec.code)
         out = [
@@ -1480,6 +1484,40 @@ class Classifier:
         ]
         out.sort(key=lambda g: (-g["probability"], g["level"] != "minor", g["code"]))  # type: ignore[operator]
         return out
+
+    def _named_group(
+        self, prep: Prepared, candidates: list[dict[str, Any]], groups: list[dict[str, Any]]
+    ) -> dict[str, object] | None:
+        """The minor group when the title is what several of its occupations' names share.
+
+        护士 is in 内科护士, 儿科护士, 社区护士 … (2-05-08-00 护理人员): the title does not say which,
+        so it is answered at the group's level, whatever label lifted one of them to the top (the
+        csco22 aliases give 护士 to 内科护士 alone). A title that is an occupation's own name is
+        that occupation; a title of several parts (A/B) is left to the scores."""
+        titles = [p for p in prep.parts if not p.secondary]
+        if len(titles) != 1 or not candidates or candidates[0]["level"] != "occupation":
+            return None
+        text, top = titles[0].text.replace(" ", ""), candidates[0]
+        minor = level_code(top["code"], "minor")
+        if len(text) < 2 or top["name"] == text or minor == top["code"] or minor not in self.groups:
+            return None
+        sharing = [
+            self.index.records[i].name
+            for i in self.index.minor_members.get(minor, [])
+            if text in self.index.records[i].name
+        ]
+        if len(sharing) < 2 or top["name"] not in sharing:
+            return None
+        mass = next((g["probability"] for g in groups if g["code"] == minor), top["probability"])
+        return {
+            "code": minor,
+            "name": self.groups[minor],
+            "level": "minor",
+            "probability": mass,
+            "basis": f"the title names what {len(sharing)} of this group's occupations share "
+            f"({'、'.join(sharing[:3])} …)",
+            "shared_by": sharing,
+        }
 
     def _answer(self, candidates: list[dict[str, Any]], groups: list[dict[str, Any]]) -> dict[str, object] | None:
         """The most specific level whose best candidate is likely enough: the top candidate when its

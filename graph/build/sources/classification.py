@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from graph.build.context import BuildContext
 from graph.build.terms import literal
-from graph.build.tsv import Column, SourceErrors, read_dictionary, read_table
+from graph.build.tsv import Column, Row, SourceErrors, read_dictionary, read_table
 from graph.classification.new_occupations import WORK_TYPE_SCHEME, work_type_iri
 from graph.core.codes import CODE_RE, ancestors, code_kind
 from graph.core.errors import SourceError
@@ -157,12 +157,24 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         g.add((t, OG.taskNumber, literal(int(number))))
         g.add((t, OG.taskText, literal(row["task"], lang="zh")))
 
+    # labels an editor has withdrawn (withdrawn-labels.tsv): kept out of the graph, and out of search
+    # and the job-title classifier, while labels.tsv stays as imported (a re-import keeps them out)
+    withdrawn = {(w["code"], w["label"]): w for w in _withdrawn_labels(folder, dictionary)}
+    applied: set[tuple[str, str]] = set()
     for row in read_table(folder, "labels.tsv", dictionary):
         if row["code"] not in ctx.entries:
             problems.append(row.missing(f"unknown code {row['code']} (not in entries.tsv)", row["code"], ENTRIES))
             continue
+        w = withdrawn.get((row["code"], row["label"]))
+        if w is not None:
+            applied.add((row["code"], row["label"]))
+            ctx.note("withdrawn labels", f"{row['code']} {row['label']} ({row['source']}): {w['reason']}")
+            continue
         prop = SKOS.altLabel if row["type"] == "alt" else SKOS.hiddenLabel
         g.add((ctx.entries[row["code"]][0], prop, literal(row["label"], lang="zh")))
+    for key, w in withdrawn.items():
+        if key not in applied:
+            problems.append(w.error(f"{key[1]!r} is not a label of {key[0]} in labels.tsv: nothing to withdraw"))
 
     for row in read_table(folder, "code-history.tsv", dictionary):
         if row["code"] not in ctx.entries:
@@ -184,6 +196,11 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
 
     if problems:
         raise SourceErrors(problems)
+
+
+def _withdrawn_labels(folder: Path, dictionary: dict[str, list[Column]]) -> list[Row]:
+    """The rows of withdrawn-labels.tsv, which is optional (a project may withdraw nothing)."""
+    return read_table(folder, "withdrawn-labels.tsv", dictionary) if (folder / "withdrawn-labels.tsv").exists() else []
 
 
 def _single_occupation_groups(

@@ -52,7 +52,7 @@ import pyoxigraph as ox
 from graph.core import media
 from graph.core.faults import checkpoint
 from graph.core.paths import PACKAGE_ROOT
-from graph.store import guard
+from graph.store import documents, guard
 from graph.store.guard import (
     Refused,
     SparqlSyntaxError,
@@ -403,6 +403,7 @@ def _update_main(conn: Connection, store_path: str) -> None:
         conn.send(("unopened", *_error_reply(exc)[1:]))
         return
     try:
+        documents.discard(path)  # the build's precomputed documents would describe the old data
         store = ox.Store(path)
         marked = last_update_id(store) is not None
         before = len(store) - marked

@@ -49,7 +49,7 @@ from flask import Blueprint, Response, current_app, request
 
 from graph.core.faults import checkpoint
 from graph.core.paths import project_root
-from graph.store import documents, guard
+from graph.store import guard
 from graph.store.embedded import EmbeddedStore
 from graph.store.guard import Refused
 from graph.store.mark import last_update_id
@@ -266,7 +266,6 @@ def update() -> Response:
         audit("pending", who, text, id=update_id)  # written ahead: a crash from here on is recovered
         checkpoint("update:logged")
         try:
-            documents.discard(path)  # the build's precomputed documents would describe the old data
             try:
                 before, after = run_update(path, text, float(cfg["UPDATE_TIMEOUT"]), update_id)
             except Exception as exc:

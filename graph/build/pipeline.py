@@ -35,7 +35,7 @@ from graph.build import build_cache, closure, superproperties
 from graph.build.context import BuildContext, Reader
 from graph.build.documents import api_documents
 from graph.build.downloads import occupations_csv
-from graph.build.dump_process import DumpProcess, remove_leftovers
+from graph.build.dump_process import LOWER_PRIORITY, DumpProcess, remove_leftovers
 from graph.build.journal import recover_sources
 from graph.build.locations import LocatingGraph, SourceMap
 from graph.build.qc import edition_counts, render_report, run_rules
@@ -441,7 +441,9 @@ def _build(
     # can (before anything is written from the QC rules' results), so that it waits for SHACL only
     # when nothing else is left. Nothing is swapped in before SHACL has passed, and its violations
     # are reported before anything a later step found, as before.
-    shacl = Background("validating with SHACL", shacl_results, abox_nt, shapes, tbox_nt)
+    # SHACL and the dump process yield the CPU to this process's chain (the load, then the QC
+    # rules and API documents), which was the last to finish: see Background and LOWER_PRIORITY
+    shacl = Background("validating with SHACL", shacl_results, abox_nt, shapes, tbox_nt, lower_priority=True)
 
     @functools.cache  # the outcome is worked out once; its warnings are noted once
     def shacl_failure() -> BuildError | None:
@@ -563,19 +565,25 @@ class Background:
     """One build step run in a thread: for steps whose work is done in Rust with the GIL let go
     (pyshifty's validation, pyoxigraph's bulk load), so that they use the second core.
 
+    With ``lower_priority`` the thread (and any thread it starts) runs at a nice value
+    ``LOWER_PRIORITY`` above the build's, on Linux, where a thread has a nice value of its own.
+
     ``result`` waits, prints the step's progress line (its own wall and thread CPU time) and
     returns its value or raises its exception."""
 
-    def __init__(self, name: str, fn: Callable[..., Any], *args: Any) -> None:
+    def __init__(self, name: str, fn: Callable[..., Any], *args: Any, lower_priority: bool = False) -> None:
         self.name = name
         self._value: Any = None
         self._error: BaseException | None = None
         self._times = (0.0, 0.0)
         self._reported = False
+        self._lower = lower_priority
         self._thread = threading.Thread(target=self._run, args=(fn, args), name=name, daemon=True)
         self._thread.start()
 
     def _run(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        if self._lower:
+            lower_thread_priority()
         started, cpu = time.perf_counter(), time.thread_time()
         try:
             self._value = fn(*args)
@@ -596,6 +604,18 @@ class Background:
         if self._error is not None:
             raise self._error
         return self._value
+
+
+def lower_thread_priority() -> None:
+    """Raise the calling thread's nice value by ``LOWER_PRIORITY`` (Linux: a thread's own; no-op
+    elsewhere, where the call would apply to the whole process)."""
+    if sys.platform != "linux":
+        return
+    tid = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + LOWER_PRIORITY)
+    except OSError:  # not allowed here: run as before
+        pass
 
 
 def _per_property(counts: dict[str, int]) -> str:

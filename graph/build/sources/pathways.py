@@ -26,6 +26,7 @@ Entries (years of work, diplomas, titles) are left to the engine: they start fro
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from urllib.parse import quote
 
@@ -52,6 +53,7 @@ def _predicates() -> list[URIRef]:
     return [p for p in own if p not in _SKIP_PREDICATES] + list(_OTHER_PREDICATES)
 
 
+@functools.cache  # every state is named again for each step from and to it (24k calls, 2k states)
 def state_iri(code: str, level: str) -> URIRef:
     return URIRef(f"{ID}career-state/{quote(code)}/{quote(level)}")
 

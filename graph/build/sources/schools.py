@@ -288,12 +288,16 @@ def _load_profiles(
     def numbered(file: str, kind: str, cls: URIRef, link: URIRef) -> dict[URIRef, Row]:
         """Nodes id/major/<catalogue>/<code>/<kind>/<n> for a numbered list of the profile."""
         nodes: dict[URIRef, Row] = {}
+        quoted: dict[str, str] = {}  # the same item numbers recur in every major's list
         for row in read_table(folder, file, dictionary):
             iri = major_of(row)
             if iri is None:
                 continue
             key = f"{row['level']}/{row['no']}" if kind == "continuing" else f"{row.get('kind', '')}/{row['no']}"
-            node = URIRef(f"{iri}/{kind}/{quote(key.strip('/'), safe='/')}")
+            segment = quoted.get(key)
+            if segment is None:
+                segment = quoted[key] = quote(key.strip("/"), safe="/")
+            node = URIRef(f"{iri}/{kind}/{segment}")
             if node in nodes:
                 problems.append(
                     row.error(f"item {row['no']} of {row['code']} is given twice (line {nodes[node].line})")

@@ -183,3 +183,23 @@ def test_cli_validate_exit_codes_and_formats(tmp_path: Path):
     md = _cli(str(project), "validate", "--quiet", "--format", "markdown", "--output", str(out))
     assert md.returncode == 1
     assert out.read_text(encoding="utf-8").startswith("# OccuGraph validation report")
+
+
+ONTOLOGY_CASES = [c for c in CASES if c.target.startswith("ontology")]
+
+
+@pytest.mark.parametrize("case", ONTOLOGY_CASES, ids=lambda c: str(c.fixture.relative_to(INVALID)))
+def test_cli_build_reports_a_bad_ontology_file_without_a_traceback(case: Invalid, tmp_path: Path):
+    """`occugraph build` reports where validate does, as a message: a bad QC profile was a Python
+    traceback (the build reads the profile only when it runs the rules)."""
+    project = make_project(tmp_path / "project")
+    apply_invalid(project, case)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "fixture_project.py"), str(project), "build", "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert "build failed" in r.stderr and case.location in r.stderr, r.stderr  # at the file:line validate names
+    assert not (project / "var" / "store").exists()  # nothing swapped in

@@ -26,6 +26,9 @@ position could read any triple.
 ...   sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?o }" ] .''')
 >>> reach(wild) is None
 True
+>>> odd = b'<http://e/a>  <http://e/note> "two spaces" .\\n<http://e/a> <http://e/note> "y" .\\n'
+>>> print(keep_reachable(odd, reach(shapes)).decode(), end="")
+<http://e/a>  <http://e/note> "two spaces" .
 """
 
 from __future__ import annotations
@@ -57,10 +60,18 @@ def reach(shapes: Graph) -> frozenset[bytes] | None:
 
 
 def keep_reachable(data_nt: bytes, predicates: frozenset[bytes] | None) -> bytes:
-    """The N-Triples lines of ``data_nt`` whose predicate is in ``predicates`` (all when None)."""
+    """The N-Triples lines of ``data_nt`` whose predicate is in ``predicates`` (all when None).
+
+    The build's lines are ``<s> <p> o .``, one space apart; a line not of that shape is kept, so
+    that nothing a shape could read is ever left out."""
     if predicates is None:
         return data_nt
-    return b"".join(line for line in data_nt.splitlines(keepends=True) if line.split(b" ", 2)[1] in predicates)
+    return b"".join(line for line in data_nt.splitlines(keepends=True) if _kept(line, predicates))
+
+
+def _kept(line: bytes, predicates: frozenset[bytes]) -> bool:
+    parts = line.split(b" ", 2)
+    return len(parts) < 3 or parts[1] in predicates or not (parts[1].startswith(b"<") and parts[1].endswith(b">"))
 
 
 def _query_predicates(text: str) -> Iterator[URIRef]:

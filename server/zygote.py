@@ -148,6 +148,9 @@ def serve(address: str, master: int, worker_main: Callable[[Connection, str], No
     worker needs first): fork a process that runs ``worker_main(conn, store_path)`` per request,
     until the master ends."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
+    # stopped with SIGTERM (a service manager, `timeout`, a terminal's process group): exit through
+    # the finally below, which removes the socket's folder, instead of dying where it stands
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     gc.collect()
     gc.freeze()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -162,6 +165,10 @@ def serve(address: str, master: int, worker_main: Callable[[Connection, str], No
         folder = Path(address).parent
         if folder.name.startswith("occugraph-zygote-"):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _exit_on_sigterm(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _fork_on_request(listener: socket.socket, master: int, worker_main: Callable[[Connection, str], None]) -> None:
@@ -185,6 +192,7 @@ def _fork_on_request(listener: socket.socket, master: int, worker_main: Callable
                 listener.close()
                 link.close()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a worker is stopped as before
                 try:
                     worker_main(Connection(fds[0]), os.fsdecode(path))
                 finally:

@@ -4,6 +4,7 @@ process that started it. That they deny themselves the network is tested in test
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -89,6 +90,20 @@ def test_the_zygote_ends_with_the_process_that_started_it() -> None:
         assert time.monotonic() < deadline, "the zygote outlived its master"
         time.sleep(0.2)
     assert not address.parent.exists(), "the zygote left its socket folder behind"
+
+
+def test_a_zygote_stopped_with_sigterm_leaves_no_socket_folder() -> None:
+    """`timeout make run`, a service manager or ^C's process group send SIGTERM: the zygote ends
+    through its clean-up (it left /tmp/occugraph-zygote-* behind before)."""
+    started = zygote.start()
+    assert started is not None
+    folder = Path(started.address).parent
+    try:
+        started.process.send_signal(signal.SIGTERM)
+        assert started.process.wait(timeout=10) == 0
+        assert not folder.exists(), "the zygote left its socket folder behind"
+    finally:
+        started.stop()
 
 
 def test_without_an_answering_zygote_workers_are_started_on_their_own(store: EmbeddedStore) -> None:

@@ -64,10 +64,15 @@ def read_profile(qc_dir: Path) -> list[tuple[str, str, str]]:
 
 
 def run_rules(store: EmbeddedStore, qc_dir: Path) -> list[RuleResult]:
+    """Every rule of the profile, run on ``store``. A profile or a rule's query that cannot be read
+    or run is a SourceError at its file, for the build and validate alike."""
     results = []
     for rule, severity, description in read_profile(qc_dir):
-        query = (qc_dir / f"{rule}-violation.rq").read_text(encoding="utf-8")
-        rows = store.select(query)
+        path = qc_dir / f"{rule}-violation.rq"
+        try:
+            rows = store.select(path.read_text(encoding="utf-8"))
+        except (SyntaxError, OSError, UnicodeDecodeError) as exc:
+            raise SourceError(str(path), 0, f"the QC rule cannot run: {exc}") from None
         rows.sort(key=lambda r: tuple(sorted(r.items())))
         results.append(RuleResult(rule, severity, description, rows))
     return results

@@ -81,20 +81,23 @@ def source_lines(path: Path, shown: str) -> list[tuple[int, str]]:
         raw = path.read_bytes()
     except OSError as exc:
         raise SourceError(shown, 0, f"cannot be read: {exc.strerror}") from None
-    try:  # the whole file at once when it is UTF-8 (\n never occurs inside a multi-byte character)
+    try:  # the whole file at once (\n never occurs inside a multi-byte character)
         whole = raw.decode("utf-8")
     except UnicodeDecodeError:
-        pass  # line by line below, to say which lines are not
-    else:
-        out = list(enumerate(whole.removeprefix("\ufeff").split("\n"), start=1))
-        if out and out[-1][1] == "":
-            out.pop()  # the newline that ends the last line
-        return out
-    out = []
-    problems: list[SourceError] = []
+        raise SourceErrors(_not_utf8_lines(raw, shown)) from None
+    out = list(enumerate(whole.removeprefix("\ufeff").split("\n"), start=1))
+    if out and out[-1][1] == "":
+        out.pop()  # the newline that ends the last line
+    return out
+
+
+def _not_utf8_lines(raw: bytes, shown: str) -> list[SourceError]:
+    """Every line of a file that is not UTF-8, at its column (at least one: a line break never
+    splits a character, so the line that made the whole file fail fails on its own)."""
+    problems = []
     for n, chunk in enumerate(raw.split(b"\n"), start=1):
         try:
-            text = chunk.decode("utf-8")
+            chunk.decode("utf-8")
         except UnicodeDecodeError as exc:
             column = len(chunk[: exc.start].decode("utf-8", "replace")) + 1
             problems.append(
@@ -105,15 +108,7 @@ def source_lines(path: Path, shown: str) -> list[tuple[int, str]]:
                     "save the file as UTF-8",
                 )
             )
-            continue
-        if n == 1:
-            text = text.removeprefix("\ufeff")
-        out.append((n, text))
-    if problems:
-        raise SourceErrors(problems)
-    if out and out[-1][1] == "":
-        out.pop()  # the newline that ends the last line
-    return out
+    return problems
 
 
 def long_cells(shown: str, n: int, cells: Sequence[str]) -> list[SourceError]:

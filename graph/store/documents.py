@@ -91,7 +91,8 @@ def write(store_folder: Path, documents: Mapping[tuple[str, str], bytes], writte
     try:
         # a file no reader sees until the rename below: a crash leaves only a temporary file, so
         # no rollback journal and no syncs; 16 KiB pages hold a Turtle document or two each, where
-        # 4 KiB pages put most of them in overflow pages (223 MB against 150 MB at 381k triples)
+        # 4 KiB pages put most of them in overflow pages (232 against 153 MiB at 381k triples:
+        # bench/bench_documents_file.py)
         con.execute("PRAGMA journal_mode=OFF")
         con.execute("PRAGMA synchronous=OFF")
         if written is None:

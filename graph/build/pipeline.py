@@ -287,7 +287,7 @@ def shacl_results(
     wording of the constraint (COMPONENT_MESSAGES), not the engine's.
 
     The engine gets only the data triples a shape can read (``graph/build/shape_reach.py``: half of
-    the real graph's lines, half of the time); ``reachable_only=False`` gives it every triple, for
+    the real graph's lines, 29 % less CPU); ``reachable_only=False`` gives it every triple, for
     the test that shows the results are the same.
     """
     import shifty

@@ -1517,6 +1517,7 @@ class Classifier:
             "basis": f"the title names what {len(sharing)} of this group's occupations share "
             f"({'、'.join(sharing[:3])} …)",
             "shared_by": sharing,
+            "shared_text": text,  # the title's own part, without a secondary one (护士（夜班）: 护士)
         }
 
     def _answer(self, candidates: list[dict[str, Any]], groups: list[dict[str, Any]]) -> dict[str, object] | None:

@@ -21,6 +21,7 @@ HEADER = ["n", "title", "label", "label_name", "level", "split"]
 LEVELS = {"occupation", "minor", "medium", "none"}
 TUNE_ROWS = 150  # rows 0-149 tune, 150-299 held-out (bench/data/*/SOURCES.md)
 LABELLED = sorted((ROOT / "bench" / "data").glob("*/labelled.tsv"))
+FRESH = sorted((ROOT / "bench" / "data").glob("*/labelled-fresh.tsv"))  # split "fresh", drawn later
 
 
 def read_tsv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -38,15 +39,18 @@ def test_the_labelled_sets_are_found() -> None:
     assert ROOT / "bench" / "data" / "job-postings" / "labelled.tsv" in LABELLED
 
 
-@pytest.mark.parametrize("path", LABELLED, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("path", LABELLED + FRESH, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_labelled_file_is_well_formed(path: Path) -> None:
     header, rows = read_tsv(path)
     assert header == HEADER
     assert rows, "no labelled rows"
     assert [r["n"] for r in rows] == [str(i) for i in range(len(rows))]
-    assert len(rows) == 2 * TUNE_ROWS
-    for r in rows:
-        assert r["split"] == ("tune" if int(r["n"]) < TUNE_ROWS else "held-out"), r
+    if path.name == "labelled.tsv":
+        assert len(rows) == 2 * TUNE_ROWS
+        for r in rows:
+            assert r["split"] == ("tune" if int(r["n"]) < TUNE_ROWS else "held-out"), r
+    else:
+        assert all(r["split"] == "fresh" for r in rows)
     titles = [r["title"] for r in rows]
     assert all(t.strip() == t and t for t in titles), "empty title or stray spaces"
     assert len(set(titles)) == len(titles), "a title is labelled twice"
@@ -74,11 +78,11 @@ def test_labelled_file_is_well_formed(path: Path) -> None:
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("path", LABELLED, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("path", LABELLED + FRESH, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_labelled_titles_come_from_the_set(path: Path) -> None:
     """Every labelled title is one of the set's distinct titles, exactly as posted (the sample is
     drawn from that file), and that file is one title per row with a posting count."""
-    title_files = [p for p in path.parent.glob("*.tsv") if p.name != "labelled.tsv"]
+    title_files = [p for p in path.parent.glob("*.tsv") if not p.name.startswith("labelled")]
     assert len(title_files) == 1, f"expected one titles file beside {path.name}: {title_files}"
     header, rows = read_tsv(title_files[0])
     assert header == ["title", "postings"]
@@ -89,3 +93,20 @@ def test_labelled_titles_come_from_the_set(path: Path) -> None:
     _, labelled = read_tsv(path)
     missing = [r["title"] for r in labelled if r["title"] not in titles]
     assert not missing, missing[:5]
+
+
+@pytest.mark.parametrize("path", FRESH, ids=lambda p: p.parent.name)
+def test_the_fresh_set_is_the_seeded_draw_from_titles_never_drawn_before(path: Path) -> None:
+    """labelled-fresh.tsv holds the draw its SOURCES.md states: 200 titles by
+    ``random.Random(1603)`` from the titles outside the first draw of 400 (``random.Random(16)``,
+    whose first 300 are labelled.tsv), so it shares no title with the set tuned on."""
+    import random
+
+    _, titles_rows = read_tsv(path.parent / "51job-2023-titles.tsv")
+    titles = [r["title"] for r in titles_rows]
+    first = random.Random(16).sample(sorted(titles), 400)
+    _, labelled = read_tsv(path.parent / "labelled.tsv")
+    assert [r["title"] for r in labelled] == first[:300]
+    rest = sorted(set(titles) - set(first))
+    _, fresh = read_tsv(path)
+    assert [r["title"] for r in fresh] == random.Random(1603).sample(rest, 200)

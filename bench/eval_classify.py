@@ -201,9 +201,24 @@ def api_latency(store_path: Path, titles: Sequence[str], n: int = 300) -> dict[s
 
 
 def read_labelled(folder: Path = POSTINGS) -> list[dict[str, str]]:
-    lines = (folder / "labelled.tsv").read_text(encoding="utf-8").splitlines()
-    head = lines[0].split("\t")
-    return [dict(zip(head, line.split("\t"), strict=True)) for line in lines[1:]]
+    """labelled.tsv (splits tune, held-out) and, where there is one, labelled-fresh.tsv (split
+    fresh: a later draw, never tuned on; SOURCES.md)."""
+    rows = []
+    for name in ("labelled.tsv", "labelled-fresh.tsv"):
+        if not (folder / name).is_file():
+            continue
+        lines = (folder / name).read_text(encoding="utf-8").splitlines()
+        head = lines[0].split("\t")
+        rows += [dict(zip(head, line.split("\t"), strict=True)) for line in lines[1:]]
+    return rows
+
+
+def unlike_tuning(clf: C.Classifier, rows: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    """The ``fresh`` rows whose title, once the classifier has stripped its noise (places, job
+    codes, brackets), is not that of a tuning-half title: the same posting in another city is
+    the same input to the classifier, so it is not a new test of it."""
+    tuned = {clf.index.analyzer.prepare(r["title"]).cleaned for r in rows if r["split"] == "tune"}
+    return [r for r in rows if r["split"] == "fresh" and clf.index.analyzer.prepare(r["title"]).cleaned not in tuned]
 
 
 def meets(candidate: str, label: str, level: str) -> bool:
@@ -383,10 +398,17 @@ def evaluate_posting_sets(clf: C.Classifier, calibrate: bool) -> dict[str, dict[
         }
         if pts is not None and ps is sets[0]:
             report["calibration_points"] = pts  # one table, fitted on every set's tuning half
-        for name, split in (("tune", "tune"), ("held_out", "held-out")):
+        for name, split in (("tune", "tune"), ("held_out", "held-out"), ("fresh", "fresh")):
             results = posting_results(clf, [r for r in set_rows if r["split"] == split])
-            kept[name] += results
+            if not results:
+                continue
+            kept.setdefault(name, []).extend(results)
             report[name] = posting_accuracy(results) | {"reliability": reliability(results)}
+        if "fresh" in report:  # issue 16's targets are read on the never-tuned rows, pooled
+            never = [x for x in kept["held_out"] + kept["fresh"] if x["row"] in set_rows]
+            report["never_tuned"] = posting_accuracy(never) | {"reliability": reliability(never)}
+            unlike = unlike_tuning(clf, set_rows)
+            report["fresh_unlike_tuning"] = posting_accuracy(posting_results(clf, unlike))
         report["postings_throughput"] = set_throughput(clf, ps)
         out[ps.key] = report
     if len(sets) > 1:

@@ -378,3 +378,26 @@ def test_a_withdrawn_alias_no_longer_decides(classifier: C.Classifier, store) ->
     assert not bool(store.query("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> " + ask))
     assert classifier.classify("销售工程师-工业生产客户")["candidates"][0]["code"] == "4-01-02-01"  # type: ignore[index]
     assert classifier.classify("造价工程师")["candidates"][0]["code"] == "2-02-30-10"  # type: ignore[index]
+
+
+def test_kin_under_the_kind_of_name_the_head_asks_for(classifier: C.Classifier) -> None:
+    """计算机软件测试员 (4-04-05-02) and 计算机软件工程技术人员 (2-02-10-03) are one field (计算机软件)
+    under two kinds of name; 性能测试工程师 finds the tester, and its head (工程师) asks for the
+    engineer, which step 6c keeps in the first five; the first candidate does not move."""
+    index = classifier.index
+    at = {r.code: i for i, r in enumerate(index.records)}
+    assert at["2-02-10-03"] in index.kin[at["4-04-05-02"]]
+    assert at["4-04-05-05"] in index.kin[at["2-02-38-01"]]  # 人工智能训练师, 人工智能工程技术人员
+    prep = index.analyzer.prepare("性能测试工程师")
+    first = classifier.score_parts(prep, 10)[0][1]
+    codes = [c["code"] for c in classifier.classify("性能测试工程师")["candidates"]]  # type: ignore[union-attr]
+    assert codes[0] == index.records[first].code
+    assert "4-04-05-02" in codes[:5] and "2-02-10-03" in codes[:5]
+
+
+@pytest.mark.parametrize("title", ["电商数据分析师", "平台运营部数据分析师"])
+def test_the_titles_ending_named_by_an_occupation(classifier: C.Classifier, title: str) -> None:
+    """No name contains 电商数据分析 whole; its ending 数据分析 is in two names (商务数据分析师,
+    数据分析处理工程技术人员): both are in the first five, as for 数据分析师."""
+    codes = [c["code"] for c in classifier.classify(title)["candidates"]]  # type: ignore[union-attr]
+    assert codes[0] == "4-07-02-05" and "2-02-30-09" in codes[:5]

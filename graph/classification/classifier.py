@@ -50,7 +50,10 @@ The model, step by step:
    definition and tasks do not say the title's words (测试工程师 -> 计算机硬件工程技术人员 by the alias
    硬件测试工程师) while a sibling in its minor group does (计算机软件工程技术人员: "设计、测试、维护");
    that sibling, or one of at most WITNESS_NAMES entries whose name contains the title's words whole
-   (数据分析师 -> 数据分析处理工程技术人员), gets the last of the first TOP_K places.
+   (数据分析师 -> 数据分析处理工程技术人员; else, of the title's endings from a word boundary, the
+   longest that names contain: 平台运营部数据分析师 -> 数据分析), or the kin of a leading candidate
+   whose kind of name the title's head asks for (性能测试工程师: 计算机软件测试员 is a candidate, the head
+   工程师 asks for an engineer, 计算机软件工程技术人员), gets the last of the first TOP_K places.
 7. Probability: the raw score of each candidate is mapped to the chance that it is right, read from
    a calibration table measured on real postings (calibration.tsv, written by
    bench/eval_classify.py --calibrate). Group answers: the probabilities of a group's occupations are
@@ -138,6 +141,10 @@ WITNESS_SLOTS = 1  # places of the first TOP_K kept for entries whose official t
 WITNESS_FROM = 3  # the candidates whose minor-group siblings are looked at
 WITNESS_MIN = 0.5  # a sibling's official coverage of the title's words must reach this and beat the candidate's
 WITNESS_NAMES = 2  # entries whose name contains the title's words whole are kept when there are at most this many
+NAME_TAIL_MIN = 3  # the shortest ending of a title (数据分析 of 平台运营部数据分析) that step 6c looks for in names
+KIN_FROM = 3  # leading candidates whose kin (one field under another kind of name) step 6c looks at
+KIN_MIN_STEM = 3  # characters of a name without its ending (计算机软件 of 计算机软件工程技术人员) that make it a field
+KIN_AGREEMENT = 0.5  # a candidate whose kind of name agrees less than this with the title's head has its kin looked at
 CALIBRATION_FILE = Path(__file__).with_name("calibration.tsv")
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfff]")
@@ -637,6 +644,7 @@ class ClassifierIndex:
         self._strength: dict[tuple[str, int], float] = {}  # (word, entry) -> coverage strength, see coverage
         self.entry_kind = [analyzer.entry_suffix(n) for n in self.entry_names]
         self.head_agreement = self._head_agreement(other_labels)
+        self.kin = self._kin()
 
         # definitions and tasks: indexed by character bigrams and Latin words (no segmentation, so
         # the index builds fast); a title word is found in a text when the text contains it whole
@@ -656,6 +664,23 @@ class ClassifierIndex:
                     self.text_postings[b].add(i)
             for m in LATIN_WORD.finditer(text):
                 self.text_postings[m.group()].add(i)
+
+    def _kin(self) -> dict[int, list[int]]:
+        """Occupations of one field under another kind of name: 计算机软件工程技术人员 and
+        计算机软件测试员 (the engineer's name without its ending, 计算机软件, is in the tester's name),
+        人工智能工程技术人员 and 人工智能训练师. Both ways; read by step 6c when the title's head asks
+        for the other kind (性能测试工程师: an engineer, where 计算机软件测试员 is a candidate)."""
+        kin: dict[int, list[int]] = defaultdict(list)
+        for i, name in enumerate(self.entry_names):
+            kind = self.entry_kind[i]
+            stem = name[: len(name) - len(kind)]
+            if not self.is_occupation[i] or len(stem) < KIN_MIN_STEM:
+                continue
+            for j in self.names_containing(stem):
+                if j != i and self.is_occupation[j] and self.entry_kind[j] != kind:
+                    kin[j].append(i)
+                    kin[i].append(j)
+        return {i: sorted(set(js)) for i, js in kin.items()}
 
     def _head_agreement(self, other_labels: Sequence[Sequence[str]]) -> dict[str, dict[str, float]]:
         """head word -> {ending of an entry's name: agreement in [0, 1]}, learnt from the graph's own
@@ -1381,7 +1406,7 @@ class Classifier:
         key = (part.text, top_k, tuple(entry for _s, entry, _p, _d in scored[: max(top_k, WITNESS_FROM)]))
         witnesses = index.witnesses.get(key)
         if witnesses is None:
-            witnesses = self._find_witnesses(core, words, scored, top_k)
+            witnesses = self._find_witnesses(core, words, scored, top_k, index.analyzer.head_of(part.text))
             if len(index.witnesses) >= SCORE_CACHE:
                 index.witnesses.clear()
             index.witnesses[key] = witnesses
@@ -1404,6 +1429,7 @@ class Classifier:
         words: list[tuple[str, float]],
         scored: list[tuple[float, int, Part, dict[str, Any]]],
         top_k: int,
+        head: str | None = None,
     ) -> list[int]:
         """The entries step 6c keeps in view (see _witnessed), remembered per part and first candidates."""
         index = self.index
@@ -1411,6 +1437,16 @@ class Classifier:
         witnesses: list[int] = []
         if WITNESS_NAMES and len(core) >= 2:
             named = [i for i in index.names_containing(core) if index.is_occupation[i]]
+            if not named and NAME_TAIL_MIN:
+                # the title's last words (平台运营部数据分析 -> 数据分析): the longest ending, from a
+                # word boundary, that some names contain whole
+                for start in self._word_starts(core, words):
+                    tail = core[start:]
+                    if len(tail) < NAME_TAIL_MIN:
+                        break
+                    named = [i for i in index.names_containing(tail) if index.is_occupation[i]]
+                    if named:
+                        break
             if len(named) <= WITNESS_NAMES:
                 witnesses += [i for i in named if i not in shown]
         for _s, entry, _p, _d in scored[:WITNESS_FROM]:
@@ -1427,7 +1463,48 @@ class Classifier:
             if best is not None:
                 witnesses.append(best)
                 break
+        witnesses += self._kin_witness(head, words, scored, shown | set(witnesses))
         return list(dict.fromkeys(witnesses))[:WITNESS_SLOTS]
+
+    @staticmethod
+    def _word_starts(text: str, words: Sequence[tuple[str, float]]) -> list[int]:
+        """Where the words after the first begin in the text, in order (for its endings)."""
+        starts, pos = [], 0
+        for n, (w, _weight) in enumerate(words):
+            at = text.find(w, pos)
+            if at < 0:
+                continue
+            if n:
+                starts.append(at)
+            pos = at + len(w)
+        return starts
+
+    def _kin_witness(
+        self,
+        head: str | None,
+        words: list[tuple[str, float]],
+        scored: list[tuple[float, int, Part, dict[str, Any]]],
+        taken: set[int],
+    ) -> list[int]:
+        """The kin of a leading candidate (ClassifierIndex._kin) whose kind of name the title's head
+        asks for, when the candidate's own kind disagrees with it: 性能测试工程师 finds
+        计算机软件测试员 and asks for an engineer, 计算机软件工程技术人员. Of several, the kin whose
+        official text covers the title's words best."""
+        index = self.index
+        agreement = index.head_agreement.get(head or "")
+        if not KIN_FROM or agreement is None:
+            return []
+        for _s, entry, _p, _d in scored[:KIN_FROM]:
+            if not index.is_occupation[entry] or agreement.get(index.entry_kind[entry], 0.0) >= KIN_AGREEMENT:
+                continue
+            kin = [
+                k
+                for k in index.kin.get(entry, ())
+                if k not in taken and agreement.get(index.entry_kind[k], 0.0) >= KIN_AGREEMENT
+            ]
+            if kin:
+                return [max(kin, key=lambda k: (index.official_coverage(words, k), -k))]
+        return []
 
     def _place(
         self,

@@ -21,7 +21,7 @@ HEADER = ["n", "title", "label", "label_name", "level", "split"]
 LEVELS = {"occupation", "minor", "medium", "none"}
 TUNE_ROWS = 150  # rows 0-149 tune, 150-299 held-out (bench/data/*/SOURCES.md)
 LABELLED = sorted((ROOT / "bench" / "data").glob("*/labelled.tsv"))
-FRESH = sorted((ROOT / "bench" / "data").glob("*/labelled-fresh.tsv"))  # split "fresh", drawn later
+FRESH = sorted((ROOT / "bench" / "data").glob("*/labelled-fresh*.tsv"))  # later draws: split fresh, fresh2
 
 
 def read_tsv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -50,7 +50,7 @@ def test_labelled_file_is_well_formed(path: Path) -> None:
         for r in rows:
             assert r["split"] == ("tune" if int(r["n"]) < TUNE_ROWS else "held-out"), r
     else:
-        assert all(r["split"] == "fresh" for r in rows)
+        assert all(r["split"] == path.stem.removeprefix("labelled-") for r in rows)
     titles = [r["title"] for r in rows]
     assert all(t.strip() == t and t for t in titles), "empty title or stray spaces"
     assert len(set(titles)) == len(titles), "a title is labelled twice"
@@ -95,18 +95,22 @@ def test_labelled_titles_come_from_the_set(path: Path) -> None:
     assert not missing, missing[:5]
 
 
-@pytest.mark.parametrize("path", FRESH, ids=lambda p: p.parent.name)
-def test_the_fresh_set_is_the_seeded_draw_from_titles_never_drawn_before(path: Path) -> None:
-    """labelled-fresh.tsv holds the draw its SOURCES.md states: 200 titles by
-    ``random.Random(1603)`` from the titles outside the first draw of 400 (``random.Random(16)``,
-    whose first 300 are labelled.tsv), so it shares no title with the set tuned on."""
+def test_the_later_sets_are_the_seeded_draws_from_titles_never_drawn_before() -> None:
+    """labelled-fresh.tsv and labelled-fresh2.tsv hold the draws SOURCES.md states: 200 titles each
+    (``random.Random(1603)``, then ``random.Random(1604)``) from the titles outside every earlier
+    draw (the first, of 400 by ``random.Random(16)``, whose first 300 are labelled.tsv), so no
+    title of a later set was ever looked at before it was drawn."""
     import random
 
-    _, titles_rows = read_tsv(path.parent / "51job-2023-titles.tsv")
+    folder = ROOT / "bench" / "data" / "job-postings"
+    _, titles_rows = read_tsv(folder / "51job-2023-titles.tsv")
     titles = [r["title"] for r in titles_rows]
     first = random.Random(16).sample(sorted(titles), 400)
-    _, labelled = read_tsv(path.parent / "labelled.tsv")
+    _, labelled = read_tsv(folder / "labelled.tsv")
     assert [r["title"] for r in labelled] == first[:300]
-    rest = sorted(set(titles) - set(first))
-    _, fresh = read_tsv(path)
-    assert [r["title"] for r in fresh] == random.Random(1603).sample(rest, 200)
+    drawn = set(first)
+    for name, seed in (("labelled-fresh.tsv", 1603), ("labelled-fresh2.tsv", 1604)):
+        rest = sorted(set(titles) - drawn)
+        _, rows = read_tsv(folder / name)
+        assert [r["title"] for r in rows] == random.Random(seed).sample(rest, 200), name
+        drawn |= {r["title"] for r in rows}

@@ -25,13 +25,16 @@ What it measures (numbers go to docs/benchmarks.md by hand):
    engineering); ``real_postings_broad`` is bench/data/job-postings-broad/ (blue-collar, service,
    sales and the rest of the labour market), reported only once that folder holds a labelled.tsv;
    ``real_postings_pooled`` pools the sets' rows, split by split, when more than one set is present.
-   Each set is split into a tuning half and a held-out half. Top-1/top-5 at the level the label
+   Each set has splits (SPLITS: tune and held-out in labelled.tsv, then the later draws fresh and
+   fresh2, each in a file of its own); every split but the newest is development data, the newest
+   is the never-tuned sample a claim is read on (``development`` and ``newest_unlike_development``
+   in the report). Top-1/top-5 at the level the label
    gives (an occupation label needs that occupation; a group label is met by the group or any of
    its occupations), and at minor and major level; the hierarchical answer's accuracy and level; a
    reliability table (predicted probability against observed accuracy). ``--calibrate`` fits the
-   calibration table (isotonic, pool-adjacent-violators) on the tuning halves only, of all sets
-   present, pooled (one table serves every title the classifier sees, so it should not be fitted
-   to one kind of title; with one set this is the tuning half of that set), and writes
+   calibration table (isotonic, pool-adjacent-violators) on the development rows only, of all
+   sets present, pooled (one table serves every title the classifier sees, so it should not be
+   fitted to one kind of title), and writes
    graph/classification/calibration.tsv; throughput over each set's distinct titles.
 """
 
@@ -398,7 +401,7 @@ def evaluate_posting_sets(clf: C.Classifier, calibrate: bool) -> dict[str, dict[
             "without_label": sum(r["level"] == "none" for r in set_rows),
         }
         if pts is not None and ps is sets[0]:
-            report["calibration_points"] = pts  # one table, fitted on every set's tuning half
+            report["calibration_points"] = pts  # one table, fitted on every set's development rows
         for split in SPLITS:
             results = posting_results(clf, [r for r in set_rows if r["split"] == split])
             if not results:
@@ -431,9 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-api", action="store_true", help="do not start a server for the latency test")
     ap.add_argument("--json", type=Path, help="also write the numbers as JSON here")
     ap.add_argument("--postings-only", action="store_true", help="only the real-postings evaluations (5.)")
-    ap.add_argument(
-        "--calibrate", action="store_true", help="refit calibration.tsv on the development rows (DEV_SPLITS, all sets, pooled) first"
-    )
+    ap.add_argument("--calibrate", action="store_true", help="refit calibration.tsv on the development rows first")
     args = ap.parse_args(argv)
     loadinfo.start("eval_classify")  # load average and CPU time, start and end (shared machine)
     try:

@@ -222,7 +222,7 @@ def read_labelled(folder: Path = POSTINGS) -> list[dict[str, str]]:
     return rows
 
 
-def unlike_tuning(clf: C.Classifier, rows: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+def unlike_development(clf: C.Classifier, rows: Sequence[dict[str, str]]) -> list[dict[str, str]]:
     """The newest sample's rows whose title, once the classifier has stripped its noise (places,
     job codes, brackets), is not that of a development row: the same posting in another city is
     the same input to the classifier, so it is not a new test of it."""
@@ -413,7 +413,8 @@ def evaluate_posting_sets(clf: C.Classifier, calibrate: bool) -> dict[str, dict[
             # issue 16's targets are read on the newest sample (the only rows never looked at)
             dev = [x for split in DEV_SPLITS for x in kept.get(split.replace("-", "_"), []) if x["row"] in set_rows]
             report["development"] = posting_accuracy(dev)
-            report["newest_unlike_development"] = posting_accuracy(posting_results(clf, unlike_tuning(clf, set_rows)))
+            unlike = unlike_development(clf, set_rows)
+            report["newest_unlike_development"] = posting_accuracy(posting_results(clf, unlike))
         report["postings_throughput"] = set_throughput(clf, ps)
         out[ps.key] = report
     if len(sets) > 1:

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import loadinfo  # noqa: E402
+
 DDL = "CREATE TABLE documents (kind TEXT, key TEXT, body BLOB, PRIMARY KEY (kind, key)) WITHOUT ROWID"
 WAYS = {
     "4 KiB pages, rollback journal (before)": [],
@@ -26,6 +30,7 @@ WAYS = {
 
 
 def main() -> int:
+    loadinfo.start("bench_documents_file")
     src = sqlite3.connect(f"file:{ROOT / 'var' / 'store' / 'documents.sqlite'}?mode=ro", uri=True)
     rows = src.execute("SELECT kind, key, body FROM documents ORDER BY kind, key").fetchall()
     src.close()

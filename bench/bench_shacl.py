@@ -46,7 +46,7 @@ import loadinfo  # noqa: E402
 from rdflib import Graph, Literal, URIRef  # noqa: E402
 from rdflib.namespace import RDF, SH, XSD  # noqa: E402
 
-from graph.build.pipeline import compile_sources  # noqa: E402
+from graph.build.pipeline import compile_sources, read_ontology  # noqa: E402
 from graph.build.triples import ntriples  # noqa: E402
 
 Result = tuple[str, str, str, str, str, str]  # focus, path, value, severity, component, message
@@ -225,11 +225,7 @@ def schools_graph() -> tuple[bytes, Graph]:
 
     from graph.core.namespaces import OG
 
-    tbox, shapes = Graph(), Graph()
-    for ttl in sorted((ROOT / "ontology").glob("*.ttl")):
-        tbox.parse(ttl)
-    for ttl in sorted((ROOT / "ontology" / "shapes").glob("*.ttl")):
-        shapes.parse(ttl)
+    tbox, shapes = read_ontology(ROOT)
     ID = Namespace("https://w3id.org/occugraph/id/")
     g = Graph()
     eq, cert = ID["credit-equivalence/x"], ID["onex-certificate/x"]

@@ -402,17 +402,15 @@ def evaluate_posting_sets(clf: C.Classifier, calibrate: bool) -> dict[str, dict[
         }
         if pts is not None and ps is sets[0]:
             report["calibration_points"] = pts  # one table, fitted on every set's development rows
-        for split in SPLITS:
-            results = posting_results(clf, [r for r in set_rows if r["split"] == split])
-            if not results:
-                continue
-            name = split.replace("-", "_")
-            kept.setdefault(name, []).extend(results)
-            report[name] = posting_accuracy(results) | {"reliability": reliability(results)}
+        by_split = {split: posting_results(clf, [r for r in set_rows if r["split"] == split]) for split in SPLITS}
+        for split, results in by_split.items():
+            if results:
+                name = split.replace("-", "_")
+                kept.setdefault(name, []).extend(results)
+                report[name] = posting_accuracy(results) | {"reliability": reliability(results)}
         if any(r["split"] not in ("tune", "held-out") for r in set_rows):
             # issue 16's targets are read on the newest sample (the only rows never looked at)
-            dev = [x for split in DEV_SPLITS for x in kept.get(split.replace("-", "_"), []) if x["row"] in set_rows]
-            report["development"] = posting_accuracy(dev)
+            report["development"] = posting_accuracy([x for split in DEV_SPLITS for x in by_split[split]])
             unlike = unlike_development(clf, set_rows)
             report["newest_unlike_development"] = posting_accuracy(posting_results(clf, unlike))
         report["postings_throughput"] = set_throughput(clf, ps)

@@ -10,6 +10,7 @@ the labels are compared with standards/classification/entries.tsv, the file the 
 from __future__ import annotations
 
 import csv
+import random
 from pathlib import Path
 
 import pytest
@@ -100,8 +101,6 @@ def test_the_later_sets_are_the_seeded_draws_from_titles_never_drawn_before() ->
     (``random.Random(1603)``, then ``random.Random(1604)``) from the titles outside every earlier
     draw (the first, of 400 by ``random.Random(16)``, whose first 300 are labelled.tsv), so no
     title of a later set was ever looked at before it was drawn."""
-    import random
-
     folder = ROOT / "bench" / "data" / "job-postings"
     _, titles_rows = read_tsv(folder / "51job-2023-titles.tsv")
     titles = [r["title"] for r in titles_rows]

@@ -13,22 +13,13 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from rdflib import BNode, Graph
+from rdflib import BNode
 
-from graph.build.pipeline import shacl_results
+from graph.build.pipeline import read_ontology, shacl_results
 from graph.build.shape_reach import keep_reachable, reach
 
 ROOT = Path(__file__).resolve().parents[1]
 TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-
-
-def _shapes_and_tbox() -> tuple[Graph, Graph]:
-    shapes, tbox = Graph(), Graph()
-    for ttl in sorted((ROOT / "ontology" / "shapes").glob("*.ttl")):
-        shapes.parse(ttl)
-    for ttl in sorted((ROOT / "ontology").glob("*.ttl")):
-        tbox.parse(ttl)
-    return shapes, tbox
 
 
 def _faulty(lines: list[bytes], reachable: frozenset[bytes], seed: int = 7, n: int = 300) -> list[bytes]:
@@ -58,7 +49,7 @@ def _faulty(lines: list[bytes], reachable: frozenset[bytes], seed: int = 7, n: i
 
 
 def test_shacl_reads_only_what_the_shapes_name(built) -> None:  # type: ignore[no-untyped-def]
-    shapes, tbox = _shapes_and_tbox()
+    tbox, shapes = read_ontology(ROOT)
     reachable = reach(shapes)
     assert reachable is not None and TYPE in reachable  # our shapes' SPARQL names its predicates
     lines = (built.dist / "occugraph.nt").read_bytes().splitlines(keepends=True)

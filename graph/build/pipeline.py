@@ -193,16 +193,23 @@ def compile_sources(
         return _compile_sources(root, step or _Progress(True), reader_list)
 
 
-def _compile_sources(root: Path, step: Step, reader_list: list[tuple[str, Reader]] | None) -> Compiled:
-    for line in recover_sources(root):  # an approval killed half-way must not be read (journal.py)
-        print(f"occugraph: {line}", file=sys.stderr)
-    done = step("reading ontology")
+def read_ontology(root: Path) -> tuple[Graph, Graph]:
+    """The TBox (ontology/*.ttl) and the SHACL shapes (ontology/shapes/*.ttl) of a project; a file
+    that does not parse is a BuildError at its line."""
     tbox = fast_graph()
     shapes = Graph()
     for ttl in sorted((root / "ontology").glob("*.ttl")):
         _parse(tbox, ttl)
     for ttl in sorted((root / "ontology" / "shapes").glob("*.ttl")):
         _parse(shapes, ttl)
+    return tbox, shapes
+
+
+def _compile_sources(root: Path, step: Step, reader_list: list[tuple[str, Reader]] | None) -> Compiled:
+    for line in recover_sources(root):  # an approval killed half-way must not be read (journal.py)
+        print(f"occugraph: {line}", file=sys.stderr)
+    done = step("reading ontology")
+    tbox, shapes = read_ontology(root)
     done(f"{len(tbox)} TBox triples, {len(shapes)} shape triples")
 
     ctx = BuildContext()

@@ -152,6 +152,7 @@ def read_table(
     file: str,
     dictionary: dict[str, list[Column]],
     rejected: list[tuple[Row, list[SourceError]]] | None = None,
+    optional: bool = False,
 ) -> list[Row]:
     """Read one TSV of a file set, checking header, cell count, required cells and patterns.
 
@@ -159,11 +160,14 @@ def read_table(
     the rest in ``errors``) so an editor sees every bad row in one run. With ``rejected``, bad
     rows are put there with their problems instead and the good rows are returned: a reader that
     defines what other files refer to (entries.tsv) goes on with the good rows, so one bad row
-    does not make every reference to every other row fail too.
+    does not make every reference to every other row fail too. An ``optional`` file that is
+    not there has no rows.
     """
     columns = dictionary.get(file)
     path = folder / file
     shown = os.path.relpath(path)
+    if optional and not path.exists():
+        return []
     if columns is None:
         raise SourceError(str(folder / DICTIONARY_FILE), 0, f"no columns documented for {file}")
     if not path.exists():

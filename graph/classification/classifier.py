@@ -1429,9 +1429,10 @@ class Classifier:
         words: list[tuple[str, float]],
         scored: list[tuple[float, int, Part, dict[str, Any]]],
         top_k: int,
-        head: str | None = None,
+        head: str | None,
     ) -> list[int]:
-        """The entries step 6c keeps in view (see _witnessed), remembered per part and first candidates."""
+        """The entries step 6c keeps in view (see _witnessed), remembered per part and first candidates;
+        ``head`` is the title's head word, which the kin are chosen for."""
         index = self.index
         shown = {entry for _s, entry, _p, _d in scored[:top_k]}
         witnesses: list[int] = []

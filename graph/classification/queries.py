@@ -320,12 +320,16 @@ class SearchIndex:
         best: dict[str, tuple[float, int, dict[str, object] | None]] = {}
         named = False  # a label or its pinyin matched (else the classifier is asked)
 
-        def offer(code: str, score: float, i: int, matched: dict[str, object] | None = None) -> bool:
+        def offer(
+            code: str, score: float, i: int, matched: dict[str, object] | None = None, field_order: bool = False
+        ) -> bool:
+            """Keep the better match of ``code``; with ``field_order`` an equal score from an
+            earlier field wins too (for matches read in another order than the fields')."""
             if kind and kind not in entries[code][1]:
                 return False
             score = round(score, 4)
             old = best.get(code)
-            if old is None or score > old[0]:
+            if old is None or score > old[0] or (field_order and score == old[0] and i < old[1]):
                 best[code] = (score, i, matched)
             return True
 
@@ -353,14 +357,8 @@ class SearchIndex:
                     complete = False
                     break
             code, fld, _low = fields[i]
-            if kind and kind not in entries[code][1]:
-                continue
-            named = True
-            score = round(FIELD_WEIGHT[fld] * (0.5 + 0.4 * lq / length), 4)
-            old = best.get(code)
-            # of equal scores the first field wins, as if every label were read in field order
-            if old is None or score > old[0] or (score == old[0] and i < old[1]):
-                best[code] = (score, i, None)
+            # read shortest first: of equal scores the first field wins, as if read in field order
+            named |= offer(code, FIELD_WEIGHT[fld] * (0.5 + 0.4 * lq / length), i, field_order=True)
         # 3. definitions, one score below any label's: read in ranking order until the list is full
         # (without a kind every entry with a matching label is in best)
         if complete and (kind or len(best) < limit):

@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from graph.build.context import BuildContext
 from graph.build.terms import literal
-from graph.build.tsv import Column, Row, SourceErrors, read_dictionary, read_table
+from graph.build.tsv import Column, SourceErrors, read_dictionary, read_table
 from graph.classification.new_occupations import WORK_TYPE_SCHEME, work_type_iri
 from graph.core.codes import CODE_RE, ancestors, code_kind
 from graph.core.errors import SourceError
@@ -158,8 +158,10 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
         g.add((t, OG.taskText, literal(row["task"], lang="zh")))
 
     # labels an editor has withdrawn (withdrawn-labels.tsv): kept out of the graph, and out of search
-    # and the job-title classifier, while labels.tsv stays as imported (a re-import keeps them out)
-    withdrawn = {(w["code"], w["label"]): w for w in _withdrawn_labels(folder, dictionary)}
+    # and the job-title classifier, while labels.tsv stays as imported (a re-import keeps them out);
+    # the file is optional: a project may withdraw nothing
+    withdrawals = read_table(folder, "withdrawn-labels.tsv", dictionary, optional=True)
+    withdrawn = {(w["code"], w["label"]): w for w in withdrawals}
     applied: set[tuple[str, str]] = set()
     for row in read_table(folder, "labels.tsv", dictionary):
         if row["code"] not in ctx.entries:
@@ -196,11 +198,6 @@ def load(folder: Path, g: Graph, ctx: BuildContext) -> None:
 
     if problems:
         raise SourceErrors(problems)
-
-
-def _withdrawn_labels(folder: Path, dictionary: dict[str, list[Column]]) -> list[Row]:
-    """The rows of withdrawn-labels.tsv, which is optional (a project may withdraw nothing)."""
-    return read_table(folder, "withdrawn-labels.tsv", dictionary) if (folder / "withdrawn-labels.tsv").exists() else []
 
 
 def _single_occupation_groups(

@@ -32,11 +32,8 @@ def read(folder: Path) -> dict[str, Any]:
     dictionary = read_dictionary(folder)
     settings: dict[str, Any] = {}
     for file, columns in COLUMNS.items():
-        if file == "structure.tsv" and not (folder / file).exists():
-            settings[file.removesuffix(".tsv")] = []
-            continue
         rows = []
-        for row in read_table(folder, file, dictionary):
+        for row in read_table(folder, file, dictionary, optional=file == "structure.tsv"):
             if file == "noise-words.tsv" and row["kind"] == "pattern":
                 try:
                     re.compile(row["term"])
